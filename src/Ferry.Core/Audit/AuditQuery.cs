@@ -1,0 +1,26 @@
+namespace Ferry.Core.Audit;
+
+/// <summary>Filters for reading the audit trail; every filter is optional and they combine with AND.</summary>
+public sealed record AuditQuery
+{
+    /// <summary>Exact actor name.</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>Exact action, or a prefix ending in '.' ("token." matches every token action).</summary>
+    public string? Action { get; init; }
+
+    /// <summary>Exact target, or a prefix ending in '/' ("token/" matches every token).</summary>
+    public string? Target { get; init; }
+
+    /// <summary>Events at or after this time.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Events strictly before this time.</summary>
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Only events with a sequence greater than this (paging forward).</summary>
+    public long? AfterSequence { get; init; }
+
+    /// <summary>Maximum events returned (1..1000).</summary>
+    public int Limit { get; init; } = 100;
+}

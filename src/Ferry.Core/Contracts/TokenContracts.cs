@@ -1,0 +1,45 @@
+using Ferry.Core.Identity;
+
+namespace Ferry.Core.Contracts;
+
+/// <summary>A token as the API shows it: never its secret or hash.</summary>
+/// <param name="Id">Identifier used to revoke it.</param>
+/// <param name="Name">Human name, unique among active tokens.</param>
+/// <param name="Role">"viewer", "scientist", "approver" or "admin".</param>
+/// <param name="DisplayPrefix">The secret's first characters.</param>
+/// <param name="CreatedBy">Who created it.</param>
+/// <param name="CreatedAt">When.</param>
+/// <param name="ExpiresAt">When it stops working, if ever.</param>
+/// <param name="RevokedAt">When it was revoked, if it was.</param>
+public sealed record TokenView(
+    Guid Id,
+    string Name,
+    string Role,
+    string DisplayPrefix,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt)
+{
+    /// <summary>Projects a stored token.</summary>
+    public static TokenView From(ApiToken token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return new(token.Id, token.Name, token.Role.ToWireName(), token.DisplayPrefix, token.CreatedBy, token.CreatedAt, token.ExpiresAt, token.RevokedAt);
+    }
+}
+
+/// <summary>Body of <c>POST /api/v1/tokens</c>.</summary>
+/// <param name="Name">Human name, 1 to 200 characters.</param>
+/// <param name="Role">"viewer", "scientist", "approver" or "admin".</param>
+/// <param name="ExpiresAt">Optional expiry, in the future.</param>
+public sealed record CreateTokenRequest(string? Name, string? Role, DateTimeOffset? ExpiresAt);
+
+/// <summary>Answer to a token creation: the only time the secret is shown.</summary>
+/// <param name="Token">The stored token.</param>
+/// <param name="Secret">The bearer secret; store it now, it cannot be shown again.</param>
+public sealed record CreatedTokenResponse(TokenView Token, string Secret);
+
+/// <summary>A page of tokens.</summary>
+/// <param name="Tokens">The tokens, newest first.</param>
+public sealed record TokenList(IReadOnlyList<TokenView> Tokens);

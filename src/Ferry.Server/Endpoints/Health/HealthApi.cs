@@ -1,0 +1,47 @@
+using Ferry.Server.Errors;
+using Ferry.Storage;
+
+namespace Ferry.Server.Endpoints.Health;
+
+/// <summary>Liveness and readiness probes; open to everyone (they reveal nothing).</summary>
+public static class HealthApi
+{
+    /// <summary>Maps <c>/healthz</c> and <c>/readyz</c>.</summary>
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup(string.Empty).WithTags("Health").AllowAnonymous();
+        group.MapGet("/healthz", Alive).WithName("Healthz").WithSummary("The process is alive.");
+        group.MapGet("/readyz", ReadyAsync).WithName("Readyz").WithSummary("The database is reachable and fully migrated.");
+        return routes;
+    }
+
+    /// <summary>Always 200 while the process serves requests.</summary>
+    public static IResult Alive() => TypedResults.Ok(new HealthStatus("alive"));
+
+    /// <summary>200 when the database answers and has no pending migration; 503 problem otherwise.</summary>
+    public static async Task<IResult> ReadyAsync(HttpContext context, FerryDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        string reason;
+        try
+        {
+            if (await DatabaseMigrator.IsReadyAsync(db, cancellationToken))
+            {
+                return TypedResults.Ok(new HealthStatus("ready"));
+            }
+
+            reason = "the database is unreachable or has pending migrations";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            reason = "the database check failed: " + e.GetType().Name;
+        }
+
+        await ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Not ready", reason);
+        return TypedResults.Empty;
+    }
+}
+
+/// <summary>A probe's answer.</summary>
+/// <param name="Status">"alive" or "ready".</param>
+public sealed record HealthStatus(string Status);

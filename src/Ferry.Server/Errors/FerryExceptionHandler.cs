@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Ferry.Core.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Ferry.Server.Errors;
+
+/// <summary>
+/// Turns exceptions into problem+json: Ferry's own errors by kind, malformed or oversized requests
+/// into 400/413 naming what was wrong, and anything unexpected into a 500 that reveals nothing internal.
+/// </summary>
+public sealed partial class FerryExceptionHandler(ILogger<FerryExceptionHandler> logger) : IExceptionHandler
+{
+    /// <inheritdoc />
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        switch (exception)
+        {
+            case ValidationException validation:
+                await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status400BadRequest, "Invalid request", validation.Message,
+                    validation.Errors.ToDictionary(e => e.Key, e => e.Value));
+                return true;
+            case NotFoundException notFound:
+                await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status404NotFound, "Not found", notFound.Message);
+                return true;
+            case ConflictException conflict:
+                await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status409Conflict, "Conflict", conflict.Message);
+                return true;
+            case FerryException other:
+                await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status400BadRequest, "Invalid request", other.Message);
+                return true;
+            case BadHttpRequestException badRequest:
+                await WriteBadRequestAsync(httpContext, badRequest);
+                return true;
+            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                // The caller went away; there is nobody to answer.
+                return true;
+            default:
+                LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+                await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status500InternalServerError, "Internal error",
+                    $"Ferry failed to handle this request; the server log has the details (trace id {httpContext.TraceIdentifier}).");
+                return true;
+        }
+    }
+
+    private static Task WriteBadRequestAsync(HttpContext context, BadHttpRequestException exception)
+    {
+        if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ProblemResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                "the request body is larger than this route accepts");
+        }
+
+        var json = FindInner<JsonException>(exception);
+        if (json is not null)
+        {
+            var field = string.IsNullOrEmpty(json.Path) ? "$" : json.Path;
+            var where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : string.Empty;
+            return ProblemResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "Malformed JSON",
+                $"the request body is not valid JSON for this route at {field}{where}",
+                new Dictionary<string, string[]> { [field] = [FirstSentence(json.Message)] });
+        }
+
+        return ProblemResponses.WriteAsync(context, exception.StatusCode, "Bad request", exception.Message);
+    }
+
+    private static T? FindInner<T>(Exception? exception)
+        where T : Exception
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,103 @@
+using Ferry.Core.Identity;
+using Ferry.Storage;
+
+namespace Ferry.Server.Hosting;
+
+/// <summary>
+/// Runs before the server listens: prepares and migrates the database, then makes sure an admin token
+/// exists. On first start it generates one, prints it once and writes it to <c>&lt;data-dir&gt;/admin.token</c>
+/// (mode 0600); <c>FERRY_ADMIN_TOKEN</c> supplies one instead.
+/// </summary>
+public sealed partial class DatabaseInitializer(
+    IServiceScopeFactory scopes,
+    FerryServerOptions options,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    /// <summary>The actor recorded for changes Ferry makes on its own.</summary>
+    public const string SystemActor = "system";
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FerryDbContext>();
+        await DatabaseMigrator.MigrateAsync(db, scope.ServiceProvider.GetService<IDatabasePreparer>(), cancellationToken);
+        LogMigrated(logger, db.Database.ProviderName ?? "unknown");
+        await EnsureAdminTokenAsync(scope.ServiceProvider.GetRequiredService<ITokenStore>(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task EnsureAdminTokenAsync(ITokenStore tokens, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(options.AdminToken))
+        {
+            if (options.AdminToken.Length < TokenSecret.MinimumSuppliedLength)
+            {
+                throw new InvalidOperationException(
+                    $"FERRY_ADMIN_TOKEN must be at least {TokenSecret.MinimumSuppliedLength} characters (128 bits of randomness).");
+            }
+
+            var (_, added) = await tokens.EnsureAsync("admin", Role.Admin, options.AdminToken, SystemActor, cancellationToken);
+            if (added)
+            {
+                LogSuppliedAdmin(logger);
+            }
+
+            return;
+        }
+
+        if (await tokens.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var created = await tokens.CreateAsync("admin", Role.Admin, null, SystemActor, cancellationToken);
+        var file = FerryServerOptions.AdminTokenFile(options.DataDirectory);
+        await WriteSecretFileAsync(file, created.Secret, cancellationToken);
+        LogGeneratedAdmin(logger, file);
+        if (options.PrintAdminToken)
+        {
+            await Console.Out.WriteLineAsync($"""
+
+                Ferry created an admin token. It is shown once here and saved to {file} (mode 0600):
+
+                    {created.Secret}
+
+                """);
+        }
+    }
+
+    private static async Task WriteSecretFileAsync(string path, string secret, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp";
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var stream = new FileStream(temp, fileOptions))
+        await using (var writer = new StreamWriter(stream))
+        {
+            await writer.WriteAsync(secret.AsMemory(), cancellationToken);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Metadata database ready ({Provider})")]
+    private static partial void LogMigrated(ILogger logger, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Added the admin token supplied by FERRY_ADMIN_TOKEN")]
+    private static partial void LogSuppliedAdmin(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No token existed: created an admin token and saved it to {File}")]
+    private static partial void LogGeneratedAdmin(ILogger logger, string file);
+}

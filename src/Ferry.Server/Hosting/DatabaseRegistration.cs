@@ -1,0 +1,61 @@
+using System.Data.Common;
+using Ferry.Storage.PostgreSql;
+using Ferry.Storage.Sqlite;
+
+namespace Ferry.Server.Hosting;
+
+/// <summary>Picks the metadata store from <see cref="FerryServerOptions.Database"/>.</summary>
+public static class DatabaseRegistration
+{
+    /// <summary>The two supported databases.</summary>
+    public enum Kind
+    {
+        /// <summary>The embedded default.</summary>
+        Sqlite,
+
+        /// <summary>The scale-out option.</summary>
+        PostgreSql,
+    }
+
+    /// <summary>Decides which database a setting names, and the connection string to use.</summary>
+    /// <exception cref="ArgumentException">The setting is neither a SQLite nor a PostgreSQL connection string.</exception>
+    public static (Kind Kind, string ConnectionString) Resolve(string? database, string dataDirectory)
+    {
+        if (string.IsNullOrWhiteSpace(database))
+        {
+            return (Kind.Sqlite, SqliteStorage.ConnectionStringFor(Path.Combine(dataDirectory, "ferry.db")));
+        }
+
+        var builder = new DbConnectionStringBuilder();
+        try
+        {
+            builder.ConnectionString = database;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--database is not a connection string: {e.Message}", nameof(database), e);
+        }
+
+        if (builder.ContainsKey("Host") || builder.ContainsKey("Server"))
+        {
+            return (Kind.PostgreSql, database);
+        }
+
+        if (builder.ContainsKey("Data Source") || builder.ContainsKey("DataSource") || builder.ContainsKey("Filename"))
+        {
+            return (Kind.Sqlite, database);
+        }
+
+        throw new ArgumentException("--database must be a PostgreSQL connection string (Host=...;Database=...;Username=...) or a SQLite one (Data Source=path).", nameof(database));
+    }
+
+    /// <summary>Registers the chosen store.</summary>
+    public static IServiceCollection AddFerryDatabase(this IServiceCollection services, FerryServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var (kind, connectionString) = Resolve(options.Database, options.DataDirectory);
+        return kind == Kind.PostgreSql
+            ? services.AddFerryPostgreSqlStorage(connectionString)
+            : services.AddFerrySqliteStorage(connectionString);
+    }
+}

@@ -1,0 +1,138 @@
+using Ferry.Server.Endpoints.Audit;
+using Ferry.Server.Endpoints.Health;
+using Ferry.Server.Endpoints.Tokens;
+using Ferry.Server.Errors;
+using Ferry.Server.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Prometheus;
+using Scalar.AspNetCore;
+
+namespace Ferry.Server.Hosting;
+
+/// <summary>Composes Ferry's web application: services in <see cref="AddFerryServer"/>, pipeline and routes in <see cref="UseFerryServer"/>.</summary>
+public static class FerryHost
+{
+    /// <summary>Builds a ready-to-run server from options.</summary>
+    public static WebApplication Build(FerryServerOptions options, string[]? args = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(options.DataDirectory);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ApplicationName = typeof(FerryHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+        builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
+        builder.Services.AddFerryServer(options);
+        builder.Logging.AddFerryLogging(options);
+        var app = builder.Build();
+        app.UseFerryServer();
+        return app;
+    }
+
+    /// <summary>Registers every service the server needs.</summary>
+    public static IServiceCollection AddFerryServer(this IServiceCollection services, FerryServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FerryJsonContext.Default));
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<FerryExceptionHandler>();
+        services.AddMemoryCache();
+        services.AddRouting();
+
+        services.AddFerryDatabase(options);
+        services.AddHostedService<DatabaseInitializer>();
+
+        services.AddSingleton<TokenCache>();
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<IAuthorizationHandler, MinimumRoleHandler>();
+        services.AddAuthorizationBuilder().AddFerryPolicies();
+
+        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddFerryTelemetry();
+        return services;
+    }
+
+    /// <summary>Adds the middleware pipeline and maps every route.</summary>
+    public static WebApplication UseFerryServer(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseHttpMetrics();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthApi();
+        app.MapMetrics("/metrics").AllowAnonymous().WithTags("Health").ExcludeFromDescription();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Ferry API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .AllowAnonymous();
+
+        app.MapTokensApi();
+        app.MapAuditApi();
+        return app;
+    }
+
+    private static IServiceCollection AddFerryTelemetry(this IServiceCollection services)
+    {
+        var otlp = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("ferry", serviceVersion: typeof(FerryHost).Assembly.GetName().Version?.ToString()))
+            .WithTracing(tracing => tracing
+                .AddSource(FerryTelemetry.SourceName)
+                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context =>
+                    !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/healthz"))
+                .AddHttpClientInstrumentation());
+        if (!string.IsNullOrWhiteSpace(otlp))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        return services;
+    }
+
+    private static ILoggingBuilder AddFerryLogging(this ILoggingBuilder logging, FerryServerOptions options)
+    {
+        logging.ClearProviders();
+        if (string.Equals(options.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.UseUtcTimestamp = true;
+                console.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            });
+        }
+
+        logging.SetMinimumLevel(options.LogLevel);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", options.LogLevel);
+        logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        return logging;
+    }
+
+    private static string FormatHost(string host) =>
+        host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+}

@@ -1,0 +1,49 @@
+using Ferry.Storage.Audit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ferry.Storage.PostgreSql;
+
+/// <summary>Registers Ferry's metadata store on PostgreSQL.</summary>
+public static class PostgreSqlStorage
+{
+    /// <summary>Key of the transaction-scoped advisory lock that serialises audit appends across replicas.</summary>
+    public const long AuditChainLockKey = 0x4665727279_41; // "Ferry" + 'A'
+
+    /// <summary>Applies Ferry's PostgreSQL options to a builder.</summary>
+    public static DbContextOptionsBuilder UseFerryPostgreSql(this DbContextOptionsBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(typeof(PostgreSqlStorage).Assembly.GetName().Name))
+            .ReplaceService<IModelCacheKeyFactory, ProviderAwareModelCacheKeyFactory>();
+        return builder;
+    }
+
+    /// <summary>Adds the DbContext, the chain lock and the stores, on PostgreSQL.</summary>
+    public static IServiceCollection AddFerryPostgreSqlStorage(this IServiceCollection services, string connectionString)
+    {
+        services.AddDbContext<FerryDbContext>(options => options.UseFerryPostgreSql(connectionString));
+        services.AddSingleton<IAuditChainLock, AdvisoryAuditChainLock>();
+        return services.AddFerryStores();
+    }
+
+    private sealed class AdvisoryAuditChainLock : IAuditChainLock
+    {
+        public Task AcquireAsync(FerryDbContext db, CancellationToken cancellationToken) =>
+            db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AuditChainLockKey})", cancellationToken);
+    }
+}
+
+/// <summary>Design-time factory so <c>dotnet ef migrations add</c> targets PostgreSQL.</summary>
+public sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<FerryDbContext>
+{
+    /// <inheritdoc />
+    public FerryDbContext CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<FerryDbContext>();
+        builder.UseFerryPostgreSql("Host=localhost;Database=ferry_design");
+        return new FerryDbContext(builder.Options);
+    }
+}

@@ -1,0 +1,60 @@
+using Ferry.Core.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ferry.Storage.Audit;
+
+/// <summary>Reads and verifies the audit chain stored in <see cref="FerryDbContext"/>.</summary>
+public sealed class AuditLog(FerryDbContext db) : IAuditLog
+{
+    /// <summary>The most events one query returns.</summary>
+    public const int MaxLimit = 1000;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditEvent>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var events = db.AuditEvents.AsNoTracking();
+        if (query.Actor is { } actor)
+        {
+            events = events.Where(e => e.Actor == actor);
+        }
+
+        if (query.Action is { } action)
+        {
+            events = action.EndsWith('.')
+                ? events.Where(e => e.Action.StartsWith(action))
+                : events.Where(e => e.Action == action);
+        }
+
+        if (query.Target is { } target)
+        {
+            events = target.EndsWith('/')
+                ? events.Where(e => e.Target.StartsWith(target))
+                : events.Where(e => e.Target == target);
+        }
+
+        if (query.From is { } from)
+        {
+            var fromUtc = from.ToUniversalTime();
+            events = events.Where(e => e.OccurredAt >= fromUtc);
+        }
+
+        if (query.To is { } to)
+        {
+            var toUtc = to.ToUniversalTime();
+            events = events.Where(e => e.OccurredAt < toUtc);
+        }
+
+        if (query.AfterSequence is { } after)
+        {
+            events = events.Where(e => e.Sequence > after);
+        }
+
+        var limit = Math.Clamp(query.Limit, 1, MaxLimit);
+        return await events.OrderBy(e => e.Sequence).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
+        AuditVerifier.VerifyAsync(db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable(), cancellationToken);
+}

@@ -1,0 +1,56 @@
+using Ferry.Core.Audit;
+using Ferry.Core.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ferry.Storage;
+
+/// <summary>
+/// Ferry's one metadata DbContext. The same model runs on SQLite and PostgreSQL; each provider project
+/// holds its own migrations. Times are <see cref="DateTimeOffset"/> in the domain; on SQLite they are
+/// stored as UTC microseconds (an integer) so they sort and compare correctly in SQL.
+/// </summary>
+public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : DbContext(options)
+{
+    /// <summary>API tokens (hashed secrets).</summary>
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    /// <summary>The audit chain.</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    /// <inheritdoc />
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        if (IsSqlite)
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcMicrosecondsConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcMicrosecondsConverter>();
+        }
+    }
+
+    /// <summary>True when this context talks to SQLite.</summary>
+    public bool IsSqlite => string.Equals(Database.ProviderName, SqliteProviderName, StringComparison.Ordinal);
+
+    /// <summary>True when this context talks to PostgreSQL.</summary>
+    public bool IsPostgreSql => string.Equals(Database.ProviderName, PostgreSqlProviderName, StringComparison.Ordinal);
+
+    /// <summary>EF Core's provider name for SQLite.</summary>
+    public const string SqliteProviderName = "Microsoft.EntityFrameworkCore.Sqlite";
+
+    /// <summary>EF Core's provider name for PostgreSQL (Npgsql).</summary>
+    public const string PostgreSqlProviderName = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(FerryDbContext).Assembly);
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase.From(property.Name));
+            }
+        }
+    }
+}

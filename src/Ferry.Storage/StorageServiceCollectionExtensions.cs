@@ -1,0 +1,22 @@
+using Ferry.Core.Audit;
+using Ferry.Core.Identity;
+using Ferry.Storage.Audit;
+using Ferry.Storage.Stores;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Ferry.Storage;
+
+/// <summary>Registers the stores; a provider package (SQLite or PostgreSQL) registers the DbContext and chain lock.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Adds Ferry's stores behind their Ferry.Core ports.</summary>
+    public static IServiceCollection AddFerryStores(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<AuditedWriter>();
+        services.AddScoped<ITokenStore, TokenStore>();
+        services.AddScoped<IAuditLog, AuditLog>();
+        return services;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using Ferry.Core.Identity;
+using Ferry.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Testing;
+
+/// <summary>
+/// A real Ferry server (Kestrel on 127.0.0.1 and a free port) in this process, on a fresh database.
+/// Tests talk to it over real HTTP, exactly as clients do.
+/// </summary>
+public sealed class FerryTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory _dataDirectory;
+    private readonly List<HttpClient> _clients = [];
+
+    private FerryTestServer(WebApplication app, TempDirectory dataDirectory, TestDatabase database, string adminToken, Uri address)
+    {
+        _app = app;
+        _dataDirectory = dataDirectory;
+        Database = database;
+        AdminToken = adminToken;
+        Address = address;
+    }
+
+    public TestDatabase Database { get; }
+
+    public string AdminToken { get; }
+
+    public Uri Address { get; }
+
+    public string DataDirectory => _dataDirectory.Path;
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<FerryTestServer> StartAsync(DatabaseKind kind, Action<FerryServerOptions>? configure = null)
+    {
+        var database = await TestDatabase.CreateAsync(kind);
+        var dataDirectory = new TempDirectory("ferry-data");
+        var adminToken = TokenSecret.Generate();
+        var options = new FerryServerOptions
+        {
+            Port = 0,
+            DataDirectory = dataDirectory.Path,
+            Database = database.ConnectionString,
+            AdminToken = adminToken,
+            PrintAdminToken = false,
+            LogLevel = LogLevel.Warning,
+        };
+        configure?.Invoke(options);
+        var app = FerryHost.Build(options);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new FerryTestServer(app, dataDirectory, database, adminToken, new Uri(address));
+    }
+
+    /// <summary>An HTTP client for this server, sending <paramref name="token"/> as a bearer token when given.</summary>
+    public HttpClient CreateClient(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>An HTTP client carrying the admin token.</summary>
+    public HttpClient CreateAdminClient() => CreateClient(AdminToken);
+
+    /// <summary>Creates a token of <paramref name="role"/> through the store and returns its secret.</summary>
+    public async Task<string> CreateTokenAsync(Role role, string? name = null)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<ITokenStore>();
+        var created = await tokens.CreateAsync(name ?? $"{role.ToWireName()}-{Guid.NewGuid():N}", role, null, "test");
+        return created.Secret;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Database.DisposeAsync();
+        _dataDirectory.Dispose();
+    }
+}
