@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 
 namespace Ferry.Core.Audit;
 
 /// <summary>
-/// The hash chain over audit events. An event's hash is the SHA-256 of a JSON array of its fields,
-/// in a fixed order: <c>[sequence, occurredAt, actor, action, target, summary, previousHash]</c>, where
-/// <c>occurredAt</c> is UTC in ISO 8601 with exactly six fractional digits. A JSON array is used
-/// because it encodes each field unambiguously (no separator can be forged inside a value).
+/// The hash chain over audit events. An event's hash is the lower-case hex SHA-256 of its canonical
+/// text: the fields <c>sequence, occurredAt, actor, action, target, summary, previousHash</c>, in that
+/// order, each written as a netstring (<c>&lt;UTF-8 byte length&gt;:&lt;value&gt;,</c>), where
+/// <c>occurredAt</c> is UTC ISO 8601 with exactly six fractional digits. Length prefixes make the
+/// encoding unambiguous (no separator can be forged inside a value) and easy to reproduce in any language.
 /// </summary>
 public static class AuditChain
 {
@@ -37,7 +37,13 @@ public static class AuditChain
             e.Summary,
             e.PreviousHash,
         ];
-        return JsonSerializer.Serialize(fields);
+        var text = new StringBuilder();
+        foreach (var field in fields)
+        {
+            text.Append(Encoding.UTF8.GetByteCount(field).ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append(',');
+        }
+
+        return text.ToString();
     }
 
     /// <summary>Computes the hash an event must carry.</summary>
