@@ -43,3 +43,9 @@ public sealed record CreatedTokenResponse(TokenView Token, string Secret);
 /// <summary>A page of tokens.</summary>
 /// <param name="Tokens">The tokens, newest first.</param>
 public sealed record TokenList(IReadOnlyList<TokenView> Tokens);
+
+/// <summary>The calling token, as <c>GET /api/v1/tokens/me</c> shows it.</summary>
+/// <param name="Id">Token id.</param>
+/// <param name="Name">Token name (the actor in the audit trail).</param>
+/// <param name="Role">Its role.</param>
+public sealed record CallerView(Guid Id, string Name, string Role);

@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Ferry.Core.Audit;
 using Ferry.Core.Contracts;
 using Ferry.Server.Endpoints.Health;
-using Ferry.Server.Endpoints.Tokens;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ferry.Server.Hosting;

@@ -40,8 +40,13 @@ public sealed class FerryServerOptions
     public bool PrintAdminToken { get; set; } = true;
 
     /// <summary><c>~/.ferry</c>.</summary>
-    public static string DefaultDataDirectory() =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ferry");
+    public static string DefaultDataDirectory()
+    {
+        // The home folder is "" when HOME is unset or missing (containers, CI): fall back to an absolute
+        // path under the working directory rather than a relative one that moves with it.
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.GetFullPath(Path.Combine(string.IsNullOrEmpty(home) ? Directory.GetCurrentDirectory() : home, ".ferry"));
+    }
 
     /// <summary>The admin token file inside a data directory.</summary>
     public static string AdminTokenFile(string dataDirectory) => Path.Combine(dataDirectory, "admin.token");

@@ -74,9 +74,3 @@ public static class TokensApi
             user.FindFirstValue(ClaimTypes.Role)!));
     }
 }
-
-/// <summary>The calling token, as <c>GET /api/v1/tokens/me</c> shows it.</summary>
-/// <param name="Id">Token id.</param>
-/// <param name="Name">Token name (the actor in the audit trail).</param>
-/// <param name="Role">Its role.</param>
-public sealed record CallerView(Guid Id, string Name, string Role);

@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Ferry.Cli.Commands;
+
+/// <summary><c>ferry</c>: the server and the verbs that drive it.</summary>
+internal sealed class FerryRootCommand : RootCommand
+{
+    public FerryRootCommand()
+        : base("Ferry, a self-hosted MLOps platform: run the server and manage it.")
+    {
+        Subcommands.Add(new ServerCommand());
+        Subcommands.Add(new TokensCommand());
+        Subcommands.Add(new AuditCommand());
+    }
+}

@@ -1,0 +1,4 @@
+using Ferry.Cli;
+using Ferry.Cli.Commands;
+
+return await CliRunner.RunAsync(new FerryRootCommand(), args);

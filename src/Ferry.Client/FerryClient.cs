@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using Ferry.Client.Audit;
+using Ferry.Client.Http;
+using Ferry.Client.Tokens;
+
+namespace Ferry.Client;
+
+/// <summary>
+/// A typed client for a Ferry server. Each feature of the API has its own sub-client
+/// (<see cref="Tokens"/>, <see cref="Audit"/>); errors arrive as <see cref="FerryApiException"/>,
+/// an unreachable server as <see cref="HttpRequestException"/>.
+/// </summary>
+public sealed class FerryClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly FerryHttp _requests;
+
+    /// <summary>Uses an <see cref="HttpClient"/> the caller configured (base address, authorization, handlers) and still owns.</summary>
+    /// <param name="http">A client whose <see cref="HttpClient.BaseAddress"/> is the server's address.</param>
+    public FerryClient(HttpClient http)
+        : this(http, ownsHttp: false)
+    {
+    }
+
+    /// <summary>Creates a client for <paramref name="server"/> that sends <c>Authorization: Bearer <paramref name="token"/></c>.</summary>
+    /// <param name="server">The server's base address ("http://127.0.0.1:5077").</param>
+    /// <param name="token">A Ferry API token; null for the anonymous routes only (health).</param>
+    public FerryClient(Uri server, string? token)
+        : this(CreateHttpClient(server, token), ownsHttp: true)
+    {
+    }
+
+    private FerryClient(HttpClient http, bool ownsHttp)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (http.BaseAddress is null)
+        {
+            throw new ArgumentException("The HttpClient needs a BaseAddress (the Ferry server's address).", nameof(http));
+        }
+
+        _http = http;
+        _ownsHttp = ownsHttp;
+        _requests = new FerryHttp(http);
+        Tokens = new TokensClient(_requests);
+        Audit = new AuditClient(_requests);
+    }
+
+    /// <summary>The server this client talks to.</summary>
+    public Uri BaseAddress => _http.BaseAddress!;
+
+    /// <summary>Token management.</summary>
+    public TokensClient Tokens { get; }
+
+    /// <summary>The audit trail.</summary>
+    public AuditClient Audit { get; }
+
+    /// <summary>True when the server answers <c>/readyz</c> with success (database reachable and migrated);
+    /// false when it answers otherwise or cannot be reached.</summary>
+    public async Task<bool> IsReadyAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _requests.SucceedsAsync("readyz", cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Disposes the <see cref="HttpClient"/> if this client created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private static HttpClient CreateHttpClient(Uri server, string? token)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        if (!server.IsAbsoluteUri)
+        {
+            throw new ArgumentException("The server address must be absolute (http://host:port).", nameof(server));
+        }
+
+        // A trailing slash makes relative request paths land under the base path, not beside it.
+        var baseAddress = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+        var http = new HttpClient { BaseAddress = baseAddress };
+        if (!string.IsNullOrEmpty(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return http;
+    }
+}

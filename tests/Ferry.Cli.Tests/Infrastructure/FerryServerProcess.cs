@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Ferry.Client;
+
+namespace Ferry.Cli.Tests.Infrastructure;
+
+/// <summary>A real <c>ferry server</c> child process on a free loopback port; killed on dispose if still running.</summary>
+internal sealed class FerryServerProcess : IDisposable
+{
+    /// <summary>Bound on start-up and shutdown; only reached when something is broken.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Lock _gate = new();
+
+    private FerryServerProcess(Process process, Uri url, string dataDirectory)
+    {
+        _process = process;
+        Url = url;
+        DataDirectory = dataDirectory;
+        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public Uri Url { get; }
+
+    public string DataDirectory { get; }
+
+    public string AdminTokenFile => Path.Combine(DataDirectory, "admin.token");
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>ferry server --port P --data-dir D</c> and waits until <c>/readyz</c> answers and the start-up output is complete.</summary>
+    public static async Task<FerryServerProcess> StartAsync(string dataDirectory)
+    {
+        var port = FreePort.Next();
+        var process = FerryCli.Start(["server", "--port", port.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory]);
+        var server = new FerryServerProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
+        try
+        {
+            await server.WaitUntilReadyAsync();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The common client arguments for this server.</summary>
+    public string[] Client(string token, params string[] args) => [.. args, "--server", Url.OriginalString, "--token", token];
+
+    /// <summary>Runs a client command against this server with <paramref name="token"/>.</summary>
+    public Task<CliResult> RunAsync(string token, params string[] args) => FerryCli.RunAsync(Client(token, args));
+
+    /// <summary>Sends SIGTERM (a graceful stop, unlike <see cref="Process.Kill()"/>) and waits for the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(Patience);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(Patience);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var client = new FerryClient(Url, token: null);
+        var deadline = DateTimeOffset.UtcNow + Patience;
+        while (!await client.IsReadyAsync())
+        {
+            ThrowIfExitedOrLate(deadline, "answer /readyz");
+            await Task.Delay(PollInterval);
+        }
+
+        // The console logger writes asynchronously: wait for Kestrel's line so every earlier line is in too.
+        while (!Stdout.Contains("Now listening on", StringComparison.Ordinal))
+        {
+            ThrowIfExitedOrLate(deadline, "log 'Now listening on'");
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    private void ThrowIfExitedOrLate(DateTimeOffset deadline, string what)
+    {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"ferry server exited with {_process.ExitCode} before it was ready.\n{Stdout}\n{Stderr}");
+        }
+
+        if (DateTimeOffset.UtcNow > deadline)
+        {
+            throw new TimeoutException($"ferry server did not {what} within {Patience.TotalSeconds} s.\n{Stdout}\n{Stderr}");
+        }
+    }
+
+    private void Append(StringBuilder buffer, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            buffer.AppendLine(line);
+        }
+    }
+}
