@@ -25,14 +25,14 @@ namespace Ferry.Artifacts.FileSystem;
 /// </remarks>
 public sealed class FileSystemArtifactStore : IArtifactStore
 {
-    private const int _copyBufferSize = 81920; // below the large-object-heap threshold
-    private const int _maxLinkHops = 40; // as Linux's limit before ELOOP
-    private static readonly TimeSpan _staleTempAge = TimeSpan.FromDays(1);
-    private static readonly char[] _separators = [Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar];
-    private static readonly StringComparison _pathComparison =
+    private const int CopyBufferSize = 81920; // below the large-object-heap threshold
+    private const int MaxLinkHops = 40; // as Linux's limit before ELOOP
+    private static readonly TimeSpan StaleTempAge = TimeSpan.FromDays(1);
+    private static readonly char[] Separators = [Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar];
+    private static readonly StringComparison PathComparison =
         OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
-    private static readonly EnumerationOptions _listOptions = new()
+    private static readonly EnumerationOptions ListOptions = new()
     {
         AttributesToSkip = 0, // dot-files count as hidden on Unix; they are ordinary artifacts here
         IgnoreInaccessible = true,
@@ -200,7 +200,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         };
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(_copyBufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
             await using var file = new FileStream(temp, options);
@@ -233,7 +233,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     private static async Task<string> HashAsync(Stream stream, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(_copyBufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
             int read;
@@ -346,7 +346,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     {
         var root = Path.GetPathRoot(path)!;
         var current = root;
-        foreach (var part in path[root.Length..].Split(_separators, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in path[root.Length..].Split(Separators, StringSplitOptions.RemoveEmptyEntries))
         {
             if (part == ".")
             {
@@ -367,7 +367,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
                 continue;
             }
 
-            if (++hops > _maxLinkHops)
+            if (++hops > MaxLinkHops)
             {
                 throw new IOException($"Too many levels of symbolic links at '{next}'.");
             }
@@ -380,12 +380,12 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     }
 
     private static bool IsStrictlyUnder(string path, string prefixWithSeparator) =>
-        path.Length > prefixWithSeparator.Length && path.StartsWith(prefixWithSeparator, _pathComparison);
+        path.Length > prefixWithSeparator.Length && path.StartsWith(prefixWithSeparator, PathComparison);
 
     /// <summary>Whether a path relative to the root is, or is under, the reserved <c>.ferry</c> directory.</summary>
     private static bool IsReserved(string relativeToRoot)
     {
-        var first = relativeToRoot.Split(_separators, 2)[0];
+        var first = relativeToRoot.Split(Separators, 2)[0];
         return first.Equals(ArtifactPath.ReservedSegment, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -413,7 +413,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         FileSystemInfo[] children;
         try
         {
-            children = new DirectoryInfo(directory).GetFileSystemInfos("*", _listOptions);
+            children = new DirectoryInfo(directory).GetFileSystemInfos("*", ListOptions);
         }
         catch (DirectoryNotFoundException)
         {
@@ -557,9 +557,9 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     /// <summary>Temp files of writes that a crash interrupted; recent ones may belong to another live store on the same root.</summary>
     private void RemoveStaleTempFiles()
     {
-        foreach (var file in new DirectoryInfo(_tempDirectory).EnumerateFiles("*", _listOptions))
+        foreach (var file in new DirectoryInfo(_tempDirectory).EnumerateFiles("*", ListOptions))
         {
-            if (DateTime.UtcNow - file.LastWriteTimeUtc > _staleTempAge)
+            if (DateTime.UtcNow - file.LastWriteTimeUtc > StaleTempAge)
             {
                 TryDeleteFile(file.FullName);
             }

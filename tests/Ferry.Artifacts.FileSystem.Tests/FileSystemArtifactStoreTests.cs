@@ -7,8 +7,8 @@ namespace Ferry.Artifacts.FileSystem.Tests;
 
 public sealed class FileSystemArtifactStoreTests : IDisposable
 {
-    private const string _abcSha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-    private const string _emptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    private const string AbcSha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private readonly TempRoot _dirs = new();
     private readonly FileSystemArtifactStore _store;
@@ -71,7 +71,7 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
     {
         var info = await PutTextAsync("abc.txt", "abc");
 
-        Assert.Equal(_abcSha256, info.Sha256);
+        Assert.Equal(AbcSha256, info.Sha256);
         Assert.Equal(3, info.Length);
     }
 
@@ -80,7 +80,7 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
     {
         var info = await _store.PutAsync("empty", Stream.Null);
 
-        Assert.Equal(_emptySha256, info.Sha256);
+        Assert.Equal(EmptySha256, info.Sha256);
         Assert.Equal(0, info.Length);
         Assert.Equal("", await ReadTextAsync("empty"));
     }
@@ -93,8 +93,8 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
         var info = await PutTextAsync("a.txt", "abc");
 
         Assert.Equal("abc", await ReadTextAsync("a.txt"));
-        Assert.Equal(_abcSha256, info.Sha256);
-        Assert.Equal(_abcSha256, (await _store.GetInfoAsync("a.txt"))!.Sha256);
+        Assert.Equal(AbcSha256, info.Sha256);
+        Assert.Equal(AbcSha256, (await _store.GetInfoAsync("a.txt"))!.Sha256);
         AssertNoTempFiles();
     }
 
@@ -238,7 +238,7 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
 
         var info = await _store.GetInfoAsync("m/a.txt");
 
-        Assert.Equal(_abcSha256, info!.Sha256);
+        Assert.Equal(AbcSha256, info!.Sha256);
         Assert.True(File.Exists(sidecar));
         AssertNoTempFiles();
     }
@@ -254,7 +254,7 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
 
         var info = await _store.GetInfoAsync("a.txt");
 
-        Assert.Equal(_abcSha256, info!.Sha256);
+        Assert.Equal(AbcSha256, info!.Sha256);
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
         await PutTextAsync("a.txt", "abc");
         await File.WriteAllTextAsync(Path.Combine(_dirs.Root, ".ferry", "sha256", "a.txt"), "not a sidecar");
 
-        Assert.Equal(_abcSha256, (await _store.GetInfoAsync("a.txt"))!.Sha256);
+        Assert.Equal(AbcSha256, (await _store.GetInfoAsync("a.txt"))!.Sha256);
     }
 
     [Fact]
@@ -399,7 +399,7 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
 
         var info = await PutTextAsync("x/y", "abc");
 
-        Assert.Equal(_abcSha256, info.Sha256);
+        Assert.Equal(AbcSha256, info.Sha256);
         Assert.Equal(info, await _store.GetInfoAsync("x/y"));
     }
 

@@ -7,7 +7,7 @@ public sealed class LargeStreamTestsDefinition;
 [Collection(nameof(LargeStreamTests))]
 public sealed class LargeStreamTests : IDisposable
 {
-    private const long _size = 64L * 1024 * 1024;
+    private const long Size = 64L * 1024 * 1024;
 
     private readonly TempRoot _dirs = new();
 
@@ -17,19 +17,19 @@ public sealed class LargeStreamTests : IDisposable
     public async Task PutAsync_64MegabyteStream_RoundTripsWithFlatMemory()
     {
         var store = new FileSystemArtifactStore(_dirs.Root);
-        using var source = new GeneratedStream(_size, seed: 7);
+        using var source = new GeneratedStream(Size, seed: 7);
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var info = await store.PutAsync("big/blob.bin", source);
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
-        Assert.Equal(_size, info.Length);
+        Assert.Equal(Size, info.Length);
         Assert.Equal(source.Sha256, info.Sha256);
         // Buffering the content anywhere would allocate at least its 64 MB.
-        Assert.True(allocated < 8 * 1024 * 1024, $"PutAsync allocated {allocated:N0} bytes for a {_size:N0}-byte stream.");
+        Assert.True(allocated < 8 * 1024 * 1024, $"PutAsync allocated {allocated:N0} bytes for a {Size:N0}-byte stream.");
 
         // Read back and compare with the same generator, independently of the store's hash.
-        using var expected = new GeneratedStream(_size, seed: 7);
+        using var expected = new GeneratedStream(Size, seed: 7);
         await using var stored = await store.OpenReadAsync("big/blob.bin");
         var actualBuffer = new byte[1 << 16];
         var expectedBuffer = new byte[1 << 16];
@@ -42,7 +42,7 @@ public sealed class LargeStreamTests : IDisposable
             total += read;
         }
 
-        Assert.Equal(_size, total);
+        Assert.Equal(Size, total);
         Assert.Equal(source.Sha256, expected.Sha256);
         Assert.Equal(info, await store.GetInfoAsync("big/blob.bin"));
     }

@@ -23,7 +23,7 @@ public static class ArtifactPath
     public const string ReservedSegment = ".ferry";
 
     // Throws on lone surrogates, which no filesystem name can hold faithfully.
-    private static readonly UTF8Encoding _strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Checks the path of a file and returns it in canonical form.</summary>
     /// <param name="path">A relative path such as <c>runs/42/model.onnx</c>.</param>
@@ -122,7 +122,7 @@ public static class ArtifactPath
         int bytes;
         try
         {
-            bytes = _strictUtf8.GetByteCount(segment);
+            bytes = StrictUtf8.GetByteCount(segment);
         }
         catch (ArgumentException)
         {

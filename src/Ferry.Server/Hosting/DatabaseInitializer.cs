@@ -11,6 +11,7 @@ namespace Ferry.Server.Hosting;
 public sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopes,
     FerryServerOptions options,
+    DatabaseReadiness readiness,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     /// <summary>The actor recorded for changes Ferry makes on its own.</summary>
@@ -23,6 +24,7 @@ public sealed partial class DatabaseInitializer(
         var db = scope.ServiceProvider.GetRequiredService<FerryDbContext>();
         await DatabaseMigrator.MigrateAsync(db, scope.ServiceProvider.GetService<IDatabasePreparer>(), cancellationToken);
         LogMigrated(logger, db.Database.ProviderName ?? "unknown");
+        readiness.MarkMigrated();
         await EnsureAdminTokenAsync(scope.ServiceProvider.GetRequiredService<ITokenStore>(), cancellationToken);
     }
 

@@ -56,6 +56,7 @@ public static class FerryHost
         services.AddRouting();
 
         services.AddFerryDatabase(options);
+        services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializer>();
 
         services.AddSingleton<TokenCache>();

@@ -1,4 +1,5 @@
 using Ferry.Server.Errors;
+using Ferry.Server.Hosting;
 using Ferry.Storage;
 
 namespace Ferry.Server.Endpoints.Health;
@@ -19,18 +20,26 @@ public static class HealthApi
     public static IResult Alive() => TypedResults.Ok(new HealthStatus("alive"));
 
     /// <summary>200 when the database answers and has no pending migration; 503 problem otherwise.</summary>
-    public static async Task<IResult> ReadyAsync(HttpContext context, FerryDbContext db, CancellationToken cancellationToken)
+    public static async Task<IResult> ReadyAsync(HttpContext context, FerryDbContext db, DatabaseReadiness readiness, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(readiness);
         string reason;
         try
         {
-            if (await DatabaseMigrator.IsReadyAsync(db, cancellationToken))
+            if (!readiness.IsMigrated)
+            {
+                reason = "the database has not been migrated yet";
+            }
+            else if (await db.Database.CanConnectAsync(cancellationToken))
             {
                 return TypedResults.Ok(new HealthStatus("ready"));
             }
-
-            reason = "the database is unreachable or has pending migrations";
+            else
+            {
+                reason = "the database is unreachable";
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
