@@ -1,5 +1,7 @@
 using Ferry.Core.Audit;
 using Ferry.Core.Identity;
+using Ferry.Core.Registry;
+using Ferry.Core.Tracking;
 using Microsoft.EntityFrameworkCore;
 
 namespace Ferry.Storage;
@@ -16,6 +18,45 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
 
     /// <summary>The audit chain.</summary>
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    /// <summary>Tracking: experiments.</summary>
+    public DbSet<Experiment> Experiments => Set<Experiment>();
+
+    /// <summary>Tracking: experiment tags.</summary>
+    public DbSet<ExperimentTag> ExperimentTags => Set<ExperimentTag>();
+
+    /// <summary>Tracking: runs.</summary>
+    public DbSet<Run> Runs => Set<Run>();
+
+    /// <summary>Tracking: run parameters.</summary>
+    public DbSet<RunParam> RunParams => Set<RunParam>();
+
+    /// <summary>Tracking: run tags.</summary>
+    public DbSet<RunTag> RunTags => Set<RunTag>();
+
+    /// <summary>Tracking: every logged metric value.</summary>
+    public DbSet<MetricPoint> MetricPoints => Set<MetricPoint>();
+
+    /// <summary>Tracking: the latest value per run and metric key.</summary>
+    public DbSet<LatestMetric> LatestMetrics => Set<LatestMetric>();
+
+    /// <summary>Tracking: datasets consumed by runs.</summary>
+    public DbSet<RunDatasetInput> RunDatasetInputs => Set<RunDatasetInput>();
+
+    /// <summary>Registry: registered models.</summary>
+    public DbSet<RegisteredModel> RegisteredModels => Set<RegisteredModel>();
+
+    /// <summary>Registry: registered-model tags.</summary>
+    public DbSet<RegisteredModelTag> RegisteredModelTags => Set<RegisteredModelTag>();
+
+    /// <summary>Registry: aliases.</summary>
+    public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
+
+    /// <summary>Registry: model versions.</summary>
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+
+    /// <summary>Registry: model-version tags.</summary>
+    public DbSet<ModelVersionTag> ModelVersionTags => Set<ModelVersionTag>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -35,3 +35,8 @@ public sealed class ValidationException : FerryException
     /// <summary>Messages per field.</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; }
 }
+
+/// <summary>
+/// The named thing already exists (HTTP 409 on Ferry's API; MLflow's <c>RESOURCE_ALREADY_EXISTS</c>, 400, on MLflow routes).
+/// </summary>
+public sealed class AlreadyExistsException(string message) : FerryException(message);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ferry.Core.Errors;
+using Ferry.Server.Endpoints.Mlflow;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Ferry.Server.Errors;
@@ -14,6 +15,11 @@ public sealed partial class FerryExceptionHandler(ILogger<FerryExceptionHandler>
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        if (MlflowErrors.IsMlflowPath(httpContext.Request.Path) && await MlflowErrors.TryWriteAsync(httpContext, exception))
+        {
+            return true;
+        }
+
         switch (exception)
         {
             case ValidationException validation:
@@ -22,6 +28,9 @@ public sealed partial class FerryExceptionHandler(ILogger<FerryExceptionHandler>
                 return true;
             case NotFoundException notFound:
                 await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status404NotFound, "Not found", notFound.Message);
+                return true;
+            case AlreadyExistsException exists:
+                await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status409Conflict, "Already exists", exists.Message);
                 return true;
             case ConflictException conflict:
                 await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status409Conflict, "Conflict", conflict.Message);

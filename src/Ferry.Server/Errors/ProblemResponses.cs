@@ -1,16 +1,28 @@
+using Ferry.Server.Endpoints.Mlflow;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ferry.Server.Errors;
 
-/// <summary>Writes RFC 9457 problem+json bodies through ASP.NET Core's problem-details service.</summary>
+/// <summary>
+/// Writes error bodies: RFC 9457 problem+json through ASP.NET Core's problem-details service on Ferry's own
+/// routes, and MLflow's <c>{"error_code", "message"}</c> on MLflow's routes.
+/// </summary>
 public static class ProblemResponses
 {
-    /// <summary>Writes a problem with the given status, title and detail (and optional field errors).</summary>
+    /// <summary>Writes an error with the given status, title and detail (and optional field errors) in the route's protocol.</summary>
     public static async Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, string[]>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Response.HasStarted)
         {
+            return;
+        }
+
+        if (MlflowErrors.IsMlflowPath(context.Request.Path))
+        {
+            // MLflow's clients read {"error_code", "message"}, never problem+json.
+            var message = errors is null ? detail : $"{detail} ({string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))})";
+            await MlflowErrors.WriteAsync(context, MlflowErrorCodes.ForStatus(status), message, status);
             return;
         }
 
@@ -23,5 +35,25 @@ public static class ProblemResponses
         problem.Detail = detail;
         var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await service.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+    }
+
+    /// <summary>Answers a request that reached no endpoint (unknown route or method) or ended with an empty error status.</summary>
+    public static Task WriteStatusCodeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var status = context.Response.StatusCode;
+        if (status is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed && MlflowErrors.IsMlflowPath(context.Request.Path))
+        {
+            return MlflowErrors.WriteAsync(context, MlflowErrorCodes.EndpointNotFound,
+                $"No MLflow endpoint answers {context.Request.Method} {context.Request.Path}.", StatusCodes.Status404NotFound);
+        }
+
+        var (title, detail) = status switch
+        {
+            StatusCodes.Status404NotFound => ("Not found", $"no route answers {context.Request.Method} {context.Request.Path}"),
+            StatusCodes.Status405MethodNotAllowed => ("Method not allowed", $"{context.Request.Path} does not accept {context.Request.Method}"),
+            _ => ("Error", $"the request failed with status {status}"),
+        };
+        return WriteAsync(context, status, title, detail);
     }
 }

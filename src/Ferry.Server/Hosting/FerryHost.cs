@@ -1,5 +1,6 @@
 using Ferry.Server.Endpoints.Audit;
 using Ferry.Server.Endpoints.Health;
+using Ferry.Server.Endpoints.Mlflow;
 using Ferry.Server.Endpoints.Tokens;
 using Ferry.Server.Errors;
 using Ferry.Server.Identity;
@@ -75,7 +76,7 @@ public static class FerryHost
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(context => ProblemResponses.WriteStatusCodeAsync(context.HttpContext));
         app.UseRouting();
         app.UseHttpMetrics();
         app.UseAuthentication();
@@ -89,6 +90,7 @@ public static class FerryHost
 
         app.MapTokensApi();
         app.MapAuditApi();
+        app.MapMlflowApi();
         return app;
     }
 
