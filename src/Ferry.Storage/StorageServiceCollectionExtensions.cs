@@ -17,6 +17,8 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<AuditedWriter>();
         services.AddScoped<ITokenStore, TokenStore>();
         services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<Ferry.Core.Tracking.ITrackingStore, Tracking.TrackingStore>();
+        services.AddScoped<Ferry.Core.Registry.IRegistryStore, Registry.RegistryStore>();
         return services;
     }
 }

@@ -26,6 +26,7 @@ public sealed partial class DatabaseInitializer(
         LogMigrated(logger, db.Database.ProviderName ?? "unknown");
         readiness.MarkMigrated();
         await EnsureAdminTokenAsync(scope.ServiceProvider.GetRequiredService<ITokenStore>(), cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<Ferry.Core.Tracking.ITrackingStore>().EnsureDefaultExperimentAsync(SystemActor, cancellationToken);
     }
 
     /// <inheritdoc />

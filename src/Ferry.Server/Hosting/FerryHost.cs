@@ -1,4 +1,9 @@
+using Ferry.Core.Models;
+using Ferry.Runtimes.MLNet;
+using Ferry.Runtimes.Onnx;
 using Ferry.Server.Endpoints.Audit;
+using Ferry.Server.Endpoints.Mlflow.Artifacts;
+using Ferry.Server.Endpoints.Models;
 using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Endpoints.Mlflow;
 using Ferry.Server.Endpoints.Tokens;
@@ -57,6 +62,7 @@ public static class FerryHost
         services.AddRouting();
 
         services.AddFerryDatabase(options);
+        services.AddFerryArtifactStore(options);
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializer>();
 
@@ -67,6 +73,8 @@ public static class FerryHost
         services.AddAuthorizationBuilder().AddFerryPolicies();
 
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddSingleton<IModelSignatureReader>(_ => new OnnxSignatureReader());
+        services.AddSingleton<IModelSignatureReader>(_ => new MLNetSignatureReader());
         services.AddFerryTelemetry();
         return services;
     }
@@ -90,7 +98,10 @@ public static class FerryHost
 
         app.MapTokensApi();
         app.MapAuditApi();
+        app.MapModelsApi();
         app.MapMlflowApi();
+        app.MapMlflowServerInfo();
+        app.MapMlflowRunArtifacts();
         return app;
     }
 

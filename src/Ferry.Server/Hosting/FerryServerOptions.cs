@@ -27,6 +27,12 @@ public sealed class FerryServerOptions
     /// <summary>Largest request body accepted on ordinary API routes, in bytes (default 16 MiB).</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>Where artifacts are stored, chosen by URI scheme: null for <c>file://&lt;data-dir&gt;/artifacts</c>; <c>file:///path</c> or a plain path for another directory (<c>s3://</c> is not supported yet).</summary>
+    public string? ArtifactRoot { get; set; }
+
+    /// <summary>Largest artifact upload (MLflow's <c>PUT …/mlflow-artifacts/artifacts/…</c>, the one route exempt from <see cref="MaxRequestBodyBytes"/>), in bytes; default 5 GiB, null for no limit.</summary>
+    public long? ArtifactMaxBytes { get; set; } = 5L * 1024 * 1024 * 1024;
+
     /// <summary>"text" (default) or "json" for one JSON object per log line.</summary>
     public string LogFormat { get; set; } = "text";
 

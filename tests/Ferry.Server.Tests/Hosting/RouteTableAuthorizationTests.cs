@@ -18,7 +18,7 @@ namespace Ferry.Server.Tests.Hosting;
 public sealed class RouteTableAuthorizationTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
     /// <summary>The only routes that may answer without a token.</summary>
-    private static readonly string[] OpenPrefixes = ["/healthz", "/readyz", "/metrics", "/openapi/", "/docs"];
+    private static readonly string[] OpenPrefixes = ["/healthz", "/readyz", "/metrics", "/openapi/", "/docs", "/health", "/version"];
 
     private static readonly HashSet<string> MutatingMethods = ["POST", "PUT", "PATCH", "DELETE"];
 

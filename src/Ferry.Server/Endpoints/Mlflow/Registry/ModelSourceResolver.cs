@@ -1,0 +1,80 @@
+using Ferry.Core.Models;
+using Ferry.Core.Registry;
+
+namespace Ferry.Server.Endpoints.Mlflow.Registry;
+
+/// <summary>What registration learnt from a source: where it lives in Ferry's store and, when a model file is there, its signature.</summary>
+/// <param name="ArtifactPath">The relative path in the artifact store, or null for a source outside Ferry.</param>
+/// <param name="Flavor">"onnx" or "mlnet" when a model file was read.</param>
+/// <param name="SignatureJson">The signature, when read.</param>
+internal sealed record ResolvedSource(string? ArtifactPath, string? Flavor, string? SignatureJson);
+
+/// <summary>
+/// Resolves a version's source (<c>runs:/</c> through the run's artifact URI, <c>mlflow-artifacts:/</c> into the
+/// store) and reads the signature of the model file found there: a <c>*.onnx</c> or ML.NET <c>*.zip</c> at the path
+/// or directly under it. A model file that cannot be read is an error (400); no model file is not.
+/// </summary>
+internal sealed class ModelSourceResolver(IRegistryStore store, IServiceProvider services)
+{
+    public async Task<ResolvedSource> ResolveAsync(string source, CancellationToken cancellationToken)
+    {
+        ModelSource.Validate(source);
+        var uri = source;
+        if (ModelSource.TryParseRunsUri(source, out var runId, out var path))
+        {
+            var run = await store.FindRunAsync(runId, cancellationToken)
+                ?? throw new MlflowException(MlflowErrorCodes.ResourceDoesNotExist, $"Run with id={runId} not found");
+            uri = ModelSource.Join(run.ArtifactUri, path);
+        }
+
+        var relative = ModelSource.ToArtifactPath(uri);
+        if (relative is null)
+        {
+            return new ResolvedSource(null, null, null);
+        }
+
+        var files = ModelFiles.For(services);
+        var modelFile = await FindModelFileAsync(files, relative, cancellationToken);
+        if (modelFile is null)
+        {
+            return new ResolvedSource(relative, null, null);
+        }
+
+        var flavor = modelFile.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? ModelFlavor.Onnx : ModelFlavor.MLNet;
+        var reader = services.GetServices<IModelSignatureReader>().FirstOrDefault(r => r.Flavor == flavor);
+        if (reader is null)
+        {
+            return new ResolvedSource(relative, null, null);
+        }
+
+        await using var stream = await files.OpenReadAsync(modelFile, cancellationToken);
+        var signature = await reader.ReadAsync(stream, cancellationToken);
+        return new ResolvedSource(relative, WireName(flavor), signature.ToJson());
+    }
+
+    /// <summary>The flavor's stored name.</summary>
+    public static string WireName(ModelFlavor flavor) => flavor == ModelFlavor.Onnx ? "onnx" : "mlnet";
+
+    private static async Task<string?> FindModelFileAsync(ModelFiles files, string relative, CancellationToken cancellationToken)
+    {
+        if (await files.IsFileAsync(relative, cancellationToken))
+        {
+            return IsModelFile(relative) ? relative : null;
+        }
+
+        var candidates = new List<string>();
+        await foreach (var entry in files.ListAsync(relative, cancellationToken))
+        {
+            if (!entry.IsDirectory && IsModelFile(entry.Path))
+            {
+                candidates.Add(entry.Path);
+            }
+        }
+
+        candidates.Sort(StringComparer.Ordinal);
+        return candidates.FirstOrDefault(p => p.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) ?? candidates.FirstOrDefault();
+    }
+
+    private static bool IsModelFile(string path) =>
+        path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+}

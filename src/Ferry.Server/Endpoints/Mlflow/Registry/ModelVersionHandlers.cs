@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using Ferry.Core.Registry;
+using Ferry.Server.Identity;
+using static Ferry.Server.Endpoints.Mlflow.Registry.RegistryInput;
+
+namespace Ferry.Server.Endpoints.Mlflow.Registry;
+
+/// <summary>Handlers of <c>model-versions/*</c>.</summary>
+internal static class ModelVersionHandlers
+{
+    private static MlflowRegistryJsonContext Json => MlflowRegistryJsonContext.Default;
+
+    public static async Task<IResult> CreateAsync(HttpContext context, IRegistryStore store, CancellationToken ct)
+    {
+        var body = await MlflowJson.ReadBodyAsync(context.Request, Json.RegistryRequest);
+        var name = Required(body.Name, "name");
+        var source = Required(body.Source, "source");
+        _ = await store.GetModelAsync(name, ct);
+        var resolved = await new ModelSourceResolver(store, context.RequestServices).ResolveAsync(source, ct);
+        var version = await store.CreateVersionAsync(new NewModelVersion
+        {
+            ModelName = name,
+            Source = source,
+            RunId = body.RunId,
+            RunLink = body.RunLink,
+            Description = body.Description,
+            MlflowModelId = body.ModelId,
+            Tags = Tags(body.Tags),
+            ArtifactPath = resolved.ArtifactPath,
+            Flavor = resolved.Flavor,
+            SignatureJson = resolved.SignatureJson,
+        }, context.User.ActorName(), ct);
+        return Version(version);
+    }
+
+    public static async Task<IResult> GetAsync(HttpRequest request, IRegistryStore store, CancellationToken ct) =>
+        Version(await store.GetVersionAsync(MlflowQuery.Required(request, "name"), RegistryInput.Version(MlflowQuery.Optional(request, "version")), ct));
+
+    public static async Task<IResult> UpdateAsync(HttpRequest request, IRegistryStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
+        return Version(await store.UpdateVersionAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), body.Description, user.ActorName(), ct));
+    }
+
+    public static async Task<IResult> DeleteAsync(HttpRequest request, IRegistryStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
+        await store.DeleteVersionAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), Caller(user), ct);
+        return MlflowJson.Empty();
+    }
+
+    public static async Task<IResult> TransitionStageAsync(HttpRequest request, IRegistryStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
+        var version = await store.TransitionStageAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), Required(body.Stage, "stage"),
+            body.ArchiveExistingVersions ?? false, Caller(user), ct);
+        return Version(version);
+    }
+
+    public static async Task<IResult> SearchAsync(HttpRequest request, IRegistryStore store, CancellationToken ct)
+    {
+        var page = await store.SearchVersionsAsync(Search(request, defaultMax: 10_000, limit: 200_000), ct);
+        return MlflowJson.Ok(new ModelVersionsResponse([.. page.Items.Select(RegistryMapping.ToMessage)], page.NextPageToken), Json.ModelVersionsResponse);
+    }
+
+    public static async Task<IResult> GetDownloadUriAsync(HttpRequest request, IRegistryStore store, CancellationToken ct)
+    {
+        var view = await store.GetVersionAsync(MlflowQuery.Required(request, "name"), RegistryInput.Version(MlflowQuery.Optional(request, "version")), ct);
+        var uri = view.Version.ArtifactPath is { } path ? ModelSource.ArtifactsScheme + "/" + path : view.Version.Source;
+        return MlflowJson.Ok(new DownloadUriResponse(uri), Json.DownloadUriResponse);
+    }
+
+    public static async Task<IResult> SetTagAsync(HttpRequest request, IRegistryStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
+        await store.SetVersionTagAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), Required(body.Key, "key"), body.Value ?? string.Empty, user.ActorName(), ct);
+        return MlflowJson.Empty();
+    }
+
+    public static async Task<IResult> DeleteTagAsync(HttpRequest request, IRegistryStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
+        await store.DeleteVersionTagAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), Required(body.Key, "key"), user.ActorName(), ct);
+        return MlflowJson.Empty();
+    }
+
+    private static IResult Version(RegistryVersion version) =>
+        MlflowJson.Ok(new ModelVersionResponse(RegistryMapping.ToMessage(version)), Json.ModelVersionResponse);
+}

@@ -1,0 +1,267 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ferry.Core.Audit;
+using Ferry.Core.Errors;
+using Ferry.Core.Tracking;
+using Ferry.Core.Tracking.Search;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ferry.Storage.Tracking;
+
+/// <summary>What runs log: params (immutable), tags (last write wins), metrics (appended), inputs and models.</summary>
+public sealed partial class TrackingStore
+{
+    /// <inheritdoc />
+    public Task LogBatchAsync(string runId, RunBatch batch, string action, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        TrackingLimits.CheckBatch(batch);
+        var parameters = BatchParams(runId, batch.Params);
+        var tags = RunTags(batch.Tags);
+        foreach (var metric in batch.Metrics)
+        {
+            TrackingLimits.CheckKey(metric.Key, "metric");
+        }
+
+        return writer.RunAsync(actor, async (context, ct) =>
+        {
+            var run = await LoadActiveRunAsync(context, runId, ct);
+            await AddParamsAsync(context, runId, parameters, ct);
+            await UpsertTagsAsync(context, run, tags, ct);
+            await AddMetricsAsync(context, runId, batch.Metrics, ct);
+            return (true, AuditRecord.Of(action, $"run/{runId}", new { Metrics = batch.Metrics.Count, Params = parameters.Count, Tags = tags.Count }));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteRunTagAsync(string runId, string key, string actor, CancellationToken cancellationToken = default) =>
+        writer.RunAsync(actor, async (context, ct) =>
+        {
+            await LoadActiveRunAsync(context, runId, ct);
+            var tag = await context.RunTags.FirstOrDefaultAsync(t => t.RunId == runId && t.Key == key, ct)
+                ?? throw new NotFoundException($"No tag with name: {key} in run with id {runId}");
+            context.RunTags.Remove(tag);
+            return (true, AuditRecord.Of("run.delete-tag", $"run/{runId}", new { Key = key }));
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        foreach (var dataset in datasets)
+        {
+            if (string.IsNullOrEmpty(dataset.Name) || string.IsNullOrEmpty(dataset.Digest))
+            {
+                throw new TrackingRequestException("Every dataset input needs a name and a digest.");
+            }
+        }
+
+        return writer.RunAsync(actor, async (context, ct) =>
+        {
+            await LoadActiveRunAsync(context, runId, ct);
+            var existing = await context.RunDatasetInputs.Where(d => d.RunId == runId).Select(d => new { d.Name, d.Digest }).ToListAsync(ct);
+            var seen = existing.Select(d => (d.Name, d.Digest)).ToHashSet();
+            var added = 0;
+            foreach (var dataset in datasets.Where(d => seen.Add((d.Name, d.Digest))))
+            {
+                context.RunDatasetInputs.Add(new RunDatasetInput
+                {
+                    RunId = runId,
+                    Name = dataset.Name,
+                    Digest = dataset.Digest,
+                    SourceType = dataset.SourceType,
+                    Source = dataset.Source,
+                    Schema = dataset.Schema,
+                    Profile = dataset.Profile,
+                    TagsJson = TagsJson(dataset.Tags),
+                });
+                added++;
+            }
+
+            return (true, AuditRecord.Of("run.log-inputs", $"run/{runId}", new { Datasets = datasets.Count, Added = added }));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task LogModelAsync(string runId, string modelJson, string actor, CancellationToken cancellationToken = default)
+    {
+        JsonNode model;
+        try
+        {
+            model = JsonNode.Parse(modelJson) ?? throw new JsonException("null");
+        }
+        catch (JsonException)
+        {
+            throw new TrackingRequestException("Invalid value for parameter 'model_json' supplied: it is not a JSON object.");
+        }
+
+        return writer.RunAsync(actor, async (context, ct) =>
+        {
+            await LoadActiveRunAsync(context, runId, ct);
+            var tag = await context.RunTags.FirstOrDefaultAsync(t => t.RunId == runId && t.Key == LogModelHistoryTag, ct);
+            var history = tag is null ? [] : JsonNode.Parse(tag.Value) as JsonArray ?? [];
+            history.Add(model);
+            var value = history.ToJsonString();
+            if (tag is null)
+            {
+                context.RunTags.Add(new RunTag { RunId = runId, Key = LogModelHistoryTag, Value = value });
+            }
+            else
+            {
+                tag.Value = value;
+            }
+
+            return (true, AuditRecord.Of("run.log-model", $"run/{runId}", new { Models = history.Count }));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ResultPage<MetricPoint>> GetMetricHistoryAsync(string runId, string key, int? maxResults, string? pageToken, CancellationToken cancellationToken = default)
+    {
+        if (maxResults is < 1)
+        {
+            throw new TrackingRequestException($"Invalid value for parameter 'max_results' supplied: it must be positive, but got {maxResults}.");
+        }
+
+        var offset = PageToken.Decode(pageToken);
+        if (!await db.Runs.AnyAsync(r => r.Id == runId, cancellationToken))
+        {
+            throw RunNotFound(runId);
+        }
+
+        var points = db.MetricPoints.AsNoTracking()
+            .Where(m => m.RunId == runId && m.Key == key)
+            .OrderBy(m => m.Step).ThenBy(m => m.Timestamp).ThenBy(m => m.Id)
+            .Skip(offset);
+        if (maxResults is not { } max)
+        {
+            return new ResultPage<MetricPoint>(await points.ToListAsync(cancellationToken), null);
+        }
+
+        var page = await points.Take(max + 1).ToListAsync(cancellationToken);
+        return page.Count > max
+            ? new ResultPage<MetricPoint>(page[..max], PageToken.Encode(offset + max))
+            : new ResultPage<MetricPoint>(page, null);
+    }
+
+    private static Dictionary<string, string> BatchParams(string runId, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in parameters)
+        {
+            TrackingLimits.CheckKey(key, "param");
+            TrackingLimits.CheckValue(key, value, TrackingLimits.MaxParamValueLength, "param");
+            var text = value ?? string.Empty;
+            if (map.TryGetValue(key, out var earlier) && earlier != text)
+            {
+                throw ChangedParam(runId, key, earlier, text);
+            }
+
+            map[key] = text;
+        }
+
+        return map;
+    }
+
+    private static async Task AddParamsAsync(FerryDbContext context, string runId, Dictionary<string, string> parameters, CancellationToken cancellationToken)
+    {
+        if (parameters.Count == 0)
+        {
+            return;
+        }
+
+        var keys = parameters.Keys.ToList();
+        var existing = await context.RunParams.AsNoTracking()
+            .Where(p => p.RunId == runId && keys.Contains(p.Key))
+            .ToDictionaryAsync(p => p.Key, p => p.Value, StringComparer.Ordinal, cancellationToken);
+        foreach (var (key, value) in parameters)
+        {
+            if (existing.TryGetValue(key, out var logged))
+            {
+                if (logged != value)
+                {
+                    throw ChangedParam(runId, key, logged, value);
+                }
+
+                continue;
+            }
+
+            context.RunParams.Add(new RunParam { RunId = runId, Key = key, Value = value });
+        }
+    }
+
+    private static async Task UpsertTagsAsync(FerryDbContext context, Run run, Dictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        if (tags.Count == 0)
+        {
+            return;
+        }
+
+        var keys = tags.Keys.ToList();
+        var existing = await context.RunTags.Where(t => t.RunId == run.Id && keys.Contains(t.Key)).ToDictionaryAsync(t => t.Key, StringComparer.Ordinal, cancellationToken);
+        foreach (var (key, value) in tags)
+        {
+            if (existing.TryGetValue(key, out var tag))
+            {
+                tag.Value = value;
+            }
+            else
+            {
+                context.RunTags.Add(new RunTag { RunId = run.Id, Key = key, Value = value });
+            }
+
+            if (key == RunNameTag && value.Length is > 0 and <= 250)
+            {
+                run.Name = value;
+            }
+        }
+    }
+
+    private static async Task AddMetricsAsync(FerryDbContext context, string runId, IReadOnlyList<MetricValue> metrics, CancellationToken cancellationToken)
+    {
+        if (metrics.Count == 0)
+        {
+            return;
+        }
+
+        var keys = metrics.Select(m => m.Key).Distinct(StringComparer.Ordinal).ToList();
+        var latest = await context.LatestMetrics.Where(m => m.RunId == runId && keys.Contains(m.Key)).ToDictionaryAsync(m => m.Key, StringComparer.Ordinal, cancellationToken);
+        foreach (var metric in metrics)
+        {
+            var point = new MetricPoint
+            {
+                RunId = runId,
+                Key = metric.Key,
+                Value = double.IsNaN(metric.Value) ? 0 : metric.Value,
+                IsNaN = double.IsNaN(metric.Value),
+                Timestamp = metric.Timestamp,
+                Step = metric.Step,
+            };
+            context.MetricPoints.Add(point);
+            if (!latest.TryGetValue(metric.Key, out var current))
+            {
+                current = new LatestMetric { RunId = runId, Key = metric.Key, Value = point.Value, IsNaN = point.IsNaN, Timestamp = point.Timestamp, Step = point.Step };
+                latest[metric.Key] = current;
+                context.LatestMetrics.Add(current);
+            }
+            else if (current.IsSupersededBy(point))
+            {
+                (current.Value, current.IsNaN, current.Timestamp, current.Step) = (point.Value, point.IsNaN, point.Timestamp, point.Step);
+            }
+        }
+    }
+
+    private static TrackingRequestException ChangedParam(string runId, string key, string logged, string attempted) =>
+        new($"Changing param values is not allowed. Param with key='{key}' was already logged with value='{logged}' for run ID='{runId}'. Attempted logging new value '{attempted}'.");
+
+    private static string TagsJson(IReadOnlyList<KeyValuePair<string, string>> tags)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in tags)
+        {
+            json[key] = value;
+        }
+
+        return json.ToJsonString();
+    }
+}

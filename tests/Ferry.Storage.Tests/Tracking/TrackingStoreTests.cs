@@ -1,0 +1,147 @@
+using Ferry.Core.Audit;
+using Ferry.Core.Errors;
+using Ferry.Core.Tracking;
+using Ferry.Storage.PostgreSql;
+using Ferry.Storage.Sqlite;
+using Ferry.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace Ferry.Storage.Tests.Tracking;
+
+/// <summary>The tracking store on SQLite and PostgreSQL: audit events, clock use, id allocation, transactions.</summary>
+public abstract class TrackingStoreTests(DatabaseKind kind) : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private TestDatabase? _database;
+    private ServiceProvider? _services;
+
+    public async Task InitializeAsync()
+    {
+        if (kind == DatabaseKind.PostgreSql && TestDatabase.PostgresUnavailableReason is not null && !TestDatabase.InCi)
+        {
+            return;
+        }
+
+        _database = await TestDatabase.CreateAsync(kind);
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock);
+        if (kind == DatabaseKind.Sqlite)
+        {
+            services.AddFerrySqliteStorage(_database.ConnectionString);
+        }
+        else
+        {
+            services.AddFerryPostgreSqlStorage(_database.ConnectionString);
+        }
+
+        _services = services.BuildServiceProvider();
+        await using var scope = _services.CreateAsyncScope();
+        await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<FerryDbContext>(), scope.ServiceProvider.GetService<IDatabasePreparer>());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task DefaultExperiment_IsCreatedOnce_AsSystem_AndIdsFollowIt()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<ITrackingStore>();
+        Assert.True(await store.EnsureDefaultExperimentAsync("system"));
+        Assert.False(await store.EnsureDefaultExperimentAsync("system"));
+        var first = await store.CreateExperimentAsync("a", null, [], "alice");
+        var second = await store.CreateExperimentAsync("b", null, [new("k", "v")], "alice");
+        Assert.Equal(1, first);
+        Assert.Equal(2, second);
+        var experiment = await store.GetExperimentAsync(Experiment.DefaultId);
+        Assert.Equal("mlflow-artifacts:/0", experiment.ArtifactLocation);
+        Assert.Equal(_clock.GetUtcNow().ToUnixTimeMilliseconds(), experiment.CreationTime);
+
+        var events = await scope.ServiceProvider.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery());
+        Assert.Equal(["system", "alice", "alice"], events.Select(e => e.Actor));
+        Assert.All(events, e => Assert.Equal("experiment.create", e.Action));
+    }
+
+    [SkippableFact]
+    public async Task LogBatch_WritesOneAuditEvent_AndIsAllOrNothing()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<ITrackingStore>();
+        await store.EnsureDefaultExperimentAsync("system");
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        var run = await store.CreateRunAsync(new NewRun(0, "alice", null, null, []), "alice");
+        Assert.Equal(_clock.GetUtcNow().ToUnixTimeMilliseconds(), run.StartTime);
+
+        var batch = new RunBatch(
+            [new MetricValue("m", 1, 10, 0), new MetricValue("m", 2, 11, 1), new MetricValue("m", 0.5, 9, 1)],
+            [new("p", "1")],
+            [new("t", "a"), new("t", "b")]);
+        await store.LogBatchAsync(run.Id, batch, "run.log-batch", "alice");
+        var events = await scope.ServiceProvider.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery { Action = "run.log-batch" });
+        var logged = Assert.Single(events);
+        Assert.Equal($"run/{run.Id}", logged.Target);
+        Assert.Contains("\"metrics\":3", logged.Summary, StringComparison.Ordinal);
+
+        var failing = new RunBatch([new MetricValue("other", 1, 1, 0)], [new("p", "changed")], [new("t2", "x")]);
+        await Assert.ThrowsAsync<TrackingRequestException>(() => store.LogBatchAsync(run.Id, failing, "run.log-batch", "alice"));
+
+        var got = await store.GetRunAsync(run.Id);
+        var latest = Assert.Single(got.LatestMetrics);
+        Assert.Equal((2d, 1L, 11L), (latest.Value, latest.Step, latest.Timestamp));
+        Assert.Equal("b", got.Tags.Single(t => t.Key == "t").Value);
+        Assert.DoesNotContain(got.Tags, t => t.Key == "t2");
+        await using var db = _database!.CreateContext();
+        Assert.Equal(3, await db.MetricPoints.CountAsync(m => m.RunId == run.Id));
+    }
+
+    [SkippableFact]
+    public async Task Like_TreatsGlobCharactersLiterally_AndIsCaseSensitive()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<ITrackingStore>();
+        await store.EnsureDefaultExperimentAsync("system");
+        var star = await store.CreateRunAsync(new NewRun(0, "u", "a*[b]?", null, []), "u");
+        await store.CreateRunAsync(new NewRun(0, "u", "A*[B]?", null, []), "u");
+        await store.CreateRunAsync(new NewRun(0, "u", "axxb", null, []), "u");
+
+        async Task<List<string>> Names(string filter) =>
+            [.. (await store.SearchRunsAsync(new RunSearchQuery([0], filter, ViewType.ActiveOnly, 100, ["run_name"], null))).Items.Select(r => r.Name)];
+
+        Assert.Equal(["a*[b]?"], await Names("run_name LIKE 'a*[b]_'"));
+        Assert.Equal(["a*[b]?"], await Names("run_name LIKE 'a*%'"));
+        Assert.Equal(["A*[B]?", "a*[b]?"], (await Names("run_name ILIKE 'a*[b]%'")).Order(StringComparer.Ordinal));
+        Assert.Equal(star.Id, (await store.SearchRunsAsync(new RunSearchQuery([0], $"run_id = '{star.Id}'", ViewType.ActiveOnly, 100, [], null))).Items.Single().Id);
+    }
+
+    [SkippableFact]
+    public async Task UnknownIds_AreNotFound()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<ITrackingStore>();
+        await Assert.ThrowsAsync<NotFoundException>(() => store.GetRunAsync("nope"));
+        await Assert.ThrowsAsync<NotFoundException>(() => store.GetExperimentAsync(99));
+        await Assert.ThrowsAsync<NotFoundException>(() => store.LogBatchAsync("nope", new RunBatch([], [new("a", "1")], []), "run.log-param", "u"));
+    }
+
+    private AsyncServiceScope Scope()
+    {
+        DatabaseRequirement.EnsureAvailable(kind);
+        return _services!.CreateAsyncScope();
+    }
+}
+
+public sealed class SqliteTrackingStoreTests() : TrackingStoreTests(DatabaseKind.Sqlite);
+
+public sealed class PostgresTrackingStoreTests() : TrackingStoreTests(DatabaseKind.PostgreSql);
