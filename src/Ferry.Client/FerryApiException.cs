@@ -46,6 +46,28 @@ public sealed class FerryApiException : Exception
         TraceId = traceId;
     }
 
+    private FerryApiException(string errorCode, HttpStatusCode statusCode, string message)
+        : base(Describe(statusCode, errorCode, message))
+    {
+        StatusCode = statusCode;
+        Title = errorCode;
+        Detail = message;
+        Errors = NoErrors;
+        ErrorCode = errorCode;
+    }
+
+    /// <summary>Creates the exception for an MLflow-style error answer, <c>{"error_code", "message"}</c>.</summary>
+    /// <param name="statusCode">The HTTP status.</param>
+    /// <param name="errorCode">MLflow's error code, e.g. <c>RESOURCE_DOES_NOT_EXIST</c>; also the <see cref="Title"/>.</param>
+    /// <param name="message">The server's message; also the <see cref="Detail"/>.</param>
+    /// <returns>The exception, with <see cref="ErrorCode"/> set.</returns>
+    public static FerryApiException FromMlflowError(HttpStatusCode statusCode, string errorCode, string message) =>
+        new(errorCode, statusCode, message);
+
+    /// <summary>MLflow's error code (<c>RESOURCE_ALREADY_EXISTS</c>, <c>INVALID_PARAMETER_VALUE</c>, ...) when the
+    /// server answered on an MLflow route; null for Ferry's own problem+json answers.</summary>
+    public string? ErrorCode { get; }
+
     /// <summary>The HTTP status the server answered with.</summary>
     public HttpStatusCode StatusCode { get; }
 

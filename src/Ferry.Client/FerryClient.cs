@@ -1,13 +1,19 @@
 using System.Net.Http.Headers;
+using Ferry.Client.Artifacts;
 using Ferry.Client.Audit;
 using Ferry.Client.Http;
+using Ferry.Client.Mlflow;
+using Ferry.Client.Models;
+using Ferry.Client.Registry;
 using Ferry.Client.Tokens;
+using Ferry.Client.Tracking;
 
 namespace Ferry.Client;
 
 /// <summary>
 /// A typed client for a Ferry server. Each feature of the API has its own sub-client
-/// (<see cref="Tokens"/>, <see cref="Audit"/>); errors arrive as <see cref="FerryApiException"/>,
+/// (<see cref="Tracking"/>, <see cref="Artifacts"/>, <see cref="Registry"/>, <see cref="Models"/>, <see cref="Tokens"/>,
+/// <see cref="Audit"/>); errors arrive as <see cref="FerryApiException"/>,
 /// an unreachable server as <see cref="HttpRequestException"/>.
 /// </summary>
 public sealed class FerryClient : IDisposable
@@ -44,6 +50,11 @@ public sealed class FerryClient : IDisposable
         _requests = new FerryHttp(http);
         Tokens = new TokensClient(_requests);
         Audit = new AuditClient(_requests);
+        var mlflow = new MlflowHttp(http);
+        Tracking = new TrackingClient(mlflow, TimeProvider.System);
+        Artifacts = new ArtifactsClient(mlflow, Tracking);
+        Registry = new RegistryClient(mlflow, Tracking);
+        Models = new ModelsClient(_requests);
     }
 
     /// <summary>The server this client talks to.</summary>
@@ -54,6 +65,18 @@ public sealed class FerryClient : IDisposable
 
     /// <summary>The audit trail.</summary>
     public AuditClient Audit { get; }
+
+    /// <summary>Experiment tracking (MLflow's REST API): experiments, runs, params, metrics, tags, search.</summary>
+    public TrackingClient Tracking { get; }
+
+    /// <summary>Artifact files through MLflow's artifact proxy: upload, download, list.</summary>
+    public ArtifactsClient Artifacts { get; }
+
+    /// <summary>The model registry (MLflow's REST API): registered models, versions, aliases.</summary>
+    public RegistryClient Registry { get; }
+
+    /// <summary>Ferry's own views of registered models (<c>/api/v1/models</c>): flavor, signature, aliases.</summary>
+    public ModelsClient Models { get; }
 
     /// <summary>True when the server answers <c>/readyz</c> with success (database reachable and migrated);
     /// false when it answers otherwise or cannot be reached.</summary>

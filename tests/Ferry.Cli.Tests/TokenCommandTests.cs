@@ -89,9 +89,17 @@ public sealed class TokenCommandTests(SharedServerFixture fixture)
         Assert.Equal("token.create", first.Action);
 
         var window = Json.Read<AuditEventList>(await Server.RunAsync(fixture.AdminToken,
-            "audit", "list", "--actor", "system", "--from", "2000-01-01T00:00:00+00:00", "--to", "2100-01-01T00:00:00+00:00", "--output", "json"));
+            "audit", "list", "--actor", "system", "--action", "token.", "--from", "2000-01-01T00:00:00+00:00", "--to", "2100-01-01T00:00:00+00:00", "--output", "json"));
         Assert.Equal(1, Assert.Single(window.Events).Sequence);
         Assert.Null(window.NextAfter);
+
+        // Start-up also creates MLflow's Default experiment as "system"; the time window excludes nothing here.
+        var systemEvents = Json.Read<AuditEventList>(await Server.RunAsync(fixture.AdminToken,
+            "audit", "list", "--actor", "system", "--output", "json"));
+        Assert.Equal(["token.create", "experiment.create"], systemEvents.Events.Select(e => e.Action));
+        var future = Json.Read<AuditEventList>(await Server.RunAsync(fixture.AdminToken,
+            "audit", "list", "--actor", "system", "--from", "2100-01-01T00:00:00+00:00", "--output", "json"));
+        Assert.Empty(future.Events);
 
         var paged = Json.Read<AuditEventList>(await Server.RunAsync(fixture.AdminToken, "audit", "list", "--limit", "1", "--output", "json"));
         Assert.Equal(1, paged.NextAfter);

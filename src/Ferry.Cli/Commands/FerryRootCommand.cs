@@ -11,5 +11,8 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new ServerCommand());
         Subcommands.Add(new TokensCommand());
         Subcommands.Add(new AuditCommand());
+        Subcommands.Add(new ExperimentsCommand());
+        Subcommands.Add(new RunsCommand());
+        Subcommands.Add(new ModelsCommand());
     }
 }

@@ -28,6 +28,12 @@ internal sealed class ServerCommand : Command
 
     private readonly Option<string?> _database = StorageOptions.CreateDatabase();
 
+    private readonly Option<string?> _artifactRoot = new("--artifact-root")
+    {
+        Description = $"Where artifacts are stored, as a file:// URI or a path [env: {FerryEnvironment.ArtifactRoot}] [default: file://<data-dir>/artifacts]",
+        HelpName = "uri",
+    };
+
     private readonly Option<string?> _logFormat = new("--log-format")
     {
         Description = $"Log lines as text or one JSON object per line [env: {FerryEnvironment.LogFormat}] [default: text]",
@@ -49,6 +55,7 @@ internal sealed class ServerCommand : Command
         Options.Add(_port);
         Options.Add(_dataDirectory);
         Options.Add(_database);
+        Options.Add(_artifactRoot);
         Options.Add(_logFormat);
         this.SetGuardedAction((parseResult, _) => RunAsync(parseResult));
     }
@@ -91,6 +98,7 @@ internal sealed class ServerCommand : Command
             DataDirectory = StorageOptions.ResolveDataDirectory(parseResult, _dataDirectory),
             Database = StorageOptions.ResolveDatabase(parseResult, _database),
             AdminToken = FerryEnvironment.Get(FerryEnvironment.AdminToken),
+            ArtifactRoot = parseResult.GetValue(_artifactRoot) ?? FerryEnvironment.Get(FerryEnvironment.ArtifactRoot),
             PrintAdminToken = true,
         };
         if ((parseResult.GetValue(_host) ?? FerryEnvironment.Get(FerryEnvironment.Host)) is { } host)

@@ -9,6 +9,7 @@ internal static class FerryEnvironment
     public const string Database = "FERRY_DATABASE";
     public const string AdminToken = "FERRY_ADMIN_TOKEN";
     public const string LogFormat = "FERRY_LOG_FORMAT";
+    public const string ArtifactRoot = "FERRY_ARTIFACT_ROOT";
     public const string Url = "FERRY_URL";
     public const string Token = "FERRY_TOKEN";
 

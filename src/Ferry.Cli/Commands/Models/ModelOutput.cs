@@ -1,0 +1,35 @@
+using Ferry.Cli.Output;
+using Ferry.Client.Models;
+using Ferry.Core.Models;
+
+namespace Ferry.Cli.Commands.Models;
+
+/// <summary>What <c>ferry models register</c> prints with <c>--output json</c>.</summary>
+/// <param name="Name">The registered model.</param>
+/// <param name="Version">The new version number.</param>
+/// <param name="Source">The <c>mlflow-artifacts:</c> URI the version points at.</param>
+/// <param name="RunId">The run, if one was given.</param>
+/// <param name="Flavor">"onnx", "mlnet", or null when Ferry could not tell.</param>
+/// <param name="Signature">The model's inputs and outputs, when Ferry could read them.</param>
+internal sealed record RegisteredVersion(string Name, string Version, string Source, string? RunId, string? Flavor, ModelSignature? Signature);
+
+/// <summary>Signature and version summaries shared by the model verbs.</summary>
+internal static class ModelOutput
+{
+    public static string Specs(IReadOnlyList<TensorSpec> specs) =>
+        specs.Count == 0 ? "-" : string.Join(", ", specs.Select(s => s.ToString()));
+
+    public static void WriteVersion(ModelVersionView version)
+    {
+        var table = TableFormat.Create("Field", "Value");
+        table.AddTextRow("name", version.Name);
+        table.AddTextRow("version", version.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddTextRow("flavor", version.Flavor ?? "unknown");
+        table.AddTextRow("source", version.Source);
+        table.AddTextRow("run", version.RunId ?? "-");
+        table.AddTextRow("aliases", version.Aliases.Count == 0 ? "-" : string.Join(", ", version.Aliases));
+        table.AddTextRow("inputs", version.Signature is { } s ? Specs(s.Inputs) : "unknown");
+        table.AddTextRow("outputs", version.Signature is { } o ? Specs(o.Outputs) : "unknown");
+        CliConsole.Write(table);
+    }
+}

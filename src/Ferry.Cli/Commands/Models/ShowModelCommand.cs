@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using Ferry.Cli.Output;
+
+namespace Ferry.Cli.Commands.Models;
+
+/// <summary><c>ferry models show &lt;name&gt; [--version V]</c>: a model's versions, or one version with its flavor and signature.</summary>
+internal sealed class ShowModelCommand : Command
+{
+    private readonly Argument<string> _name = new("name") { Description = "The registered model's name" };
+
+    private readonly Option<int?> _version = new("--version", "-v") { Description = "Show this version: flavor, source and signature", HelpName = "number" };
+
+    public ShowModelCommand(ClientOptions client)
+        : base("show", "Show a registered model, or one of its versions.")
+    {
+        Arguments.Add(_name);
+        Options.Add(_version);
+        this.SetGuardedAction((parseResult, cancellationToken) => client.RunAsync(parseResult, async ferry =>
+        {
+            var name = parseResult.GetValue(_name)!;
+            var json = client.OutputOf(parseResult) == OutputFormat.Json;
+            if (parseResult.GetValue(_version) is { } number)
+            {
+                var version = await ferry.Models.GetVersionAsync(name, number, cancellationToken);
+                if (json)
+                {
+                    CliConsole.Json(version.Json);
+                }
+                else
+                {
+                    ModelOutput.WriteVersion(version);
+                }
+
+                return ExitCodes.Success;
+            }
+
+            var model = await ferry.Models.GetAsync(name, cancellationToken);
+            if (json)
+            {
+                CliConsole.Json(model.Json);
+                return ExitCodes.Success;
+            }
+
+            CliConsole.Markup($"[bold]{Spectre.Console.Markup.Escape(model.Name ?? name)}[/] {Spectre.Console.Markup.Escape(model.Description ?? string.Empty)}");
+            var table = TableFormat.Create("Version", "Flavor", "Aliases", "Run", "Source");
+            foreach (var v in model.Versions)
+            {
+                table.AddTextRow(v.Version?.ToString(CultureInfo.InvariantCulture), v.Flavor ?? "unknown", string.Join(", ", v.Aliases), v.RunId ?? "-", v.Source);
+            }
+
+            CliConsole.Write(table);
+            return ExitCodes.Success;
+        }));
+    }
+}

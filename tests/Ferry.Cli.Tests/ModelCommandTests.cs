@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Ferry.Cli.Tests.Infrastructure;
+using Ferry.Client;
+using Ferry.Client.Mlflow;
+
+namespace Ferry.Cli.Tests;
+
+/// <summary><c>ferry models register|list|show|alias</c> against a real <c>ferry server</c> process.</summary>
+[Collection(SharedServerDefinition.Name)]
+public sealed class ModelCommandTests(SharedServerFixture fixture)
+{
+    private static readonly string LinearOnnx = TestData("linear.onnx");
+
+    private FerryServerProcess Server => fixture.Server;
+
+    [Fact]
+    public async Task Register_uploads_an_onnx_file_and_prints_version_flavor_and_signature()
+    {
+        var name = Unique("cli-linear");
+
+        var registered = JsonSerializer.Deserialize<JsonElement>(
+            Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", LinearOnnx, "--name", name, "--output", "json")).Stdout);
+
+        Assert.Equal("1", registered.GetProperty("version").GetString());
+        Assert.Equal("onnx", registered.GetProperty("flavor").GetString());
+        Assert.StartsWith($"mlflow-artifacts:/models/{name}/", registered.GetProperty("source").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("/linear.onnx", registered.GetProperty("source").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(0, registered.GetProperty("signature").GetProperty("inputs").GetArrayLength());
+
+        var table = Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", LinearOnnx, "--name", name));
+        Assert.Contains("version 2", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("onnx", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_with_a_run_puts_the_file_under_the_runs_artifacts_and_links_the_run()
+    {
+        using var client = new FerryClient(Server.Url, fixture.AdminToken);
+        var experiment = await client.Tracking.GetOrCreateExperimentAsync(Unique("cli-register"));
+        var run = await client.Tracking.StartRunAsync(experiment.ExperimentId, "train");
+        var name = Unique("cli-run-model");
+
+        var registered = JsonSerializer.Deserialize<JsonElement>(Succeeded(await Server.RunAsync(fixture.AdminToken,
+            "models", "register", LinearOnnx, "--name", name, "--run", run.Info.RunId, "--output", "json")).Stdout);
+
+        var expected = $"mlflow-artifacts:/{experiment.ExperimentId}/{run.Info.RunId}/artifacts/model/linear.onnx";
+        Assert.Equal(expected, registered.GetProperty("source").GetString());
+        var version = await client.Registry.GetModelVersionAsync(name, "1");
+        Assert.Equal(run.Info.RunId, version.RunId);
+        Assert.Equal(expected, version.Source);
+        var files = await client.Artifacts.ListAsync($"{experiment.ExperimentId}/{run.Info.RunId}/artifacts/model");
+        Assert.Contains(files, f => f.Path == "linear.onnx" && !f.IsDir && f.FileSize == new FileInfo(LinearOnnx).Length);
+    }
+
+    [Fact]
+    public async Task Registering_a_corrupt_file_fails_with_one_line_and_registers_nothing()
+    {
+        using var directory = new TempDirectory("corrupt");
+        var corrupt = directory.Combine("broken.onnx");
+        await File.WriteAllTextAsync(corrupt, "this is not an ONNX graph, just text pretending to be one");
+        var name = Unique("cli-corrupt");
+
+        var result = await Server.RunAsync(fixture.AdminToken, "models", "register", corrupt, "--name", name);
+
+        Assert.NotEqual(ExitCodes.Success, result.ExitCode);
+        CliAssert.FailedWithOneLine(result, result.ExitCode);
+        using var client = new FerryClient(Server.Url, fixture.AdminToken);
+        Assert.Null(await client.Registry.FindRegisteredModelAsync(name));
+    }
+
+    [Fact]
+    public async Task Register_refuses_a_missing_file_or_an_unknown_extension_before_calling_the_server()
+    {
+        using var directory = new TempDirectory("badfile");
+        var text = directory.Combine("model.txt");
+        await File.WriteAllTextAsync(text, "x");
+
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "models", "register", directory.Combine("missing.onnx"), "--name", "m"),
+            ExitCodes.InvalidArguments, "no such file");
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "models", "register", text, "--name", "m"),
+            ExitCodes.InvalidArguments, ".onnx");
+    }
+
+    [Fact]
+    public async Task Alias_set_points_at_a_version_and_delete_removes_it()
+    {
+        var name = Unique("cli-alias");
+        Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", LinearOnnx, "--name", name));
+        Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", LinearOnnx, "--name", name));
+
+        var set = JsonSerializer.Deserialize<JsonElement>(
+            Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "alias", "set", name, "2", "challenger", "--output", "json")).Stdout);
+        Assert.Equal("2", set.GetProperty("model_version").GetProperty("version").GetString());
+
+        var moved = await Server.RunAsync(fixture.AdminToken, "models", "alias", "set", name, "1", "challenger");
+        Assert.Contains("version 1", Succeeded(moved).Stdout, StringComparison.Ordinal);
+        using var client = new FerryClient(Server.Url, fixture.AdminToken);
+        Assert.Equal("1", (await client.Registry.GetByAliasAsync(name, "challenger")).Version);
+
+        Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "alias", "delete", name, "challenger"));
+        var gone = await Assert.ThrowsAsync<FerryApiException>(() => client.Registry.GetByAliasAsync(name, "challenger"));
+        Assert.Equal(MlflowErrorCodes.ResourceDoesNotExist, gone.ErrorCode);
+
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "models", "alias", "set", name, "9", "challenger"), ExitCodes.NotFound);
+    }
+
+    [Fact]
+    public async Task List_and_show_print_the_servers_json()
+    {
+        var name = Unique("cli-show");
+        Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", LinearOnnx, "--name", name));
+
+        var list = JsonSerializer.Deserialize<JsonElement>(Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "list", "--output", "json")).Stdout);
+        Assert.Contains(list.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == name);
+
+        var model = JsonSerializer.Deserialize<JsonElement>(Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "show", name, "--output", "json")).Stdout);
+        Assert.Equal(name, model.GetProperty("name").GetString());
+        Assert.Equal(1, model.GetProperty("versions").GetArrayLength());
+
+        var version = JsonSerializer.Deserialize<JsonElement>(
+            Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "show", name, "--version", "1", "--output", "json")).Stdout);
+        Assert.Equal("onnx", version.GetProperty("flavor").GetString());
+        Assert.Equal(JsonValueKind.Object, version.GetProperty("signature").ValueKind);
+
+        var table = Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "show", name, "--version", "1"));
+        Assert.Contains("float", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains(name, Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "list")).Stdout, StringComparison.Ordinal);
+
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "models", "show", Unique("nope")), ExitCodes.NotFound);
+    }
+
+    private static CliResult Succeeded(CliResult result)
+    {
+        CliAssert.Succeeded(result);
+        return result;
+    }
+
+    /// <summary>A file in the repository's tests/testdata, found by walking up from the test binaries.</summary>
+    private static string TestData(string file)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "testdata", file);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"tests/testdata/{file} not found above {AppContext.BaseDirectory}");
+    }
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+}
