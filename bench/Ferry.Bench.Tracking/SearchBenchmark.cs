@@ -85,7 +85,7 @@ internal static class SearchBenchmark
 
         await using var db = new FerryDbContext(options.AddInterceptors(capture).Options);
         await using var scope = server.Services.CreateAsyncScope();
-        var store = new TrackingStore(db, scope.ServiceProvider.GetRequiredService<AuditedWriter>(), TimeProvider.System);
+        var store = new TrackingStore(db, scope.ServiceProvider.GetRequiredService<AuditedWriter>(), TimeProvider.System, scope.ServiceProvider.GetRequiredService<ISqlDialect>());
         await store.SearchRunsAsync(new RunSearchQuery([experimentId], Filter, ViewType.ActiveOnly, 100, [OrderBy], null));
         if (capture.Sql is null)
         {

@@ -26,6 +26,7 @@ public static class PostgreSqlStorage
     {
         services.AddDbContext<FerryDbContext>(options => options.UseFerryPostgreSql(connectionString));
         services.AddSingleton<IAuditChainLock, AdvisoryAuditChainLock>();
+        services.AddSingleton<ISqlDialect, PostgreSqlDialect>();
         return services.AddFerryStores();
     }
 

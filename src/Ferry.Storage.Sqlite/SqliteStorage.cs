@@ -35,6 +35,7 @@ public static class SqliteStorage
         services.AddDbContext<FerryDbContext>(options => options.UseFerrySqlite(connectionString));
         services.AddSingleton<IAuditChainLock, SqliteAuditChainLock>();
         services.AddSingleton<IDatabasePreparer, SqlitePreparer>();
+        services.AddSingleton<ISqlDialect, SqliteDialect>();
         return services.AddFerryStores();
     }
 

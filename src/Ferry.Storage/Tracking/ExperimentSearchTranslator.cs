@@ -4,7 +4,7 @@ using Ferry.Core.Tracking.Search;
 namespace Ferry.Storage.Tracking;
 
 /// <summary>Turns parsed experiment filters and order-by items into LINQ that runs in SQL on both providers.</summary>
-internal sealed class ExperimentSearchTranslator(FerryDbContext db, bool sqlite)
+internal sealed class ExperimentSearchTranslator(FerryDbContext db, ISqlDialect dialect)
 {
     /// <summary>Applies one comparison.</summary>
     public IQueryable<Experiment> Filter(IQueryable<Experiment> experiments, SearchComparison comparison)
@@ -13,13 +13,13 @@ internal sealed class ExperimentSearchTranslator(FerryDbContext db, bool sqlite)
         if (comparison.Identifier.Type == SearchEntityType.Tag)
         {
             var tags = db.ExperimentTags.Where(t => t.Key == key)
-                .Where(ExpressionComposer.Compose<ExperimentTag, string>(t => t.Value, StringMatch.For(comparison.Operator, comparison.Text!, sqlite)));
+                .Where(ExpressionComposer.Compose<ExperimentTag, string>(t => t.Value, StringMatch.For(comparison.Operator, comparison.Text!, dialect)));
             return experiments.Where(e => tags.Any(t => t.ExperimentId == e.Id));
         }
 
         return key switch
         {
-            ExperimentAttributes.Name => experiments.Where(ExpressionComposer.Compose<Experiment, string>(e => e.Name, StringMatch.For(comparison.Operator, comparison.Text!, sqlite))),
+            ExperimentAttributes.Name => experiments.Where(ExpressionComposer.Compose<Experiment, string>(e => e.Name, StringMatch.For(comparison.Operator, comparison.Text!, dialect))),
             ExperimentAttributes.CreationTime => experiments.Where(ExpressionComposer.Numeric<Experiment, double>(e => e.CreationTime, comparison.Operator, comparison.Number!.Value)),
             _ => experiments.Where(ExpressionComposer.Numeric<Experiment, double>(e => e.LastUpdateTime, comparison.Operator, comparison.Number!.Value)),
         };

@@ -10,7 +10,7 @@ namespace Ferry.Storage.Tracking;
 /// <c>latest_metrics(key, value)</c>, <c>run_params(key, run_id)</c> and <c>run_tags(key, run_id)</c> indexes serve them;
 /// a run lacking the key never matches. Sorting puts runs lacking the key last in either direction.
 /// </summary>
-internal sealed class RunSearchTranslator(FerryDbContext db, bool sqlite)
+internal sealed class RunSearchTranslator(FerryDbContext db, ISqlDialect dialect)
 {
     private const string DatasetContextTag = "mlflow.data.context";
 
@@ -137,7 +137,7 @@ internal sealed class RunSearchTranslator(FerryDbContext db, bool sqlite)
         return ExpressionComposer.Compose(selector, Text(comparison));
     }
 
-    private Expression<Func<string, bool>> Text(SearchComparison comparison) => StringMatch.For(comparison.Operator, comparison.Text!, sqlite);
+    private Expression<Func<string, bool>> Text(SearchComparison comparison) => StringMatch.For(comparison.Operator, comparison.Text!, dialect);
 
     private static long WholeNumber(SearchComparison comparison)
     {

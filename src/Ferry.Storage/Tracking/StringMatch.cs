@@ -1,6 +1,4 @@
 using System.Linq.Expressions;
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Ferry.Core.Tracking.Search;
 using Microsoft.EntityFrameworkCore;
@@ -8,18 +6,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Ferry.Storage.Tracking;
 
 /// <summary>
-/// String comparisons of MLflow's search grammar. <c>LIKE</c> must be case-sensitive: PostgreSQL's LIKE is, but
-/// SQLite's is not for ASCII, so on SQLite the pattern is rewritten to an equivalent <c>GLOB</c> (case-sensitive).
-/// <c>ILIKE</c> compares lower-cased text with LIKE on both databases.
+/// String comparisons of MLflow's search grammar. <c>LIKE</c> must be case-sensitive, which each provider's
+/// <see cref="ISqlDialect"/> guarantees (SQLite rewrites it to <c>GLOB</c>); <c>ILIKE</c> compares lower-cased text
+/// with LIKE on both databases.
 /// </summary>
 internal static class StringMatch
 {
-    private static readonly MethodInfo? SqliteGlob = Type
-        .GetType("Microsoft.EntityFrameworkCore.SqliteDbFunctionsExtensions, Microsoft.EntityFrameworkCore.Sqlite")
-        ?.GetMethod("Glob", [typeof(DbFunctions), typeof(string), typeof(string)]);
-
     /// <summary>A predicate over a string for <paramref name="op"/> (=, !=, LIKE, ILIKE) and <paramref name="value"/>.</summary>
-    public static Expression<Func<string, bool>> For(SearchOperator op, string value, bool sqlite)
+    public static Expression<Func<string, bool>> For(SearchOperator op, string value, ISqlDialect dialect)
     {
         switch (op)
         {
@@ -30,10 +24,8 @@ internal static class StringMatch
             case SearchOperator.ILike:
                 var lowered = value.ToLowerInvariant();
                 return s => EF.Functions.Like(s.ToLower(), lowered);
-            case SearchOperator.Like when sqlite:
-                return Glob(LikeToGlob(value));
             case SearchOperator.Like:
-                return s => EF.Functions.Like(s, value);
+                return dialect.CaseSensitiveLike(value);
             default:
                 throw new ArgumentOutOfRangeException(nameof(op), op, "not a string comparator");
         }
@@ -58,14 +50,5 @@ internal static class StringMatch
         }
 
         return glob.ToString();
-    }
-
-    private static Expression<Func<string, bool>> Glob(string pattern)
-    {
-        var method = SqliteGlob ?? throw new InvalidOperationException("The SQLite provider's GLOB function is not available.");
-        var s = Expression.Parameter(typeof(string), "s");
-        var patternParameter = Expression.Field(Expression.Constant(new StrongBox<string>(pattern)), nameof(StrongBox<string>.Value));
-        var call = Expression.Call(method, Expression.Constant(EF.Functions), s, patternParameter);
-        return Expression.Lambda<Func<string, bool>>(call, s);
     }
 }

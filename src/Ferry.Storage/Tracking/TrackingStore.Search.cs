@@ -24,7 +24,7 @@ public sealed partial class TrackingStore
             ViewType.All => runs,
             _ => runs.Where(r => r.LifecycleStage == LifecycleStage.Active),
         };
-        var translator = new RunSearchTranslator(db, IsSqlite);
+        var translator = new RunSearchTranslator(db, dialect);
         runs = filter.Aggregate(runs, translator.Filter);
         var page = await translator.Order(runs, orders).Skip(offset).Take(query.MaxResults + 1).ToListAsync(cancellationToken);
         var next = page.Count > query.MaxResults ? PageToken.Encode(offset + query.MaxResults) : null;
@@ -53,7 +53,7 @@ public sealed partial class TrackingStore
             ViewType.All => experiments,
             _ => experiments.Where(e => e.LifecycleStage == LifecycleStage.Active),
         };
-        var translator = new ExperimentSearchTranslator(db, IsSqlite);
+        var translator = new ExperimentSearchTranslator(db, dialect);
         experiments = filter.Aggregate(experiments, translator.Filter);
         var page = await ExperimentSearchTranslator.Order(experiments, orders).Skip(offset).Take(query.MaxResults + 1).ToListAsync(cancellationToken);
         var next = page.Count > query.MaxResults ? PageToken.Encode(offset + query.MaxResults) : null;

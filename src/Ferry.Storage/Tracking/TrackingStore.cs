@@ -9,7 +9,7 @@ namespace Ferry.Storage.Tracking;
 /// <see cref="ITrackingStore"/> on <see cref="FerryDbContext"/>. Each mutation runs inside <see cref="AuditedWriter"/>,
 /// so the change and its single audit event commit together. Times are epoch ms from the injected clock.
 /// </summary>
-public sealed partial class TrackingStore(FerryDbContext db, AuditedWriter writer, TimeProvider clock) : ITrackingStore
+public sealed partial class TrackingStore(FerryDbContext db, AuditedWriter writer, TimeProvider clock, ISqlDialect dialect) : ITrackingStore
 {
     /// <summary>The tag that mirrors a run's name.</summary>
     public const string RunNameTag = "mlflow.runName";
@@ -18,8 +18,6 @@ public sealed partial class TrackingStore(FerryDbContext db, AuditedWriter write
     public const string LogModelHistoryTag = "mlflow.log-model.history";
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private bool IsSqlite => db.Database.ProviderName?.EndsWith(".Sqlite", StringComparison.Ordinal) == true;
 
     private static async Task<Run> LoadActiveRunAsync(FerryDbContext context, string runId, CancellationToken cancellationToken)
     {
