@@ -1,6 +1,7 @@
 using Ferry.Core.Audit;
 using Ferry.Core.Identity;
 using Ferry.Core.Registry;
+using Ferry.Core.Serving;
 using Ferry.Core.Tracking;
 using Microsoft.EntityFrameworkCore;
 
@@ -57,6 +58,21 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
 
     /// <summary>Registry: model-version tags.</summary>
     public DbSet<ModelVersionTag> ModelVersionTags => Set<ModelVersionTag>();
+
+    /// <summary>Serving: endpoints.</summary>
+    public DbSet<ServingEndpoint> ServingEndpoints => Set<ServingEndpoint>();
+
+    /// <summary>Serving: traffic policy revisions.</summary>
+    public DbSet<TrafficPolicy> TrafficPolicies => Set<TrafficPolicy>();
+
+    /// <summary>Serving: routes of policy revisions.</summary>
+    public DbSet<TrafficRoute> TrafficRoutes => Set<TrafficRoute>();
+
+    /// <summary>Serving: the prediction log.</summary>
+    public DbSet<PredictionRecord> Predictions => Set<PredictionRecord>();
+
+    /// <summary>Serving: ground truth attached to predictions.</summary>
+    public DbSet<PredictionFeedback> PredictionFeedback => Set<PredictionFeedback>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -340,6 +340,211 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("registered_model_tags", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Serving.PredictionFeedback", b =>
+                {
+                    b.Property<Guid>("PredictionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("prediction_id");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("label");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("received_at");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("PredictionId");
+
+                    b.HasIndex("EndpointName", "ReceivedAt");
+
+                    b.ToTable("prediction_feedback", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.PredictionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("InputsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("inputs_json");
+
+                    b.Property<long>("LatencyMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_micros");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("OutputsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outputs_json");
+
+                    b.Property<string>("ShadowOutputsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("shadow_outputs_json");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("timestamp");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Timestamp");
+
+                    b.HasIndex("EndpointName", "Timestamp");
+
+                    b.ToTable("predictions", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.ServingEndpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ActiveRevision")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_revision");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("MaxBatchDelayMicros")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_batch_delay_micros");
+
+                    b.Property<int>("MaxBatchSize")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_batch_size");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("serving_endpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.TrafficPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("EndpointId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("endpoint_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndpointId", "Revision")
+                        .IsUnique();
+
+                    b.ToTable("traffic_policies", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.TrafficRoute", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Alias")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("alias");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<Guid>("PolicyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("policy_id");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("role");
+
+                    b.Property<int?>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("integer")
+                        .HasColumnName("weight");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PolicyId");
+
+                    b.ToTable("traffic_routes", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.Experiment", b =>
                 {
                     b.Property<long>("Id")
@@ -665,6 +870,24 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ferry.Core.Serving.TrafficPolicy", b =>
+                {
+                    b.HasOne("Ferry.Core.Serving.ServingEndpoint", null)
+                        .WithMany("Policies")
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.TrafficRoute", b =>
+                {
+                    b.HasOne("Ferry.Core.Serving.TrafficPolicy", null)
+                        .WithMany("Routes")
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.ExperimentTag", b =>
                 {
                     b.HasOne("Ferry.Core.Tracking.Experiment", null)
@@ -740,6 +963,16 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.Navigation("Tags");
 
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.ServingEndpoint", b =>
+                {
+                    b.Navigation("Policies");
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.TrafficPolicy", b =>
+                {
+                    b.Navigation("Routes");
                 });
 
             modelBuilder.Entity("Ferry.Core.Tracking.Experiment", b =>

@@ -335,6 +335,211 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.ToTable("registered_model_tags", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Serving.PredictionFeedback", b =>
+                {
+                    b.Property<Guid>("PredictionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prediction_id");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("label");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("PredictionId");
+
+                    b.HasIndex("EndpointName", "ReceivedAt");
+
+                    b.ToTable("prediction_feedback", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.PredictionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("InputsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("inputs_json");
+
+                    b.Property<long>("LatencyMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_micros");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("OutputsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outputs_json");
+
+                    b.Property<string>("ShadowOutputsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shadow_outputs_json");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timestamp");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Timestamp");
+
+                    b.HasIndex("EndpointName", "Timestamp");
+
+                    b.ToTable("predictions", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.ServingEndpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ActiveRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active_revision");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("MaxBatchDelayMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_batch_delay_micros");
+
+                    b.Property<int>("MaxBatchSize")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_batch_size");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("serving_endpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.TrafficPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("EndpointId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndpointId", "Revision")
+                        .IsUnique();
+
+                    b.ToTable("traffic_policies", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.TrafficRoute", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Alias")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("alias");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<Guid>("PolicyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_id");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<int?>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PolicyId");
+
+                    b.ToTable("traffic_routes", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.Experiment", b =>
                 {
                     b.Property<long>("Id")
@@ -658,6 +863,24 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ferry.Core.Serving.TrafficPolicy", b =>
+                {
+                    b.HasOne("Ferry.Core.Serving.ServingEndpoint", null)
+                        .WithMany("Policies")
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.TrafficRoute", b =>
+                {
+                    b.HasOne("Ferry.Core.Serving.TrafficPolicy", null)
+                        .WithMany("Routes")
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.ExperimentTag", b =>
                 {
                     b.HasOne("Ferry.Core.Tracking.Experiment", null)
@@ -733,6 +956,16 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.Navigation("Tags");
 
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.ServingEndpoint", b =>
+                {
+                    b.Navigation("Policies");
+                });
+
+            modelBuilder.Entity("Ferry.Core.Serving.TrafficPolicy", b =>
+                {
+                    b.Navigation("Routes");
                 });
 
             modelBuilder.Entity("Ferry.Core.Tracking.Experiment", b =>

@@ -1,0 +1,54 @@
+namespace Ferry.Core.Serving;
+
+/// <summary>
+/// One served prediction as logged (written off the request path in batches). A prediction id returned to a caller
+/// means this row will exist. Times are epoch ms.
+/// </summary>
+public sealed class PredictionRecord
+{
+    /// <summary>The id returned to the caller (a version-7 GUID, time-ordered).</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>The endpoint that served it.</summary>
+    public required string EndpointName { get; set; }
+
+    /// <summary>The model that answered.</summary>
+    public required string ModelName { get; set; }
+
+    /// <summary>The version that answered.</summary>
+    public int ModelVersion { get; set; }
+
+    /// <summary>When it was served, epoch ms.</summary>
+    public long Timestamp { get; set; }
+
+    /// <summary>The record's inputs, as JSON.</summary>
+    public required string InputsJson { get; set; }
+
+    /// <summary>The answer, as JSON.</summary>
+    public required string OutputsJson { get; set; }
+
+    /// <summary>Shadow answers keyed by "model:version", as JSON, when shadows ran.</summary>
+    public string? ShadowOutputsJson { get; set; }
+
+    /// <summary>Server-side latency of the request that produced it, in microseconds.</summary>
+    public long LatencyMicros { get; set; }
+}
+
+/// <summary>Ground truth for a prediction, possibly days late. One row per prediction; a later one replaces it.</summary>
+public sealed class PredictionFeedback
+{
+    /// <summary>The prediction it belongs to.</summary>
+    public Guid PredictionId { get; set; }
+
+    /// <summary>The endpoint (denormalised for windows by endpoint).</summary>
+    public required string EndpointName { get; set; }
+
+    /// <summary>The true class, as text, for classifiers.</summary>
+    public string? Label { get; set; }
+
+    /// <summary>The true value, for regressors.</summary>
+    public double? Value { get; set; }
+
+    /// <summary>When it arrived, epoch ms.</summary>
+    public long ReceivedAt { get; set; }
+}
