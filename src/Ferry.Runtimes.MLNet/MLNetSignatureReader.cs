@@ -91,7 +91,7 @@ public sealed class MLNetSignatureReader : IModelSignatureReader
         schema.Where(c => !c.IsHidden);
 
     /// <summary>Whether the model can compute its output schema from the input schema without <paramref name="column"/>.</summary>
-    private static bool IsOptional(ITransformer transformer, DataViewSchema inputSchema, DataViewSchema.Column column)
+    internal static bool IsOptional(ITransformer transformer, DataViewSchema inputSchema, DataViewSchema.Column column)
     {
         var builder = new DataViewSchema.Builder();
         foreach (var other in inputSchema)
@@ -200,7 +200,7 @@ public sealed class MLNetSignatureReader : IModelSignatureReader
         : raw == typeof(ulong) ? NumberDataViewType.UInt64
         : null;
 
-    private static string Describe(Exception ex)
+    internal static string Describe(Exception ex)
     {
         var message = ex.Message.AsSpan().Trim();
         var end = message.IndexOfAny('\r', '\n');

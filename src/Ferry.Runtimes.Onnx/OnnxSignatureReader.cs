@@ -72,7 +72,8 @@ public sealed class OnnxSignatureReader : IModelSignatureReader
         }
     }
 
-    private static TensorSpec ToSpec(string name, NodeMetadata metadata)
+    /// <summary>Maps one graph input or output to its spec (shared with <see cref="OnnxModelRuntime"/>).</summary>
+    internal static TensorSpec ToSpec(string name, NodeMetadata metadata)
     {
         var optional = false;
         if (metadata.OnnxValueType == OnnxValueType.ONNX_TYPE_OPTIONAL)
