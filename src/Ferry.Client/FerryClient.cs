@@ -5,6 +5,7 @@ using Ferry.Client.Http;
 using Ferry.Client.Mlflow;
 using Ferry.Client.Models;
 using Ferry.Client.Registry;
+using Ferry.Client.Serving;
 using Ferry.Client.Tokens;
 using Ferry.Client.Tracking;
 
@@ -55,6 +56,7 @@ public sealed class FerryClient : IDisposable
         Artifacts = new ArtifactsClient(mlflow, Tracking);
         Registry = new RegistryClient(mlflow, Tracking);
         Models = new ModelsClient(_requests);
+        Endpoints = new EndpointsClient(http);
     }
 
     /// <summary>The server this client talks to.</summary>
@@ -77,6 +79,9 @@ public sealed class FerryClient : IDisposable
 
     /// <summary>Ferry's own views of registered models (<c>/api/v1/models</c>): flavor, signature, aliases.</summary>
     public ModelsClient Models { get; }
+
+    /// <summary>Endpoint management (<c>/api/v1/endpoints</c>): deploy, roll back, batching, delete.</summary>
+    public EndpointsClient Endpoints { get; }
 
     /// <summary>True when the server answers <c>/readyz</c> with success (database reachable and migrated);
     /// false when it answers otherwise or cannot be reached.</summary>

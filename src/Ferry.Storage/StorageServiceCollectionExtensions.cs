@@ -19,6 +19,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<Ferry.Core.Tracking.ITrackingStore, Tracking.TrackingStore>();
         services.AddScoped<Ferry.Core.Registry.IRegistryStore, Registry.RegistryStore>();
+        services.AddScoped<Ferry.Core.Serving.IEndpointStore, Serving.EndpointStore>();
         return services;
     }
 }

@@ -14,5 +14,7 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new ExperimentsCommand());
         Subcommands.Add(new RunsCommand());
         Subcommands.Add(new ModelsCommand());
+        Subcommands.Add(new DeployCommand());
+        Subcommands.Add(new Endpoints.EndpointsCommand());
     }
 }

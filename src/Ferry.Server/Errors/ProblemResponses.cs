@@ -5,7 +5,7 @@ namespace Ferry.Server.Errors;
 
 /// <summary>
 /// Writes error bodies: RFC 9457 problem+json through ASP.NET Core's problem-details service on Ferry's own
-/// routes, and MLflow's <c>{"error_code", "message"}</c> on MLflow's routes.
+/// routes, MLflow's <c>{"error_code", "message"}</c> on MLflow's routes and <c>{"error"}</c> on the Open Inference Protocol's.
 /// </summary>
 public static class ProblemResponses
 {
@@ -26,6 +26,13 @@ public static class ProblemResponses
             return;
         }
 
+        if (OipErrors.IsOipPath(context.Request.Path) && status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden))
+        {
+            // OIP clients read {"error": "..."}; 401/403 stay problem+json (with an "error" member) like every protected route.
+            await OipErrors.WriteAsync(context, status, errors is null || errors.Keys.All(k => detail.Contains(k, StringComparison.Ordinal)) ? detail : $"{detail} ({string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))})");
+            return;
+        }
+
         context.Response.StatusCode = status;
         var problem = errors is null
             ? new ProblemDetails()
@@ -33,6 +40,11 @@ public static class ProblemResponses
         problem.Status = status;
         problem.Title = title;
         problem.Detail = detail;
+        if (OipErrors.IsOipPath(context.Request.Path))
+        {
+            problem.Extensions["error"] = detail;
+        }
+
         var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await service.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }

@@ -6,6 +6,7 @@ using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Endpoints.Mlflow;
 using Ferry.Server.Endpoints.Mlflow.Artifacts;
 using Ferry.Server.Endpoints.Models;
+using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Tokens;
 using Ferry.Server.Errors;
 using Ferry.Server.Identity;
@@ -65,6 +66,8 @@ public static class FerryHost
         services.AddFerryArtifactStore(options);
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializer>();
+        services.AddFerryPredictionLog(options);
+        services.AddFerryModelServing();
 
         services.AddSingleton<TokenCache>();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
@@ -99,9 +102,15 @@ public static class FerryHost
         app.MapTokensApi();
         app.MapAuditApi();
         app.MapModelsApi();
+        app.MapEndpointsApi();
         app.MapMlflowApi();
         app.MapMlflowServerInfo();
         app.MapMlflowRunArtifacts();
+        app.MapFeedbackApi();
+        app.MapPredictionsApi();
+        app.MapPredictApi();
+        app.MapOipApi();
+        app.MapInvocationsApi();
         return app;
     }
 

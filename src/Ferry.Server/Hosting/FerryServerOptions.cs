@@ -45,6 +45,21 @@ public sealed class FerryServerOptions
     /// <summary>True to print the generated admin token on the console at first start (the CLI does; tests don't).</summary>
     public bool PrintAdminToken { get; set; } = true;
 
+    /// <summary>Most predictions held in memory waiting to be written to the prediction log (default 100,000).</summary>
+    public int PredictionLogCapacity { get; set; } = 100_000;
+
+    /// <summary>Most predictions written to the prediction log in one batch (one transaction; default 1,000).</summary>
+    public int PredictionLogBatchSize { get; set; } = 1000;
+
+    /// <summary>Longest a batch waits to fill before it is written (default 200 ms).</summary>
+    public TimeSpan PredictionLogFlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a request waits for room in a full prediction-log buffer before it is refused with 503 (default 100 ms).</summary>
+    public TimeSpan PredictionLogFullWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long logged predictions (and their feedback) are kept (default 30 days; null keeps them forever).</summary>
+    public TimeSpan? PredictionRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary><c>~/.ferry</c>.</summary>
     public static string DefaultDataDirectory()
     {

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using Ferry.Cli.Commands.Endpoints;
+using Ferry.Cli.Output;
+using Ferry.Client.Serving;
+
+namespace Ferry.Cli.Commands;
+
+/// <summary>
+/// <c>ferry deploy &lt;endpoint&gt; --model N (--version V | --alias A) [--canary V2 --weight 10] [--shadow V3] [--force]</c>:
+/// switches an endpoint (creating it on first use) to a new policy in one audited step. The primary gets
+/// 100 - weight of the traffic, a canary the weight; a shadow sees copies whose answers are only logged.
+/// </summary>
+internal sealed class DeployCommand : Command
+{
+    private const int DefaultCanaryWeight = 10;
+
+    private readonly Argument<string> _endpoint = new("endpoint") { Description = "Endpoint name: lower-case letters, digits and '-'" };
+    private readonly Option<string> _model = new("--model", "-m") { Description = "The registered model", Required = true, HelpName = "name" };
+    private readonly Option<int?> _version = new("--version", "-v") { Description = "Serve this version", HelpName = "number" };
+    private readonly Option<string?> _alias = new("--alias", "-a") { Description = "Follow this alias (re-points when the alias moves), e.g. champion", HelpName = "alias" };
+    private readonly Option<int?> _canary = new("--canary") { Description = "A version that gets --weight percent of the traffic", HelpName = "version" };
+    private readonly Option<int?> _weight = new("--weight") { Description = $"The canary's share in percent, 1-99 [default: {DefaultCanaryWeight}]", HelpName = "percent" };
+    private readonly Option<int?> _shadow = new("--shadow") { Description = "A version that sees a copy of every request (its answers are only logged)", HelpName = "version" };
+    private readonly Option<bool> _force = new("--force") { Description = "Deploy even if a version would reject records the endpoint accepts now" };
+
+    public DeployCommand()
+        : base("deploy", "Deploy model versions behind an endpoint (canary and shadow optional).")
+    {
+        var client = new ClientOptions();
+        client.AddTo(this);
+        Arguments.Add(_endpoint);
+        Options.Add(_model);
+        Options.Add(_version);
+        Options.Add(_alias);
+        Options.Add(_canary);
+        Options.Add(_weight);
+        Options.Add(_shadow);
+        Options.Add(_force);
+        this.SetGuardedAction((parseResult, cancellationToken) =>
+        {
+            var request = Request(parseResult);
+            var name = parseResult.GetValue(_endpoint)!;
+            return client.RunAsync(parseResult, async ferry =>
+            {
+                var endpoint = await ferry.Endpoints.DeployAsync(name, request, cancellationToken);
+                if (client.OutputOf(parseResult) == OutputFormat.Json)
+                {
+                    CliConsole.Json(endpoint);
+                }
+                else
+                {
+                    CliConsole.Line($"Deployed '{endpoint.Name}': revision {endpoint.ActiveRevision} is active.");
+                    EndpointOutput.WriteRoutes(endpoint.Routes);
+                }
+
+                return ExitCodes.Success;
+            });
+        });
+    }
+
+    private DeployRequest Request(ParseResult parseResult)
+    {
+        var model = parseResult.GetValue(_model)!;
+        var version = parseResult.GetValue(_version);
+        var alias = parseResult.GetValue(_alias);
+        if ((version is null) == string.IsNullOrWhiteSpace(alias))
+        {
+            throw new CliException(ExitCodes.InvalidArguments, "give exactly one of --version and --alias");
+        }
+
+        var canary = parseResult.GetValue(_canary);
+        var weight = parseResult.GetValue(_weight);
+        if (canary is null && weight is not null)
+        {
+            throw new CliException(ExitCodes.InvalidArguments, "--weight sets the canary's share; it needs --canary");
+        }
+
+        var share = weight ?? DefaultCanaryWeight;
+        if (canary is not null && share is < 1 or > 99)
+        {
+            throw new CliException(ExitCodes.InvalidArguments, $"--weight must be from 1 to 99 percent, not {share}");
+        }
+
+        var routes = new List<DeployRoute> { new(model, version, alias, DeployRoute.Weighted, canary is null ? 100 : 100 - share) };
+        if (canary is { } canaryVersion)
+        {
+            routes.Add(new DeployRoute(model, canaryVersion, null, DeployRoute.Weighted, share));
+        }
+
+        if (parseResult.GetValue(_shadow) is { } shadowVersion)
+        {
+            routes.Add(new DeployRoute(model, shadowVersion, null, DeployRoute.Shadow, 0));
+        }
+
+        return new DeployRequest(routes, parseResult.GetValue(_force));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using Ferry.Client.Http;
+
+namespace Ferry.Client.Serving;
+
+/// <summary>
+/// Endpoint management (<c>/api/v1/endpoints</c>): deploy a policy of weighted routes and shadows, roll back, tune
+/// batching, delete. Reading needs a viewer token, changing a scientist.
+/// </summary>
+public sealed class EndpointsClient
+{
+    private const string Path = "api/v1/endpoints";
+    private readonly HttpClient _http;
+
+    internal EndpointsClient(HttpClient http) => _http = http;
+
+    /// <summary>Creates the endpoint or switches it to a new policy revision.</summary>
+    /// <param name="name">Endpoint name: lower-case letters, digits and '-'.</param>
+    /// <param name="request">The routes, and whether to skip the compatibility check.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The endpoint as it now is.</returns>
+    /// <exception cref="FerryApiException">Refused (400 naming each route, e.g. "incompatible: ..."), or not allowed (403).</exception>
+    public Task<EndpointDetail> DeployAsync(string name, DeployRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<EndpointDetail>(HttpMethod.Put, Named(name), request, cancellationToken);
+
+    /// <summary>Re-activates the revision before the active one, as a new revision.</summary>
+    /// <exception cref="FerryApiException">No such endpoint (404), or nothing to roll back to (409).</exception>
+    public Task<EndpointDetail> RollbackAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<EndpointDetail>(HttpMethod.Post, Named(name) + "/rollback", null, cancellationToken);
+
+    /// <summary>Sets adaptive batching (a batch size of 1 turns it off).</summary>
+    /// <exception cref="FerryApiException">No such endpoint (404), or values out of range (400).</exception>
+    public Task<EndpointDetail> SetBatchingAsync(string name, int maxBatchSize, int maxDelayMicros, CancellationToken cancellationToken = default) =>
+        SendAsync<EndpointDetail>(HttpMethod.Put, Named(name) + "/batching", new BatchingRequest(maxBatchSize, maxDelayMicros), cancellationToken);
+
+    /// <summary>One endpoint with its history.</summary>
+    /// <exception cref="FerryApiException">No such endpoint (404).</exception>
+    public Task<EndpointDetail> GetAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<EndpointDetail>(HttpMethod.Get, Named(name), null, cancellationToken);
+
+    /// <summary>Every endpoint, by name.</summary>
+    /// <exception cref="FerryApiException">The server refused.</exception>
+    public async Task<IReadOnlyList<EndpointSummary>> ListAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<EndpointList>(HttpMethod.Get, Path, null, cancellationToken)).Endpoints;
+
+    /// <summary>Deletes an endpoint (its prediction log stays).</summary>
+    /// <exception cref="FerryApiException">No such endpoint (404).</exception>
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.DeleteAsync(new Uri(Named(name), UriKind.Relative), cancellationToken);
+        await ProblemReader.EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    private static string Named(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return $"{Path}/{Uri.EscapeDataString(name)}";
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: FerryJson.Options);
+        }
+
+        using var response = await _http.SendAsync(request, cancellationToken);
+        await ProblemReader.EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(FerryJson.Options, cancellationToken)
+            ?? throw new FerryApiException(response.StatusCode, "Empty response", "the server answered with an empty body where JSON was expected");
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text;
+using Ferry.Core.Errors;
+using Ferry.Storage.Serving;
+
+namespace Ferry.Server.Endpoints.Serving;
+
+internal static partial class FeedbackBodyReader
+{
+    private static async Task<List<FeedbackItem>> ReadCsvAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        var lineNumber = 0;
+        string? headerLine;
+        do
+        {
+            headerLine = await reader.ReadLineAsync(cancellationToken);
+            lineNumber++;
+        }
+        while (headerLine is not null && string.IsNullOrWhiteSpace(headerLine));
+
+        if (headerLine is null)
+        {
+            throw new ValidationException("body", "empty CSV: expected a header prediction_id,label or prediction_id,value");
+        }
+
+        var (idColumn, labelColumn, valueColumn, width) = ReadHeader(headerLine, lineNumber);
+        var items = new List<FeedbackItem>();
+        var errors = new Errors();
+        while (!errors.Full && await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            EnsureWithinLimit(items.Count + 1);
+            if (FeedbackCsvLine.Split(line) is not { } cells)
+            {
+                errors.Add($"line {lineNumber}", "unterminated quoted field");
+                continue;
+            }
+
+            if (cells.Count != width)
+            {
+                errors.Add($"line {lineNumber}", $"expected {width} fields, found {cells.Count}");
+                continue;
+            }
+
+            var label = labelColumn >= 0 && cells[labelColumn].Length > 0 ? cells[labelColumn] : null;
+            double? value = null;
+            if (valueColumn >= 0 && cells[valueColumn].Trim() is { Length: > 0 } text)
+            {
+                if (!FeedbackItemValidation.TryParseValue(text, out var number))
+                {
+                    errors.Add($"line {lineNumber}", $"value '{text}' is not a number");
+                    continue;
+                }
+
+                value = number;
+            }
+
+            if (FeedbackItemValidation.TryConvert(cells[idColumn], label, value, out var item) is { } error)
+            {
+                errors.Add($"line {lineNumber}", error);
+            }
+            else
+            {
+                items.Add(item);
+            }
+        }
+
+        errors.ThrowIfAny();
+        return items.Count > 0 ? items : throw new ValidationException("body", "the CSV has a header but no rows");
+    }
+
+    private static (int Id, int Label, int Value, int Width) ReadHeader(string line, int lineNumber)
+    {
+        var names = FeedbackCsvLine.Split(line) ?? throw new ValidationException($"line {lineNumber}", "unterminated quoted field in the header");
+        int id = -1, label = -1, value = -1;
+        for (var i = 0; i < names.Count; i++)
+        {
+            switch (names[i].Trim().ToLowerInvariant())
+            {
+                case "prediction_id" or "predictionid" when id < 0:
+                    id = i;
+                    break;
+                case "label" when label < 0:
+                    label = i;
+                    break;
+                case "value" when value < 0:
+                    value = i;
+                    break;
+                default:
+                    throw new ValidationException($"line {lineNumber}",
+                        $"unexpected column '{names[i].Trim()}': the header is prediction_id,label or prediction_id,value");
+            }
+        }
+
+        if (id < 0 || (label < 0 && value < 0))
+        {
+            throw new ValidationException($"line {lineNumber}", "the header must be prediction_id,label or prediction_id,value");
+        }
+
+        return (id, label, value, names.Count);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Ferry.Core.Errors;
+using Ferry.Core.Serving;
+using Ferry.Server.Identity;
+using Ferry.Storage.Serving;
+
+namespace Ferry.Server.Endpoints.Serving;
+
+/// <summary>The prediction log, read back (<c>/api/v1/endpoints/{name}/predictions</c>, viewer or above).</summary>
+public static class PredictionsApi
+{
+    /// <summary>Maps the prediction routes.</summary>
+    public static IEndpointRouteBuilder MapPredictionsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/endpoints/{name}/predictions").WithTags("Predictions").RequireAuthorization(FerryPolicies.Viewer);
+        group.MapGet("/", ListAsync).WithName("ListPredictions")
+            .WithSummary("Logged predictions of an endpoint in time order, filtered by time ([from, to)), paged with 'after'.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetPrediction")
+            .WithSummary("One logged prediction: inputs, outputs, version, time, latency, shadow outputs and feedback.");
+        return routes;
+    }
+
+    /// <summary>One prediction.</summary>
+    public static async Task<IResult> GetAsync(string name, Guid id, PredictionStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var found = await store.FindAsync(name, id, cancellationToken)
+            ?? throw new NotFoundException($"endpoint '{name}' has no logged prediction {id} (it may not be written yet, or retention removed it)");
+        return TypedResults.Json(ToView(found), PredictionLogJsonContext.Default.PredictionView);
+    }
+
+    /// <summary>A page of predictions.</summary>
+    public static async Task<IResult> ListAsync(
+        string name,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        int? limit,
+        Guid? after,
+        PredictionStore store,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var size = limit ?? 100;
+        if (size is < 1 or > PredictionStore.MaxLimit)
+        {
+            throw new ValidationException("limit", $"must be between 1 and {PredictionStore.MaxLimit}");
+        }
+
+        if (from is { } f && to is { } t && t <= f)
+        {
+            throw new ValidationException("to", "must be later than 'from'");
+        }
+
+        var page = await store.ListAsync(new PredictionQuery
+        {
+            EndpointName = name,
+            From = from?.ToUnixTimeMilliseconds(),
+            To = to?.ToUnixTimeMilliseconds(),
+            After = after,
+            Limit = size,
+        }, cancellationToken);
+        Guid? next = page.Count == size ? page[^1].Prediction.Id : null;
+        return TypedResults.Json(new PredictionList([.. page.Select(ToView)], next), PredictionLogJsonContext.Default.PredictionList);
+    }
+
+    private static PredictionView ToView(PredictionWithFeedback row)
+    {
+        var p = row.Prediction;
+        return new PredictionView(
+            p.Id,
+            p.EndpointName,
+            p.ModelName,
+            p.ModelVersion,
+            DateTimeOffset.FromUnixTimeMilliseconds(p.Timestamp),
+            p.LatencyMicros,
+            Parse(p.InputsJson),
+            Parse(p.OutputsJson),
+            p.ShadowOutputsJson is { } shadow ? Parse(shadow) : null,
+            row.Feedback is { } fb ? ToView(fb) : null);
+    }
+
+    private static FeedbackView ToView(PredictionFeedback feedback) =>
+        new(feedback.Label, feedback.Value, DateTimeOffset.FromUnixTimeMilliseconds(feedback.ReceivedAt));
+
+    // A stored value that is not valid JSON is shown as a string rather than failing the read.
+    private static JsonElement Parse(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(json, PredictionLogJsonContext.Default.String);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Ferry.Core.Serving;
+
+namespace Ferry.Server.Serving;
+
+/// <summary>
+/// Each endpoint's active policy (aliases resolved), kept in memory so the request path never waits on the database.
+/// The first request for an endpoint reads it; after that a request that finds it older than
+/// <see cref="ModelCacheOptions.PolicyRefreshInterval"/> starts one background re-read and goes on with the copy it has.
+/// A re-read that changes the routes loads the new versions before the new policy is swapped in (load-before-retire),
+/// so a deploy or rollback fails no request. A deploy made by this process calls <see cref="RefreshAsync"/> to apply at once.
+/// </summary>
+public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache models, ModelCacheOptions options, ILogger<PolicyCache> logger)
+{
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly long _refreshTicks = (long)(options.PolicyRefreshInterval.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>The endpoint's policy, or null for an unknown endpoint.</summary>
+    public ValueTask<ResolvedPolicy?> GetAsync(string endpointName, CancellationToken cancellationToken = default)
+    {
+        if (_slots.TryGetValue(endpointName, out var slot))
+        {
+            if (Stopwatch.GetTimestamp() - slot.ReadAt > _refreshTicks)
+            {
+                _ = RefreshInBackground(endpointName, slot);
+            }
+
+            return ValueTask.FromResult(slot.Policy);
+        }
+
+        return new ValueTask<ResolvedPolicy?>(FirstReadAsync(endpointName, cancellationToken));
+    }
+
+    /// <summary>
+    /// Re-reads the endpoint's policy now, loads its versions, then swaps it in. Call after deploying, rolling back or
+    /// deleting (the deploy API does; other processes see the change within the refresh interval).
+    /// </summary>
+    public async Task RefreshAsync(string endpointName, CancellationToken cancellationToken = default)
+    {
+        var policy = await ReadAsync(endpointName, cancellationToken);
+        await WarmAsync(policy, cancellationToken);
+        _slots[endpointName] = new Slot(policy, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>Forgets an endpoint's cached policy: the next request re-reads it.</summary>
+    public void Invalidate(string endpointName) => _slots.TryRemove(endpointName, out _);
+
+    private async Task<ResolvedPolicy?> FirstReadAsync(string endpointName, CancellationToken cancellationToken)
+    {
+        var policy = await ReadAsync(endpointName, cancellationToken);
+        var slot = new Slot(policy, Stopwatch.GetTimestamp());
+        return _slots.GetOrAdd(endpointName, slot).Policy;
+    }
+
+    private async Task RefreshInBackground(string endpointName, Slot stale)
+    {
+        if (Interlocked.Exchange(ref stale.Refreshing, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var policy = await ReadAsync(endpointName, CancellationToken.None);
+            if (!SameRoutes(policy, stale.Policy))
+            {
+                await WarmAsync(policy, CancellationToken.None);
+            }
+
+            _slots.TryUpdate(endpointName, new Slot(policy, Stopwatch.GetTimestamp()), stale);
+        }
+        catch (Exception ex)
+        {
+            // Keep serving the policy we have; the next request after the interval tries again.
+            LogRefreshFailed(logger, ex, endpointName);
+            _slots.TryUpdate(endpointName, new Slot(stale.Policy, Stopwatch.GetTimestamp()), stale);
+        }
+    }
+
+    private async Task<ResolvedPolicy?> ReadAsync(string endpointName, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IEndpointStore>().ResolveAsync(endpointName, cancellationToken);
+    }
+
+    // Loads every version the policy routes to, so the first request after the swap finds them ready.
+    private async Task WarmAsync(ResolvedPolicy? policy, CancellationToken cancellationToken)
+    {
+        if (policy is null)
+        {
+            return;
+        }
+
+        foreach (var route in policy.Routes)
+        {
+            try
+            {
+                using var lease = await models.AcquireAsync(route, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogWarmFailed(logger, ex, route.ModelName, route.Version);
+            }
+        }
+    }
+
+    private static bool SameRoutes(ResolvedPolicy? a, ResolvedPolicy? b) =>
+        a is null ? b is null : b is not null && a.Revision == b.Revision && a.Routes.SequenceEqual(b.Routes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the policy of endpoint {Endpoint}; serving the one held")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not load model {Model} version {Version} ahead of a policy switch")]
+    private static partial void LogWarmFailed(ILogger logger, Exception exception, string model, int version);
+
+    private sealed class Slot(ResolvedPolicy? policy, long readAt)
+    {
+        public int Refreshing;
+
+        public ResolvedPolicy? Policy { get; } = policy;
+
+        public long ReadAt { get; } = readAt;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Threading.Channels;
+using Ferry.Core.Serving;
+using Ferry.Server.Hosting;
+
+namespace Ferry.Server.Serving;
+
+/// <summary>
+/// The prediction log's in-memory buffer: <see cref="IPredictionLog"/> on the request path, drained by
+/// <see cref="PredictionLogWriter"/>. A request's records travel as one array, and room for all of them is reserved
+/// on a record counter before the array is queued, so a call is all-or-nothing and the buffer (queued plus being
+/// written) never holds more than <see cref="Capacity"/> records. No database work happens here.
+/// </summary>
+/// <remarks>
+/// Full-buffer policy: wait up to <see cref="FerryServerOptions.PredictionLogFullWait"/> for the writer to free
+/// room, then refuse (return false, count the records in <c>ferry_prediction_log_rejected_total</c>); the caller
+/// answers 503 without prediction ids. A call with more records than the whole capacity is refused at once, and
+/// after shutdown began every call is refused.
+/// </remarks>
+public sealed class PredictionLog : IPredictionLog
+{
+    private readonly Channel<PredictionRecord[]> _channel = Channel.CreateUnbounded<PredictionRecord[]>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+
+    private readonly TimeSpan _fullWait;
+    private readonly TimeProvider _clock;
+    private readonly PredictionLogMetrics _metrics;
+    private long _count;
+    private TaskCompletionSource _roomFreed = NewSignal();
+
+    /// <summary>Creates the buffer with the options' capacity and full-buffer wait.</summary>
+    public PredictionLog(FerryServerOptions options, TimeProvider clock, PredictionLogMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        Capacity = options.PredictionLogCapacity;
+        _fullWait = options.PredictionLogFullWait;
+        _clock = clock;
+        _metrics = metrics;
+        metrics.Meter.CreateObservableGauge("prediction_log_queue_depth", () => Count, "{record}",
+            "Predictions accepted but not yet written (queued or in the batch being written).");
+    }
+
+    /// <summary>Most records the buffer holds.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Records accepted and not yet written or given up on.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Where the writer reads from.</summary>
+    internal ChannelReader<PredictionRecord[]> Reader => _channel.Reader;
+
+    /// <inheritdoc />
+    public ValueTask<bool> TryEnqueueAsync(IReadOnlyList<PredictionRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        if (records.Count > Capacity)
+        {
+            _metrics.Rejected(records.Count);
+            return ValueTask.FromResult(false);
+        }
+
+        var batch = records.ToArray();
+        if (TryReserve(batch.Length))
+        {
+            return ValueTask.FromResult(Publish(batch));
+        }
+
+        if (_fullWait <= TimeSpan.Zero || _channel.Reader.Completion.IsCompleted)
+        {
+            _metrics.Rejected(batch.Length);
+            return ValueTask.FromResult(false);
+        }
+
+        return WaitForRoomAsync(batch, cancellationToken);
+    }
+
+    /// <summary>Returns room for records that were written or given up on, and wakes callers waiting for it.</summary>
+    internal void Release(int records)
+    {
+        Interlocked.Add(ref _count, -records);
+        Interlocked.Exchange(ref _roomFreed, NewSignal()).TrySetResult();
+    }
+
+    /// <summary>Stops accepting records (shutdown); what is queued stays readable for the drain.</summary>
+    internal void Complete() => _channel.Writer.TryComplete();
+
+    private async ValueTask<bool> WaitForRoomAsync(PredictionRecord[] batch, CancellationToken cancellationToken)
+    {
+        var started = _clock.GetTimestamp();
+        while (true)
+        {
+            // Take the signal before trying, so a release between the try and the wait is not missed.
+            var roomFreed = Volatile.Read(ref _roomFreed).Task;
+            if (TryReserve(batch.Length))
+            {
+                return Publish(batch);
+            }
+
+            var remaining = _fullWait - _clock.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero || _channel.Reader.Completion.IsCompleted)
+            {
+                _metrics.Rejected(batch.Length);
+                return false;
+            }
+
+            try
+            {
+                await roomFreed.WaitAsync(remaining, _clock, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Loop once more: a last try, then the refusal above.
+            }
+        }
+    }
+
+    private bool TryReserve(int records)
+    {
+        var current = Interlocked.Read(ref _count);
+        while (current + records <= Capacity)
+        {
+            var seen = Interlocked.CompareExchange(ref _count, current + records, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
+    private bool Publish(PredictionRecord[] batch)
+    {
+        if (_channel.Writer.TryWrite(batch))
+        {
+            _metrics.Queued(batch.Length);
+            return true;
+        }
+
+        // Shutting down: the writer no longer takes records.
+        Release(batch.Length);
+        _metrics.Rejected(batch.Length);
+        return false;
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

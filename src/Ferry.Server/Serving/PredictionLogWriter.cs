@@ -1,0 +1,161 @@
+using Ferry.Core.Serving;
+using Ferry.Server.Hosting;
+using Ferry.Storage.Serving;
+
+namespace Ferry.Server.Serving;
+
+/// <summary>
+/// Drains <see cref="PredictionLog"/> into the <c>predictions</c> table off the request path: a batch is up to
+/// <see cref="FerryServerOptions.PredictionLogBatchSize"/> records or whatever arrived within
+/// <see cref="FerryServerOptions.PredictionLogFlushInterval"/> of its first record, written with one
+/// <c>SaveChanges</c> (one transaction).
+/// </summary>
+/// <remarks>
+/// <para>Database errors (SQLite busy, a PostgreSQL restart) are retried until they succeed, with exponential
+/// backoff from <see cref="FirstBackoff"/> capped at <see cref="MaxBackoff"/>: an acknowledged prediction is never
+/// given up while the process runs. A retry first leaves out ids already written, so a commit whose acknowledgement
+/// was lost is not duplicated. The batch keeps its room in the buffer meanwhile, so a failing database fills the
+/// buffer and new requests are refused (503, counted) rather than acknowledged.</para>
+/// <para>Shutdown: the log stops accepting, and the writer drains what was accepted, bounded by the host's shutdown
+/// timeout. Whatever is still unwritten when that runs out is logged as an error with its count.</para>
+/// </remarks>
+public sealed partial class PredictionLogWriter(
+    PredictionLog log,
+    IServiceScopeFactory scopes,
+    FerryServerOptions options,
+    TimeProvider clock,
+    PredictionLogMetrics metrics,
+    ILogger<PredictionLogWriter> logger) : BackgroundService
+{
+    /// <summary>Wait before the first retry; doubled before each further one up to <see cref="MaxBackoff"/>.</summary>
+    public static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest wait between two attempts.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _abort = new();
+
+    /// <inheritdoc />
+    // The loop ends when the log is completed and empty (StopAsync), not on the stopping token: stopping means drain.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(_abort.Token);
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        log.Complete();
+        try
+        {
+            if (ExecuteTask is { } running)
+            {
+                await running.WaitAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout ran out before the drain finished.
+        }
+        finally
+        {
+            await _abort.CancelAsync();
+            await base.StopAsync(cancellationToken);
+        }
+
+        var left = log.Count;
+        if (left > 0)
+        {
+            metrics.Dropped(left);
+            LogUnwrittenAtShutdown(logger, left);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken abort)
+    {
+        var reader = log.Reader;
+        var batch = new List<PredictionRecord>(options.PredictionLogBatchSize);
+        try
+        {
+            while (await reader.WaitToReadAsync(abort))
+            {
+                await FillAsync(batch, abort);
+                if (batch.Count > 0)
+                {
+                    await WriteAsync(batch, abort);
+                    batch.Clear();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // Shutdown timed out; StopAsync reports what is left.
+        }
+    }
+
+    private async Task FillAsync(List<PredictionRecord> batch, CancellationToken abort)
+    {
+        var reader = log.Reader;
+        var started = clock.GetTimestamp();
+        while (true)
+        {
+            while (batch.Count < options.PredictionLogBatchSize && reader.TryRead(out var records))
+            {
+                batch.AddRange(records);
+            }
+
+            var remaining = options.PredictionLogFlushInterval - clock.GetElapsedTime(started);
+            if (batch.Count >= options.PredictionLogBatchSize || remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            using var wait = new CancellationTokenSource(remaining, clock);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(wait.Token, abort);
+            try
+            {
+                if (!await reader.WaitToReadAsync(linked.Token))
+                {
+                    return; // completed and empty: drain what we have
+                }
+            }
+            catch (OperationCanceledException) when (!abort.IsCancellationRequested)
+            {
+                return; // the flush interval is up
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<PredictionRecord> batch, CancellationToken abort)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+                await store.InsertBatchAsync(batch, skipExisting: attempt > 1, abort);
+                metrics.Written(batch.Count);
+                log.Release(batch.Count);
+                return;
+            }
+            catch (Exception e) when (!abort.IsCancellationRequested)
+            {
+                var backoff = attempt >= 7 ? MaxBackoff : TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, FirstBackoff.Ticks << (attempt - 1)));
+                LogRetrying(logger, e, batch.Count, attempt, backoff.TotalMilliseconds);
+                await Task.Delay(backoff, clock, abort);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} predictions failed (attempt {Attempt}); retrying in {BackoffMs} ms")]
+    private static partial void LogRetrying(ILogger logger, Exception exception, int count, int attempt, double backoffMs);
+
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shutdown timed out with {Count} accepted predictions not written to the prediction log")]
+    private static partial void LogUnwrittenAtShutdown(ILogger logger, long count);
+}

@@ -1,0 +1,84 @@
+using Ferry.Server.Hosting;
+using Ferry.Storage.Serving;
+
+namespace Ferry.Server.Serving;
+
+/// <summary>
+/// Deletes predictions (and their feedback) older than <see cref="FerryServerOptions.PredictionRetention"/>: once at
+/// start and then every <see cref="Interval"/>, on <see cref="TimeProvider"/>'s clock. Does nothing when retention is
+/// null (keep forever). Every replica may run it; the deletes are idempotent.
+/// </summary>
+public sealed partial class RetentionService(
+    IServiceScopeFactory scopes,
+    FerryServerOptions options,
+    TimeProvider clock,
+    ILogger<RetentionService> logger) : BackgroundService
+{
+    /// <summary>Time between passes.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// One pass: deletes what was served before <paramref name="now"/> minus the retention (now defaults to the
+    /// clock's). Returns what went, or null when retention is off.
+    /// </summary>
+    public async Task<PredictionRetentionResult?> RunOnceAsync(DateTimeOffset? now = null, CancellationToken cancellationToken = default)
+    {
+        if (options.PredictionRetention is not { } retention)
+        {
+            return null;
+        }
+
+        var cutoff = (now ?? clock.GetUtcNow()) - retention;
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var result = await store.DeleteOlderThanAsync(cutoff.ToUnixTimeMilliseconds(), cancellationToken);
+        if (result.Predictions > 0 || result.Feedback > 0)
+        {
+            LogDeleted(logger, result.Predictions, result.Feedback, cutoff);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.PredictionRetention is null)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(Interval, clock);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(cancellationToken: stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The next pass tries again; old rows only wait another interval.
+                LogFailed(logger, e);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Predictions} predictions and {Feedback} feedback rows served before {Cutoff:O}")]
+    private static partial void LogDeleted(ILogger logger, int predictions, int feedback, DateTimeOffset cutoff);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Prediction retention pass failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using Ferry.Core.Errors;
+using Ferry.Core.Serving;
+
+namespace Ferry.Server.Serving;
+
+/// <summary>What one request was answered with.</summary>
+/// <param name="Route">The route (model version) that answered.</param>
+/// <param name="Batch">The validated rows.</param>
+/// <param name="Result">Its answer.</param>
+/// <param name="Ids">One prediction id per row (each has a prediction-log row queued).</param>
+public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, InferenceResult Result, IReadOnlyList<Guid> Ids);
+
+/// <summary>
+/// The request path shared by every protocol: policy from <see cref="PolicyCache"/>, a weighted route picked with
+/// <see cref="Random.Shared"/>, the model from <see cref="ModelCache"/>, the protocol's binding into a validated
+/// <see cref="FeatureBatch"/>, scoring, shadows, the prediction log and the request metrics.
+/// </summary>
+/// <remarks>
+/// Shadows: each shadow route scores a copy of the batch after the primary has answered, on the request's thread, and
+/// its answers go into the same prediction-log rows (<see cref="PredictionRecord.ShadowOutputsJson"/>, keyed
+/// <c>model:version</c>), so a row holds both answers for comparison. A shadow never changes the caller's answer: one
+/// that is not loaded yet is loaded in the background and skipped, one that fails or whose fields differ is logged as
+/// <c>{"error": ...}</c>; both are counted in <c>ferry_shadow_skipped_total</c>. The cost to the caller is the
+/// shadow's scoring time (microseconds for tabular models); no shadow load ever happens on the request path.
+/// </remarks>
+public sealed partial class Router(PolicyCache policies, ModelCache models, IPredictionLog log, ServingMetrics metrics, ILogger<Router> logger)
+{
+    /// <summary>Outcome tag values of <c>ferry_predict_requests_total</c>.</summary>
+    public static class Outcomes
+    {
+        /// <summary>Answered.</summary>
+        public const string Ok = "ok";
+
+        /// <summary>Refused as invalid (400).</summary>
+        public const string Invalid = "invalid";
+
+        /// <summary>Refused because the prediction log was full (503).</summary>
+        public const string Unavailable = "unavailable";
+
+        /// <summary>Failed inside Ferry (500).</summary>
+        public const string Error = "error";
+    }
+
+    /// <summary>Picks a weighted route: route i with probability weight_i / sum of weights.</summary>
+    /// <exception cref="InvalidOperationException">The policy has no weighted route with a positive weight.</exception>
+    public static ResolvedRoute Pick(ResolvedPolicy policy) => Pick(policy, Random.Shared.Next);
+
+    /// <summary>Picks a weighted route using <paramref name="next"/> (an exclusive upper bound → value) as the random source.</summary>
+    public static ResolvedRoute Pick(ResolvedPolicy policy, Func<int, int> next)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(next);
+        var total = 0;
+        ResolvedRoute? only = null;
+        foreach (var route in policy.Routes)
+        {
+            if (route.Role == RouteRole.Weighted && route.Weight > 0)
+            {
+                total += route.Weight;
+                only = route;
+            }
+        }
+
+        if (only is null)
+        {
+            throw new InvalidOperationException($"Endpoint '{policy.EndpointName}' has no weighted route.");
+        }
+
+        if (total == only.Weight)
+        {
+            return only;
+        }
+
+        var ticket = next(total);
+        foreach (var route in policy.Routes)
+        {
+            if (route.Role == RouteRole.Weighted && route.Weight > 0)
+            {
+                ticket -= route.Weight;
+                if (ticket < 0)
+                {
+                    return route;
+                }
+            }
+        }
+
+        return only;
+    }
+
+    /// <summary>
+    /// Serves one request on an endpoint: <paramref name="version"/> addresses one of its versions directly (no weights,
+    /// no shadows), null routes by weight. Returns null when the prediction log refused the rows (answer 503, return no
+    /// ids). Unknown endpoint or version: <see cref="NotFoundException"/>; invalid input: <see cref="ValidationException"/>
+    /// from <paramref name="bind"/>.
+    /// </summary>
+    public async Task<ServedBatch?> PredictAsync(string endpoint, int? version, Func<ILoadedModel, FeatureBatch> bind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        var started = Stopwatch.GetTimestamp();
+        var policy = await policies.GetAsync(endpoint, cancellationToken) ?? throw new NotFoundException($"No endpoint is named '{endpoint}'.");
+        var route = version is { } v
+            ? policy.Routes.FirstOrDefault(r => r.Version == v) ?? throw new NotFoundException($"Endpoint '{endpoint}' does not serve version {v}.")
+            : Pick(policy);
+        var outcome = Outcomes.Error;
+        var rows = 0;
+        try
+        {
+            using var lease = await models.AcquireAsync(route, cancellationToken);
+            FeatureBatch batch;
+            try
+            {
+                batch = bind(lease.Model);
+            }
+            catch (ValidationException)
+            {
+                outcome = Outcomes.Invalid;
+                throw;
+            }
+
+            rows = batch.RowCount;
+            var result = lease.Model.Predict(batch);
+            if (result.Rows.Count != batch.RowCount)
+            {
+                throw new InvalidOperationException($"Model {route.ModelName} version {route.Version} answered {result.Rows.Count} rows for {batch.RowCount}.");
+            }
+
+            var records = Records(endpoint, route, lease.Model, batch, result);
+            if (version is null)
+            {
+                Shadows(endpoint, policy, batch, records);
+            }
+
+            var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            foreach (var record in records)
+            {
+                record.LatencyMicros = micros;
+            }
+
+            if (!await log.TryEnqueueAsync(records, cancellationToken))
+            {
+                outcome = Outcomes.Unavailable;
+                return null;
+            }
+
+            outcome = Outcomes.Ok;
+            return new ServedBatch(route, batch, result, records.Select(r => r.Id).ToArray());
+        }
+        finally
+        {
+            metrics.Request(endpoint, route.Version, outcome, Stopwatch.GetElapsedTime(started).TotalSeconds, rows);
+        }
+    }
+
+    private static PredictionRecord[] Records(string endpoint, ResolvedRoute route, ILoadedModel model, FeatureBatch batch, InferenceResult result)
+    {
+        using var json = new RowJson();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var records = new PredictionRecord[batch.RowCount];
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = new PredictionRecord
+            {
+                Id = Guid.CreateVersion7(),
+                EndpointName = endpoint,
+                ModelName = route.ModelName,
+                ModelVersion = route.Version,
+                Timestamp = now,
+                InputsJson = json.Inputs(batch, model.Features, i),
+                OutputsJson = json.Outputs(result.Rows[i]),
+            };
+        }
+
+        return records;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shadow {Model} version {Version} of endpoint {Endpoint} failed; the caller's answer is unaffected")]
+    private static partial void LogShadowFailed(ILogger logger, Exception exception, string endpoint, string model, int version);
+}

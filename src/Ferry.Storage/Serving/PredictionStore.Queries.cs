@@ -1,0 +1,67 @@
+using Ferry.Core.Serving;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ferry.Storage.Serving;
+
+public sealed partial class PredictionStore
+{
+    /// <summary>Largest page <see cref="ListAsync"/> returns.</summary>
+    public const int MaxLimit = 1000;
+
+    /// <summary>One logged prediction of an endpoint with its feedback, or null when the endpoint has no such prediction.</summary>
+    public async Task<PredictionWithFeedback?> FindAsync(string endpointName, Guid id, CancellationToken cancellationToken = default)
+    {
+        var prediction = await db.Predictions.AsNoTracking()
+            .FirstOrDefaultAsync(p => p.Id == id && p.EndpointName == endpointName, cancellationToken);
+        if (prediction is null)
+        {
+            return null;
+        }
+
+        var feedback = await db.PredictionFeedback.AsNoTracking()
+            .FirstOrDefaultAsync(f => f.PredictionId == id, cancellationToken);
+        return new PredictionWithFeedback(prediction, feedback);
+    }
+
+    /// <summary>
+    /// A page of an endpoint's predictions in (time, id) order, each with its feedback. Pages continue from the
+    /// prediction <see cref="PredictionQuery.After"/> names (keyset paging: stable while rows are being added).
+    /// </summary>
+    public async Task<IReadOnlyList<PredictionWithFeedback>> ListAsync(PredictionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Clamp(query.Limit, 1, MaxLimit);
+        var rows = db.Predictions.AsNoTracking().Where(p => p.EndpointName == query.EndpointName);
+        if (query.From is { } from)
+        {
+            rows = rows.Where(p => p.Timestamp >= from);
+        }
+
+        if (query.To is { } to)
+        {
+            rows = rows.Where(p => p.Timestamp < to);
+        }
+
+        if (query.After is { } after)
+        {
+            var anchor = await db.Predictions.AsNoTracking()
+                .Where(p => p.Id == after && p.EndpointName == query.EndpointName)
+                .Select(p => (long?)p.Timestamp)
+                .FirstOrDefaultAsync(cancellationToken)
+                ?? throw new Ferry.Core.Errors.ValidationException("after", $"no prediction {after} on endpoint '{query.EndpointName}'");
+            rows = rows.Where(p => p.Timestamp > anchor || (p.Timestamp == anchor && p.Id > after));
+        }
+
+        var page = await rows.OrderBy(p => p.Timestamp).ThenBy(p => p.Id).Take(limit).ToListAsync(cancellationToken);
+        var feedback = new Dictionary<Guid, PredictionFeedback>();
+        foreach (var chunk in page.Select(p => p.Id).Chunk(IdChunk))
+        {
+            foreach (var f in await db.PredictionFeedback.AsNoTracking().Where(f => chunk.Contains(f.PredictionId)).ToListAsync(cancellationToken))
+            {
+                feedback[f.PredictionId] = f;
+            }
+        }
+
+        return [.. page.Select(p => new PredictionWithFeedback(p, feedback.GetValueOrDefault(p.Id)))];
+    }
+}

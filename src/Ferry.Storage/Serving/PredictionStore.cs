@@ -1,0 +1,64 @@
+using Ferry.Core.Serving;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ferry.Storage.Serving;
+
+/// <summary>
+/// The prediction log's table: batch inserts for the background writer, reads by id and by time for the API,
+/// and retention (<see cref="DeleteOlderThanAsync"/>). Not audited: logged predictions are data, not changes of state.
+/// </summary>
+public sealed partial class PredictionStore(FerryDbContext db)
+{
+    /// <summary>Ids per <c>IN (...)</c> query, well under SQLite's parameter limit.</summary>
+    internal const int IdChunk = 500;
+
+    /// <summary>
+    /// Inserts <paramref name="records"/> with one <c>SaveChanges</c> (one transaction). With
+    /// <paramref name="skipExisting"/> (a retry), ids already in the table are left out first, so a batch whose
+    /// commit succeeded but whose acknowledgement was lost is not written twice. Returns how many rows were inserted.
+    /// </summary>
+    public async Task<int> InsertBatchAsync(IReadOnlyList<PredictionRecord> records, bool skipExisting, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        db.ChangeTracker.Clear();
+        var pending = skipExisting ? await WithoutExistingAsync(records, cancellationToken) : records;
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            db.Predictions.AddRange(pending);
+            await db.SaveChangesAsync(cancellationToken);
+            return pending.Count;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    /// <summary>How many predictions the log holds for an endpoint (all endpoints when null).</summary>
+    public Task<int> CountAsync(string? endpointName = null, CancellationToken cancellationToken = default) =>
+        endpointName is null
+            ? db.Predictions.CountAsync(cancellationToken)
+            : db.Predictions.CountAsync(p => p.EndpointName == endpointName, cancellationToken);
+
+    private async Task<IReadOnlyList<PredictionRecord>> WithoutExistingAsync(IReadOnlyList<PredictionRecord> records, CancellationToken cancellationToken)
+    {
+        var existing = new HashSet<Guid>();
+        foreach (var chunk in records.Select(r => r.Id).Chunk(IdChunk))
+        {
+            existing.UnionWith(await db.Predictions.AsNoTracking()
+                .Where(p => chunk.Contains(p.Id))
+                .Select(p => p.Id)
+                .ToListAsync(cancellationToken));
+        }
+
+        return existing.Count == 0 ? records : [.. records.Where(r => !existing.Contains(r.Id))];
+    }
+}

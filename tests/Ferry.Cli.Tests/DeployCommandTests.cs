@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Ferry.Cli.Tests.Infrastructure;
+using Ferry.Client;
+
+namespace Ferry.Cli.Tests;
+
+/// <summary><c>ferry deploy</c> and <c>ferry endpoints list|show|rollback|delete</c> against a real <c>ferry server</c> process.</summary>
+[Collection(SharedServerDefinition.Name)]
+public sealed class DeployCommandTests(SharedServerFixture fixture)
+{
+    private FerryServerProcess Server => fixture.Server;
+
+    [Fact]
+    public async Task Deploy_with_canary_and_shadow_then_list_show_and_rollback()
+    {
+        var model = await RegisterAsync("linear.onnx", "linear.onnx", "linear.onnx");
+        var endpoint = Unique("cli-ep");
+
+        var first = Json(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1", "--output", "json"));
+        Assert.Equal(1, first.GetProperty("activeRevision").GetInt32());
+
+        var second = Json(await Server.RunAsync(fixture.AdminToken,
+            "deploy", endpoint, "--model", model, "--version", "1", "--canary", "2", "--weight", "10", "--shadow", "3", "--output", "json"));
+        Assert.Equal(2, second.GetProperty("activeRevision").GetInt32());
+        Assert.Equal([(1, 90, "weighted"), (2, 10, "weighted"), (3, 0, "shadow")], second.GetProperty("routes").EnumerateArray()
+            .Select(r => (r.GetProperty("resolvedVersion").GetInt32(), r.GetProperty("weight").GetInt32(), r.GetProperty("role").GetString())));
+
+        var list = Json(await Server.RunAsync(fixture.AdminToken, "endpoints", "list", "--output", "json"));
+        Assert.Contains(list.GetProperty("endpoints").EnumerateArray(), e => e.GetProperty("name").GetString() == endpoint);
+        Assert.Contains(endpoint, Succeeded(await Server.RunAsync(fixture.AdminToken, "endpoints", "list")).Stdout, StringComparison.Ordinal);
+
+        var table = Succeeded(await Server.RunAsync(fixture.AdminToken, "endpoints", "show", endpoint)).Stdout;
+        Assert.Contains("revision 2 active", table, StringComparison.Ordinal);
+        Assert.Contains("shadow", table, StringComparison.Ordinal);
+
+        var rolled = Json(await Server.RunAsync(fixture.AdminToken, "endpoints", "rollback", endpoint, "--output", "json"));
+        Assert.Equal(3, rolled.GetProperty("activeRevision").GetInt32());
+        Assert.Equal(1, rolled.GetProperty("routes").GetArrayLength());
+
+        var shown = Json(await Server.RunAsync(fixture.AdminToken, "endpoints", "show", endpoint, "--output", "json"));
+        Assert.Equal(3, shown.GetProperty("history").GetArrayLength());
+
+        Assert.Contains("Deleted", Succeeded(await Server.RunAsync(fixture.AdminToken, "endpoints", "delete", endpoint)).Stdout, StringComparison.Ordinal);
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "endpoints", "show", endpoint), ExitCodes.NotFound);
+    }
+
+    [Fact]
+    public async Task Deploy_follows_an_alias()
+    {
+        var model = await RegisterAsync("linear.onnx", "linear.onnx");
+        Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "alias", "set", model, "1", "champion"));
+        var endpoint = Unique("cli-alias");
+
+        var deployed = Json(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--alias", "champion", "--output", "json"));
+        Assert.Equal(1, deployed.GetProperty("routes")[0].GetProperty("resolvedVersion").GetInt32());
+
+        Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "alias", "set", model, "2", "champion"));
+        var shown = Json(await Server.RunAsync(fixture.AdminToken, "endpoints", "show", endpoint, "--output", "json"));
+        Assert.Equal(2, shown.GetProperty("routes")[0].GetProperty("resolvedVersion").GetInt32());
+        Assert.Equal(1, shown.GetProperty("activeRevision").GetInt32());
+        var listed = Succeeded(await Server.RunAsync(fixture.AdminToken, "endpoints", "list")).Stdout;
+        Assert.Contains($"{model}@champion → 2", listed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refusals_are_one_line_with_named_exit_codes()
+    {
+        var model = await RegisterAsync("linear.onnx", "mixed_types.onnx");
+        var endpoint = Unique("cli-refuse");
+        Succeeded(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1"));
+
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "2"),
+            ExitCodes.InvalidArguments, "incompatible", "'x'");
+        Assert.Contains("revision 2", Succeeded(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "2", "--force")).Stdout,
+            StringComparison.Ordinal);
+
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1", "--alias", "champion"),
+            ExitCodes.InvalidArguments, "--alias");
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1", "--weight", "5"),
+            ExitCodes.InvalidArguments, "--canary");
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "9"),
+            ExitCodes.InvalidArguments, "no version 9");
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "deploy", "Not_Valid", "--model", model, "--version", "1"),
+            ExitCodes.InvalidArguments, "endpoint name");
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "endpoints", "rollback", Unique("cli-none")), ExitCodes.NotFound);
+
+        using var client = new FerryClient(Server.Url, fixture.AdminToken);
+        var viewer = await client.Tokens.CreateAsync(Unique("viewer"), "viewer");
+        CliAssert.FailedWithOneLine(await Server.RunAsync(viewer.Secret, "deploy", endpoint, "--model", model, "--version", "1"), ExitCodes.Unauthorized);
+    }
+
+    private async Task<string> RegisterAsync(params string[] files)
+    {
+        var model = Unique("cli-model");
+        foreach (var file in files)
+        {
+            Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", TestData(file), "--name", model));
+        }
+
+        return model;
+    }
+
+    private static JsonElement Json(CliResult result) => JsonSerializer.Deserialize<JsonElement>(Succeeded(result).Stdout);
+
+    private static CliResult Succeeded(CliResult result)
+    {
+        CliAssert.Succeeded(result);
+        return result;
+    }
+
+    private static string TestData(string file)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "testdata", file);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"tests/testdata/{file} not found above {AppContext.BaseDirectory}");
+    }
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+}

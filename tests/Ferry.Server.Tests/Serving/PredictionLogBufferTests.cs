@@ -1,0 +1,120 @@
+using System.Diagnostics.Metrics;
+using Ferry.Core.Serving;
+using Ferry.Server.Hosting;
+using Ferry.Server.Serving;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Ferry.Server.Tests.Serving;
+
+/// <summary>The buffer alone (no writer drains it): all-or-nothing calls, the full-buffer wait and refusal, and their counters.</summary>
+public sealed class PredictionLogBufferTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly MeterListener _listener = new();
+    private readonly Dictionary<string, long> _counts = [];
+
+    public PredictionLogBufferTests()
+    {
+        var factory = _services.GetRequiredService<IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            lock (_counts)
+            {
+                _counts[instrument.Name] = _counts.GetValueOrDefault(instrument.Name) + value;
+            }
+        });
+        _listener.Start();
+    }
+
+    [Fact]
+    public async Task FullBuffer_RefusesTheWholeCall_AndCountsIt()
+    {
+        var log = CreateLog(capacity: 10, fullWait: TimeSpan.Zero);
+        Assert.True(await log.TryEnqueueAsync(Records(6)));
+        Assert.False(await log.TryEnqueueAsync(Records(5)));
+        Assert.Equal(6, log.Count);
+        Assert.True(await log.TryEnqueueAsync(Records(4)));
+        Assert.False(await log.TryEnqueueAsync(Records(1)));
+        Assert.False(await log.TryEnqueueAsync(Records(11)));
+        Assert.Equal(10, log.Count);
+
+        _listener.RecordObservableInstruments();
+        Assert.Equal(10, Count("prediction_log_queued"));
+        Assert.Equal(17, Count("prediction_log_rejected_total"));
+        Assert.Equal(10, Count("prediction_log_queue_depth"));
+    }
+
+    [Fact]
+    public async Task FullBuffer_WaitsForRoom_AndTakesTheCallWhenTheWriterFreesEnough()
+    {
+        var log = CreateLog(capacity: 4, fullWait: TimeSpan.FromMinutes(5));
+        Assert.True(await log.TryEnqueueAsync(Records(4)));
+        var waiting = log.TryEnqueueAsync(Records(3)).AsTask();
+        log.Release(2);
+        Assert.False(waiting.IsCompleted, "two free slots are not room for three records");
+        log.Release(2);
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(3, log.Count);
+        Assert.Equal(0, Count("prediction_log_rejected_total"));
+    }
+
+    [Fact]
+    public async Task FullBuffer_AfterTheWait_Refuses()
+    {
+        var log = CreateLog(capacity: 2, fullWait: TimeSpan.FromMilliseconds(20));
+        Assert.True(await log.TryEnqueueAsync(Records(2)));
+        Assert.False(await log.TryEnqueueAsync(Records(1)).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, Count("prediction_log_rejected_total"));
+    }
+
+    [Fact]
+    public async Task AfterShutdownBegan_EveryCallIsRefused()
+    {
+        var log = CreateLog(capacity: 10, fullWait: TimeSpan.Zero);
+        log.Complete();
+        Assert.False(await log.TryEnqueueAsync(Records(1)));
+        Assert.Equal(0, log.Count);
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _services.Dispose();
+    }
+
+    private PredictionLog CreateLog(int capacity, TimeSpan fullWait) => new(
+        new FerryServerOptions { PredictionLogCapacity = capacity, PredictionLogFullWait = fullWait },
+        TimeProvider.System,
+        new PredictionLogMetrics(_services.GetRequiredService<IMeterFactory>()));
+
+    private long Count(string name)
+    {
+        lock (_counts)
+        {
+            return _counts.GetValueOrDefault(name);
+        }
+    }
+
+    internal static PredictionRecord[] Records(int count, string endpoint = "credit", DateTimeOffset? at = null) =>
+        [.. Enumerable.Range(0, count).Select(_ => Record(endpoint, at ?? DateTimeOffset.UtcNow))];
+
+    internal static PredictionRecord Record(string endpoint, DateTimeOffset at) => new()
+    {
+        Id = Guid.CreateVersion7(at),
+        EndpointName = endpoint,
+        ModelName = "credit-risk",
+        ModelVersion = 1,
+        Timestamp = at.ToUnixTimeMilliseconds(),
+        InputsJson = """{"age":35,"income":48000}""",
+        OutputsJson = """{"label":"0","probabilities":[0.8,0.2]}""",
+        LatencyMicros = 500,
+    };
+}

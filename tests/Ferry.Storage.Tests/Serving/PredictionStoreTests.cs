@@ -1,0 +1,218 @@
+using Ferry.Core.Audit;
+using Ferry.Core.Errors;
+using Ferry.Core.Serving;
+using Ferry.Storage.PostgreSql;
+using Ferry.Storage.Serving;
+using Ferry.Storage.Sqlite;
+using Ferry.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace Ferry.Storage.Tests.Serving;
+
+/// <summary>The prediction and feedback stores on SQLite and PostgreSQL: batches, paging, retention, upserts, all-or-nothing feedback.</summary>
+public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private TestDatabase? _database;
+    private ServiceProvider? _services;
+
+    public async Task InitializeAsync()
+    {
+        if (kind == DatabaseKind.PostgreSql && TestDatabase.PostgresUnavailableReason is not null && !TestDatabase.InCi)
+        {
+            return;
+        }
+
+        _database = await TestDatabase.CreateAsync(kind);
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock);
+        if (kind == DatabaseKind.Sqlite)
+        {
+            services.AddFerrySqliteStorage(_database.ConnectionString);
+        }
+        else
+        {
+            services.AddFerryPostgreSqlStorage(_database.ConnectionString);
+        }
+
+        services.AddScoped<PredictionStore>().AddScoped<FeedbackStore>();
+        _services = services.BuildServiceProvider();
+        await using var scope = _services.CreateAsyncScope();
+        await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<FerryDbContext>(), scope.ServiceProvider.GetService<IDatabasePreparer>());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task InsertBatch_WritesEveryRow_AndARetrySkipsRowsAlreadyWritten()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var batch = Records("credit", 50, _clock.GetUtcNow());
+        Assert.Equal(50, await store.InsertBatchAsync(batch, skipExisting: false));
+        var more = Records("credit", 10, _clock.GetUtcNow());
+        Assert.Equal(10, await store.InsertBatchAsync([.. batch.Take(20), .. more], skipExisting: true));
+        Assert.Equal(60, await store.CountAsync("credit"));
+        Assert.Equal(0, await store.CountAsync("other"));
+    }
+
+    [SkippableFact]
+    public async Task Find_ReturnsTheRowWithItsFeedback_OnlyUnderItsEndpoint()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var record = Records("credit", 1, _clock.GetUtcNow())[0];
+        record.ShadowOutputsJson = """{"credit:3":{"label":"0"}}""";
+        await store.InsertBatchAsync([record], skipExisting: false);
+        await scope.ServiceProvider.GetRequiredService<FeedbackStore>().IngestAsync("credit", [new FeedbackItem(record.Id, "1", null)], "test");
+
+        var found = await store.FindAsync("credit", record.Id);
+        Assert.NotNull(found);
+        Assert.Equal(record.InputsJson, found.Prediction.InputsJson);
+        Assert.Equal(record.ShadowOutputsJson, found.Prediction.ShadowOutputsJson);
+        Assert.Equal(record.LatencyMicros, found.Prediction.LatencyMicros);
+        Assert.Equal("1", found.Feedback?.Label);
+        Assert.Null(await store.FindAsync("another", record.Id));
+    }
+
+    [SkippableFact]
+    public async Task List_PagesInTimeOrder_ThroughRowsSharingATimestamp()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var start = _clock.GetUtcNow();
+        // 25 rows over 5 distinct milliseconds: pages of 7 cut through groups of equal timestamps.
+        var rows = Enumerable.Range(0, 25).Select(i => Record("paged", start.AddMilliseconds(i / 5))).ToList();
+        await store.InsertBatchAsync(rows, skipExisting: false);
+        await store.InsertBatchAsync(Records("elsewhere", 3, start), skipExisting: false);
+
+        var seen = new List<Guid>();
+        Guid? after = null;
+        do
+        {
+            var page = await store.ListAsync(new PredictionQuery { EndpointName = "paged", After = after, Limit = 7 });
+            seen.AddRange(page.Select(p => p.Prediction.Id));
+            after = page.Count == 7 ? page[^1].Prediction.Id : null;
+        }
+        while (after is not null);
+
+        Assert.Equal(25, seen.Count);
+        Assert.Equal(25, seen.Distinct().Count());
+        var byId = rows.ToDictionary(r => r.Id);
+        Assert.Equal(seen.Select(id => byId[id].Timestamp).Order(), seen.Select(id => byId[id].Timestamp));
+
+        var window = await store.ListAsync(new PredictionQuery
+        {
+            EndpointName = "paged",
+            From = start.AddMilliseconds(1).ToUnixTimeMilliseconds(),
+            To = start.AddMilliseconds(3).ToUnixTimeMilliseconds(),
+            Limit = 100,
+        });
+        Assert.Equal(10, window.Count);
+    }
+
+    [SkippableFact]
+    public async Task Retention_DeletesOnlyOldRows_AndTheirFeedback()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var old = Records("credit", 5, _clock.GetUtcNow());
+        await store.InsertBatchAsync(old, skipExisting: false);
+        _clock.Advance(TimeSpan.FromDays(31));
+        var recent = Records("credit", 3, _clock.GetUtcNow());
+        await store.InsertBatchAsync(recent, skipExisting: false);
+        await scope.ServiceProvider.GetRequiredService<FeedbackStore>().IngestAsync("credit",
+            [new FeedbackItem(old[0].Id, "1", null), new FeedbackItem(recent[0].Id, null, 2.5)], "test");
+
+        var cutoff = _clock.GetUtcNow().AddDays(-30).ToUnixTimeMilliseconds();
+        var result = await store.DeleteOlderThanAsync(cutoff);
+        Assert.Equal(new PredictionRetentionResult(5, 1), result);
+        Assert.Equal(3, await store.CountAsync("credit"));
+        var db = scope.ServiceProvider.GetRequiredService<FerryDbContext>();
+        Assert.Equal(recent[0].Id, (await db.PredictionFeedback.SingleAsync()).PredictionId);
+        Assert.Equal(new PredictionRetentionResult(0, 0), await store.DeleteOlderThanAsync(cutoff));
+    }
+
+    [SkippableFact]
+    public async Task Feedback_IsUpserted_LateFeedbackReplacesEarlier_AndEachRequestIsOneAuditEvent()
+    {
+        await using var scope = Scope();
+        var records = Records("credit", 3, _clock.GetUtcNow());
+        await scope.ServiceProvider.GetRequiredService<PredictionStore>().InsertBatchAsync(records, skipExisting: false);
+        var feedback = scope.ServiceProvider.GetRequiredService<FeedbackStore>();
+
+        Assert.Equal(2, await feedback.IngestAsync("credit", [new(records[0].Id, "0", null), new(records[1].Id, "1", null)], "alice"));
+        _clock.Advance(TimeSpan.FromDays(5));
+        // Within one request the last item for an id wins.
+        Assert.Equal(2, await feedback.IngestAsync("credit",
+            [new(records[0].Id, "1", null), new(records[2].Id, null, 4.5), new(records[2].Id, null, 7.25)], "bob"));
+
+        var first = await feedback.FindAsync(records[0].Id);
+        Assert.Equal("1", first?.Label);
+        Assert.Equal(_clock.GetUtcNow().ToUnixTimeMilliseconds(), first?.ReceivedAt);
+        Assert.Equal("1", (await feedback.FindAsync(records[1].Id))?.Label);
+        Assert.Equal(7.25, (await feedback.FindAsync(records[2].Id))?.Value);
+
+        var events = await scope.ServiceProvider.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery { Action = "feedback.ingest" });
+        Assert.Equal(2, events.Count);
+        Assert.Contains("\"replaced\":1", events[^1].Summary, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Feedback_WithUnknownOrForeignIds_WritesNothing_AndNamesThem()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var mine = Records("credit", 2, _clock.GetUtcNow());
+        var theirs = Records("fraud", 1, _clock.GetUtcNow());
+        await store.InsertBatchAsync([.. mine, .. theirs], skipExisting: false);
+        var feedback = scope.ServiceProvider.GetRequiredService<FeedbackStore>();
+        var unknown = Guid.CreateVersion7();
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() =>
+            feedback.IngestAsync("credit", [new(mine[0].Id, "1", null), new(unknown, "0", null), new(theirs[0].Id, "1", null)], "test"));
+        Assert.Contains(unknown.ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Contains(theirs[0].Id.ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Null(await feedback.FindAsync(mine[0].Id));
+
+        await Assert.ThrowsAsync<NotFoundException>(() => feedback.IngestAsync("nothing-served", [new(mine[0].Id, "1", null)], "test"));
+    }
+
+    protected AsyncServiceScope Scope()
+    {
+        DatabaseRequirement.EnsureAvailable(kind);
+        return (_services ?? throw new InvalidOperationException("storage did not start")).CreateAsyncScope();
+    }
+
+    private static List<PredictionRecord> Records(string endpoint, int count, DateTimeOffset at) =>
+        [.. Enumerable.Range(0, count).Select(_ => Record(endpoint, at))];
+
+    private static PredictionRecord Record(string endpoint, DateTimeOffset at) => new()
+    {
+        Id = Guid.CreateVersion7(at),
+        EndpointName = endpoint,
+        ModelName = "credit-risk",
+        ModelVersion = 2,
+        Timestamp = at.ToUnixTimeMilliseconds(),
+        InputsJson = """{"age":41,"income":52000.5,"purpose":"car"}""",
+        OutputsJson = """{"label":"0","probabilities":[0.9,0.1]}""",
+        LatencyMicros = 830,
+    };
+}
+
+public sealed class SqlitePredictionStoreTests() : PredictionStoreTests(DatabaseKind.Sqlite);
+
+public sealed class PostgresPredictionStoreTests() : PredictionStoreTests(DatabaseKind.PostgreSql);
