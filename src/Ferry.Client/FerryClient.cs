@@ -57,6 +57,7 @@ public sealed class FerryClient : IDisposable
         Registry = new RegistryClient(mlflow, Tracking);
         Models = new ModelsClient(_requests);
         Endpoints = new EndpointsClient(http);
+        Predictions = new PredictionsClient(http);
     }
 
     /// <summary>The server this client talks to.</summary>
@@ -82,6 +83,9 @@ public sealed class FerryClient : IDisposable
 
     /// <summary>Endpoint management (<c>/api/v1/endpoints</c>): deploy, roll back, batching, delete.</summary>
     public EndpointsClient Endpoints { get; }
+
+    /// <summary>Scoring: predict against an endpoint, and its input metadata.</summary>
+    public PredictionsClient Predictions { get; }
 
     /// <summary>True when the server answers <c>/readyz</c> with success (database reachable and migrated);
     /// false when it answers otherwise or cannot be reached.</summary>

@@ -15,6 +15,7 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new RunsCommand());
         Subcommands.Add(new ModelsCommand());
         Subcommands.Add(new DeployCommand());
+        Subcommands.Add(new PredictCommand());
         Subcommands.Add(new Endpoints.EndpointsCommand());
     }
 }

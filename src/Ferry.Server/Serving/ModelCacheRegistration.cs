@@ -22,6 +22,7 @@ public static class ModelCacheRegistration
         services.AddSingleton<ServingMetrics>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<PolicyCache>();
+        services.AddSingleton<Ferry.Server.Serving.Batching.AdaptiveBatching>();
         services.AddSingleton<Router>();
         return services;
     }

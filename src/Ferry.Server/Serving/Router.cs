@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
+using Ferry.Server.Serving.Batching;
 
 namespace Ferry.Server.Serving;
 
@@ -23,8 +24,10 @@ public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, Infere
 /// that is not loaded yet is loaded in the background and skipped, one that fails or whose fields differ is logged as
 /// <c>{"error": ...}</c>; both are counted in <c>ferry_shadow_skipped_total</c>. The cost to the caller is the
 /// shadow's scoring time (microseconds for tabular models); no shadow load ever happens on the request path.
+/// Adaptive batching: when the policy turns it on, the primary's scoring goes through <see cref="AdaptiveBatching"/>,
+/// which then owns the request's model lease until its rows are scored.
 /// </remarks>
-public sealed partial class Router(PolicyCache policies, ModelCache models, IPredictionLog log, ServingMetrics metrics, ILogger<Router> logger)
+public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, IPredictionLog log, ServingMetrics metrics, ILogger<Router> logger)
 {
     /// <summary>Outcome tag values of <c>ferry_predict_requests_total</c>.</summary>
     public static class Outcomes
@@ -106,7 +109,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, IPre
         var rows = 0;
         try
         {
-            using var lease = await models.AcquireAsync(route, cancellationToken);
+            using var lease = new LeaseHandover(await models.AcquireAsync(route, cancellationToken));
             FeatureBatch batch;
             try
             {
@@ -119,7 +122,9 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, IPre
             }
 
             rows = batch.RowCount;
-            var result = lease.Model.Predict(batch);
+            var result = AdaptiveBatching.Applies(policy, batch)
+                ? await batching.PredictAsync(policy, route, lease.Model, batch, lease.Take(), cancellationToken)
+                : lease.Model.Predict(batch);
             if (result.Rows.Count != batch.RowCount)
             {
                 throw new InvalidOperationException($"Model {route.ModelName} version {route.Version} answered {result.Rows.Count} rows for {batch.RowCount}.");
