@@ -48,6 +48,9 @@ public sealed partial class RetentionService(
             return;
         }
 
+        // Leave start-up first: SQLite's "async" calls complete synchronously, so without this yield the first
+        // sweep would run inside the host's start and delay readiness.
+        await Task.Yield();
         using var timer = new PeriodicTimer(Interval, clock);
         do
         {
