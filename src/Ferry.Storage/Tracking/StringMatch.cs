@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Text;
 using Ferry.Core.Tracking.Search;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,26 +28,5 @@ internal static class StringMatch
             default:
                 throw new ArgumentOutOfRangeException(nameof(op), op, "not a string comparator");
         }
-    }
-
-    /// <summary>Rewrites a LIKE pattern (<c>%</c>, <c>_</c>) as a GLOB pattern matching the same strings.</summary>
-    public static string LikeToGlob(string like)
-    {
-        ArgumentNullException.ThrowIfNull(like);
-        var glob = new StringBuilder(like.Length + 8);
-        foreach (var c in like)
-        {
-            glob.Append(c switch
-            {
-                '%' => "*",
-                '_' => "?",
-                '*' => "[*]",
-                '?' => "[?]",
-                '[' => "[[]",
-                _ => c.ToString(),
-            });
-        }
-
-        return glob.ToString();
     }
 }
