@@ -18,7 +18,7 @@ namespace Ferry.Server.Serving;
 /// </remarks>
 public sealed class PredictionLog : IPredictionLog
 {
-    private readonly Channel<PredictionRecord[]> _channel = Channel.CreateUnbounded<PredictionRecord[]>(
+    private readonly Channel<PendingRecords> _channel = Channel.CreateUnbounded<PendingRecords>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     private readonly TimeSpan _fullWait;
@@ -47,10 +47,18 @@ public sealed class PredictionLog : IPredictionLog
     public long Count => Interlocked.Read(ref _count);
 
     /// <summary>Where the writer reads from.</summary>
-    internal ChannelReader<PredictionRecord[]> Reader => _channel.Reader;
+    internal ChannelReader<PendingRecords> Reader => _channel.Reader;
 
     /// <inheritdoc />
-    public ValueTask<bool> TryEnqueueAsync(IReadOnlyList<PredictionRecord> records, CancellationToken cancellationToken = default)
+    public ValueTask<bool> TryEnqueueAsync(IReadOnlyList<PredictionRecord> records, CancellationToken cancellationToken = default) =>
+        TryEnqueueAsync(records, completed: null, cancellationToken);
+
+    /// <summary>
+    /// Queues records that are still being completed off the request path (shadow answers): the writer waits for
+    /// <paramref name="completed"/> before it writes them, and writes them whatever its outcome. False as
+    /// <see cref="TryEnqueueAsync(IReadOnlyList{PredictionRecord}, CancellationToken)"/>.
+    /// </summary>
+    public ValueTask<bool> TryEnqueueAsync(IReadOnlyList<PredictionRecord> records, Task? completed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
@@ -64,15 +72,15 @@ public sealed class PredictionLog : IPredictionLog
             return ValueTask.FromResult(false);
         }
 
-        var batch = records.ToArray();
-        if (TryReserve(batch.Length))
+        var batch = new PendingRecords(records.ToArray(), completed);
+        if (TryReserve(batch.Records.Length))
         {
             return ValueTask.FromResult(Publish(batch));
         }
 
         if (_fullWait <= TimeSpan.Zero || _channel.Reader.Completion.IsCompleted)
         {
-            _metrics.Rejected(batch.Length);
+            _metrics.Rejected(batch.Records.Length);
             return ValueTask.FromResult(false);
         }
 
@@ -89,14 +97,14 @@ public sealed class PredictionLog : IPredictionLog
     /// <summary>Stops accepting records (shutdown); what is queued stays readable for the drain.</summary>
     internal void Complete() => _channel.Writer.TryComplete();
 
-    private async ValueTask<bool> WaitForRoomAsync(PredictionRecord[] batch, CancellationToken cancellationToken)
+    private async ValueTask<bool> WaitForRoomAsync(PendingRecords batch, CancellationToken cancellationToken)
     {
         var started = _clock.GetTimestamp();
         while (true)
         {
             // Take the signal before trying, so a release between the try and the wait is not missed.
             var roomFreed = Volatile.Read(ref _roomFreed).Task;
-            if (TryReserve(batch.Length))
+            if (TryReserve(batch.Records.Length))
             {
                 return Publish(batch);
             }
@@ -104,7 +112,7 @@ public sealed class PredictionLog : IPredictionLog
             var remaining = _fullWait - _clock.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero || _channel.Reader.Completion.IsCompleted)
             {
-                _metrics.Rejected(batch.Length);
+                _metrics.Rejected(batch.Records.Length);
                 return false;
             }
 
@@ -136,19 +144,23 @@ public sealed class PredictionLog : IPredictionLog
         return false;
     }
 
-    private bool Publish(PredictionRecord[] batch)
+    private bool Publish(PendingRecords batch)
     {
+        var count = batch.Records.Length;
         if (_channel.Writer.TryWrite(batch))
         {
-            _metrics.Queued(batch.Length);
+            _metrics.Queued(count);
             return true;
         }
 
         // Shutting down: the writer no longer takes records.
-        Release(batch.Length);
-        _metrics.Rejected(batch.Length);
+        Release(count);
+        _metrics.Rejected(count);
         return false;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>One request's records in the buffer, with what the writer waits for before writing them (null: nothing).</summary>
+internal readonly record struct PendingRecords(PredictionRecord[] Records, Task? Completed);

@@ -103,9 +103,15 @@ public sealed partial class PredictionLogWriter(
         var started = clock.GetTimestamp();
         while (true)
         {
-            while (batch.Count < options.PredictionLogBatchSize && reader.TryRead(out var records))
+            while (batch.Count < options.PredictionLogBatchSize && reader.TryRead(out var pending))
             {
-                batch.AddRange(records);
+                if (pending.Completed is { IsCompleted: false } completing)
+                {
+                    // Shadow answers still being scored: they never fail (see Router) and take microseconds to milliseconds.
+                    await completing.WaitAsync(abort);
+                }
+
+                batch.AddRange(pending.Records);
             }
 
             var remaining = options.PredictionLogFlushInterval - clock.GetElapsedTime(started);

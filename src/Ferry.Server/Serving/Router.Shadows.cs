@@ -5,34 +5,78 @@ namespace Ferry.Server.Serving;
 /// <summary>Shadow scoring (see <see cref="Router"/>'s remarks).</summary>
 public sealed partial class Router
 {
-    private void Shadows(string endpoint, ResolvedPolicy policy, FeatureBatch batch, PredictionRecord[] records)
-    {
-        Dictionary<string, string>[]? answers = null;
-        foreach (var shadow in policy.Routes)
-        {
-            if (shadow.Role != RouteRole.Shadow)
-            {
-                continue;
-            }
+    private int _shadowsInFlight;
 
-            answers ??= new Dictionary<string, string>[records.Length];
-            var key = $"{shadow.ModelName}:{shadow.Version}";
-            var outputs = Shadow(endpoint, shadow, batch);
-            for (var i = 0; i < records.Length; i++)
+    private static ResolvedRoute[]? ShadowRoutes(ResolvedPolicy policy)
+    {
+        List<ResolvedRoute>? shadows = null;
+        foreach (var route in policy.Routes)
+        {
+            if (route.Role == RouteRole.Shadow)
             {
-                (answers[i] ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = outputs[i];
+                (shadows ??= []).Add(route);
             }
         }
 
-        if (answers is null)
+        return shadows?.ToArray();
+    }
+
+    // Scores the shadows on the thread pool and completes `scored` (which the log writer waits for) whatever happens.
+    private void StartShadows(string endpoint, ResolvedRoute[] shadows, FeatureBatch batch, PredictionRecord[] records, TaskCompletionSource scored)
+    {
+        if (Interlocked.Increment(ref _shadowsInFlight) > Math.Max(1, options.MaxConcurrentShadows))
         {
+            Interlocked.Decrement(ref _shadowsInFlight);
+            metrics.ShadowSkipped(endpoint);
+            Answer(shadows, records, (_, _) => RowJson.Error("skipped: too many shadow batches in flight"));
+            scored.TrySetResult();
             return;
         }
 
+        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+        {
+            try
+            {
+                Shadows(endpoint, shadows, batch, records);
+            }
+            catch (Exception ex)
+            {
+                // Shadows() never throws by design; this keeps a bug from stalling the log writer.
+                LogShadowFailed(logger, ex, endpoint, shadows[0].ModelName, shadows[0].Version);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _shadowsInFlight);
+                scored.TrySetResult();
+            }
+        }, null);
+    }
+
+    private void Shadows(string endpoint, ResolvedRoute[] shadows, FeatureBatch batch, PredictionRecord[] records)
+    {
+        var answers = new string[shadows.Length][];
+        for (var s = 0; s < shadows.Length; s++)
+        {
+            answers[s] = Shadow(endpoint, shadows[s], batch);
+        }
+
+        Answer(shadows, records, (s, i) => answers[s][i]);
+    }
+
+    // Writes each record's shadow answers as one JSON object keyed "model:version".
+    private static void Answer(ResolvedRoute[] shadows, PredictionRecord[] records, Func<int, int, string> answer)
+    {
+        var keys = Array.ConvertAll(shadows, shadow => $"{shadow.ModelName}:{shadow.Version}");
         using var json = new RowJson();
         for (var i = 0; i < records.Length; i++)
         {
-            records[i].ShadowOutputsJson = json.RawObject(answers[i]);
+            var row = new Dictionary<string, string>(keys.Length, StringComparer.Ordinal);
+            for (var s = 0; s < keys.Length; s++)
+            {
+                row[keys[s]] = answer(s, i);
+            }
+
+            records[i].ShadowOutputsJson = json.RawObject(row);
         }
     }
 

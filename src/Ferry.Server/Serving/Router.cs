@@ -18,16 +18,17 @@ public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, Infere
 /// <see cref="FeatureBatch"/>, scoring, shadows, the prediction log and the request metrics.
 /// </summary>
 /// <remarks>
-/// Shadows: each shadow route scores a copy of the batch after the primary has answered, on the request's thread, and
-/// its answers go into the same prediction-log rows (<see cref="PredictionRecord.ShadowOutputsJson"/>, keyed
-/// <c>model:version</c>), so a row holds both answers for comparison. A shadow never changes the caller's answer: one
-/// that is not loaded yet is loaded in the background and skipped, one that fails or whose fields differ is logged as
-/// <c>{"error": ...}</c>; both are counted in <c>ferry_shadow_skipped_total</c>. The cost to the caller is the
-/// shadow's scoring time (microseconds for tabular models); no shadow load ever happens on the request path.
+/// Shadows: once the caller's rows are in the prediction log, each shadow route scores a copy of the batch on the
+/// thread pool, off the request path, and its answers go into the same prediction-log rows
+/// (<see cref="PredictionRecord.ShadowOutputsJson"/>, keyed <c>model:version</c>; the log writer waits for them), so a
+/// row holds both answers for comparison. A shadow never changes nor delays the caller's answer: one that is not
+/// loaded yet is loaded in the background and skipped, one that fails or whose fields differ is logged as
+/// <c>{"error": ...}</c>, and beyond <see cref="ModelCacheOptions.MaxConcurrentShadows"/> batches in flight a copy is
+/// skipped; each skip is counted in <c>ferry_shadow_skipped_total</c>. No shadow load happens on the request path.
 /// Adaptive batching: when the policy turns it on, the primary's scoring goes through <see cref="AdaptiveBatching"/>,
 /// which then owns the request's model lease until its rows are scored.
 /// </remarks>
-public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, IPredictionLog log, ServingMetrics metrics, ILogger<Router> logger)
+public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ServingMetrics metrics, ModelCacheOptions options, ILogger<Router> logger)
 {
     /// <summary>Outcome tag values of <c>ferry_predict_requests_total</c>.</summary>
     public static class Outcomes
@@ -131,21 +132,23 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
             }
 
             var records = Records(endpoint, route, lease.Model, batch, result);
-            if (version is null)
-            {
-                Shadows(endpoint, policy, batch, records);
-            }
-
             var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
             foreach (var record in records)
             {
                 record.LatencyMicros = micros;
             }
 
-            if (!await log.TryEnqueueAsync(records, cancellationToken))
+            var shadows = version is null ? ShadowRoutes(policy) : null;
+            var shadowsScored = shadows is null ? null : new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!await log.TryEnqueueAsync(records, shadowsScored?.Task, cancellationToken))
             {
                 outcome = Outcomes.Unavailable;
                 return null;
+            }
+
+            if (shadows is not null)
+            {
+                StartShadows(endpoint, shadows, batch, records, shadowsScored!);
             }
 
             outcome = Outcomes.Ok;
