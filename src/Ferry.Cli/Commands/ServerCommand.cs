@@ -40,6 +40,8 @@ internal sealed class ServerCommand : Command
         HelpName = "text|json",
     };
 
+    private readonly ServingSettings _serving = new();
+
     public ServerCommand()
         : base("server", $"Run the Ferry server. The first start creates an admin token, prints it once and saves it to <data-dir>/admin.token; {FerryEnvironment.AdminToken} supplies one instead.")
     {
@@ -57,6 +59,7 @@ internal sealed class ServerCommand : Command
         Options.Add(_database);
         Options.Add(_artifactRoot);
         Options.Add(_logFormat);
+        _serving.AddTo(this);
         this.SetGuardedAction((parseResult, _) => RunAsync(parseResult));
     }
 
@@ -108,6 +111,7 @@ internal sealed class ServerCommand : Command
 
         options.Port = parseResult.GetValue(_port) ?? PortFromEnvironment() ?? FerryServerOptions.DefaultPort;
         options.LogFormat = parseResult.GetValue(_logFormat) ?? LogFormatFromEnvironment() ?? "text";
+        _serving.Apply(parseResult, options);
         return options;
     }
 

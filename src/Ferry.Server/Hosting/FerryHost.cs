@@ -10,9 +10,11 @@ using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Tokens;
 using Ferry.Server.Errors;
 using Ferry.Server.Identity;
+using Ferry.Server.Serving;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -67,6 +69,7 @@ public static class FerryHost
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializer>();
         services.AddFerryPredictionLog(options);
+        services.TryAddSingleton(new ModelCacheOptions { ModelMemoryBudgetBytes = options.ModelMemoryBudgetBytes });
         services.AddFerryModelServing();
 
         services.AddSingleton<TokenCache>();

@@ -45,6 +45,9 @@ public sealed class FerryServerOptions
     /// <summary>True to print the generated admin token on the console at first start (the CLI does; tests don't).</summary>
     public bool PrintAdminToken { get; set; } = true;
 
+    /// <summary>Most memory the loaded models may hold together; least recently used models beyond it are unloaded (default 2 GiB).</summary>
+    public long ModelMemoryBudgetBytes { get; set; } = 2L << 30;
+
     /// <summary>Most predictions held in memory waiting to be written to the prediction log (default 100,000).</summary>
     public int PredictionLogCapacity { get; set; } = 100_000;
 

@@ -1,0 +1,139 @@
+using System.CommandLine;
+using Ferry.Cli.Settings;
+using Ferry.Cli.Tests.Infrastructure;
+using Ferry.Server.Hosting;
+using Ferry.Server.Serving;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ferry.Cli.Tests.Settings;
+
+/// <summary><c>ferry server</c>'s serving limits: units, environment fallbacks, refusals and where the values land.</summary>
+public sealed class ServingSettingsTests
+{
+    [Theory]
+    [InlineData("12", 12L)]
+    [InlineData("12B", 12L)]
+    [InlineData("1000KB", 1_000_000L)]
+    [InlineData("1KiB", 1024L)]
+    [InlineData("512MiB", 512L * 1024 * 1024)]
+    [InlineData("2GiB", 2L * 1024 * 1024 * 1024)]
+    [InlineData("3 gb", 3_000_000_000L)]
+    [InlineData("1TiB", 1L << 40)]
+    public void Sizes_are_read_with_binary_and_decimal_units(string text, long bytes) =>
+        Assert.Equal(bytes, Quantities.ParseSize(text));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-1")]
+    [InlineData("1.5GiB")]
+    [InlineData("2 parsecs")]
+    [InlineData("9999999999999TiB")]
+    public void Sizes_that_are_not_sizes_are_refused(string text) => Assert.Null(Quantities.ParseSize(text));
+
+    [Theory]
+    [InlineData("0ms", 0)]
+    [InlineData("200ms", 200)]
+    [InlineData("5s", 5_000)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1h", 3_600_000)]
+    [InlineData("30d", 2_592_000_000)]
+    public void Durations_are_read_with_their_unit(string text, long milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Quantities.ParseDuration(text));
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("1w")]
+    [InlineData("-5s")]
+    [InlineData("soon")]
+    public void Durations_without_a_known_unit_are_refused(string text) => Assert.Null(Quantities.ParseDuration(text));
+
+    [Fact]
+    public void Options_land_in_the_server_options()
+    {
+        var options = Apply("--model-memory-budget", "256MiB", "--prediction-log-capacity", "500", "--prediction-log-batch-size", "50",
+            "--prediction-log-flush-interval", "1s", "--prediction-log-full-wait", "0ms", "--prediction-retention", "7d", "--artifact-max-size", "unlimited");
+
+        Assert.Equal(256L << 20, options.ModelMemoryBudgetBytes);
+        Assert.Equal(500, options.PredictionLogCapacity);
+        Assert.Equal(50, options.PredictionLogBatchSize);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.PredictionLogFlushInterval);
+        Assert.Equal(TimeSpan.Zero, options.PredictionLogFullWait);
+        Assert.Equal(TimeSpan.FromDays(7), options.PredictionRetention);
+        Assert.Null(options.ArtifactMaxBytes);
+    }
+
+    [Fact]
+    public void Without_options_the_defaults_stay()
+    {
+        var defaults = new FerryServerOptions();
+
+        var options = Apply();
+
+        Assert.Equal(defaults.ModelMemoryBudgetBytes, options.ModelMemoryBudgetBytes);
+        Assert.Equal(defaults.PredictionLogCapacity, options.PredictionLogCapacity);
+        Assert.Equal(defaults.PredictionRetention, options.PredictionRetention);
+        Assert.Equal(defaults.ArtifactMaxBytes, options.ArtifactMaxBytes);
+    }
+
+    [Fact]
+    public void Forever_keeps_predictions_without_limit() =>
+        Assert.Null(Apply("--prediction-retention", "forever").PredictionRetention);
+
+    [Theory]
+    [InlineData("--prediction-log-capacity", "0")]
+    [InlineData("--prediction-log-batch-size", "many")]
+    [InlineData("--prediction-log-flush-interval", "0ms")]
+    [InlineData("--prediction-retention", "soon")]
+    [InlineData("--model-memory-budget", "0")]
+    [InlineData("--artifact-max-size", "big")]
+    public void Malformed_values_are_refused_naming_the_option(string option, string value)
+    {
+        var error = Assert.Throws<CliException>(() => Apply(option, value));
+
+        Assert.Equal(ExitCodes.InvalidArguments, error.ExitCode);
+        Assert.Contains(option, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_batch_larger_than_the_buffer_is_refused()
+    {
+        var error = Assert.Throws<CliException>(() => Apply("--prediction-log-capacity", "10", "--prediction-log-batch-size", "11"));
+
+        Assert.Contains("--prediction-log-batch-size", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_server_reads_them_from_the_environment_and_refuses_a_bad_one()
+    {
+        using var dataDirectory = new TempDirectory("badenv");
+
+        var result = await FerryCli.RunAsync(["server", "--data-dir", dataDirectory.Path, "--port", "0"],
+            new Dictionary<string, string> { ["FERRY_PREDICTION_RETENTION"] = "a while" });
+
+        CliAssert.FailedWithOneLine(result, ExitCodes.InvalidArguments, "FERRY_PREDICTION_RETENTION", "a while");
+    }
+
+    [Fact]
+    public async Task The_model_memory_budget_reaches_the_model_cache()
+    {
+        using var dataDirectory = new TempDirectory("budget");
+        var options = new FerryServerOptions { DataDirectory = dataDirectory.Path, Port = 0, PrintAdminToken = false, ModelMemoryBudgetBytes = 123_456_789 };
+
+        await using var app = FerryHost.Build(options);
+
+        Assert.Equal(123_456_789, app.Services.GetRequiredService<ModelCacheOptions>().ModelMemoryBudgetBytes);
+    }
+
+    private static FerryServerOptions Apply(params string[] args)
+    {
+        var settings = new ServingSettings();
+        var command = new RootCommand();
+        settings.AddTo(command);
+        var parsed = command.Parse(args);
+        Assert.Empty(parsed.Errors);
+        var options = new FerryServerOptions();
+        settings.Apply(parsed, options);
+        return options;
+    }
+}
