@@ -2,6 +2,7 @@ using Ferry.Core.Models;
 using Ferry.Runtimes.MLNet;
 using Ferry.Runtimes.Onnx;
 using Ferry.Server.Endpoints.Audit;
+using Ferry.Server.Endpoints.Diagnostics;
 using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Endpoints.Mlflow;
 using Ferry.Server.Endpoints.Mlflow.Artifacts;
@@ -112,6 +113,7 @@ public static class FerryHost
         app.MapFeedbackApi();
         app.MapPredictionsApi();
         app.MapPredictApi();
+        app.MapEchoApi();
         app.MapOipApi();
         app.MapInvocationsApi();
         return app;
