@@ -31,6 +31,7 @@ public static class FerryHost
     public static WebApplication Build(FerryServerOptions options, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        MetricsExport.Configure();
         Directory.CreateDirectory(options.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -121,19 +122,21 @@ public static class FerryHost
 
     private static IServiceCollection AddFerryTelemetry(this IServiceCollection services)
     {
+        // Traces are recorded only when they have somewhere to go: recording them for nobody costs every request.
         var otlp = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
-        var telemetry = services.AddOpenTelemetry()
+        if (string.IsNullOrWhiteSpace(otlp))
+        {
+            return services;
+        }
+
+        services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("ferry", serviceVersion: typeof(FerryHost).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
                 .AddSource(FerryTelemetry.SourceName)
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context =>
                     !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/healthz"))
-                .AddHttpClientInstrumentation());
-        if (!string.IsNullOrWhiteSpace(otlp))
-        {
-            telemetry.UseOtlpExporter();
-        }
-
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
         return services;
     }
 

@@ -13,7 +13,7 @@ public sealed partial class PredictionStore(FerryDbContext db)
     internal const int IdChunk = 500;
 
     /// <summary>
-    /// Inserts <paramref name="records"/> with one <c>SaveChanges</c> (one transaction). With
+    /// Inserts <paramref name="records"/> in one transaction (multi-row INSERTs, see PredictionStore.Insert.cs). With
     /// <paramref name="skipExisting"/> (a retry), ids already in the table are left out first, so a batch whose
     /// commit succeeded but whose acknowledgement was lost is not written twice. Returns how many rows were inserted.
     /// </summary>
@@ -27,19 +27,8 @@ public sealed partial class PredictionStore(FerryDbContext db)
             return 0;
         }
 
-        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            db.Predictions.AddRange(pending);
-            await db.SaveChangesAsync(cancellationToken);
-            return pending.Count;
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
-        }
+        await InsertRowsAsync(pending, cancellationToken);
+        return pending.Count;
     }
 
     /// <summary>How many predictions the log holds for an endpoint (all endpoints when null).</summary>

@@ -70,6 +70,27 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task InsertBatch_SpanningSeveralStatements_WritesRowsThatEfReadsBackUnchanged()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var batch = Records("multi", (2 * PredictionStore.RowsPerCommand) + 37, _clock.GetUtcNow());
+        batch[5].ShadowOutputsJson = """{"credit:2":{"error":"it's \"quoted\""}}""";
+        batch[230].InputsJson = """{"purpose":"café ; DROP TABLE predictions"}""";
+
+        Assert.Equal(batch.Count, await store.InsertBatchAsync(batch, skipExisting: false));
+
+        Assert.Equal(batch.Count, await store.CountAsync("multi"));
+        foreach (var expected in new[] { batch[0], batch[5], batch[199], batch[200], batch[230], batch[^1] })
+        {
+            var found = (await store.FindAsync("multi", expected.Id))?.Prediction;
+            Assert.NotNull(found);
+            Assert.Equal((expected.ModelName, expected.ModelVersion, expected.Timestamp, expected.InputsJson, expected.OutputsJson, expected.ShadowOutputsJson, expected.LatencyMicros),
+                (found.ModelName, found.ModelVersion, found.Timestamp, found.InputsJson, found.OutputsJson, found.ShadowOutputsJson, found.LatencyMicros));
+        }
+    }
+
+    [SkippableFact]
     public async Task Find_ReturnsTheRowWithItsFeedback_OnlyUnderItsEndpoint()
     {
         await using var scope = Scope();

@@ -22,8 +22,8 @@ internal sealed class WorkItem(FeatureBatch batch, IDisposable? release)
 /// <summary>
 /// The coalescing loop of one (endpoint, model, version) under one batching setting and one loaded model instance: a
 /// single reader takes the first waiting request, then more until <see cref="MaxRows"/> rows are held or the delay since
-/// the first has passed, scores them with one <see cref="ILoadedModel.Predict"/> call and splits the answer back.
-/// Every item read completes (result or exception) and is then <see cref="WorkItem.Done"/>. After <c>idle</c> without work the
+/// the first has passed, scores them with one <see cref="ILoadedModel.Predict"/> call on the thread pool (up to
+/// <see cref="MaxConcurrentBatches"/> at once) and splits the answer back. Every item read completes (result or exception) and is then <see cref="WorkItem.Done"/>. After <c>idle</c> without work the
 /// batcher closes itself (writes are then refused and the caller makes a new one) and drains what is left.
 /// </summary>
 internal sealed class EndpointBatcher
@@ -35,6 +35,7 @@ internal sealed class EndpointBatcher
     private readonly Histogram<int> _coalescedRows;
     private readonly TagList _tags;
     private readonly Action<EndpointBatcher> _closed;
+    private readonly Channel<bool> _slots; // one token per batch that may be scored at once
     private int _started;
 
     public EndpointBatcher(ILoadedModel model, int maxRows, int maxDelayMicros, TimeSpan idle, TimeProvider time, Histogram<int> coalescedRows, TagList tags, Action<EndpointBatcher> closed)
@@ -48,7 +49,18 @@ internal sealed class EndpointBatcher
         _coalescedRows = coalescedRows;
         _tags = tags;
         _closed = closed;
+        _slots = Channel.CreateBounded<bool>(MaxConcurrentBatches);
+        for (var i = 0; i < MaxConcurrentBatches; i++)
+        {
+            _slots.Writer.TryWrite(true);
+        }
     }
+
+    /// <summary>
+    /// Batches scored at once (one per core): while that many are being scored, requests queue up and the next batch is
+    /// collected as soon as one finishes, so a model whose session runs on one thread still uses every core.
+    /// </summary>
+    public static int MaxConcurrentBatches { get; } = Math.Max(1, Environment.ProcessorCount);
 
     private enum Wait
     {
@@ -115,6 +127,8 @@ internal sealed class EndpointBatcher
                     }
                 }
 
+                // Wait for a free scoring slot before collecting, so requests arriving meanwhile join this batch.
+                await _slots.Reader.ReadAsync();
                 items.Add(carry);
                 var rows = carry.Batch.RowCount;
                 carry = null;
@@ -141,8 +155,19 @@ internal sealed class EndpointBatcher
                     }
                 }
 
-                Score(items, rows);
-                items.Clear();
+                var batch = items;
+                items = [];
+                ThreadPool.UnsafeQueueUserWorkItem(state =>
+                {
+                    try
+                    {
+                        Score(state.Items, state.Rows);
+                    }
+                    finally
+                    {
+                        _slots.Writer.TryWrite(true);
+                    }
+                }, (Items: batch, Rows: rows), preferLocal: false);
             }
         }
         catch (Exception ex)

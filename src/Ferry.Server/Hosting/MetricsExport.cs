@@ -1,0 +1,43 @@
+using System.Diagnostics.Metrics;
+using Prometheus;
+
+namespace Ferry.Server.Hosting;
+
+/// <summary>
+/// Which .NET meters <c>/metrics</c> exports. HTTP requests are counted once, by prometheus-net's middleware
+/// (<c>http_request_duration_seconds</c>, <c>http_requests_received_total</c>), so ASP.NET Core's per-request meters
+/// (hosting, routing, authentication, authorization) are not bridged a second time; nor are the EventCounters that
+/// the <c>System.Runtime</c> meter already covers. Each of those costs every request a measurement; see
+/// docs/benchmarks.md (serving).
+/// </summary>
+public static class MetricsExport
+{
+    private static readonly string[] PerRequestMeters =
+    [
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Authentication",
+        "Microsoft.AspNetCore.Authorization",
+    ];
+
+    private static int _configured;
+
+    /// <summary>Applies the choice to prometheus-net's default registry (once per process, before its first collection).</summary>
+    public static void Configure()
+    {
+        if (Interlocked.Exchange(ref _configured, 1) == 1)
+        {
+            return;
+        }
+
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true });
+        Metrics.ConfigureMeterAdapter(adapter => adapter.InstrumentFilterPredicate = Exported);
+    }
+
+    /// <summary>Whether an instrument is exported.</summary>
+    public static bool Exported(Instrument instrument)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        return !PerRequestMeters.Contains(instrument.Meter.Name, StringComparer.Ordinal);
+    }
+}
