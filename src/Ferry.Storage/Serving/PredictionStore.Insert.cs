@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text;
 using Ferry.Core.Serving;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Ferry.Storage.Serving;
