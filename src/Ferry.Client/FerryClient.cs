@@ -58,7 +58,11 @@ public sealed class FerryClient : IDisposable
         Models = new ModelsClient(_requests);
         Endpoints = new EndpointsClient(http);
         Predictions = new PredictionsClient(http);
+        Monitoring = new Monitoring.MonitoringClient(http);
     }
+
+    /// <summary>Monitoring: reference profiles, monitors, reports, alerts, webhooks.</summary>
+    public Monitoring.MonitoringClient Monitoring { get; }
 
     /// <summary>The server this client talks to.</summary>
     public Uri BaseAddress => _http.BaseAddress!;

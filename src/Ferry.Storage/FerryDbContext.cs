@@ -1,5 +1,6 @@
 using Ferry.Core.Audit;
 using Ferry.Core.Identity;
+using Ferry.Core.Monitoring;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Core.Tracking;
@@ -73,6 +74,27 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
 
     /// <summary>Serving: ground truth attached to predictions.</summary>
     public DbSet<PredictionFeedback> PredictionFeedback => Set<PredictionFeedback>();
+
+    /// <summary>Monitoring: reference profiles of model versions.</summary>
+    public DbSet<ReferenceProfileEntry> ReferenceProfiles => Set<ReferenceProfileEntry>();
+
+    /// <summary>Monitoring: per-bucket profiles of served rows.</summary>
+    public DbSet<ProfileBucket> ProfileBuckets => Set<ProfileBucket>();
+
+    /// <summary>Monitoring: monitors.</summary>
+    public DbSet<MonitorDefinition> Monitors => Set<MonitorDefinition>();
+
+    /// <summary>Monitoring: reports of monitor runs.</summary>
+    public DbSet<MonitorReport> MonitorReports => Set<MonitorReport>();
+
+    /// <summary>Monitoring: alerts.</summary>
+    public DbSet<Alert> Alerts => Set<Alert>();
+
+    /// <summary>Monitoring: webhooks alerts are posted to.</summary>
+    public DbSet<AlertWebhook> AlertWebhooks => Set<AlertWebhook>();
+
+    /// <summary>Monitoring: every webhook delivery attempt.</summary>
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -20,6 +20,9 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<Ferry.Core.Tracking.ITrackingStore, Tracking.TrackingStore>();
         services.AddScoped<Ferry.Core.Registry.IRegistryStore, Registry.RegistryStore>();
         services.AddScoped<Ferry.Core.Serving.IEndpointStore, Serving.EndpointStore>();
+        services.AddScoped<Monitoring.MonitoringStore>();
+        services.AddScoped<Monitoring.ProfileBucketStore>();
+        services.AddScoped<Monitoring.WindowPredictionStore>();
         return services;
     }
 }

@@ -31,6 +31,26 @@ public sealed record LoanApplication(
     double DefaultProbability,
     bool Default)
 {
+    /// <summary>The 12 features as a request record (feature name → value), as Ferry's predict route takes it.</summary>
+    public IReadOnlyDictionary<string, object?> ToRecord() => new Dictionary<string, object?>(12, StringComparer.Ordinal)
+    {
+        ["age"] = (double)Age,
+        ["income"] = (double)Income,
+        ["employment_years"] = (double)EmploymentYears,
+        ["debt_to_income"] = (double)DebtToIncome,
+        ["credit_utilization"] = (double)CreditUtilization,
+        ["open_accounts"] = (double)OpenAccounts,
+        ["delinquencies"] = (double)Delinquencies,
+        ["loan_amount"] = (double)LoanAmount,
+        ["term"] = (double)Term,
+        ["purpose"] = Purpose,
+        ["home_ownership"] = HomeOwnership,
+        ["region"] = Region,
+    };
+
+    /// <summary>The outcome as the served model's label: <c>true</c> (defaulted) or <c>false</c>.</summary>
+    public string OutcomeLabel => Default ? "true" : "false";
+
     /// <summary>The 12 feature names, in order, as a served model's signature lists them.</summary>
     public static IReadOnlyList<string> FeatureNames { get; } =
     [

@@ -45,9 +45,9 @@ public static class CreditRiskTrainer
 
             var ml = new MLContext(options.Seed);
             var rows = CreditRiskGenerator.Generate(options.Rows, PopulationOptions.Baseline(options.Seed));
-            var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(rows.Select(LoanRow.From)), options.HoldoutFraction, seed: options.Seed);
-            var model = BuildPipeline(ml, options).Fit(split.TrainSet);
-            var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet), labelColumnName: "default");
+            var (train, holdout) = Split(rows, options);
+            var model = BuildPipeline(ml, options).Fit(ml.Data.LoadFromEnumerable(train.Select(LoanRow.From)));
+            var metrics = ml.BinaryClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(holdout.Select(LoanRow.From))), labelColumnName: "default");
             log($"AUC {metrics.AreaUnderRocCurve:F4}, accuracy {metrics.Accuracy:F4} on the holdout");
             await run.LogMetricsAsync(Metrics(metrics, rows), cancellationToken: cancellationToken);
 
@@ -57,6 +57,14 @@ public static class CreditRiskTrainer
             var version = await ferry.Registry.RegisterModelAsync(run.RunId, "model/" + Path.GetFileName(zip), options.ModelName, cancellationToken);
             await run.SetTagAsync("ferry.registered_version", $"{options.ModelName}/{version.Version}", cancellationToken);
             log($"Registered '{options.ModelName}' version {version.Version}");
+            if (options.ReferenceRows > 0 && holdout.Count > 0)
+            {
+                var reference = holdout.Take(options.ReferenceRows).ToList();
+                await ferry.Monitoring.SetReferenceAsync(options.ModelName, int.Parse(version.Version, CultureInfo.InvariantCulture),
+                    [.. reference.Select(r => r.ToRecord())], [.. reference.Select(r => (string?)r.OutcomeLabel)],
+                    source: $"holdout of run {run.RunId}", cancellationToken: cancellationToken);
+                log($"Reference profile of version {version.Version}: {reference.Count:N0} holdout rows");
+            }
             return new TrainingResult(run.RunId, metrics.AreaUnderRocCurve, metrics.Accuracy, options.ModelName, version.Version, version.Source ?? uploaded);
         }
         catch
@@ -64,6 +72,19 @@ public static class CreditRiskTrainer
             run.MarkFailed();
             throw;
         }
+    }
+
+    /// <summary>A seeded shuffle, then the first <see cref="TrainingOptions.HoldoutFraction"/> of the rows are held out.</summary>
+    public static (List<LoanApplication> Train, List<LoanApplication> Holdout) Split(IReadOnlyList<LoanApplication> rows, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
+#pragma warning disable CA5394 // A seeded shuffle for a reproducible split, not security.
+        var order = Enumerable.Range(0, rows.Count).ToArray();
+        new Random(options.Seed).Shuffle(order);
+#pragma warning restore CA5394
+        var holdout = (int)Math.Round(rows.Count * options.HoldoutFraction);
+        return ([.. order.Skip(holdout).Select(i => rows[i])], [.. order.Take(holdout).Select(i => rows[i])]);
     }
 
     /// <summary>One-hot for the categoricals, every feature concatenated, FastTree on top.</summary>

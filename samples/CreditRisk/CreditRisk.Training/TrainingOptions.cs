@@ -30,6 +30,12 @@ public sealed record TrainingOptions
     /// <summary>The registered model's name.</summary>
     public string ModelName { get; init; } = "credit-risk";
 
+    /// <summary>
+    /// Holdout rows (at most this many) sent as the version's monitoring reference, with their outcomes so Ferry can
+    /// calibrate the score for CBPE; 0 = none.
+    /// </summary>
+    public int ReferenceRows { get; init; } = 5_000;
+
     /// <summary>Where the model zip is written before upload; a temp directory when null.</summary>
     public string? WorkDirectory { get; init; }
 }

@@ -17,5 +17,8 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new DeployCommand());
         Subcommands.Add(new PredictCommand());
         Subcommands.Add(new Endpoints.EndpointsCommand());
+        Subcommands.Add(new Monitoring.MonitorCommand());
+        Subcommands.Add(new Alerts.AlertsCommand());
+        Subcommands.Add(new Monitoring.DriftCommand());
     }
 }

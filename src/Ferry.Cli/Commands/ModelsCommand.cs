@@ -15,5 +15,6 @@ internal sealed class ModelsCommand : Command
         Subcommands.Add(new ShowModelCommand(client));
         Subcommands.Add(new RegisterModelCommand(client));
         Subcommands.Add(new AliasCommand(client));
+        Subcommands.Add(new ReferenceCommand(client));
     }
 }

@@ -37,3 +37,16 @@ public sealed record ModelMetadata(
     string Platform,
     IReadOnlyList<TensorMetadata> Inputs,
     IReadOnlyList<TensorMetadata> Outputs);
+
+/// <summary>Ground truth for one prediction.</summary>
+/// <param name="PredictionId">The id the prediction was answered with.</param>
+/// <param name="Label">The true class (classifiers).</param>
+/// <param name="Value">The true value (regressors).</param>
+public sealed record Feedback(
+    string PredictionId,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Label = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? Value = null);
+
+internal sealed record FeedbackBody(IReadOnlyList<Feedback> Feedback);
+
+internal sealed record FeedbackAnswer(int Accepted);

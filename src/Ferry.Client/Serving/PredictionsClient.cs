@@ -56,6 +56,23 @@ public sealed class PredictionsClient
     }
 
     /// <summary>
+    /// Sends ground truth for served predictions (<c>POST /api/v1/endpoints/{endpoint}/feedback</c>, scientist): a label
+    /// for classifiers or a value for regressors, by prediction id. All or nothing; a later one replaces an earlier one.
+    /// </summary>
+    /// <returns>How many predictions got feedback.</returns>
+    /// <exception cref="FerryApiException">An id is not a prediction of this endpoint (400, nothing stored), or not allowed (403).</exception>
+    public async Task<int> SendFeedbackAsync(string endpoint, IReadOnlyList<Feedback> feedback, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        ArgumentNullException.ThrowIfNull(feedback);
+        var path = $"{Path}/{Uri.EscapeDataString(endpoint)}/feedback";
+        using var response = await _http.PostAsJsonAsync(new Uri(path, UriKind.Relative), new FeedbackBody(feedback), FerryJson.Options, cancellationToken);
+        await ProblemReader.EnsureSuccessAsync(response, cancellationToken);
+        var answer = await response.Content.ReadFromJsonAsync<FeedbackAnswer>(FerryJson.Options, cancellationToken);
+        return answer?.Accepted ?? 0;
+    }
+
+    /// <summary>
     /// The endpoint's model metadata (Open Inference Protocol): the serving version's inputs with their datatypes
     /// (<c>FP32</c>, <c>INT64</c>, <c>BYTES</c>, <c>BOOL</c>, ...) and outputs.
     /// </summary>

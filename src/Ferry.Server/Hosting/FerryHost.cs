@@ -7,10 +7,12 @@ using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Endpoints.Mlflow;
 using Ferry.Server.Endpoints.Mlflow.Artifacts;
 using Ferry.Server.Endpoints.Models;
+using Ferry.Server.Endpoints.Monitoring;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Tokens;
 using Ferry.Server.Errors;
 using Ferry.Server.Identity;
+using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -73,6 +75,7 @@ public static class FerryHost
         services.AddFerryPredictionLog(options);
         services.TryAddSingleton(new ModelCacheOptions { ModelMemoryBudgetBytes = options.ModelMemoryBudgetBytes });
         services.AddFerryModelServing();
+        services.AddFerryMonitoring(options);
 
         services.AddSingleton<TokenCache>();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
@@ -117,6 +120,9 @@ public static class FerryHost
         app.MapEchoApi();
         app.MapOipApi();
         app.MapInvocationsApi();
+        app.MapReferenceApi();
+        app.MapMonitorsApi();
+        app.MapAlertsApi();
         return app;
     }
 

@@ -63,6 +63,18 @@ public sealed class FerryServerOptions
     /// <summary>How long logged predictions (and their feedback) are kept (default 30 days; null keeps them forever).</summary>
     public TimeSpan? PredictionRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>Width of a monitoring profile bucket (the finest time resolution of drift reports).</summary>
+    public TimeSpan ProfileBucketWidth { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often folded profiles are written to the database.</summary>
+    public TimeSpan ProfileFlushInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Wait before the second try of a webhook delivery; each later wait doubles.</summary>
+    public TimeSpan AlertRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Tries per webhook and alert event.</summary>
+    public int AlertMaxAttempts { get; set; } = 5;
+
     /// <summary><c>~/.ferry</c>.</summary>
     public static string DefaultDataDirectory()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
+using Ferry.Server.Monitoring;
 using Ferry.Server.Serving.Batching;
 
 namespace Ferry.Server.Serving;
@@ -28,7 +29,7 @@ public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, Infere
 /// Adaptive batching: when the policy turns it on, the primary's scoring goes through <see cref="AdaptiveBatching"/>,
 /// which then owns the request's model lease until its rows are scored.
 /// </remarks>
-public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ServingMetrics metrics, ModelCacheOptions options, ILogger<Router> logger)
+public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, ServingMetrics metrics, ModelCacheOptions options, ILogger<Router> logger)
 {
     /// <summary>Outcome tag values of <c>ferry_predict_requests_total</c>.</summary>
     public static class Outcomes
@@ -116,9 +117,10 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
             {
                 batch = bind(lease.Model);
             }
-            catch (ValidationException)
+            catch (ValidationException invalid)
             {
                 outcome = Outcomes.Invalid;
+                profiles.ObserveInvalid(endpoint, route, lease.Model, InvalidFields(invalid, lease.Model), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                 throw;
             }
 
@@ -146,6 +148,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
                 return null;
             }
 
+            profiles.Observe(endpoint, route, lease.Model, batch, result, records.Length > 0 ? records[0].Timestamp : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             if (shadows is not null)
             {
                 StartShadows(endpoint, shadows, batch, records, shadowsScored!);
@@ -158,6 +161,24 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
         {
             metrics.Request(endpoint, route.Version, outcome, Stopwatch.GetElapsedTime(started).TotalSeconds, rows);
         }
+    }
+
+    /// <summary>The model's features named by a refused request's errors (keys such as <c>records[3].age</c>).</summary>
+    private static HashSet<string> InvalidFields(ValidationException invalid, ILoadedModel model)
+    {
+        var fields = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in invalid.Errors.Keys)
+        {
+            foreach (var feature in model.Features)
+            {
+                if (key.EndsWith("." + feature.Name, StringComparison.Ordinal) || key.EndsWith("]" + feature.Name, StringComparison.Ordinal))
+                {
+                    fields.Add(feature.Name);
+                }
+            }
+        }
+
+        return fields;
     }
 
     private static PredictionRecord[] Records(string endpoint, ResolvedRoute route, ILoadedModel model, FeatureBatch batch, InferenceResult result)

@@ -211,8 +211,11 @@ public sealed class AdaptiveBatchingUnitTests : IDisposable
             errors.Add(await Assert.ThrowsAsync<InvalidOperationException>(() => task.WaitAsync(Bound)));
         }
 
-        Assert.All(errors, e => Assert.Same(errors[0], e));
-        Assert.Equal([1, 7], model.Calls);
+        // Requests scored together share their batch's error. The 7 waiting rows usually form one batch; under CPU
+        // contention the batcher may close a batch at its delay before all 7 arrived, so count batches, not assume one.
+        Assert.Equal(1, model.Calls[0]);
+        Assert.Equal(8, model.Calls.Sum());
+        Assert.Equal(model.Calls.Count - 1, errors.Distinct().Count());
         await Task.WhenAll(releases.Select(r => r.Disposed.Task)).WaitAsync(Bound);
     }
 

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using Ferry.Cli.Commands.Predict;
+using Ferry.Cli.Output;
+
+namespace Ferry.Cli.Commands.Models;
+
+/// <summary>
+/// <c>ferry models reference NAME VERSION FILE [--label COLUMN]</c>: computes a version's reference profile from its
+/// training data (CSV or Parquet). Every column but the label is sent as a feature; with a label column, the score is
+/// calibrated for CBPE.
+/// </summary>
+internal sealed class ReferenceCommand : Command
+{
+    /// <summary>Most rows sent (the server's per-request limit).</summary>
+    public const int MaxRows = 100_000;
+
+    private readonly Argument<string> _name = new("name") { Description = "The registered model" };
+    private readonly Argument<int> _version = new("version") { Description = "The version" };
+    private readonly Argument<FileInfo> _file = new("file") { Description = "Training data: a .csv or .parquet file with one column per feature" };
+    private readonly Option<string?> _label = new("--label") { Description = "The column holding the true class (enables CBPE)" };
+    private readonly Option<string?> _positive = new("--positive-label") { Description = "The positive class (default: the class the model's score is the probability of)" };
+
+    public ReferenceCommand(ClientOptions client)
+        : base("reference", "Compute a version's reference profile (for drift and CBPE) from its training data.")
+    {
+        Arguments.Add(_name);
+        Arguments.Add(_version);
+        Arguments.Add(_file);
+        Options.Add(_label);
+        Options.Add(_positive);
+        this.SetGuardedAction((parseResult, cancellationToken) => client.RunAsync(parseResult, async ferry =>
+        {
+            var file = parseResult.GetValue(_file)!;
+            var label = parseResult.GetValue(_label);
+            await using var source = await RowSources.OpenAsync(file, cancellationToken);
+            if (label is not null && !source.Columns.Contains(label, StringComparer.Ordinal))
+            {
+                throw new CliException(ExitCodes.InvalidArguments, $"--label: {file.Name} has no column '{label}'");
+            }
+
+            var passthrough = label is null ? new HashSet<string>() : new HashSet<string>(StringComparer.Ordinal) { label };
+            var builder = new RecordBuilder(source.Columns, FieldKinds.For(source.Columns, null), passthrough);
+            var records = new List<IReadOnlyDictionary<string, object?>>();
+            var labels = label is null ? null : new List<string?>();
+            await foreach (var row in source.ReadAsync(cancellationToken))
+            {
+                if (records.Count == MaxRows)
+                {
+                    throw new CliException(ExitCodes.InvalidArguments, $"{file.Name} has more than {MaxRows:N0} rows; send a sample of the training data");
+                }
+
+                records.Add(builder.Build(row));
+                labels?.Add(builder.Cell(row, label!));
+            }
+
+            var reference = await ferry.Monitoring.SetReferenceAsync(parseResult.GetValue(_name)!, parseResult.GetValue(_version), records, labels,
+                parseResult.GetValue(_positive), "upload:" + file.Name, cancellationToken);
+            if (client.OutputOf(parseResult) == OutputFormat.Json)
+            {
+                Monitoring.MonitorOutput.Json(reference);
+                return ExitCodes.Success;
+            }
+
+            CliConsole.Line(string.Create(CultureInfo.InvariantCulture, $"Reference of {reference.Model} version {reference.Version}: {reference.Rows:N0} rows, {reference.Columns.Count} columns")
+                + (reference.Calibrated ? $", score calibrated on the labels (positive class '{reference.PositiveLabel}')" : string.Empty));
+            var table = TableFormat.Create("Column", "Kind", "Present", "Missing", "Range / categories");
+            foreach (var c in reference.Columns)
+            {
+                table.AddTextRow(c.Name, c.Kind, c.Count.ToString("N0", CultureInfo.InvariantCulture), c.Missing.ToString("N0", CultureInfo.InvariantCulture),
+                    c.Kind == "numeric" && c.Min is { } min && c.Max is { } max
+                        ? string.Create(CultureInfo.InvariantCulture, $"{min:G6} – {max:G6}")
+                        : TableFormat.Shorten(string.Join(", ", c.Categories ?? []), 60));
+            }
+
+            CliConsole.Write(table);
+            return ExitCodes.Success;
+        }));
+    }
+}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using Ferry.Cli.Output;
+using Ferry.Core.Monitoring;
+using Ferry.Server.Monitoring.Reports;
+using Ferry.Statistics.Profiles;
+
+namespace Ferry.Cli.Commands.Monitoring;
+
+/// <summary>
+/// <c>ferry drift REFERENCE CURRENT</c>: the drift and data-quality report of two files (CSV or Parquet), offline, with
+/// the same profiles, tests and defaults as a monitor. Prints a table (or <c>--output json</c>) and writes a
+/// self-contained HTML report with <c>--html FILE</c>. Exit code 1 when the dataset drifted.
+/// </summary>
+internal sealed class DriftCommand : Command
+{
+    private readonly Argument<FileInfo> _reference = new("reference") { Description = "Reference data (.csv or .parquet), e.g. the training set" };
+    private readonly Argument<FileInfo> _current = new("current") { Description = "Current data with the same columns" };
+    private readonly Option<FileInfo?> _html = new("--html") { Description = "Also write a self-contained HTML report with per-feature charts" };
+    private readonly Option<string?> _method = new("--method") { Description = "Drift method for every column: ks, chisquare, ztest, psi, jensenshannon, wasserstein (default by column type and reference size)" };
+    private readonly Option<double?> _threshold = new("--threshold") { Description = "Threshold (p-value for ks/chisquare/ztest, distance otherwise)" };
+    private readonly Option<string[]> _ignore = new("--ignore") { Description = "Columns to leave out (e.g. an id or the label)", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string> _output = new("--output", "-o") { Description = "table or json", DefaultValueFactory = _ => "table" };
+
+    public DriftCommand()
+        : base("drift", "Compare two datasets offline: drift per column, data quality, an optional HTML report.")
+    {
+        Arguments.Add(_reference);
+        Arguments.Add(_current);
+        foreach (var option in new Option[] { _html, _method, _threshold, _ignore, _output })
+        {
+            Options.Add(option);
+        }
+
+        this.SetGuardedAction(async (parseResult, cancellationToken) =>
+        {
+            var referenceFile = parseResult.GetValue(_reference)!;
+            var currentFile = parseResult.GetValue(_current)!;
+            var ignore = (parseResult.GetValue(_ignore) ?? []).ToHashSet(StringComparer.Ordinal);
+            var reference = await TableFile.ReadAsync(referenceFile, ignore, cancellationToken);
+            var current = await TableFile.ReadAsync(currentFile, ignore, cancellationToken);
+            var missing = reference.Columns.Keys.Where(c => !current.Columns.ContainsKey(c)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new CliException(ExitCodes.InvalidArguments, $"{currentFile.Name} lacks column(s) of {referenceFile.Name}: {string.Join(", ", missing)}");
+            }
+
+            var profile = ReferenceProfile.Build([.. reference.Columns.Select(c => c.Value.ToReference(c.Key))]);
+            var window = DatasetProfile.Empty(profile.Schema);
+            foreach (var column in profile.Schema.Columns)
+            {
+                current.Columns[column.Name].FoldInto(window.Columns[column.Name]);
+            }
+
+            window.AddRowCount(current.Rows);
+            var spec = new MonitorSpec
+            {
+                MinRows = 1,
+                Drift = new DriftCheckSpec { Method = parseResult.GetValue(_method), Threshold = parseResult.GetValue(_threshold), Prediction = false },
+            };
+            var body = MonitorEvaluator.Evaluate(spec, referenceFile.Name, 0, profile, window, null);
+            if (parseResult.GetValue(_html) is { } html)
+            {
+                await File.WriteAllTextAsync(html.FullName, ReportHtml.Render($"Drift: {currentFile.Name} against {referenceFile.Name}", body, DateTimeOffset.UtcNow), cancellationToken);
+            }
+
+            if (string.Equals(parseResult.GetValue(_output), "json", StringComparison.OrdinalIgnoreCase))
+            {
+                MonitorOutput.Json(body);
+            }
+            else
+            {
+                Write(body, reference.Rows);
+                if (parseResult.GetValue(_html) is { } written)
+                {
+                    CliConsole.Line($"HTML report: {written.FullName}");
+                }
+            }
+
+            return body.Drift?.Features.Drifted == true ? ExitCodes.Failure : ExitCodes.Success;
+        });
+    }
+
+    private static void Write(MonitorReportBody body, long referenceRows)
+    {
+        var drift = body.Drift!.Features;
+        CliConsole.Line(string.Create(CultureInfo.InvariantCulture,
+            $"{drift.DriftedColumns} of {drift.Columns.Count} columns drifted ({drift.DriftShare:P0}; {referenceRows:N0} reference rows, {body.Rows:N0} current rows); dataset drift: {(drift.Drifted ? "YES" : "no")}"));
+        var table = TableFormat.Create("Column", "Method", "Score", "p-value", "Threshold", "Drift");
+        foreach (var c in drift.Columns)
+        {
+            table.AddTextRow(c.Column, DriftMethods.Describe(c.Method), MonitorOutput.MonitorEvaluatorFormat(c.Score),
+                c.PValue is { } p ? MonitorOutput.MonitorEvaluatorFormat(p) : "", MonitorOutput.MonitorEvaluatorFormat(c.Threshold), c.Drifted ? "DRIFT" : "");
+        }
+
+        CliConsole.Write(table);
+        var failed = body.Checks.Where(c => !c.Passed && c.Kind == "quality").ToList();
+        foreach (var check in failed)
+        {
+            CliConsole.Line("quality: " + check.Message);
+        }
+    }
+}

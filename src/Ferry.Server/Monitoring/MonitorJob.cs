@@ -1,0 +1,38 @@
+using Ferry.Core.Errors;
+using Quartz;
+
+namespace Ferry.Server.Monitoring;
+
+/// <summary>The Quartz job that runs one monitor on its schedule; one run of a monitor at a time.</summary>
+[DisallowConcurrentExecution]
+public sealed partial class MonitorJob(IServiceScopeFactory scopes, ILogger<MonitorJob> logger) : IJob
+{
+    /// <summary>The job-data key holding the monitor's name.</summary>
+    public const string MonitorKey = "monitor";
+
+    /// <summary>The actor audit events of scheduled runs name.</summary>
+    public const string Actor = "scheduler";
+
+    /// <inheritdoc />
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var name = context.MergedJobDataMap.GetString(MonitorKey) ?? string.Empty;
+        await using var scope = scopes.CreateAsyncScope();
+        try
+        {
+            var report = await scope.ServiceProvider.GetRequiredService<MonitorRunner>().RunAsync(name, null, "schedule", Actor, cancellationToken);
+            LogRan(logger, name, report.Status, report.FailedChecks);
+        }
+        catch (FerryException exception)
+        {
+            LogRefused(logger, name, exception.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Monitor {Monitor} ran on schedule: {Status}, {Failed} failed check(s)")]
+    private static partial void LogRan(ILogger logger, string monitor, string status, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Monitor {Monitor} could not run on schedule: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string monitor, string reason);
+}

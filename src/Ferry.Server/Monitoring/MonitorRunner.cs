@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Ferry.Core.Errors;
+using Ferry.Core.Monitoring;
+using Ferry.Statistics;
+using Ferry.Statistics.Profiles;
+using Ferry.Storage.Monitoring;
+
+namespace Ferry.Server.Monitoring;
+
+/// <summary>
+/// Runs a monitor once: writes this replica's pending profiles, merges the window's bucket profiles (every replica),
+/// loads the scored rows when performance is checked, evaluates, stores the report, opens and resolves alerts in the
+/// same transaction, then queues the alert events for the webhooks. The window is rounded out to whole buckets.
+/// </summary>
+public sealed class MonitorRunner(
+    MonitoringStore store,
+    ProfileBucketStore buckets,
+    WindowPredictionStore predictions,
+    ReferenceCache references,
+    ProfileCollector collector,
+    AlertDelivery delivery,
+    ProfileOptions profileOptions,
+    TimeProvider clock)
+{
+    /// <summary>Most logged predictions read for performance checks (the newest of the window).</summary>
+    public const int MaxScoredRows = 200_000;
+
+    /// <summary>Runs <paramref name="monitorName"/> over the window ending at <paramref name="windowEnd"/> (epoch ms; null = now).</summary>
+    /// <exception cref="NotFoundException">No such monitor.</exception>
+    /// <exception cref="ValidationException">The judged version has no reference profile.</exception>
+    public async Task<MonitorReport> RunAsync(string monitorName, long? windowEnd, string trigger, string actor, CancellationToken cancellationToken = default)
+    {
+        var monitor = await store.FindMonitorAsync(monitorName, cancellationToken)
+            ?? throw new NotFoundException($"No monitor is named '{monitorName}'.");
+        var spec = JsonSerializer.Deserialize(monitor.SpecJson, MonitoringJsonContext.Default.MonitorSpec)!;
+        await collector.FlushAsync(cancellationToken);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var end = windowEnd ?? now;
+        var start = end - (spec.WindowSeconds * 1000);
+        var width = (long)profileOptions.BucketWidth.TotalMilliseconds;
+        var firstBucket = start / width * width;
+        var (model, version) = await VersionAsync(monitor, spec, firstBucket, end, cancellationToken);
+        var report = new MonitorReport
+        {
+            Id = Guid.CreateVersion7(),
+            MonitorName = monitor.Name,
+            EndpointName = monitor.EndpointName,
+            RanAt = now,
+            WindowStart = start,
+            WindowEnd = end,
+            Status = ReportStatus.NotEnoughData,
+            Trigger = trigger,
+            ReportJson = "{}",
+        };
+        if (model is null)
+        {
+            report.ReportJson = Serialize(new MonitorReportBody(string.Empty, 0, 0, null, [], null, null, null, []));
+            await store.SaveRunAsync(report, [], actor, cancellationToken);
+            return report;
+        }
+
+        var reference = await references.GetAsync(model, version, cancellationToken)
+            ?? throw new ValidationException("reference", $"{model} version {version} has no reference profile; compute one with 'ferry models reference {model} {version} <training data>'");
+        var current = DatasetProfile.Empty(reference.Profile.Schema);
+        foreach (var bucket in await buckets.ListAsync(monitor.EndpointName, model, version, firstBucket, end, cancellationToken))
+        {
+            var profile = JsonSerializer.Deserialize(bucket.ProfileJson, StatisticsJsonContext.Default.DatasetProfile)!;
+            try
+            {
+                current.MergeFrom(profile);
+            }
+            catch (ArgumentException)
+            {
+                // A bucket folded before this reference existed (kinds-only layout) cannot be compared bin by bin.
+            }
+        }
+
+        MonitorReportBody body;
+        if (current.Rows < spec.MinRows)
+        {
+            body = new MonitorReportBody(model, version, current.Rows, null, [], null, null, null, []);
+        }
+        else
+        {
+            var performance = spec.Performance is { } performanceSpec
+                ? await PerformanceAsync(monitor.EndpointName, model, version, start, end, performanceSpec, reference, cancellationToken)
+                : null;
+            body = MonitorEvaluator.Evaluate(spec, model, version, reference.Profile, current, performance);
+            report.FailedChecks = body.Checks.Count(c => !c.Passed);
+            report.Status = report.FailedChecks > 0 ? ReportStatus.Failed : ReportStatus.Passed;
+        }
+
+        report.ReportJson = Serialize(body);
+        var changes = await store.SaveRunAsync(report, [.. body.Checks.Select(c => new CheckOutcome(c.Key, c.Passed, c.Message))], actor, cancellationToken);
+        delivery.Enqueue(changes);
+        return report;
+    }
+
+    private async Task<(string? Model, int Version)> VersionAsync(Core.Monitoring.MonitorDefinition monitor, MonitorSpec spec, long from, long to, CancellationToken cancellationToken)
+    {
+        var versions = await buckets.VersionsAsync(monitor.EndpointName, from, to, cancellationToken);
+        if (spec.ModelVersion is { } pinned)
+        {
+            var match = versions.FirstOrDefault(v => v.ModelVersion == pinned);
+            return match is null ? (null, 0) : (match.ModelName, pinned);
+        }
+
+        return versions.Count == 0 ? (null, 0) : (versions[0].ModelName, versions[0].ModelVersion);
+    }
+
+    private async Task<PerformanceInput> PerformanceAsync(string endpoint, string model, int version, long start, long end, PerformanceCheckSpec spec, LoadedReference reference, CancellationToken cancellationToken)
+    {
+        var rows = await predictions.ListAsync(endpoint, model, version, start, end, MaxScoredRows, cancellationToken);
+        var isRegression = !reference.Profile.Schema.Columns.Any(c => c.Name == ProfileColumns.Label);
+        var scored = rows.Select(r => ScoredRows.From(r, spec.SliceBy)).ToList();
+        return new PerformanceInput(scored, isRegression, reference.Entry.PositiveLabel, reference.Calibrator);
+    }
+
+    private static string Serialize(MonitorReportBody body) => JsonSerializer.Serialize(body, MonitoringJsonContext.Default.MonitorReportBody);
+}

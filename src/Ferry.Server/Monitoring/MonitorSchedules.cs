@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Ferry.Storage.Monitoring;
+using Quartz;
+
+namespace Ferry.Server.Monitoring;
+
+/// <summary>
+/// Keeps Quartz's triggers in step with the monitors: one job per monitor with a schedule (a Quartz cron expression),
+/// replaced when the monitor changes and removed when it is deleted or loses its schedule. At start-up, once the
+/// application has started, every stored monitor is scheduled. The scheduler is Quartz's in-memory store.
+/// </summary>
+public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServiceScopeFactory scopes, ILogger<MonitorSchedules> logger) : BackgroundService
+{
+    private const string Group = "monitors";
+
+    /// <summary>Schedules (or unschedules) one monitor as its spec says.</summary>
+    public async Task ApplyAsync(string monitorName, string? cron, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var job = new JobKey(monitorName, Group);
+        await scheduler.DeleteJob(job, cancellationToken);
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            return;
+        }
+
+        var detail = JobBuilder.Create<MonitorJob>().WithIdentity(job).UsingJobData(MonitorJob.MonitorKey, monitorName).Build();
+        var trigger = TriggerBuilder.Create().WithIdentity(monitorName, Group)
+            .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc))
+            .Build();
+        await scheduler.ScheduleJob(detail, trigger, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>When a monitor is scheduled to run next, or null.</summary>
+    public async Task<DateTimeOffset?> NextRunAsync(string monitorName, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var trigger = await scheduler.GetTrigger(new TriggerKey(monitorName, Group), cancellationToken);
+        return trigger?.NextFireTimeUtc;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var monitors = await scope.ServiceProvider.GetRequiredService<MonitoringStore>().ListMonitorsAsync(stoppingToken);
+            foreach (var monitor in monitors)
+            {
+                var spec = JsonSerializer.Deserialize(monitor.SpecJson, MonitoringJsonContext.Default.MonitorSpec);
+                await ApplyAsync(monitor.Name, spec?.Schedule, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            LogLoadFailed(logger, exception);
+        }
+    }
+
+    /// <summary>Checks a cron expression (Quartz syntax, seconds first).</summary>
+    public static bool IsValid(string cron) => CronExpression.TryParse(cron, out _);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduling the stored monitors failed; they can still be run on demand")]
+    private static partial void LogLoadFailed(ILogger logger, Exception exception);
+}

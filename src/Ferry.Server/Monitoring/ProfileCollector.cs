@@ -1,0 +1,194 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using System.Threading.Channels;
+using Ferry.Core.Serving;
+using Ferry.Statistics;
+using Ferry.Statistics.Profiles;
+using Ferry.Storage.Monitoring;
+
+namespace Ferry.Server.Monitoring;
+
+/// <summary>
+/// Folds every served batch into per-endpoint, per-version, per-bucket profiles, off the request path: the request only
+/// queues a reference to its validated batch and answer (never blocking; when the queue is full the batch is not
+/// profiled and <c>ferry_profile_dropped_rows_total</c> counts it; the prediction log still has the rows). A background
+/// loop folds the queue and writes the profiles every <see cref="ProfileOptions.FlushInterval"/>, and on shutdown.
+/// Columns are laid out by the version's reference (its bin edges and categories); without one, by kind only.
+/// </summary>
+public sealed partial class ProfileCollector : BackgroundService
+{
+    private readonly Channel<Observation> _queue;
+    private readonly Dictionary<BucketKey, DatasetProfile> _pending = [];
+    private readonly SemaphoreSlim _flushLock = new(1, 1);
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ReferenceCache _references;
+    private readonly ProfileOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<ProfileCollector> _logger;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _folded;
+
+    /// <summary>Creates the collector.</summary>
+    public ProfileCollector(IServiceScopeFactory scopes, ReferenceCache references, ProfileOptions options, TimeProvider clock, IMeterFactory meters, ILogger<ProfileCollector> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(meters);
+        _scopes = scopes;
+        _references = references;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        _queue = Channel.CreateBounded<Observation>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true,
+        });
+        var meter = meters.Create("Ferry.Monitoring");
+        _dropped = meter.CreateCounter<long>("profile_dropped_rows", description: "Served rows not folded into profiles because the profile queue was full");
+        _folded = meter.CreateCounter<long>("profile_folded_rows", description: "Served rows folded into profiles");
+    }
+
+    /// <summary>Queues a served batch for profiling (never blocks).</summary>
+    public void Observe(string endpoint, ResolvedRoute route, ILoadedModel model, FeatureBatch batch, InferenceResult result, long timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!_queue.Writer.TryWrite(new Observation(endpoint, route.ModelName, route.Version, model, batch, result, null, timestamp)))
+        {
+            _dropped.Add(batch.RowCount);
+        }
+    }
+
+    /// <summary>Counts the fields of a refused request as invalid (wrong type or schema) in the profile.</summary>
+    public void ObserveInvalid(string endpoint, ResolvedRoute route, ILoadedModel model, IEnumerable<string> fields, long timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        _queue.Writer.TryWrite(new Observation(endpoint, route.ModelName, route.Version, model, null, null, [.. fields], timestamp));
+    }
+
+    /// <summary>Folds whatever is queued and writes every pending profile now (monitor runs call this first).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _flushLock.WaitAsync(cancellationToken);
+        try
+        {
+            await DrainAsync(cancellationToken);
+            await WriteAsync(cancellationToken);
+        }
+        finally
+        {
+            _flushLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.FlushInterval, _clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await FlushAsync(stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogFlushFailed(_logger, exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogFlushFailed(_logger, exception);
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (_queue.Reader.TryRead(out var observation))
+        {
+            var width = (long)_options.BucketWidth.TotalMilliseconds;
+            var key = new BucketKey(observation.Endpoint, observation.Model, observation.Version, observation.Timestamp / width * width);
+            if (!_pending.TryGetValue(key, out var profile))
+            {
+                var reference = await _references.GetAsync(observation.Model, observation.Version, cancellationToken);
+                var schema = reference?.Profile.Schema ?? ProfileFolding.KindsOnly(observation.LoadedModel.Features);
+                profile = DatasetProfile.Empty(schema);
+                _pending[key] = profile;
+            }
+
+            if (observation.Batch is not null && observation.Result is not null)
+            {
+                ProfileFolding.Fold(profile, observation.Batch, observation.Result);
+                _folded.Add(observation.Batch.RowCount);
+            }
+            else if (observation.InvalidFields is not null)
+            {
+                foreach (var field in observation.InvalidFields)
+                {
+                    if (profile.Columns.TryGetValue(field, out var column))
+                    {
+                        column.AddInvalid();
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var width = (long)_options.BucketWidth.TotalMilliseconds;
+        var deltas = _pending.Select(p => new ProfileDelta(p.Key.Endpoint, p.Key.Model, p.Key.Version, p.Key.BucketStart, width, p.Value.Rows,
+            JsonSerializer.Serialize(p.Value, StatisticsJsonContext.Default.DatasetProfile))).ToList();
+        await using var scope = _scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ProfileBucketStore>().UpsertAsync(_options.ReplicaId, deltas, Merge, cancellationToken);
+        _pending.Clear();
+    }
+
+    /// <summary>
+    /// Merges a stored profile with a delta (JSON). When their layouts differ (a reference was set during the bucket),
+    /// the delta, laid out by the newer reference, replaces the stored part of the bucket.
+    /// </summary>
+    public static (string Json, long Rows) Merge(string stored, string delta)
+    {
+        var a = JsonSerializer.Deserialize(stored, StatisticsJsonContext.Default.DatasetProfile)!;
+        var b = JsonSerializer.Deserialize(delta, StatisticsJsonContext.Default.DatasetProfile)!;
+        try
+        {
+            a.MergeFrom(b);
+        }
+        catch (ArgumentException)
+        {
+            return (delta, b.Rows);
+        }
+
+        return (JsonSerializer.Serialize(a, StatisticsJsonContext.Default.DatasetProfile), a.Rows);
+    }
+
+    private sealed record Observation(string Endpoint, string Model, int Version, ILoadedModel LoadedModel, FeatureBatch? Batch, InferenceResult? Result, string[]? InvalidFields, long Timestamp);
+
+    private readonly record struct BucketKey(string Endpoint, string Model, int Version, long BucketStart);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing profiles failed; they are kept and retried at the next flush")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception);
+}

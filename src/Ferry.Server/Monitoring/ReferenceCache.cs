@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Ferry.Core.Monitoring;
+using Ferry.Statistics;
+using Ferry.Statistics.Calibration;
+using Ferry.Statistics.Profiles;
+using Ferry.Storage.Monitoring;
+
+namespace Ferry.Server.Monitoring;
+
+/// <summary>A version's stored reference, deserialized.</summary>
+/// <param name="Entry">The stored row.</param>
+/// <param name="Profile">The reference profile.</param>
+/// <param name="Calibrator">The score calibrator, when labels were given.</param>
+public sealed record LoadedReference(ReferenceProfileEntry Entry, ReferenceProfile Profile, IsotonicCalibrator? Calibrator);
+
+/// <summary>
+/// Reference profiles by model version, loaded once from the database. A version without one is asked again after
+/// <see cref="MissingRetry"/> (another replica may have computed it); setting one through this replica replaces it at once.
+/// </summary>
+public sealed class ReferenceCache(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    /// <summary>How long "no reference" is believed.</summary>
+    public static readonly TimeSpan MissingRetry = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<(string Model, int Version), (LoadedReference? Reference, long CheckedAt)> _entries = new();
+
+    /// <summary>The version's reference, or null when it has none.</summary>
+    public async Task<LoadedReference?> GetAsync(string model, int version, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_entries.TryGetValue((model, version), out var cached)
+            && (cached.Reference is not null || now - cached.CheckedAt < MissingRetry.TotalMilliseconds))
+        {
+            return cached.Reference;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var entry = await scope.ServiceProvider.GetRequiredService<MonitoringStore>().FindReferenceAsync(model, version, cancellationToken);
+        var loaded = entry is null ? null : Load(entry);
+        _entries[(model, version)] = (loaded, now);
+        return loaded;
+    }
+
+    /// <summary>Replaces the cached reference of a version (after this replica stored it).</summary>
+    public void Set(LoadedReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        _entries[(reference.Entry.ModelName, reference.Entry.ModelVersion)] = (reference, clock.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>Deserializes a stored reference.</summary>
+    public static LoadedReference Load(ReferenceProfileEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var profile = JsonSerializer.Deserialize(entry.ProfileJson, StatisticsJsonContext.Default.ReferenceProfile)
+            ?? throw new InvalidOperationException($"The reference of {entry.ModelName}/{entry.ModelVersion} is empty.");
+        var calibrator = entry.CalibratorJson is null ? null : JsonSerializer.Deserialize(entry.CalibratorJson, StatisticsJsonContext.Default.IsotonicCalibrator);
+        return new LoadedReference(entry, profile, calibrator);
+    }
+}

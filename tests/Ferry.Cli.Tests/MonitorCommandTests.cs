@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Ferry.Cli.Tests.Infrastructure;
+
+namespace Ferry.Cli.Tests;
+
+/// <summary><c>ferry models reference</c>, <c>ferry monitor</c>, <c>ferry alerts</c> and the offline <c>ferry drift</c> against a real server process.</summary>
+[Collection(SharedServerDefinition.Name)]
+public sealed class MonitorCommandTests(SharedServerFixture fixture)
+{
+    private static readonly string[] Purposes = ["car", "education", "home", "business"];
+
+    private FerryServerProcess Server => fixture.Server;
+
+    [Fact]
+    public async Task Reference_then_monitor_run_flags_a_halved_income_and_opens_an_alert()
+    {
+        using var files = new TempDirectory("monitor");
+        var model = Unique("cli-mon");
+        var endpoint = Unique("cli-mon-ep");
+        var monitor = Unique("cli-monitor");
+        CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", TestData("credit_pipeline.onnx"), "--name", model));
+        CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1"));
+        var train = WriteCsv(files.Combine("train.csv"), Rows(600, seed: 1, incomeFactor: 1), withLabel: true);
+
+        var reference = await Server.RunAsync(fixture.AdminToken, "models", "reference", model, "1", train, "--label", "outcome");
+        CliAssert.Succeeded(reference);
+        Assert.Contains("600 rows", reference.Stdout, StringComparison.Ordinal);
+        Assert.Contains("calibrated", reference.Stdout, StringComparison.Ordinal);
+
+        CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "monitor", "create", monitor, "--endpoint", endpoint, "--window", "1h"));
+        var today = WriteCsv(files.Combine("today.csv"), Rows(400, seed: 2, incomeFactor: 0.5), withLabel: false);
+        CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "predict", endpoint, "--input", today, "--output", files.Combine("scored.csv")));
+
+        var run = await Server.RunAsync(fixture.AdminToken, "monitor", "run", monitor, "--output", "json");
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        using var report = JsonDocument.Parse(run.Stdout);
+        var checks = report.RootElement.GetProperty("report").GetProperty("checks").EnumerateArray().ToList();
+        var income = checks.Single(c => c.GetProperty("key").GetString() == "drift:income");
+        Assert.False(income.GetProperty("passed").GetBoolean());
+        Assert.Equal(400, report.RootElement.GetProperty("report").GetProperty("rows").GetInt32());
+
+        var show = await Server.RunAsync(fixture.AdminToken, "monitor", "show", monitor);
+        CliAssert.Succeeded(show);
+        Assert.Contains("drift:income", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("FAIL", show.Stdout, StringComparison.Ordinal);
+
+        var alerts = await Server.RunAsync(fixture.AdminToken, "alerts", "--status", "open", "--output", "json");
+        CliAssert.Succeeded(alerts);
+        Assert.Contains(JsonDocument.Parse(alerts.Stdout).RootElement.GetProperty("alerts").EnumerateArray(),
+            a => a.GetProperty("monitor").GetString() == monitor && a.GetProperty("check").GetString() == "drift:income");
+    }
+
+    [Fact]
+    public async Task Monitor_create_refuses_a_bad_window_and_an_unknown_endpoint_in_one_line()
+    {
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "monitor", "create", "m", "--endpoint", "x", "--window", "soon"),
+            ExitCodes.InvalidArguments, "--window");
+        var unknown = await Server.RunAsync(fixture.AdminToken, "monitor", "create", Unique("m"), "--endpoint", Unique("nowhere"));
+        Assert.NotEqual(ExitCodes.Success, unknown.ExitCode);
+        Assert.Contains("endpoint", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drift_offline_writes_a_self_contained_html_report_and_exits_1_when_the_dataset_drifted()
+    {
+        using var files = new TempDirectory("drift");
+        var reference = WriteCsv(files.Combine("reference.csv"), Rows(800, seed: 3, incomeFactor: 1), withLabel: false);
+        var same = WriteCsv(files.Combine("same.csv"), Rows(800, seed: 4, incomeFactor: 1), withLabel: false);
+        var shifted = WriteCsv(files.Combine("shifted.csv"), Rows(800, seed: 5, incomeFactor: 0.5, ageShift: 15, purposes: ["crypto"]), withLabel: false);
+        var html = files.Combine("report.html");
+
+        var drifted = await FerryCli.RunAsync("drift", reference, shifted, "--html", html);
+        Assert.Equal(ExitCodes.Failure, drifted.ExitCode);
+        Assert.Contains("dataset drift: YES", drifted.Stdout, StringComparison.Ordinal);
+        var page = File.ReadAllText(html);
+        Assert.Contains("<svg", page, StringComparison.Ordinal);
+        Assert.Contains("income", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http", page.Replace("http-equiv", "", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        var json = await FerryCli.RunAsync("drift", reference, same, "--output", "json");
+        CliAssert.Succeeded(json);
+        var columns = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("drift").GetProperty("features").GetProperty("columns");
+        Assert.Equal(4, columns.GetArrayLength());
+
+        using (var writer = new StreamWriter(files.Combine("narrow.csv")))
+        {
+            writer.Write("age,income\n30,1000\n");
+        }
+
+        CliAssert.FailedWithOneLine(await FerryCli.RunAsync("drift", reference, files.Combine("narrow.csv")), ExitCodes.InvalidArguments, "open_accounts");
+    }
+
+    private static List<(int Age, double Income, int Accounts, string Purpose, string Outcome)> Rows(int count, int seed, double incomeFactor, int ageShift = 0, string[]? purposes = null)
+    {
+        var random = new Random(seed);
+        var choices = purposes ?? Purposes;
+        return [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            var income = Math.Round(random.Next(8_000, 120_000) * incomeFactor, 2);
+            return (random.Next(21, 70) + ageShift, income, random.Next(0, 13), choices[random.Next(choices.Length)], random.NextDouble() < 0.3 ? "bad" : "good");
+        })];
+    }
+
+    private static string WriteCsv(string path, IReadOnlyList<(int Age, double Income, int Accounts, string Purpose, string Outcome)> rows, bool withLabel)
+    {
+        var csv = new StringBuilder(withLabel ? "age,income,open_accounts,purpose,outcome\n" : "age,income,open_accounts,purpose\n");
+        foreach (var r in rows)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{r.Age},{r.Income},{r.Accounts},{r.Purpose}");
+            csv.Append(withLabel ? "," + r.Outcome + "\n" : "\n");
+        }
+
+        File.WriteAllText(path, csv.ToString());
+        return path;
+    }
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    private static string TestData(string file)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "testdata", file);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException(file);
+    }
+}

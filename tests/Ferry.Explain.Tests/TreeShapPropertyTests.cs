@@ -1,0 +1,68 @@
+using CsCheck;
+using Ferry.Explain.Shap;
+
+namespace Ferry.Explain.Tests;
+
+/// <summary>Both TreeSHAP algorithms against brute-force Shapley values of their value functions, on random trees.</summary>
+public sealed class TreeShapPropertyTests
+{
+    private static readonly Gen<(int Seed, int Trees, int Outputs, int Features)> Cases =
+        Gen.Select(Gen.Int[0, int.MaxValue], Gen.Int[1, 3], Gen.Int[1, 2], Gen.Int[1, 5], (s, t, o, f) => (s, t, o, f));
+
+    [Fact]
+    public void Path_dependent_equals_brute_force_with_the_cover_weighted_value_function()
+    {
+        Cases.Sample(c =>
+        {
+            var ensemble = RandomTrees.Ensemble(c.Seed, c.Trees, c.Outputs, c.Features);
+            var shap = new PathDependentTreeShap(ensemble);
+            var random = new Random(c.Seed ^ 0x5eed);
+            for (var r = 0; r < 3; r++)
+            {
+                var x = RandomTrees.Row(random, c.Features);
+                var explanations = shap.ExplainAllOutputs(x);
+                for (var k = 0; k < c.Outputs; k++)
+                {
+                    var exact = ExactShapley.Explain(c.Features, mask => Reference.PathDependentValue(ensemble, x, mask, k), "test");
+                    Assert.Equal(exact.BaseValue, explanations[k].BaseValue, 1e-9);
+                    Assert.Equal(exact.Output, explanations[k].Output, 1e-9);
+                    for (var i = 0; i < c.Features; i++)
+                    {
+                        Assert.Equal(exact.Attributions[i], explanations[k].Attributions[i], 1e-9);
+                    }
+
+                    Assert.True(explanations[k].LocalAccuracyGap < 1e-9);
+                }
+            }
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void Interventional_equals_brute_force_with_the_interventional_value_function()
+    {
+        Cases.Sample(c =>
+        {
+            var ensemble = RandomTrees.Ensemble(c.Seed, c.Trees, c.Outputs, c.Features);
+            var random = new Random(c.Seed ^ 0xbac);
+            var background = Enumerable.Range(0, random.Next(1, 6)).Select(_ => RandomTrees.Row(random, c.Features)).ToArray();
+            var shap = new InterventionalTreeShap(ensemble, background);
+            for (var r = 0; r < 3; r++)
+            {
+                var x = RandomTrees.Row(random, c.Features);
+                var explanations = shap.ExplainAllOutputs(x);
+                for (var k = 0; k < c.Outputs; k++)
+                {
+                    var exact = ExactShapley.Explain(c.Features, mask => Reference.InterventionalValue(ensemble, x, background, mask, k), "test");
+                    Assert.Equal(exact.BaseValue, explanations[k].BaseValue, 1e-9);
+                    Assert.Equal(exact.Output, explanations[k].Output, 1e-9);
+                    for (var i = 0; i < c.Features; i++)
+                    {
+                        Assert.Equal(exact.Attributions[i], explanations[k].Attributions[i], 1e-9);
+                    }
+
+                    Assert.True(explanations[k].LocalAccuracyGap < 1e-9);
+                }
+            }
+        }, iter: 300);
+    }
+}
