@@ -28,6 +28,7 @@ public sealed class MLNetLoadedModel : ILoadedModel
     internal MLNetLoadedModel(ITransformer transformer, DataViewSchema inputSchema, ModelSignature signature, long fileBytes)
     {
         _transformer = transformer;
+        InputSchema = inputSchema;
         var optional = signature.Inputs.Where(i => i.Optional).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         _columns = inputSchema.Where(c => !c.IsHidden && !optional.Contains(c.Name)).Select(MLNetInputColumn.Create).ToArray();
         _viewSchema = FeatureBatchDataView.CreateSchema(_columns);
@@ -47,6 +48,24 @@ public sealed class MLNetLoadedModel : ILoadedModel
 
     /// <inheritdoc />
     public IReadOnlyList<FeatureSpec> Features { get; }
+
+    /// <summary>The loaded pipeline (for explanations, which read its trees and its featurized columns).</summary>
+    public ITransformer Transformer => _transformer;
+
+    /// <summary>The input schema the model was saved with.</summary>
+    public DataViewSchema InputSchema { get; }
+
+    /// <summary>A validated batch as the data view the pipeline reads.</summary>
+    public IDataView View(FeatureBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var column in _columns)
+        {
+            column.Check(batch);
+        }
+
+        return new FeatureBatchDataView(batch, _columns, _viewSchema);
+    }
 
     /// <inheritdoc />
     public ModelSignature Signature { get; }

@@ -96,6 +96,9 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
     /// <summary>Monitoring: every webhook delivery attempt.</summary>
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    /// <summary>Explainability: the editable fields of model cards.</summary>
+    public DbSet<Ferry.Core.Explain.ModelCardEntry> ModelCards => Set<Ferry.Core.Explain.ModelCardEntry>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

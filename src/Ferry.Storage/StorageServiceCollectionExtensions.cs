@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<Monitoring.MonitoringStore>();
         services.AddScoped<Monitoring.ProfileBucketStore>();
         services.AddScoped<Monitoring.WindowPredictionStore>();
+        services.AddScoped<Monitoring.ModelCardStore>();
         return services;
     }
 }

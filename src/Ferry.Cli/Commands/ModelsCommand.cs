@@ -16,5 +16,6 @@ internal sealed class ModelsCommand : Command
         Subcommands.Add(new RegisterModelCommand(client));
         Subcommands.Add(new AliasCommand(client));
         Subcommands.Add(new ReferenceCommand(client));
+        Subcommands.Add(new CardCommand(client));
     }
 }

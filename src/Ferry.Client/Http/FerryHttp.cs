@@ -22,6 +22,21 @@ internal sealed class FerryHttp(HttpClient http)
         return await ReadAsync<TResponse>(response, cancellationToken);
     }
 
+    /// <summary>PUT a JSON body and read a JSON answer.</summary>
+    public async Task<TResponse> PutAsync<TRequest, TResponse>(string path, TRequest body, CancellationToken cancellationToken)
+    {
+        using var response = await http.PutAsJsonAsync(Relative(path), body, FerryJson.Options, cancellationToken);
+        return await ReadAsync<TResponse>(response, cancellationToken);
+    }
+
+    /// <summary>GET a resource and read its body as text (Markdown, HTML).</summary>
+    public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(Relative(path), cancellationToken);
+        await ProblemReader.EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
     /// <summary>DELETE a resource and read a JSON answer.</summary>
     public async Task<T> DeleteAsync<T>(string path, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ferry.Client.Http;
+using Ferry.Core.Contracts;
 
 namespace Ferry.Client.Serving;
 
@@ -53,6 +54,30 @@ public sealed class PredictionsClient
         }
 
         return answer.Predictions;
+    }
+
+    /// <summary>
+    /// Explains records with the endpoint's primary version (<c>POST /api/v1/endpoints/{endpoint}/explain</c>): per row the
+    /// base value, one attribution per feature, the output they add up to, and reason codes. Nothing is logged.
+    /// </summary>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="records">Rows as feature name → value.</param>
+    /// <param name="outcome">The word for what adverse features raise in reason codes (e.g. "risk").</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="FerryApiException">Invalid records (400), no reference to explain against (400), or no such endpoint (404).</exception>
+    public async Task<IReadOnlyList<ExplanationView>> ExplainAsync(
+        string endpoint, IReadOnlyList<IReadOnlyDictionary<string, object?>> records, string? outcome = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        ArgumentNullException.ThrowIfNull(records);
+        using var content = new ByteArrayContent(Serialize(records));
+        content.Headers.ContentType = Json;
+        var path = $"{Path}/{Uri.EscapeDataString(endpoint)}/explain" + (outcome is null ? string.Empty : "?outcome=" + Uri.EscapeDataString(outcome));
+        using var response = await _http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken);
+        await ProblemReader.EnsureSuccessAsync(response, cancellationToken);
+        var answer = await response.Content.ReadFromJsonAsync<ExplanationListView>(Monitoring.MonitoringClient.JsonOptions, cancellationToken)
+            ?? throw new FerryApiException(response.StatusCode, "Empty response", "the server answered with an empty body where JSON was expected");
+        return answer.Explanations;
     }
 
     /// <summary>

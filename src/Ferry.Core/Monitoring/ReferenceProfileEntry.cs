@@ -31,6 +31,16 @@ public sealed class ReferenceProfileEntry
     /// <summary>An isotonic calibrator of the positive-class score fitted on the reference labels (CBPE), as JSON.</summary>
     public string? CalibratorJson { get; set; }
 
+    /// <summary>
+    /// A sample of the reference rows as JSON (<c>{"records": [...], "labels": [...]}</c>, at most
+    /// <c>ReferenceSample.MaxRows</c>): the background of explanations, the rows tree covers are counted on, and the
+    /// labelled holdout of permutation importance and fairness.
+    /// </summary>
+    public string? SampleJson { get; set; }
+
+    /// <summary>Global importance computed from the sample (mean |SHAP| and permutation importance), as JSON.</summary>
+    public string? InsightsJson { get; set; }
+
     /// <summary>Who computed it.</summary>
     public string CreatedBy { get; set; } = string.Empty;
 

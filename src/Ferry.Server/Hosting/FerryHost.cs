@@ -3,6 +3,7 @@ using Ferry.Runtimes.MLNet;
 using Ferry.Runtimes.Onnx;
 using Ferry.Server.Endpoints.Audit;
 using Ferry.Server.Endpoints.Diagnostics;
+using Ferry.Server.Endpoints.Explain;
 using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Endpoints.Mlflow;
 using Ferry.Server.Endpoints.Mlflow.Artifacts;
@@ -123,6 +124,8 @@ public static class FerryHost
         app.MapReferenceApi();
         app.MapMonitorsApi();
         app.MapAlertsApi();
+        app.MapExplainApi();
+        app.MapModelCardApi();
         return app;
     }
 

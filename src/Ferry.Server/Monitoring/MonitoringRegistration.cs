@@ -23,6 +23,8 @@ public static class MonitoringRegistration
         services.AddSingleton<AlertDelivery>();
         services.AddHostedService(provider => provider.GetRequiredService<AlertDelivery>());
         services.AddScoped<MonitorRunner>();
+        services.AddSingleton<Explain.Explainers>();
+        services.AddScoped<Explain.ModelCards.ModelCardAssembler>();
         services.AddQuartz();
         services.AddQuartzHostedService(quartz =>
         {

@@ -1,3 +1,5 @@
+using Ferry.Core.Serving;
+
 namespace Ferry.Server.Serving;
 
 /// <summary>Finding a version's model file in the artifact store.</summary>
@@ -25,6 +27,13 @@ public sealed partial class ModelCache
         return candidates.FirstOrDefault(p => p.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             ?? candidates.FirstOrDefault()
             ?? throw new InvalidOperationException($"No ONNX or ML.NET model file is at '{artifactPath}' in the artifact store.");
+    }
+
+    /// <summary>Opens a version's model file (for readers of its graph or trees, such as explanations).</summary>
+    public async Task<Stream> OpenModelFileAsync(ResolvedRoute route, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        return await _artifacts.OpenReadAsync(await ModelFileAsync(route.ArtifactPath), cancellationToken);
     }
 
     private static bool IsModelFile(string path) =>

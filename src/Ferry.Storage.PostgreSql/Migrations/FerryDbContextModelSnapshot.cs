@@ -82,6 +82,37 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Explain.ModelCardEntry", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("FieldsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fields_json");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("ModelName", "ModelVersion");
+
+                    b.ToTable("model_cards", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -428,6 +459,10 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("created_by");
 
+                    b.Property<string>("InsightsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("insights_json");
+
                     b.Property<string>("LabelColumn")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -446,6 +481,10 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.Property<long>("Rows")
                         .HasColumnType("bigint")
                         .HasColumnName("rows");
+
+                    b.Property<string>("SampleJson")
+                        .HasColumnType("text")
+                        .HasColumnName("sample_json");
 
                     b.Property<string>("Source")
                         .IsRequired()

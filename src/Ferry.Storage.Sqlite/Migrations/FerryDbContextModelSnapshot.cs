@@ -77,6 +77,37 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Explain.ModelCardEntry", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("FieldsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fields_json");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("ModelName", "ModelVersion");
+
+                    b.ToTable("model_cards", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -423,6 +454,10 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_by");
 
+                    b.Property<string>("InsightsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("insights_json");
+
                     b.Property<string>("LabelColumn")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
@@ -441,6 +476,10 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.Property<long>("Rows")
                         .HasColumnType("INTEGER")
                         .HasColumnName("rows");
+
+                    b.Property<string>("SampleJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sample_json");
 
                     b.Property<string>("Source")
                         .IsRequired()

@@ -6,6 +6,8 @@ using Ferry.Core.Monitoring;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Server.Endpoints.Serving;
+using Ferry.Server.Explain;
+using Ferry.Server.Explain.ModelCards;
 using Ferry.Server.Identity;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
@@ -83,6 +85,8 @@ public static class ReferenceApi
         using var lease = await models.AcquireAsync(new ResolvedRoute(name, version, null, flavor, path, RouteRole.Weighted, 100), cancellationToken);
         var batch = RecordValidator.FromRecords(records, lease.Model.Features, "records");
         var built = ReferenceBuilder.Build(lease.Model, batch, labels, positive);
+        var sampleJson = ReferenceSample.ToJson(batch, lease.Model.Features, labels);
+        var insights = await InsightsAsync(lease.Model, models, found, sampleJson, built.PositiveLabel, cancellationToken);
         var entry = new ReferenceProfileEntry
         {
             ModelName = name,
@@ -93,6 +97,8 @@ public static class ReferenceApi
             LabelColumn = labels is null ? null : "labels",
             PositiveLabel = built.PositiveLabel,
             CalibratorJson = built.Calibrator is null ? null : JsonSerializer.Serialize(built.Calibrator, StatisticsJsonContext.Default.IsotonicCalibrator),
+            SampleJson = sampleJson,
+            InsightsJson = insights is null ? null : JsonSerializer.Serialize(insights, MonitoringJsonContext.Default.CardImportance),
         };
         await store.SetReferenceAsync(entry, user.ActorName(), cancellationToken);
         var loaded = new LoadedReference(entry, built.Profile, built.Calibrator);
@@ -107,6 +113,22 @@ public static class ReferenceApi
         var entry = await store.FindReferenceAsync(name, version, cancellationToken)
             ?? throw new NotFoundException($"{name} version {version} has no reference profile.");
         return TypedResults.Json(View(ReferenceCache.Load(entry)), MonitoringJsonContext.Default.ReferenceView);
+    }
+
+    /// <summary>Global importance from the new sample; null (and the reason logged) when the model cannot be explained.</summary>
+    private static async Task<CardImportance?> InsightsAsync(ILoadedModel model, ModelCache models, RegistryVersion found, string sampleJson, string? positive, CancellationToken cancellationToken)
+    {
+        var route = new ResolvedRoute(found.ModelName, found.Version.Version, null, found.Version.Flavor!, found.Version.ArtifactPath!, RouteRole.Weighted, 100);
+        var sample = ReferenceSample.FromJson(sampleJson, model.Features);
+        try
+        {
+            var explainer = await ExplainerFactory.CreateAsync(model, ct => models.OpenModelFileAsync(route, ct), sample, Explainers.Kernel, cancellationToken);
+            return InsightsBuilder.Importance(explainer, model, sample, positive);
+        }
+        catch (ValidationException)
+        {
+            return null;
+        }
     }
 
     private static List<string?>? Labels(JsonElement root)

@@ -1,7 +1,11 @@
 using System.Text.Json;
+using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
+using Ferry.Server.Endpoints.Explain;
 using Ferry.Server.Errors;
+using Ferry.Server.Explain;
 using Ferry.Server.Identity;
+using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;
@@ -13,7 +17,7 @@ namespace Ferry.Server.Endpoints.Serving;
 /// <remarks>
 /// Callers are applications, so predicting needs only the viewer role: it reads models and changes no state of Ferry's
 /// that a person manages (the prediction log it appends to is an audit trail of the answers, not a setting); the
-/// route is therefore marked <see cref="ReadOnlyOperationAttribute"/>. <c>?explain=true</c> is accepted and ignored for now.
+/// route is therefore marked <see cref="ReadOnlyOperationAttribute"/>. <c>?explain=true</c> adds each row's explanation (as <c>POST /explain</c> answers it), or <c>explanationError</c> when the version cannot be explained.
 /// </remarks>
 public static class PredictApi
 {
@@ -27,7 +31,7 @@ public static class PredictApi
     }
 
     /// <summary>Scores the records.</summary>
-    public static async Task PredictAsync(string name, HttpContext context, Router router, CancellationToken cancellationToken)
+    public static async Task PredictAsync(string name, bool? explain, HttpContext context, Router router, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(router);
@@ -46,6 +50,25 @@ public static class PredictApi
             return;
         }
 
+        IReadOnlyList<ExplanationView>? explanations = null;
+        string? explanationError = null;
+        if (explain == true)
+        {
+            // The rows are already answered and logged: a version that cannot be explained still gets its predictions,
+            // each with the reason instead of an explanation.
+            try
+            {
+                using var lease = await models.AcquireAsync(served.Route, cancellationToken);
+                var explainContext = await explainers.GetAsync(served.Route, lease.Model, cancellationToken);
+                explanations = ExplanationViews.Explain(explainContext, served.Route, lease.Model, served.Batch,
+                    ExplainApi.Settings(null, context.Request.Query["outcome"].FirstOrDefault()), served.Ids);
+            }
+            catch (ValidationException e)
+            {
+                explanationError = e.Errors.Values.SelectMany(m => m).FirstOrDefault() ?? e.Message;
+            }
+        }
+
         context.Response.ContentType = "application/json";
         await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
         {
@@ -58,6 +81,16 @@ public static class PredictApi
                 writer.WriteString("model", served.Route.ModelName);
                 writer.WriteNumber("version", served.Route.Version);
                 RowJson.WritePrediction(writer, served.Result.Rows[i], open: false);
+                if (explanations is not null)
+                {
+                    writer.WritePropertyName("explanation");
+                    JsonSerializer.Serialize(writer, explanations[i], MonitoringJsonContext.Default.ExplanationView);
+                }
+                else if (explanationError is not null)
+                {
+                    writer.WriteString("explanationError", explanationError);
+                }
+
                 writer.WriteEndObject();
             }
 

@@ -1,0 +1,139 @@
+using Ferry.Core.Errors;
+using Ferry.Core.Serving;
+using Ferry.Explain;
+using Ferry.Explain.Readers;
+using Ferry.Explain.Shap;
+using Ferry.Explain.Trees;
+using Ferry.Runtimes.MLNet;
+
+namespace Ferry.Server.Explain;
+
+/// <summary>
+/// Chooses how a version is explained. Tree ensembles (ML.NET FastTree/LightGBM, ONNX TreeEnsemble graphs whose
+/// inputs can be traced) get exact path-dependent TreeSHAP, with node covers counted on the reference sample (neither
+/// format stores sample counts); linear ONNX models get exact linear SHAP over the sample's means; anything else gets
+/// KernelSHAP on the served score against background rows from the sample. Every way needs the version's reference.
+/// </summary>
+public static class ExplainerFactory
+{
+    /// <summary>Background rows KernelSHAP averages over.</summary>
+    public const int KernelBackgroundRows = 50;
+
+    /// <summary>Builds the explainer of a loaded version.</summary>
+    /// <param name="model">The loaded version.</param>
+    /// <param name="modelFile">Opens the version's model file (ONNX graphs are read from it).</param>
+    /// <param name="sample">The reference sample.</param>
+    /// <param name="kernel">KernelSHAP's options, for models that need it.</param>
+    /// <param name="cancellationToken">Cancels reading the file.</param>
+    public static async Task<RowExplainer> CreateAsync(ILoadedModel model, Func<CancellationToken, Task<Stream>> modelFile, ReferenceSample sample, KernelShapOptions kernel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(modelFile);
+        ArgumentNullException.ThrowIfNull(sample);
+        if (model is MLNetLoadedModel mlnet && TryMlNetTrees(mlnet, sample) is { } trees)
+        {
+            return trees;
+        }
+
+        if (model is not MLNetLoadedModel)
+        {
+            byte[] bytes;
+            await using (var stream = await modelFile(cancellationToken))
+            using (var copy = new MemoryStream())
+            {
+                await stream.CopyToAsync(copy, cancellationToken);
+                bytes = copy.ToArray();
+            }
+
+            if (TryOnnx(bytes, model, sample) is { } onnx)
+            {
+                return onnx;
+            }
+        }
+
+        var background = BatchRows.Cells(sample.Batch, model.Features);
+        var step = Math.Max(1, background.Length / KernelBackgroundRows);
+        var picked = background.Where((_, i) => i % step == 0).Take(KernelBackgroundRows).ToArray();
+        var probe = model.Predict(BatchRows.FromCells([background[0]], model.Features)).Rows[0];
+        var space = probe.Probabilities is not null ? ExplanationSpaces.Probability : ExplanationSpaces.Value;
+        if (probe.Score is null)
+        {
+            throw new ValidationException("model", "this model answers no single score (a binary classifier's probability or a regressor's value), which model-agnostic explanations need");
+        }
+
+        return new KernelRowExplainer(model, picked, kernel, space)
+        {
+            Note = $"KernelSHAP with {kernel.SampleCount} coalition samples against {picked.Length} reference rows; exact when every coalition fits in the samples, else each attribution carries its bootstrap standard error",
+        };
+    }
+
+    private static TreeRowExplainer? TryMlNetTrees(MLNetLoadedModel model, ReferenceSample sample)
+    {
+        MlNetTreeModel trees;
+        try
+        {
+            trees = MlNetTreeEnsembleReader.Read(model.Transformer, model.InputSchema);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
+
+        var ensemble = trees.CalibratedEnsemble ?? trees.Ensemble;
+        if (ensemble.OutputCount != 1)
+        {
+            return null;
+        }
+
+        double[][] Featurize(FeatureBatch batch) => MlNetTreeEnsembleReader.ReadFeatures(model.Transformer, model.View(batch), trees.FeatureColumnName);
+        var covered = CoverEstimator.WithCovers(ensemble, Featurize(sample.Batch));
+        return new TreeRowExplainer(new PathDependentTreeShap(covered), Featurize, trees.Groups, 0)
+        {
+            Note = $"exact path-dependent TreeSHAP ({ensemble.Trees.Count} trees); node covers counted on {sample.Batch.RowCount} reference rows"
+                + (trees.CalibratedEnsemble is null ? string.Empty : "; in the log-odds of the calibrated probability"),
+        };
+    }
+
+    private static RowExplainer? TryOnnx(byte[] bytes, ILoadedModel model, ReferenceSample sample)
+    {
+        try
+        {
+            var trees = OnnxTreeEnsembleReader.Read(new MemoryStream(bytes));
+            if (trees.Featurizer is { } featurizer && trees.Ensemble.OutputCount == 1)
+            {
+                var featurize = Featurizer(featurizer, model);
+                var covered = CoverEstimator.WithCovers(trees.Ensemble, featurize(sample.Batch));
+                return new TreeRowExplainer(new PathDependentTreeShap(covered), featurize, trees.Groups, 0)
+                {
+                    Note = $"exact path-dependent TreeSHAP ({trees.Ensemble.Trees.Count} trees); node covers counted on {sample.Batch.RowCount} reference rows",
+                };
+            }
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            // Not a (traceable) tree ensemble: try the next way.
+        }
+
+        try
+        {
+            var linear = OnnxLinearModelReader.Read(new MemoryStream(bytes));
+            if (linear.Featurizer is { } featurizer && linear.Model.OutputCount == 1)
+            {
+                var featurize = Featurizer(featurizer, model);
+                return new LinearRowExplainer(new LinearShap(linear.Model, featurize(sample.Batch)), featurize, linear.Groups, 0)
+                {
+                    Note = $"exact linear SHAP against the means of {sample.Batch.RowCount} reference rows",
+                };
+            }
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            // Not a (traceable) linear model either: KernelSHAP.
+        }
+
+        return null;
+    }
+
+    private static Func<FeatureBatch, double[][]> Featurizer(OnnxFeaturizer featurizer, ILoadedModel model) =>
+        batch => [.. Enumerable.Range(0, batch.RowCount).Select(i => featurizer.Featurize(BatchRows.Row(batch, model.Features, i)))];
+}

@@ -1,0 +1,44 @@
+using Ferry.Core.Contracts;
+using Ferry.Core.Serving;
+using Ferry.Explain;
+using Ferry.Explain.Reasons;
+
+namespace Ferry.Server.Explain;
+
+/// <summary>How reason codes are worded and how many are given.</summary>
+/// <param name="Count">Reason codes per row.</param>
+/// <param name="Outcome">The word for what an adverse feature raises (e.g. risk).</param>
+public sealed record ReasonSettings(int Count = 4, string Outcome = "the score");
+
+/// <summary>Turns explanations of a batch into the API's views, with reason codes.</summary>
+public static class ExplanationViews
+{
+    /// <summary>Explains every row of <paramref name="batch"/>.</summary>
+    public static IReadOnlyList<ExplanationView> Explain(ExplainContext context, ResolvedRoute route, ILoadedModel model, FeatureBatch batch, ReasonSettings reasons, IReadOnlyList<Guid>? predictionIds = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(route);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(reasons);
+        var explanations = context.Explainer.Explain(batch);
+        var views = new List<ExplanationView>(explanations.Count);
+        for (var i = 0; i < explanations.Count; i++)
+        {
+            var explanation = explanations[i];
+            var row = BatchRows.Row(batch, model.Features, i);
+            var attributions = explanation.Attributions
+                .Select((value, index) => (Feature: explanation.FeatureName(index), Value: value, Error: explanation.StandardErrors is { } e ? e[index] : (double?)null))
+                .OrderByDescending(a => Math.Abs(a.Value)).ThenBy(a => a.Feature, StringComparer.Ordinal)
+                .Select(a => new AttributionView(a.Feature, row.GetValueOrDefault(a.Feature), a.Value, context.Explainer.Method == ExplanationMethods.KernelShap ? a.Error : null))
+                .ToList();
+            var codes = ReasonCodes.Build(explanation, row, context.Typical, new ReasonCodeOptions { Count = reasons.Count, Outcome = reasons.Outcome })
+                .Select(c => new ReasonCodeView(c.Rank, c.Feature, c.Value, c.TypicalValue, c.Contribution, c.Sentence))
+                .ToList();
+            views.Add(new ExplanationView(route.ModelName, route.Version, context.Explainer.Method, context.Explainer.Space, explanation.BaseValue, explanation.Output,
+                attributions, codes, predictionIds?[i], context.Explainer.Note));
+        }
+
+        return views;
+    }
+}

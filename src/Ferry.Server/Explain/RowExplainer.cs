@@ -1,0 +1,96 @@
+using Ferry.Core.Serving;
+using Ferry.Explain;
+
+namespace Ferry.Server.Explain;
+
+/// <summary>Explains a model version's answers row by row, per source feature (the fields callers send).</summary>
+public abstract class RowExplainer
+{
+    /// <summary>tree-path-dependent, linear-exact or kernel-shap.</summary>
+    public abstract string Method { get; }
+
+    /// <summary>What the numbers add up to: log-odds, raw-margin, probability or value.</summary>
+    public abstract string Space { get; }
+
+    /// <summary>How covers or the background were obtained, for the reader.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>One explanation per row, with <see cref="Explanation.FeatureNames"/> the model's features.</summary>
+    public abstract IReadOnlyList<Explanation> Explain(FeatureBatch batch);
+}
+
+/// <summary>Exact path-dependent TreeSHAP on a tree ensemble, with the model's features rebuilt from each row.</summary>
+/// <param name="shap">TreeSHAP over the ensemble (with covers from the reference sample).</param>
+/// <param name="featurize">The tree input vector of every row of a batch.</param>
+/// <param name="groups">Tree input slot → source feature.</param>
+/// <param name="output">The ensemble output explained.</param>
+public sealed class TreeRowExplainer(Ferry.Explain.Shap.PathDependentTreeShap shap, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, int output) : RowExplainer
+{
+    /// <inheritdoc />
+    public override string Method => ExplanationMethods.TreePathDependent;
+
+    /// <inheritdoc />
+    public override string Space => shap.Ensemble.MarginSpace;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return [.. featurize(batch).Select(x => groups.Group(shap.Explain(x, output)))];
+    }
+}
+
+/// <summary>Exact SHAP of a linear model (interventional, over the reference sample's means).</summary>
+/// <param name="shap">Linear SHAP.</param>
+/// <param name="featurize">The model input vector of every row.</param>
+/// <param name="groups">Slot → source feature.</param>
+/// <param name="output">The output explained.</param>
+public sealed class LinearRowExplainer(Ferry.Explain.Shap.LinearShap shap, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, int output) : RowExplainer
+{
+    /// <inheritdoc />
+    public override string Method => ExplanationMethods.LinearExact;
+
+    /// <inheritdoc />
+    public override string Space => shap.Model.MarginSpace;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return [.. featurize(batch).Select(x => groups.Group(shap.Explain(x, output)))];
+    }
+}
+
+/// <summary>
+/// Model-agnostic KernelSHAP on the served model's score (a binary classifier's positive-class probability, or a
+/// regressor's value) against background rows from the reference sample, with its estimation error per feature.
+/// </summary>
+/// <param name="model">The served model.</param>
+/// <param name="background">Background rows (cells in feature order).</param>
+/// <param name="options">Sample count and seed.</param>
+/// <param name="space">probability or value.</param>
+public sealed class KernelRowExplainer(ILoadedModel model, IReadOnlyList<object?[]> background, Ferry.Explain.Shap.KernelShapOptions options, string space) : RowExplainer
+{
+    /// <inheritdoc />
+    public override string Method => ExplanationMethods.KernelShap;
+
+    /// <inheritdoc />
+    public override string Space => space;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var kernel = new Ferry.Explain.Shap.KernelShap(options);
+        var names = model.Features.Select(f => f.Name).ToArray();
+        return [.. BatchRows.Cells(batch, model.Features).Select(row => kernel.Explain(Score, row, background, null, space) with { FeatureNames = names })];
+    }
+
+    /// <summary>The model's score for rows of cells.</summary>
+    public double[] Score(object?[][] rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var result = model.Predict(BatchRows.FromCells(rows, model.Features));
+        return [.. result.Rows.Select(r => r.Score ?? throw new InvalidOperationException("The model answers no score (a binary classifier's probability or a regressor's value) to explain."))];
+    }
+}
