@@ -46,6 +46,13 @@ public sealed class MonitorCommandTests(SharedServerFixture fixture)
         Assert.Contains("drift:income", show.Stdout, StringComparison.Ordinal);
         Assert.Contains("FAIL", show.Stdout, StringComparison.Ordinal);
 
+        var card = files.Combine("card.html");
+        CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "card", model, "1", "--set", "owner=Risk <team>", "--format", "html", "--file", card));
+        var page = File.ReadAllText(card);
+        Assert.Contains("Risk &lt;team&gt;", page, StringComparison.Ordinal);
+        Assert.Contains("Feature importance", page, StringComparison.Ordinal);
+        CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "models", "card", model, "1", "--set", "colour=blue"), ExitCodes.InvalidArguments, "colour");
+
         var alerts = await Server.RunAsync(fixture.AdminToken, "alerts", "--status", "open", "--output", "json");
         CliAssert.Succeeded(alerts);
         Assert.Contains(JsonDocument.Parse(alerts.Stdout).RootElement.GetProperty("alerts").EnumerateArray(),
