@@ -19,6 +19,9 @@ public static class ExplainerFactory
     /// <summary>Background rows KernelSHAP averages over.</summary>
     public const int KernelBackgroundRows = 50;
 
+    /// <summary>Background rows interventional TreeSHAP averages over.</summary>
+    public const int InterventionalBackgroundRows = 100;
+
     /// <summary>Builds the explainer of a loaded version.</summary>
     /// <param name="model">The loaded version.</param>
     /// <param name="modelFile">Opens the version's model file (ONNX graphs are read from it).</param>
@@ -86,9 +89,11 @@ public static class ExplainerFactory
         }
 
         double[][] Featurize(FeatureBatch batch) => MlNetTreeEnsembleReader.ReadFeatures(model.Transformer, model.View(batch), trees.FeatureColumnName);
-        var covered = CoverEstimator.WithCovers(ensemble, Featurize(sample.Batch));
+        var rows = Featurize(sample.Batch);
+        var covered = CoverEstimator.WithCovers(ensemble, rows);
         return new TreeRowExplainer(new PathDependentTreeShap(covered), Featurize, trees.Groups, 0)
         {
+            Interventional = Interventional(ensemble, rows, Featurize, trees.Groups),
             Note = $"exact path-dependent TreeSHAP ({ensemble.Trees.Count} trees); node covers counted on {sample.Batch.RowCount} reference rows"
                 + (trees.CalibratedEnsemble is null ? string.Empty : "; in the log-odds of the calibrated probability"),
         };
@@ -102,9 +107,11 @@ public static class ExplainerFactory
             if (trees.Featurizer is { } featurizer && trees.Ensemble.OutputCount == 1)
             {
                 var featurize = Featurizer(featurizer, model);
-                var covered = CoverEstimator.WithCovers(trees.Ensemble, featurize(sample.Batch));
+                var rows = featurize(sample.Batch);
+                var covered = CoverEstimator.WithCovers(trees.Ensemble, rows);
                 return new TreeRowExplainer(new PathDependentTreeShap(covered), featurize, trees.Groups, 0)
                 {
+                    Interventional = Interventional(trees.Ensemble, rows, featurize, trees.Groups),
                     Note = $"exact path-dependent TreeSHAP ({trees.Ensemble.Trees.Count} trees); node covers counted on {sample.Batch.RowCount} reference rows",
                 };
             }
@@ -132,6 +139,16 @@ public static class ExplainerFactory
         }
 
         return null;
+    }
+
+    private static InterventionalRowExplainer Interventional(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups)
+    {
+        var step = Math.Max(1, sampleRows.Length / InterventionalBackgroundRows);
+        var background = sampleRows.Where((_, i) => i % step == 0).Take(InterventionalBackgroundRows).ToArray();
+        return new InterventionalRowExplainer(new InterventionalTreeShap(ensemble, background), featurize, groups, 0)
+        {
+            Note = $"exact interventional TreeSHAP ({ensemble.Trees.Count} trees) against {background.Length} reference rows",
+        };
     }
 
     private static Func<FeatureBatch, double[][]> Featurizer(OnnxFeaturizer featurizer, ILoadedModel model) =>

@@ -8,7 +8,8 @@ namespace Ferry.Server.Explain;
 /// <summary>How reason codes are worded and how many are given.</summary>
 /// <param name="Count">Reason codes per row.</param>
 /// <param name="Outcome">The word for what an adverse feature raises (e.g. risk).</param>
-public sealed record ReasonSettings(int Count = 4, string Outcome = "the score");
+/// <param name="Interventional">Whether tree models use interventional TreeSHAP instead of path-dependent.</param>
+public sealed record ReasonSettings(int Count = 4, string Outcome = "the score", bool Interventional = false);
 
 /// <summary>Turns explanations of a batch into the API's views, with reason codes.</summary>
 public static class ExplanationViews
@@ -21,7 +22,8 @@ public static class ExplanationViews
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(reasons);
-        var explanations = context.Explainer.Explain(batch);
+        var explainer = reasons.Interventional && context.Explainer is TreeRowExplainer { Interventional: { } interventional } ? interventional : context.Explainer;
+        var explanations = explainer.Explain(batch);
         var views = new List<ExplanationView>(explanations.Count);
         for (var i = 0; i < explanations.Count; i++)
         {
@@ -30,13 +32,13 @@ public static class ExplanationViews
             var attributions = explanation.Attributions
                 .Select((value, index) => (Feature: explanation.FeatureName(index), Value: value, Error: explanation.StandardErrors is { } e ? e[index] : (double?)null))
                 .OrderByDescending(a => Math.Abs(a.Value)).ThenBy(a => a.Feature, StringComparer.Ordinal)
-                .Select(a => new AttributionView(a.Feature, row.GetValueOrDefault(a.Feature), a.Value, context.Explainer.Method == ExplanationMethods.KernelShap ? a.Error : null))
+                .Select(a => new AttributionView(a.Feature, row.GetValueOrDefault(a.Feature), a.Value, explainer.Method == ExplanationMethods.KernelShap ? a.Error : null))
                 .ToList();
             var codes = ReasonCodes.Build(explanation, row, context.Typical, new ReasonCodeOptions { Count = reasons.Count, Outcome = reasons.Outcome })
                 .Select(c => new ReasonCodeView(c.Rank, c.Feature, c.Value, c.TypicalValue, c.Contribution, c.Sentence))
                 .ToList();
-            views.Add(new ExplanationView(route.ModelName, route.Version, context.Explainer.Method, context.Explainer.Space, explanation.BaseValue, explanation.Output,
-                attributions, codes, predictionIds?[i], context.Explainer.Note));
+            views.Add(new ExplanationView(route.ModelName, route.Version, explainer.Method, explainer.Space, explanation.BaseValue, explanation.Output,
+                attributions, codes, predictionIds?[i], explainer.Note));
         }
 
         return views;

@@ -32,6 +32,30 @@ public sealed class TreeRowExplainer(Ferry.Explain.Shap.PathDependentTreeShap sh
     /// <inheritdoc />
     public override string Space => shap.Ensemble.MarginSpace;
 
+    /// <summary>The interventional variant against background rows, when offered.</summary>
+    public InterventionalRowExplainer? Interventional { get; init; }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return [.. featurize(batch).Select(x => groups.Group(shap.Explain(x, output)))];
+    }
+}
+
+/// <summary>Exact interventional TreeSHAP against background rows of the reference (features made independent).</summary>
+/// <param name="shap">Interventional TreeSHAP over the ensemble and the background.</param>
+/// <param name="featurize">The tree input vector of every row of a batch.</param>
+/// <param name="groups">Tree input slot → source feature.</param>
+/// <param name="output">The ensemble output explained.</param>
+public sealed class InterventionalRowExplainer(Ferry.Explain.Shap.InterventionalTreeShap shap, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, int output) : RowExplainer
+{
+    /// <inheritdoc />
+    public override string Method => ExplanationMethods.TreeInterventional;
+
+    /// <inheritdoc />
+    public override string Space => shap.Ensemble.MarginSpace;
+
     /// <inheritdoc />
     public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)
     {

@@ -54,6 +54,27 @@ public abstract class ExplainApiTests<TFixture>(TFixture fixture) : IClassFixtur
     }
 
     [SkippableFact]
+    public async Task TreeModels_CanBeExplainedInterventionally_AndTheAnswerSaysSo()
+    {
+        var (_, _, endpoint, expected) = await DeployWithReferenceAsync("credit_gbm");
+        var admin = Server.CreateAdminClient();
+        var body = JsonContent.Create(new JsonObject { ["records"] = new JsonArray(expected.Records[3].DeepClone()) });
+
+        using var response = await admin.PostAsync($"/api/v1/endpoints/{endpoint}/explain?method=interventional", body);
+        var interventional = (await response.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("explanations")[0];
+        var pathDependent = (await ExplainAsync(admin, endpoint, [expected.Records[3]])).GetProperty("explanations")[0];
+
+        Assert.Equal("tree-interventional", interventional.GetProperty("method").GetString());
+        Assert.Contains("interventional", interventional.GetProperty("note").GetString(), StringComparison.Ordinal);
+        var sum = interventional.GetProperty("baseValue").GetDouble() + interventional.GetProperty("attributions").EnumerateArray().Sum(a => a.GetProperty("contribution").GetDouble());
+        Assert.Equal(interventional.GetProperty("output").GetDouble(), sum, 6);
+        // Both explain the same output; they split it differently.
+        Assert.Equal(pathDependent.GetProperty("output").GetDouble(), interventional.GetProperty("output").GetDouble(), 9);
+        using var bad = await admin.PostAsync($"/api/v1/endpoints/{endpoint}/explain?method=magic", JsonContent.Create(new JsonObject { ["records"] = new JsonArray(expected.Records[3].DeepClone()) }));
+        Assert.True((await bad.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("method", out _));
+    }
+
+    [SkippableFact]
     public async Task LoggedPrediction_IsExplainedById_AndPredictCanCarryExplanations()
     {
         var (_, _, endpoint, expected) = await DeployWithReferenceAsync("credit_gbm");

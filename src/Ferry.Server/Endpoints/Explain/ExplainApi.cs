@@ -17,7 +17,9 @@ namespace Ferry.Server.Endpoints.Explain;
 /// <c>GET /api/v1/endpoints/{name}/predictions/{id}/explanation</c> (a logged prediction, with the version that answered
 /// it), both viewer. Each answer gives the base value, one attribution per feature the caller sent, the output they add
 /// up to, and reason codes. <c>?reasons=</c> sets how many (default 4), <c>?outcome=</c> the word for what adverse
-/// features raise (default "the score"), <c>?version=</c> the endpoint's version explained (default its primary route).
+/// features raise (default "the score"), <c>?version=</c> the endpoint's version explained (default its primary route),
+/// <c>?method=interventional</c> interventional instead of path-dependent TreeSHAP for tree models (each answer names
+/// its method).
 /// </summary>
 public static class ExplainApi
 {
@@ -39,12 +41,12 @@ public static class ExplainApi
     }
 
     /// <summary>Explains records.</summary>
-    public static async Task<IResult> ExplainAsync(string name, int? version, int? reasons, string? outcome, HttpRequest request, PolicyCache policies, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    public static async Task<IResult> ExplainAsync(string name, int? version, int? reasons, string? outcome, string? method, HttpRequest request, PolicyCache policies, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(models);
-        var settings = Settings(reasons, outcome);
+        var settings = Settings(reasons, outcome, method);
         using var document = await PredictApi.ReadBodyAsync(request, cancellationToken);
         if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("records", out var records))
         {
@@ -66,12 +68,12 @@ public static class ExplainApi
     }
 
     /// <summary>Explains a logged prediction.</summary>
-    public static async Task<IResult> ExplainLoggedAsync(string name, Guid id, int? reasons, string? outcome, PredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    public static async Task<IResult> ExplainLoggedAsync(string name, Guid id, int? reasons, string? outcome, string? method, PredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(models);
-        var settings = Settings(reasons, outcome);
+        var settings = Settings(reasons, outcome, method);
         var logged = await predictions.FindAsync(name, id, cancellationToken)
             ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (it may not be written yet, or retention removed it).");
         var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);
@@ -97,8 +99,14 @@ public static class ExplainApi
     }
 
     /// <summary>Reason-code settings from the query.</summary>
-    public static ReasonSettings Settings(int? reasons, string? outcome)
+    public static ReasonSettings Settings(int? reasons, string? outcome, string? method = null)
     {
+        var interventional = method?.ToLowerInvariant() switch
+        {
+            null or "" or "path-dependent" or "tree-path-dependent" => false,
+            "interventional" or "tree-interventional" => true,
+            _ => throw new ValidationException("method", "must be path-dependent (default) or interventional (tree models)"),
+        };
         if (reasons is < 0 or > MaxReasons)
         {
             throw new ValidationException("reasons", $"must be from 0 to {MaxReasons}");
@@ -109,7 +117,7 @@ public static class ExplainApi
             throw new ValidationException("outcome", "must be at most 100 characters");
         }
 
-        return new ReasonSettings(reasons ?? 4, string.IsNullOrWhiteSpace(outcome) ? "the score" : outcome);
+        return new ReasonSettings(reasons ?? 4, string.IsNullOrWhiteSpace(outcome) ? "the score" : outcome, interventional);
     }
 
     private static ResolvedRoute Primary(ResolvedPolicy policy, int? version)
