@@ -5,13 +5,34 @@ namespace Ferry.Storage;
 /// <summary>Prepares and migrates the metadata database; used at start-up and by readiness checks.</summary>
 public static class DatabaseMigrator
 {
-    /// <summary>Runs the provider's preparation, then applies every pending migration.</summary>
-    public static async Task MigrateAsync(FerryDbContext db, IDatabasePreparer? preparer, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs the provider's preparation, then applies every pending migration: on a brand-new database through the
+    /// provider's <see cref="IEmptyDatabaseSchema"/> script when it has one, else (and always on an existing database)
+    /// through EF's migrator.
+    /// </summary>
+    public static async Task MigrateAsync(FerryDbContext db, IDatabasePreparer? preparer, IEmptyDatabaseSchema? emptySchema = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (preparer is not null)
         {
             await preparer.PrepareAsync(db, cancellationToken);
+        }
+
+        if (emptySchema is not null && await emptySchema.IsEmptyAsync(db, cancellationToken))
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = emptySchema.Script;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+
+            return;
         }
 
         await db.Database.MigrateAsync(cancellationToken);

@@ -55,6 +55,7 @@ public sealed class FerryTestServer : IAsyncDisposable
         configure?.Invoke(options);
         var app = FerryHost.Build(options);
         await app.StartAsync();
+        await app.Services.GetRequiredService<DatabaseReadiness>().Initialized.WaitAsync(TimeSpan.FromSeconds(60));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new FerryTestServer(app, dataDirectory, database, adminToken, new Uri(address));
     }

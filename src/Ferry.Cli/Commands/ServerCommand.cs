@@ -4,6 +4,7 @@ using System.Globalization;
 using Ferry.Cli.Settings;
 using Ferry.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ferry.Cli.Commands;
 
@@ -77,6 +78,14 @@ internal sealed class ServerCommand : Command
         catch (Exception e) when (e is IOException or InvalidOperationException or DbException)
         {
             throw new CliException(ExitCodes.Failure, $"the server failed: {e.Message}", e);
+        }
+
+        // Start-up creates the admin token and the default experiment after migrating, beside the rest of the host;
+        // when that failed the server stopped itself, and the command fails with the reason.
+        if (app.Services.GetRequiredService<DatabaseReadiness>().Initialized is { IsFaulted: true } failed)
+        {
+            var reason = failed.Exception!.GetBaseException();
+            throw new CliException(ExitCodes.Failure, $"the server failed: {reason.Message}", reason);
         }
 
         return ExitCodes.Success;

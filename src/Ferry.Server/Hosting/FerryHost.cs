@@ -170,6 +170,7 @@ public static class FerryHost
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", options.LogLevel);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        logging.AddFilter("Quartz", LogLevel.Warning);
         return logging;
     }
 

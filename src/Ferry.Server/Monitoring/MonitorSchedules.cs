@@ -6,8 +6,9 @@ namespace Ferry.Server.Monitoring;
 
 /// <summary>
 /// Keeps Quartz's triggers in step with the monitors: one job per monitor with a schedule (a Quartz cron expression),
-/// replaced when the monitor changes and removed when it is deleted or loses its schedule. At start-up, once the
-/// application has started, every stored monitor is scheduled. The scheduler is Quartz's in-memory store.
+/// replaced when the monitor changes and removed when it is deleted or loses its schedule. It starts Quartz's scheduler
+/// (in-memory store) after the server started listening, schedules every stored monitor, and shuts the scheduler down
+/// at stop, letting a running monitor finish.
 /// </summary>
 public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServiceScopeFactory scopes, ILogger<MonitorSchedules> logger) : BackgroundService
 {
@@ -44,6 +45,8 @@ public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServ
     {
         try
         {
+            var scheduler = await schedulers.GetScheduler(stoppingToken);
+            await scheduler.Start(stoppingToken);
             await using var scope = scopes.CreateAsyncScope();
             var monitors = await scope.ServiceProvider.GetRequiredService<MonitoringStore>().ListMonitorsAsync(stoppingToken);
             foreach (var monitor in monitors)
@@ -59,6 +62,14 @@ public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServ
         {
             LogLoadFailed(logger, exception);
         }
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
     }
 
     /// <summary>Checks a cron expression (Quartz syntax, seconds first).</summary>

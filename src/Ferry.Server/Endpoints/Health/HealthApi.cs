@@ -32,6 +32,10 @@ public static class HealthApi
             {
                 reason = "the database has not been migrated yet";
             }
+            else if (!readiness.IsReady)
+            {
+                reason = "start-up is still creating the admin token and the default experiment";
+            }
             else if (await db.Database.CanConnectAsync(cancellationToken))
             {
                 return TypedResults.Ok(new HealthStatus("ready"));

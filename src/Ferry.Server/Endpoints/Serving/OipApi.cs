@@ -49,7 +49,7 @@ public static partial class OipApi
     public static Task ReadyAsync(HttpContext context, Hosting.DatabaseReadiness readiness)
     {
         ArgumentNullException.ThrowIfNull(readiness);
-        return readiness.IsMigrated
+        return readiness.IsReady
             ? WriteAsync(context, writer => writer.WriteBoolean("ready", true))
             : Errors.OipErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Server is not ready.");
     }

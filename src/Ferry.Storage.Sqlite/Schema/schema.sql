@@ -1,0 +1,398 @@
+CREATE TABLE IF NOT EXISTS "__EFMigrationsHistory" (
+    "MigrationId" TEXT NOT NULL CONSTRAINT "PK___EFMigrationsHistory" PRIMARY KEY,
+    "ProductVersion" TEXT NOT NULL
+);
+
+BEGIN TRANSACTION;
+CREATE TABLE "api_tokens" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_api_tokens" PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+    "secret_hash" TEXT NOT NULL,
+    "display_prefix" TEXT NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    "expires_at" INTEGER NULL,
+    "revoked_at" INTEGER NULL
+);
+
+CREATE TABLE "audit_events" (
+    "sequence" INTEGER NOT NULL CONSTRAINT "PK_audit_events" PRIMARY KEY,
+    "occurred_at" INTEGER NOT NULL,
+    "actor" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "target" TEXT NOT NULL,
+    "summary" TEXT NOT NULL,
+    "previous_hash" TEXT NOT NULL,
+    "hash" TEXT NOT NULL
+);
+
+CREATE UNIQUE INDEX "IX_api_tokens_secret_hash" ON "api_tokens" ("secret_hash");
+
+CREATE INDEX "IX_audit_events_action_sequence" ON "audit_events" ("action", "sequence");
+
+CREATE INDEX "IX_audit_events_actor_sequence" ON "audit_events" ("actor", "sequence");
+
+CREATE INDEX "IX_audit_events_occurred_at" ON "audit_events" ("occurred_at");
+
+CREATE INDEX "IX_audit_events_target_sequence" ON "audit_events" ("target", "sequence");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261122193252_Initial', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "experiments" (
+    "id" INTEGER NOT NULL CONSTRAINT "PK_experiments" PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "artifact_location" TEXT NOT NULL,
+    "lifecycle_stage" TEXT NOT NULL,
+    "creation_time" INTEGER NOT NULL,
+    "last_update_time" INTEGER NOT NULL
+);
+
+CREATE TABLE "registered_models" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_registered_models" PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "description" TEXT NOT NULL,
+    "user_id" TEXT NOT NULL,
+    "creation_timestamp" INTEGER NOT NULL,
+    "last_updated_timestamp" INTEGER NOT NULL
+);
+
+CREATE TABLE "experiment_tags" (
+    "experiment_id" INTEGER NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    CONSTRAINT "PK_experiment_tags" PRIMARY KEY ("experiment_id", "key"),
+    CONSTRAINT "FK_experiment_tags_experiments_experiment_id" FOREIGN KEY ("experiment_id") REFERENCES "experiments" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "runs" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_runs" PRIMARY KEY,
+    "experiment_id" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "user_id" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "start_time" INTEGER NOT NULL,
+    "end_time" INTEGER NULL,
+    "artifact_uri" TEXT NOT NULL,
+    "lifecycle_stage" TEXT NOT NULL,
+    "deleted_time" INTEGER NULL,
+    CONSTRAINT "FK_runs_experiments_experiment_id" FOREIGN KEY ("experiment_id") REFERENCES "experiments" ("id") ON DELETE RESTRICT
+);
+
+CREATE TABLE "model_aliases" (
+    "model_id" TEXT NOT NULL,
+    "alias" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    CONSTRAINT "PK_model_aliases" PRIMARY KEY ("model_id", "alias"),
+    CONSTRAINT "FK_model_aliases_registered_models_model_id" FOREIGN KEY ("model_id") REFERENCES "registered_models" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "model_versions" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_model_versions" PRIMARY KEY,
+    "model_id" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "source" TEXT NOT NULL,
+    "artifact_path" TEXT NULL,
+    "run_id" TEXT NULL,
+    "run_link" TEXT NOT NULL,
+    "description" TEXT NOT NULL,
+    "user_id" TEXT NOT NULL,
+    "current_stage" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "status_message" TEXT NOT NULL,
+    "flavor" TEXT NULL,
+    "signature_json" TEXT NULL,
+    "mlflow_model_id" TEXT NULL,
+    "creation_timestamp" INTEGER NOT NULL,
+    "last_updated_timestamp" INTEGER NOT NULL,
+    "is_deleted" INTEGER NOT NULL,
+    CONSTRAINT "FK_model_versions_registered_models_model_id" FOREIGN KEY ("model_id") REFERENCES "registered_models" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "registered_model_tags" (
+    "model_id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    CONSTRAINT "PK_registered_model_tags" PRIMARY KEY ("model_id", "key"),
+    CONSTRAINT "FK_registered_model_tags_registered_models_model_id" FOREIGN KEY ("model_id") REFERENCES "registered_models" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "latest_metrics" (
+    "run_id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" REAL NOT NULL,
+    "is_na_n" INTEGER NOT NULL,
+    "timestamp" INTEGER NOT NULL,
+    "step" INTEGER NOT NULL,
+    CONSTRAINT "PK_latest_metrics" PRIMARY KEY ("run_id", "key"),
+    CONSTRAINT "FK_latest_metrics_runs_run_id" FOREIGN KEY ("run_id") REFERENCES "runs" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "metric_points" (
+    "id" INTEGER NOT NULL CONSTRAINT "PK_metric_points" PRIMARY KEY AUTOINCREMENT,
+    "run_id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" REAL NOT NULL,
+    "is_na_n" INTEGER NOT NULL,
+    "timestamp" INTEGER NOT NULL,
+    "step" INTEGER NOT NULL,
+    CONSTRAINT "FK_metric_points_runs_run_id" FOREIGN KEY ("run_id") REFERENCES "runs" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "run_dataset_inputs" (
+    "run_id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "digest" TEXT NOT NULL,
+    "source_type" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "schema" TEXT NULL,
+    "profile" TEXT NULL,
+    "tags_json" TEXT NOT NULL,
+    CONSTRAINT "PK_run_dataset_inputs" PRIMARY KEY ("run_id", "name", "digest"),
+    CONSTRAINT "FK_run_dataset_inputs_runs_run_id" FOREIGN KEY ("run_id") REFERENCES "runs" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "run_params" (
+    "run_id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    CONSTRAINT "PK_run_params" PRIMARY KEY ("run_id", "key"),
+    CONSTRAINT "FK_run_params_runs_run_id" FOREIGN KEY ("run_id") REFERENCES "runs" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "run_tags" (
+    "run_id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    CONSTRAINT "PK_run_tags" PRIMARY KEY ("run_id", "key"),
+    CONSTRAINT "FK_run_tags_runs_run_id" FOREIGN KEY ("run_id") REFERENCES "runs" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "model_version_tags" (
+    "version_id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    CONSTRAINT "PK_model_version_tags" PRIMARY KEY ("version_id", "key"),
+    CONSTRAINT "FK_model_version_tags_model_versions_version_id" FOREIGN KEY ("version_id") REFERENCES "model_versions" ("id") ON DELETE CASCADE
+);
+
+CREATE UNIQUE INDEX "IX_experiments_name" ON "experiments" ("name");
+
+CREATE INDEX "IX_latest_metrics_key_value" ON "latest_metrics" ("key", "value");
+
+CREATE INDEX "IX_metric_points_run_id_key_step_timestamp" ON "metric_points" ("run_id", "key", "step", "timestamp");
+
+CREATE UNIQUE INDEX "IX_model_versions_model_id_version" ON "model_versions" ("model_id", "version");
+
+CREATE INDEX "IX_model_versions_run_id" ON "model_versions" ("run_id");
+
+CREATE UNIQUE INDEX "IX_registered_models_name" ON "registered_models" ("name");
+
+CREATE INDEX "IX_run_params_key_run_id" ON "run_params" ("key", "run_id");
+
+CREATE INDEX "IX_run_tags_key_run_id" ON "run_tags" ("key", "run_id");
+
+CREATE INDEX "IX_runs_experiment_id_lifecycle_stage_start_time" ON "runs" ("experiment_id", "lifecycle_stage", "start_time");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261122200655_TrackingAndRegistry', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "prediction_feedback" (
+    "prediction_id" TEXT NOT NULL CONSTRAINT "PK_prediction_feedback" PRIMARY KEY,
+    "endpoint_name" TEXT NOT NULL,
+    "label" TEXT NULL,
+    "value" REAL NULL,
+    "received_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "predictions" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_predictions" PRIMARY KEY,
+    "endpoint_name" TEXT NOT NULL,
+    "model_name" TEXT NOT NULL,
+    "model_version" INTEGER NOT NULL,
+    "timestamp" INTEGER NOT NULL,
+    "inputs_json" TEXT NOT NULL,
+    "outputs_json" TEXT NOT NULL,
+    "shadow_outputs_json" TEXT NULL,
+    "latency_micros" INTEGER NOT NULL
+);
+
+CREATE TABLE "serving_endpoints" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_serving_endpoints" PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "active_revision" INTEGER NOT NULL,
+    "max_batch_size" INTEGER NOT NULL,
+    "max_batch_delay_micros" INTEGER NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    "updated_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "traffic_policies" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_traffic_policies" PRIMARY KEY,
+    "endpoint_id" TEXT NOT NULL,
+    "revision" INTEGER NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    CONSTRAINT "FK_traffic_policies_serving_endpoints_endpoint_id" FOREIGN KEY ("endpoint_id") REFERENCES "serving_endpoints" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "traffic_routes" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_traffic_routes" PRIMARY KEY,
+    "policy_id" TEXT NOT NULL,
+    "model_name" TEXT NOT NULL,
+    "version" INTEGER NULL,
+    "alias" TEXT NULL,
+    "role" TEXT NOT NULL,
+    "weight" INTEGER NOT NULL,
+    CONSTRAINT "FK_traffic_routes_traffic_policies_policy_id" FOREIGN KEY ("policy_id") REFERENCES "traffic_policies" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_prediction_feedback_endpoint_name_received_at" ON "prediction_feedback" ("endpoint_name", "received_at");
+
+CREATE INDEX "IX_predictions_endpoint_name_timestamp" ON "predictions" ("endpoint_name", "timestamp");
+
+CREATE INDEX "IX_predictions_timestamp" ON "predictions" ("timestamp");
+
+CREATE UNIQUE INDEX "IX_serving_endpoints_name" ON "serving_endpoints" ("name");
+
+CREATE UNIQUE INDEX "IX_traffic_policies_endpoint_id_revision" ON "traffic_policies" ("endpoint_id", "revision");
+
+CREATE INDEX "IX_traffic_routes_policy_id" ON "traffic_routes" ("policy_id");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261122205303_Serving', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "alert_webhooks" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_alert_webhooks" PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "url" TEXT NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "alerts" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_alerts" PRIMARY KEY,
+    "monitor_name" TEXT NOT NULL,
+    "endpoint_name" TEXT NOT NULL,
+    "check_key" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "message" TEXT NOT NULL,
+    "opened_at" INTEGER NOT NULL,
+    "last_seen_at" INTEGER NOT NULL,
+    "resolved_at" INTEGER NULL,
+    "occurrences" INTEGER NOT NULL,
+    "opened_by_report_id" TEXT NOT NULL,
+    "last_report_id" TEXT NOT NULL
+);
+
+CREATE TABLE "monitor_reports" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_monitor_reports" PRIMARY KEY,
+    "monitor_name" TEXT NOT NULL,
+    "endpoint_name" TEXT NOT NULL,
+    "ran_at" INTEGER NOT NULL,
+    "window_start" INTEGER NOT NULL,
+    "window_end" INTEGER NOT NULL,
+    "status" TEXT NOT NULL,
+    "trigger" TEXT NOT NULL,
+    "failed_checks" INTEGER NOT NULL,
+    "report_json" TEXT NOT NULL
+);
+
+CREATE TABLE "monitors" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_monitors" PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "endpoint_name" TEXT NOT NULL,
+    "spec_json" TEXT NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    "updated_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "profile_buckets" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_profile_buckets" PRIMARY KEY,
+    "endpoint_name" TEXT NOT NULL,
+    "model_name" TEXT NOT NULL,
+    "model_version" INTEGER NOT NULL,
+    "bucket_start" INTEGER NOT NULL,
+    "bucket_millis" INTEGER NOT NULL,
+    "replica_id" TEXT NOT NULL,
+    "rows" INTEGER NOT NULL,
+    "profile_json" TEXT NOT NULL,
+    "updated_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "reference_profiles" (
+    "model_name" TEXT NOT NULL,
+    "model_version" INTEGER NOT NULL,
+    "rows" INTEGER NOT NULL,
+    "source" TEXT NOT NULL,
+    "profile_json" TEXT NOT NULL,
+    "label_column" TEXT NULL,
+    "positive_label" TEXT NULL,
+    "calibrator_json" TEXT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    CONSTRAINT "PK_reference_profiles" PRIMARY KEY ("model_name", "model_version")
+);
+
+CREATE TABLE "webhook_deliveries" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_webhook_deliveries" PRIMARY KEY,
+    "alert_id" TEXT NOT NULL,
+    "webhook_name" TEXT NOT NULL,
+    "event" TEXT NOT NULL,
+    "attempt" INTEGER NOT NULL,
+    "at" INTEGER NOT NULL,
+    "succeeded" INTEGER NOT NULL,
+    "status_code" INTEGER NULL,
+    "error" TEXT NULL
+);
+
+CREATE UNIQUE INDEX "IX_alert_webhooks_name" ON "alert_webhooks" ("name");
+
+CREATE INDEX "IX_alerts_monitor_name_check_key_status" ON "alerts" ("monitor_name", "check_key", "status");
+
+CREATE INDEX "IX_alerts_status_opened_at" ON "alerts" ("status", "opened_at");
+
+CREATE INDEX "IX_monitor_reports_monitor_name_ran_at" ON "monitor_reports" ("monitor_name", "ran_at");
+
+CREATE UNIQUE INDEX "IX_monitors_name" ON "monitors" ("name");
+
+CREATE UNIQUE INDEX "IX_profile_buckets_endpoint_name_bucket_start_model_name_model_version_replica_id" ON "profile_buckets" ("endpoint_name", "bucket_start", "model_name", "model_version", "replica_id");
+
+CREATE INDEX "IX_webhook_deliveries_alert_id_at" ON "webhook_deliveries" ("alert_id", "at");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261122230645_Monitoring', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
+ALTER TABLE "reference_profiles" ADD "insights_json" TEXT NULL;
+
+ALTER TABLE "reference_profiles" ADD "sample_json" TEXT NULL;
+
+CREATE TABLE "model_cards" (
+    "model_name" TEXT NOT NULL,
+    "model_version" INTEGER NOT NULL,
+    "fields_json" TEXT NOT NULL,
+    "updated_by" TEXT NOT NULL,
+    "updated_at" INTEGER NOT NULL,
+    CONSTRAINT "PK_model_cards" PRIMARY KEY ("model_name", "model_version")
+);
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261122235535_Explain', '10.0.15');
+
+COMMIT;
+

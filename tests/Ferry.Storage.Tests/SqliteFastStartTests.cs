@@ -1,0 +1,100 @@
+using Ferry.Storage.Sqlite;
+using Ferry.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Xunit;
+
+namespace Ferry.Storage.Tests;
+
+/// <summary>
+/// SQLite's fast start: a brand-new database is created from the embedded schema script and contexts use the compiled
+/// model. Both are generated (eng/schema-scripts.sh); these tests fail when a migration or an entity changed without
+/// regenerating them.
+/// </summary>
+public sealed class SqliteFastStartTests
+{
+    [Fact]
+    public void Embedded_schema_script_is_the_migrators_script_of_every_migration()
+    {
+        using var db = Context("Data Source=:memory:", compiledModel: false);
+        var expected = db.GetService<IMigrator>().GenerateScript();
+
+        Assert.Equal(Normalize(expected), Normalize(new SqliteStorage.SqliteEmptySchema().Script));
+    }
+
+    [Fact]
+    public async Task Script_and_migrator_create_the_same_schema_and_history()
+    {
+        using var directory = new TempDirectory("fast-start");
+        var scripted = SqliteStorage.ConnectionStringFor(Path.Combine(directory.Path, "scripted.db"));
+        var migrated = SqliteStorage.ConnectionStringFor(Path.Combine(directory.Path, "migrated.db"));
+        await using (var db = Context(scripted, compiledModel: true))
+        {
+            await DatabaseMigrator.MigrateAsync(db, null, new SqliteStorage.SqliteEmptySchema());
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        }
+
+        await using (var db = Context(migrated, compiledModel: false))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        Assert.Equal(await SchemaAsync(migrated), await SchemaAsync(scripted));
+    }
+
+    [Fact]
+    public void Compiled_model_matches_the_model_built_from_the_entity_configurations()
+    {
+        using var compiled = Context("Data Source=:memory:", compiledModel: true);
+        using var built = Context("Data Source=:memory:", compiledModel: false);
+
+        Assert.Equal(Describe(built.Model), Describe(compiled.Model));
+    }
+
+    private static FerryDbContext Context(string connectionString, bool compiledModel)
+    {
+        var builder = new DbContextOptionsBuilder<FerryDbContext>();
+        builder.UseFerrySqlite(connectionString, compiledModel);
+        return new FerryDbContext(builder.Options);
+    }
+
+    private static string Normalize(string script) => script.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+
+    private static List<string> Describe(Microsoft.EntityFrameworkCore.Metadata.IModel model) =>
+        [.. model.GetEntityTypes().OrderBy(e => e.Name, StringComparer.Ordinal).SelectMany(e =>
+            e.GetProperties().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p =>
+                $"{e.GetTableName()}.{p.GetColumnName()} {p.GetColumnType()} null={p.IsNullable} max={p.GetMaxLength()} conv={p.GetValueConverter()?.GetType().Name}")
+            .Concat(e.GetIndexes().Select(i => $"{e.GetTableName()} index {string.Join(",", i.Properties.Select(p => p.Name))} unique={i.IsUnique}"))
+            .Concat(e.GetKeys().Select(k => $"{e.GetTableName()} key {string.Join(",", k.Properties.Select(p => p.Name))}")))];
+
+    private static async Task<List<string>> SchemaAsync(string connectionString)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        var rows = new List<string>();
+        await using (var command = connection.CreateCommand())
+        {
+            // EF's migrator also creates its lock table, which it creates again whenever it next migrates.
+            command.CommandText = "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master WHERE name <> '__EFMigrationsLock' ORDER BY type, name";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetString(0));
+            }
+        }
+
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\" ORDER BY 1";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add("history " + reader.GetString(0));
+            }
+        }
+
+        return rows;
+    }
+}
