@@ -70,6 +70,7 @@ internal sealed class ServerCommand : Command
         StorageOptions.ResolveConnection(options.Database, options.DataDirectory);
 
         await using var app = BuildOrExplain(options);
+        var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         try
         {
             // The host's console lifetime turns SIGINT/SIGTERM into a graceful shutdown; RunAsync returns after it.
@@ -82,7 +83,7 @@ internal sealed class ServerCommand : Command
 
         // Start-up creates the admin token and the default experiment after migrating, beside the rest of the host;
         // when that failed the server stopped itself, and the command fails with the reason.
-        if (app.Services.GetRequiredService<DatabaseReadiness>().Initialized is { IsFaulted: true } failed)
+        if (readiness.Initialized is { IsFaulted: true } failed)
         {
             var reason = failed.Exception!.GetBaseException();
             throw new CliException(ExitCodes.Failure, $"the server failed: {reason.Message}", reason);

@@ -9,7 +9,8 @@ namespace Ferry.Server.Explain;
 /// <param name="Count">Reason codes per row.</param>
 /// <param name="Outcome">The word for what an adverse feature raises (e.g. risk).</param>
 /// <param name="Interventional">Whether tree models use interventional TreeSHAP instead of path-dependent.</param>
-public sealed record ReasonSettings(int Count = 4, string Outcome = "the score", bool Interventional = false);
+/// <param name="Samples">KernelSHAP's coalition samples per row, for models it explains (null = the default).</param>
+public sealed record ReasonSettings(int Count = 4, string Outcome = "the score", bool Interventional = false, int? Samples = null);
 
 /// <summary>Turns explanations of a batch into the API's views, with reason codes.</summary>
 public static class ExplanationViews
@@ -22,7 +23,12 @@ public static class ExplanationViews
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(reasons);
-        var explainer = reasons.Interventional && context.Explainer is TreeRowExplainer { Interventional: { } interventional } ? interventional : context.Explainer;
+        var explainer = context.Explainer switch
+        {
+            TreeRowExplainer { Interventional: { } interventional } when reasons.Interventional => interventional,
+            KernelRowExplainer kernel when reasons.Samples is { } samples && samples != kernel.SampleCount => kernel.WithSamples(samples),
+            var chosen => chosen,
+        };
         var explanations = explainer.Explain(batch);
         var views = new List<ExplanationView>(explanations.Count);
         for (var i = 0; i < explanations.Count; i++)

@@ -101,6 +101,16 @@ public sealed class KernelRowExplainer(ILoadedModel model, IReadOnlyList<object?
     /// <inheritdoc />
     public override string Space => space;
 
+    /// <summary>Coalition samples per row.</summary>
+    public int SampleCount => options.SampleCount;
+
+    /// <summary>The same explainer with another number of coalition samples per row.</summary>
+    public KernelRowExplainer WithSamples(int samples) =>
+        new(model, background, options with { SampleCount = samples }, space)
+        {
+            Note = $"KernelSHAP with {samples} coalition samples against {background.Count} reference rows; exact when every coalition fits in the samples, else each attribution carries its bootstrap standard error",
+        };
+
     /// <inheritdoc />
     public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)
     {

@@ -75,6 +75,36 @@ public abstract class ExplainApiTests<TFixture>(TFixture fixture) : IClassFixtur
     }
 
     [SkippableFact]
+    public async Task KernelShap_WithFewerSamplesThanCoalitions_ReportsItsErrors_AndStillAddsUp()
+    {
+        var (_, _, endpoint, expected) = await DeployWithReferenceAsync("credit_mlp");
+        var admin = Server.CreateAdminClient();
+        var body = JsonContent.Create(new JsonObject { ["records"] = new JsonArray(expected.Records[2].DeepClone()) });
+
+        // 8 features: 254 coalitions. The default 1,024 samples enumerate them all (exact, no error); 64 sample them.
+        using var response = await admin.PostAsync($"/api/v1/endpoints/{endpoint}/explain?samples=64", body);
+        var sampled = (await response.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("explanations")[0];
+        var exact = (await ExplainAsync(admin, endpoint, [expected.Records[2]])).GetProperty("explanations")[0];
+
+        Assert.Contains("64 coalition samples", sampled.GetProperty("note").GetString(), StringComparison.Ordinal);
+        var errors = sampled.GetProperty("attributions").EnumerateArray().Select(a => a.GetProperty("standardError").GetDouble()).ToList();
+        Assert.Contains(errors, e => e > 0);
+        Assert.All(exact.GetProperty("attributions").EnumerateArray(), a => Assert.Equal(0, a.GetProperty("standardError").GetDouble()));
+        var sum = sampled.GetProperty("baseValue").GetDouble() + sampled.GetProperty("attributions").EnumerateArray().Sum(a => a.GetProperty("contribution").GetDouble());
+        Assert.Equal(sampled.GetProperty("output").GetDouble(), sum, 6);
+        // Every sampled attribution lies within 4 of its standard errors (plus float noise) of the exact value.
+        var exactByFeature = exact.GetProperty("attributions").EnumerateArray().ToDictionary(a => a.GetProperty("feature").GetString()!, a => a.GetProperty("contribution").GetDouble());
+        foreach (var a in sampled.GetProperty("attributions").EnumerateArray())
+        {
+            var difference = Math.Abs(a.GetProperty("contribution").GetDouble() - exactByFeature[a.GetProperty("feature").GetString()!]);
+            Assert.True(difference <= (4 * a.GetProperty("standardError").GetDouble()) + 1e-6, $"{a.GetProperty("feature")}: off by {difference}");
+        }
+
+        using var bad = await admin.PostAsync($"/api/v1/endpoints/{endpoint}/explain?samples=3", JsonContent.Create(new JsonObject { ["records"] = new JsonArray(expected.Records[2].DeepClone()) }));
+        Assert.True((await bad.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("samples", out _));
+    }
+
+    [SkippableFact]
     public async Task LoggedPrediction_IsExplainedById_AndPredictCanCarryExplanations()
     {
         var (_, _, endpoint, expected) = await DeployWithReferenceAsync("credit_gbm");

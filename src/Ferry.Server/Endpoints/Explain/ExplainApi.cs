@@ -19,12 +19,15 @@ namespace Ferry.Server.Endpoints.Explain;
 /// up to, and reason codes. <c>?reasons=</c> sets how many (default 4), <c>?outcome=</c> the word for what adverse
 /// features raise (default "the score"), <c>?version=</c> the endpoint's version explained (default its primary route),
 /// <c>?method=interventional</c> interventional instead of path-dependent TreeSHAP for tree models (each answer names
-/// its method).
+/// its method), <c>?samples=</c> KernelSHAP's coalition samples per row for models it explains (default 1,024).
 /// </summary>
 public static class ExplainApi
 {
     /// <summary>Most reason codes a request may ask for.</summary>
     public const int MaxReasons = 20;
+
+    /// <summary>Most KernelSHAP coalition samples a request may ask for.</summary>
+    public const int MaxKernelSamples = 16_384;
 
     /// <summary>Most rows one explain request may carry (explanations cost far more than predictions).</summary>
     public const int MaxRows = 1_000;
@@ -41,12 +44,12 @@ public static class ExplainApi
     }
 
     /// <summary>Explains records.</summary>
-    public static async Task<IResult> ExplainAsync(string name, int? version, int? reasons, string? outcome, string? method, HttpRequest request, PolicyCache policies, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    public static async Task<IResult> ExplainAsync(string name, int? version, int? reasons, string? outcome, string? method, int? samples, HttpRequest request, PolicyCache policies, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(models);
-        var settings = Settings(reasons, outcome, method);
+        var settings = Settings(reasons, outcome, method, samples);
         using var document = await PredictApi.ReadBodyAsync(request, cancellationToken);
         if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("records", out var records))
         {
@@ -68,12 +71,12 @@ public static class ExplainApi
     }
 
     /// <summary>Explains a logged prediction.</summary>
-    public static async Task<IResult> ExplainLoggedAsync(string name, Guid id, int? reasons, string? outcome, string? method, PredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    public static async Task<IResult> ExplainLoggedAsync(string name, Guid id, int? reasons, string? outcome, string? method, int? samples, PredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(models);
-        var settings = Settings(reasons, outcome, method);
+        var settings = Settings(reasons, outcome, method, samples);
         var logged = await predictions.FindAsync(name, id, cancellationToken)
             ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (it may not be written yet, or retention removed it).");
         var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);
@@ -99,8 +102,13 @@ public static class ExplainApi
     }
 
     /// <summary>Reason-code settings from the query.</summary>
-    public static ReasonSettings Settings(int? reasons, string? outcome, string? method = null)
+    public static ReasonSettings Settings(int? reasons, string? outcome, string? method = null, int? samples = null)
     {
+        if (samples is < 16 or > MaxKernelSamples)
+        {
+            throw new ValidationException("samples", $"must be from 16 to {MaxKernelSamples}");
+        }
+
         var interventional = method?.ToLowerInvariant() switch
         {
             null or "" or "path-dependent" or "tree-path-dependent" => false,
@@ -117,7 +125,7 @@ public static class ExplainApi
             throw new ValidationException("outcome", "must be at most 100 characters");
         }
 
-        return new ReasonSettings(reasons ?? 4, string.IsNullOrWhiteSpace(outcome) ? "the score" : outcome, interventional);
+        return new ReasonSettings(reasons ?? 4, string.IsNullOrWhiteSpace(outcome) ? "the score" : outcome, interventional, samples);
     }
 
     private static ResolvedRoute Primary(ResolvedPolicy policy, int? version)
