@@ -70,7 +70,7 @@ public static class ExplainerFactory
         };
     }
 
-    private static TreeRowExplainer? TryMlNetTrees(MLNetLoadedModel model, ReferenceSample sample)
+    private static VectorRowExplainer? TryMlNetTrees(MLNetLoadedModel model, ReferenceSample sample)
     {
         MlNetTreeModel trees;
         try
@@ -90,16 +90,11 @@ public static class ExplainerFactory
 
         double[][] Featurize(FeatureBatch batch) => MlNetTreeEnsembleReader.ReadFeatures(model.Transformer, model.View(batch), trees.FeatureColumnName);
         var rows = Featurize(sample.Batch);
-        var covered = CoverEstimator.WithCovers(ensemble, rows);
-        return new TreeRowExplainer(new PathDependentTreeShap(covered), Featurize, trees.Groups, 0)
-        {
-            Interventional = Interventional(ensemble, rows, Featurize, trees.Groups),
-            Note = $"exact path-dependent TreeSHAP ({ensemble.Trees.Count} trees); node covers counted on {sample.Batch.RowCount} reference rows"
-                + (trees.CalibratedEnsemble is null ? string.Empty : "; in the log-odds of the calibrated probability"),
-        };
+        return Trees(ensemble, rows, Featurize, trees.Groups,
+            trees.CalibratedEnsemble is null ? string.Empty : "; in the log-odds of the calibrated probability");
     }
 
-    private static RowExplainer? TryOnnx(byte[] bytes, ILoadedModel model, ReferenceSample sample)
+    private static VectorRowExplainer? TryOnnx(byte[] bytes, ILoadedModel model, ReferenceSample sample)
     {
         try
         {
@@ -107,13 +102,7 @@ public static class ExplainerFactory
             if (trees.Featurizer is { } featurizer && trees.Ensemble.OutputCount == 1)
             {
                 var featurize = Featurizer(featurizer, model);
-                var rows = featurize(sample.Batch);
-                var covered = CoverEstimator.WithCovers(trees.Ensemble, rows);
-                return new TreeRowExplainer(new PathDependentTreeShap(covered), featurize, trees.Groups, 0)
-                {
-                    Interventional = Interventional(trees.Ensemble, rows, featurize, trees.Groups),
-                    Note = $"exact path-dependent TreeSHAP ({trees.Ensemble.Trees.Count} trees); node covers counted on {sample.Batch.RowCount} reference rows",
-                };
+                return Trees(trees.Ensemble, featurize(sample.Batch), featurize, trees.Groups, string.Empty);
             }
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
@@ -127,7 +116,8 @@ public static class ExplainerFactory
             if (linear.Featurizer is { } featurizer && linear.Model.OutputCount == 1)
             {
                 var featurize = Featurizer(featurizer, model);
-                return new LinearRowExplainer(new LinearShap(linear.Model, featurize(sample.Batch)), featurize, linear.Groups, 0)
+                var shap = new LinearShap(linear.Model, featurize(sample.Batch));
+                return new VectorRowExplainer(ExplanationMethods.LinearExact, linear.Model.MarginSpace, x => shap.Explain(x), featurize, linear.Groups)
                 {
                     Note = $"exact linear SHAP against the means of {sample.Batch.RowCount} reference rows",
                 };
@@ -141,13 +131,28 @@ public static class ExplainerFactory
         return null;
     }
 
-    private static InterventionalRowExplainer Interventional(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups)
+    private static VectorRowExplainer Interventional(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups)
     {
         var step = Math.Max(1, sampleRows.Length / InterventionalBackgroundRows);
         var background = sampleRows.Where((_, i) => i % step == 0).Take(InterventionalBackgroundRows).ToArray();
-        return new InterventionalRowExplainer(new InterventionalTreeShap(ensemble, background), featurize, groups, 0)
+        var shap = new InterventionalTreeShap(ensemble, background);
+        return new VectorRowExplainer(ExplanationMethods.TreeInterventional, ensemble.MarginSpace, x => shap.Explain(x), featurize, groups)
         {
             Note = $"exact interventional TreeSHAP ({ensemble.Trees.Count} trees) against {background.Length} reference rows",
+        };
+    }
+
+    /// <summary>
+    /// Path-dependent TreeSHAP with covers counted on the reference sample's feature vectors, with its interventional
+    /// variant against part of the same rows.
+    /// </summary>
+    private static VectorRowExplainer Trees(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, string noteSuffix)
+    {
+        var shap = new PathDependentTreeShap(CoverEstimator.WithCovers(ensemble, sampleRows));
+        return new VectorRowExplainer(ExplanationMethods.TreePathDependent, ensemble.MarginSpace, x => shap.Explain(x), featurize, groups)
+        {
+            Interventional = Interventional(ensemble, sampleRows, featurize, groups),
+            Note = $"exact path-dependent TreeSHAP ({ensemble.Trees.Count} trees); node covers counted on {sampleRows.Length} reference rows{noteSuffix}",
         };
     }
 

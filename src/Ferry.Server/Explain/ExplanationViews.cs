@@ -25,7 +25,7 @@ public static class ExplanationViews
         ArgumentNullException.ThrowIfNull(reasons);
         var explainer = context.Explainer switch
         {
-            TreeRowExplainer { Interventional: { } interventional } when reasons.Interventional => interventional,
+            VectorRowExplainer { Interventional: { } interventional } when reasons.Interventional => interventional,
             KernelRowExplainer kernel when reasons.Samples is { } samples && samples != kernel.SampleCount => kernel.WithSamples(samples),
             var chosen => chosen,
         };

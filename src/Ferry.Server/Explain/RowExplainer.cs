@@ -19,69 +19,31 @@ public abstract class RowExplainer
     public abstract IReadOnlyList<Explanation> Explain(FeatureBatch batch);
 }
 
-/// <summary>Exact path-dependent TreeSHAP on a tree ensemble, with the model's features rebuilt from each row.</summary>
-/// <param name="shap">TreeSHAP over the ensemble (with covers from the reference sample).</param>
-/// <param name="featurize">The tree input vector of every row of a batch.</param>
-/// <param name="groups">Tree input slot → source feature.</param>
-/// <param name="output">The ensemble output explained.</param>
-public sealed class TreeRowExplainer(Ferry.Explain.Shap.PathDependentTreeShap shap, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, int output) : RowExplainer
-{
-    /// <inheritdoc />
-    public override string Method => ExplanationMethods.TreePathDependent;
-
-    /// <inheritdoc />
-    public override string Space => shap.Ensemble.MarginSpace;
-
-    /// <summary>The interventional variant against background rows, when offered.</summary>
-    public InterventionalRowExplainer? Interventional { get; init; }
-
-    /// <inheritdoc />
-    public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return [.. featurize(batch).Select(x => groups.Group(shap.Explain(x, output)))];
-    }
-}
-
-/// <summary>Exact interventional TreeSHAP against background rows of the reference (features made independent).</summary>
-/// <param name="shap">Interventional TreeSHAP over the ensemble and the background.</param>
-/// <param name="featurize">The tree input vector of every row of a batch.</param>
-/// <param name="groups">Tree input slot → source feature.</param>
-/// <param name="output">The ensemble output explained.</param>
-public sealed class InterventionalRowExplainer(Ferry.Explain.Shap.InterventionalTreeShap shap, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, int output) : RowExplainer
-{
-    /// <inheritdoc />
-    public override string Method => ExplanationMethods.TreeInterventional;
-
-    /// <inheritdoc />
-    public override string Space => shap.Ensemble.MarginSpace;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return [.. featurize(batch).Select(x => groups.Group(shap.Explain(x, output)))];
-    }
-}
-
-/// <summary>Exact SHAP of a linear model (interventional, over the reference sample's means).</summary>
-/// <param name="shap">Linear SHAP.</param>
-/// <param name="featurize">The model input vector of every row.</param>
+/// <summary>
+/// An exact explainer over the model's own feature vector (TreeSHAP, linear SHAP): each row is rebuilt as that vector,
+/// explained, and the slots are summed back onto the source features.
+/// </summary>
+/// <param name="method">The method's name (e.g. tree-path-dependent).</param>
+/// <param name="space">The space of the explained output (e.g. log-odds).</param>
+/// <param name="explain">Explains one feature vector.</param>
+/// <param name="featurize">The feature vector of every row of a batch.</param>
 /// <param name="groups">Slot → source feature.</param>
-/// <param name="output">The output explained.</param>
-public sealed class LinearRowExplainer(Ferry.Explain.Shap.LinearShap shap, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, int output) : RowExplainer
+public sealed class VectorRowExplainer(string method, string space, Func<double[], Explanation> explain, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups) : RowExplainer
 {
     /// <inheritdoc />
-    public override string Method => ExplanationMethods.LinearExact;
+    public override string Method => method;
 
     /// <inheritdoc />
-    public override string Space => shap.Model.MarginSpace;
+    public override string Space => space;
+
+    /// <summary>The interventional variant of a tree explainer, against background rows, when offered.</summary>
+    public VectorRowExplainer? Interventional { get; init; }
 
     /// <inheritdoc />
     public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return [.. featurize(batch).Select(x => groups.Group(shap.Explain(x, output)))];
+        return [.. featurize(batch).Select(x => groups.Group(explain(x)))];
     }
 }
 
