@@ -31,7 +31,7 @@ public static class PredictApi
     }
 
     /// <summary>Scores the records.</summary>
-    public static async Task PredictAsync(string name, bool? explain, HttpContext context, Router router, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    public static async Task PredictAsync(string name, HttpContext context, Router router, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(router);
@@ -52,8 +52,11 @@ public static class PredictApi
 
         IReadOnlyList<ExplanationView>? explanations = null;
         string? explanationError = null;
-        if (explain == true)
+        // Read by hand (not bound as parameters) so the plain predict path pays nothing for explanations.
+        if (string.Equals(context.Request.Query["explain"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
         {
+            var models = context.RequestServices.GetRequiredService<ModelCache>();
+            var explainers = context.RequestServices.GetRequiredService<Explainers>();
             // The rows are already answered and logged: a version that cannot be explained still gets its predictions,
             // each with the reason instead of an explanation.
             try
