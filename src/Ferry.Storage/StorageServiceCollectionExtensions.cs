@@ -23,7 +23,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<Monitoring.MonitoringStore>();
         services.AddScoped<Monitoring.ProfileBucketStore>();
         services.AddScoped<Monitoring.WindowPredictionStore>();
-        services.AddScoped<Monitoring.ModelCardStore>();
+        services.AddScoped<Explain.ModelCardStore>();
         return services;
     }
 }

@@ -109,15 +109,3 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.HasIndex(d => new { d.AlertId, d.At });
     }
 }
-
-internal sealed class ModelCardConfiguration : IEntityTypeConfiguration<Ferry.Core.Explain.ModelCardEntry>
-{
-    public void Configure(EntityTypeBuilder<Ferry.Core.Explain.ModelCardEntry> builder)
-    {
-        builder.ToTable("model_cards");
-        builder.HasKey(c => new { c.ModelName, c.ModelVersion });
-        builder.Property(c => c.ModelName).HasMaxLength(256);
-        builder.Property(c => c.FieldsJson).IsRequired();
-        builder.Property(c => c.UpdatedBy).HasMaxLength(256).IsRequired();
-    }
-}

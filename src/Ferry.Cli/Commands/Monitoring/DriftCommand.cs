@@ -89,8 +89,8 @@ internal sealed class DriftCommand : Command
         var table = TableFormat.Create("Column", "Method", "Score", "p-value", "Threshold", "Drift");
         foreach (var c in drift.Columns)
         {
-            table.AddTextRow(c.Column, DriftMethods.Describe(c.Method), MonitorOutput.MonitorEvaluatorFormat(c.Score),
-                c.PValue is { } p ? MonitorOutput.MonitorEvaluatorFormat(p) : "", MonitorOutput.MonitorEvaluatorFormat(c.Threshold), c.Drifted ? "DRIFT" : "");
+            table.AddTextRow(c.Column, DriftMethods.Describe(c.Method), MonitorEvaluator.Format(c.Score),
+                c.PValue is { } p ? MonitorEvaluator.Format(p) : "", MonitorEvaluator.Format(c.Threshold), c.Drifted ? "DRIFT" : "");
         }
 
         CliConsole.Write(table);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ferry.Cli.Output;
 using Ferry.Client.Monitoring;
 using Ferry.Core.Contracts;
+using Ferry.Core.Monitoring;
 
 namespace Ferry.Cli.Commands.Monitoring;
 
@@ -32,15 +33,11 @@ internal static class MonitorOutput
         var table = TableFormat.Create("Check", "Result", "Value", "Limit", "Finding");
         foreach (var check in body.Checks.OrderBy(c => c.Passed).ThenBy(c => c.Key, StringComparer.Ordinal))
         {
-            table.AddTextRow(check.Key, check.Passed ? "pass" : "FAIL", MonitorEvaluatorFormat(check.Value), MonitorEvaluatorFormat(check.Threshold), check.Message);
+            table.AddTextRow(check.Key, check.Passed ? "pass" : "FAIL", MonitorEvaluator.Format(check.Value), MonitorEvaluator.Format(check.Threshold), check.Message);
         }
 
         CliConsole.Write(table);
     }
-
-    /// <summary>A number as reports print it.</summary>
-    public static string MonitorEvaluatorFormat(double value) =>
-        value != 0 && Math.Abs(value) < 1e-3 ? value.ToString("0.##e+0", CultureInfo.InvariantCulture) : value.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <summary>One line per monitor.</summary>
     public static void WriteMonitors(IReadOnlyList<MonitorView> monitors)

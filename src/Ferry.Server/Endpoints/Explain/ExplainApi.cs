@@ -6,7 +6,6 @@ using Ferry.Core.Serving;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Explain;
 using Ferry.Server.Identity;
-using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
 using Ferry.Storage.Serving;
 
@@ -67,7 +66,7 @@ public static class ExplainApi
         var batch = RecordValidator.FromRecords(records, lease.Model.Features, "records");
         var context = await explainers.GetAsync(route, lease.Model, cancellationToken);
         var views = ExplanationViews.Explain(context, route, lease.Model, batch, settings);
-        return TypedResults.Json(new ExplanationListView(views), MonitoringJsonContext.Default.ExplanationListView);
+        return TypedResults.Json(new ExplanationListView(views), ExplainJsonContext.Default.ExplanationListView);
     }
 
     /// <summary>Explains a logged prediction.</summary>
@@ -86,7 +85,7 @@ public static class ExplainApi
         var batch = RecordValidator.FromRecords(inputs.RootElement, lease.Model.Features, "inputs");
         var context = await explainers.GetAsync(route, lease.Model, cancellationToken);
         var view = ExplanationViews.Explain(context, route, lease.Model, batch, settings, [id])[0];
-        return TypedResults.Json(view, MonitoringJsonContext.Default.ExplanationView);
+        return TypedResults.Json(view, ExplainJsonContext.Default.ExplanationView);
     }
 
     /// <summary>A registered version as a route (for versions no longer deployed).</summary>

@@ -8,6 +8,7 @@ using Ferry.Server.Explain.ModelCards;
 using Ferry.Server.Identity;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
+using Ferry.Storage.Explain;
 using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Endpoints.Explain;
@@ -75,7 +76,7 @@ public static class ModelCardApi
 
         using var lease = await models.AcquireAsync(ExplainApi.RouteOf(found), cancellationToken);
         var fairness = InsightsBuilder.Fairness(lease.Model, ReferenceSample.FromJson(sampleJson, lease.Model.Features), attribute, positive, threshold ?? 0.5);
-        return TypedResults.Json(fairness, MonitoringJsonContext.Default.CardFairness);
+        return TypedResults.Json(fairness, ExplainJsonContext.Default.CardFairness);
     }
 
     /// <summary>The card.</summary>
@@ -93,7 +94,7 @@ public static class ModelCardApi
         return kind switch
         {
             "html" => TypedResults.Text(ModelCardHtml.Render(markdown, $"Model card: {name} version {version}"), "text/html; charset=utf-8"),
-            "json" => TypedResults.Json(new ModelCardView(name, version, data.Fields, markdown), MonitoringJsonContext.Default.ModelCardView),
+            "json" => TypedResults.Json(new ModelCardView(name, version, data.Fields, markdown), ExplainJsonContext.Default.ModelCardView),
             _ => TypedResults.Text(markdown, "text/markdown; charset=utf-8"),
         };
     }
@@ -109,7 +110,7 @@ public static class ModelCardApi
         ModelCardFields? fields;
         try
         {
-            fields = await JsonSerializer.DeserializeAsync(request.Body, MonitoringJsonContext.Default.ModelCardFields, cancellationToken);
+            fields = await JsonSerializer.DeserializeAsync(request.Body, ExplainJsonContext.Default.ModelCardFields, cancellationToken);
         }
         catch (JsonException e)
         {
@@ -125,8 +126,8 @@ public static class ModelCardApi
             }
         }
 
-        await cards.SaveAsync(name, version, JsonSerializer.Serialize(fields, MonitoringJsonContext.Default.ModelCardFields), user.ActorName(), cancellationToken);
+        await cards.SaveAsync(name, version, JsonSerializer.Serialize(fields, ExplainJsonContext.Default.ModelCardFields), user.ActorName(), cancellationToken);
         var data = await assembler.AssembleAsync(name, version, cancellationToken);
-        return TypedResults.Json(new ModelCardView(name, version, data.Fields, ModelCardMarkdown.Render(data)), MonitoringJsonContext.Default.ModelCardView);
+        return TypedResults.Json(new ModelCardView(name, version, data.Fields, ModelCardMarkdown.Render(data)), ExplainJsonContext.Default.ModelCardView);
     }
 }

@@ -98,7 +98,7 @@ public static class ReferenceApi
             PositiveLabel = built.PositiveLabel,
             CalibratorJson = built.Calibrator is null ? null : JsonSerializer.Serialize(built.Calibrator, StatisticsJsonContext.Default.IsotonicCalibrator),
             SampleJson = sampleJson,
-            InsightsJson = insights is null ? null : JsonSerializer.Serialize(insights, MonitoringJsonContext.Default.CardImportance),
+            InsightsJson = insights is null ? null : JsonSerializer.Serialize(insights, ExplainJsonContext.Default.CardImportance),
         };
         await store.SetReferenceAsync(entry, user.ActorName(), cancellationToken);
         var loaded = new LoadedReference(entry, built.Profile, built.Calibrator);

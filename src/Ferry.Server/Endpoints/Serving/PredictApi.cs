@@ -5,7 +5,6 @@ using Ferry.Server.Endpoints.Explain;
 using Ferry.Server.Errors;
 using Ferry.Server.Explain;
 using Ferry.Server.Identity;
-using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;
@@ -87,7 +86,7 @@ public static class PredictApi
                 if (explanations is not null)
                 {
                     writer.WritePropertyName("explanation");
-                    JsonSerializer.Serialize(writer, explanations[i], MonitoringJsonContext.Default.ExplanationView);
+                    JsonSerializer.Serialize(writer, explanations[i], ExplainJsonContext.Default.ExplanationView);
                 }
                 else if (explanationError is not null)
                 {

@@ -7,7 +7,7 @@ using Ferry.Core.Tracking;
 using Ferry.Server.Endpoints.Explain;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
-using Ferry.Storage.Monitoring;
+using Ferry.Storage.Explain;
 
 namespace Ferry.Server.Explain.ModelCards;
 
@@ -33,7 +33,7 @@ public sealed class ModelCardAssembler(IRegistryStore registry, ITrackingStore t
             fairness = Fairness(lease.Model, reference, fields.FairnessAttribute);
         }
 
-        var importance = reference?.Entry.InsightsJson is { } json ? JsonSerializer.Deserialize(json, MonitoringJsonContext.Default.CardImportance) : null;
+        var importance = reference?.Entry.InsightsJson is { } json ? JsonSerializer.Deserialize(json, ExplainJsonContext.Default.CardImportance) : null;
         var referenceCard = reference is null ? null : new CardReference(reference.Entry.Rows, reference.Entry.Source,
             DateTimeOffset.FromUnixTimeMilliseconds(reference.Entry.CreatedAt), reference.Entry.PositiveLabel, reference.Calibrator is not null);
         return new ModelCardData(name, version, string.IsNullOrEmpty(found.Version.Description) ? null : found.Version.Description,
@@ -44,7 +44,7 @@ public sealed class ModelCardAssembler(IRegistryStore registry, ITrackingStore t
     /// <summary>A version's editable fields (empty when never set).</summary>
     public async Task<ModelCardFields> FieldsAsync(string name, int version, CancellationToken cancellationToken) =>
         await cards.FindAsync(name, version, cancellationToken) is { } json
-            ? JsonSerializer.Deserialize(json, MonitoringJsonContext.Default.ModelCardFields) ?? new ModelCardFields()
+            ? JsonSerializer.Deserialize(json, ExplainJsonContext.Default.ModelCardFields) ?? new ModelCardFields()
             : new ModelCardFields();
 
     private static CardFairness? Fairness(ILoadedModel model, LoadedReference? reference, string? attribute)

@@ -3,7 +3,7 @@ using Ferry.Core.Explain;
 using Ferry.Storage.Audit;
 using Microsoft.EntityFrameworkCore;
 
-namespace Ferry.Storage.Monitoring;
+namespace Ferry.Storage.Explain;
 
 /// <summary>The editable fields of model cards; each change is audited (<c>card.update</c>).</summary>
 public sealed class ModelCardStore(FerryDbContext db, AuditedWriter writer, TimeProvider clock)
