@@ -24,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<Monitoring.ProfileBucketStore>();
         services.AddScoped<Monitoring.WindowPredictionStore>();
         services.AddScoped<Explain.ModelCardStore>();
+        services.AddScoped<Dashboard.DashboardQueries>();
         return services;
     }
 }

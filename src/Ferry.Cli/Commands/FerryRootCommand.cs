@@ -9,6 +9,7 @@ internal sealed class FerryRootCommand : RootCommand
         : base("Ferry, a self-hosted MLOps platform: run the server and manage it.")
     {
         Subcommands.Add(new ServerCommand());
+        Subcommands.Add(new QuickstartCommand());
         Subcommands.Add(new TokensCommand());
         Subcommands.Add(new AuditCommand());
         Subcommands.Add(new ExperimentsCommand());

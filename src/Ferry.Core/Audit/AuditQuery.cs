@@ -21,6 +21,12 @@ public sealed record AuditQuery
     /// <summary>Only events with a sequence greater than this (paging forward).</summary>
     public long? AfterSequence { get; init; }
 
+    /// <summary>Only events with a sequence lower than this (paging backward, with <see cref="NewestFirst"/>).</summary>
+    public long? BeforeSequence { get; init; }
+
+    /// <summary>Newest events first instead of oldest first.</summary>
+    public bool NewestFirst { get; init; }
+
     /// <summary>Maximum events returned (1..1000).</summary>
     public int Limit { get; init; } = 100;
 }

@@ -19,6 +19,18 @@ public sealed record ModelCardFields
 
     /// <summary>The feature whose groups the fairness section compares (default: the first categorical feature).</summary>
     public string? FairnessAttribute { get; set; }
+
+    /// <summary>The score from which the business takes <see cref="PositiveDecision"/> (e.g. 0.2: applications scoring 0.2 or more are refused).</summary>
+    public double? DecisionThreshold { get; set; }
+
+    /// <summary>What is decided at or above the threshold, e.g. "refused".</summary>
+    public string? PositiveDecision { get; set; }
+
+    /// <summary>What is decided below the threshold, e.g. "approved".</summary>
+    public string? NegativeDecision { get; set; }
+
+    /// <summary>What the positive class means, e.g. "default" (the outcome the business KPI counts).</summary>
+    public string? PositiveOutcome { get; set; }
 }
 
 /// <summary>A card: its editable fields and its Markdown.</summary>

@@ -1,6 +1,7 @@
 using Ferry.Core.Models;
 using Ferry.Runtimes.MLNet;
 using Ferry.Runtimes.Onnx;
+using Ferry.Server.Dashboard;
 using Ferry.Server.Endpoints.Audit;
 using Ferry.Server.Endpoints.Diagnostics;
 using Ferry.Server.Endpoints.Explain;
@@ -60,6 +61,7 @@ public static class FerryHost
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
+        services.AddSingleton(options.Clock ?? TimeProvider.System);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FerryJsonContext.Default));
@@ -83,6 +85,8 @@ public static class FerryHost
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddSingleton<IAuthorizationHandler, MinimumRoleHandler>();
         services.AddAuthorizationBuilder().AddFerryPolicies();
+        services.AddFerryDashboard();
+        services.AddScoped<CardFieldsReader>();
 
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
         services.AddSingleton<IModelSignatureReader>(_ => new OnnxSignatureReader());
@@ -126,6 +130,7 @@ public static class FerryHost
         app.MapAlertsApi();
         app.MapExplainApi();
         app.MapModelCardApi();
+        app.MapDashboard();
         return app;
     }
 

@@ -75,6 +75,12 @@ public sealed class FerryServerOptions
     /// <summary>Tries per webhook and alert event.</summary>
     public int AlertMaxAttempts { get; set; } = 5;
 
+    /// <summary>
+    /// The server's clock: null for the system clock. <c>ferry quickstart</c> passes a clock that replays a simulated
+    /// day; every time Ferry records (predictions, feedback, profiles, reports, audit events) comes from it.
+    /// </summary>
+    public TimeProvider? Clock { get; set; }
+
     /// <summary><c>~/.ferry</c>.</summary>
     public static string DefaultDataDirectory()
     {

@@ -139,6 +139,7 @@ public sealed partial class ProfileCollector : BackgroundService
             }
             else if (observation.InvalidFields is not null)
             {
+                profile.AddRefusedRequest();
                 foreach (var field in observation.InvalidFields)
                 {
                     if (profile.Columns.TryGetValue(field, out var column))

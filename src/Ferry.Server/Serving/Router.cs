@@ -29,7 +29,7 @@ public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, Infere
 /// Adaptive batching: when the policy turns it on, the primary's scoring goes through <see cref="AdaptiveBatching"/>,
 /// which then owns the request's model lease until its rows are scored.
 /// </remarks>
-public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, ServingMetrics metrics, ModelCacheOptions options, ILogger<Router> logger)
+public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, ServingMetrics metrics, ModelCacheOptions options, TimeProvider clock, ILogger<Router> logger)
 {
     /// <summary>Outcome tag values of <c>ferry_predict_requests_total</c>.</summary>
     public static class Outcomes
@@ -120,7 +120,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
             catch (ValidationException invalid)
             {
                 outcome = Outcomes.Invalid;
-                profiles.ObserveInvalid(endpoint, route, lease.Model, InvalidFields(invalid, lease.Model), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                profiles.ObserveInvalid(endpoint, route, lease.Model, InvalidFields(invalid, lease.Model), clock.GetUtcNow().ToUnixTimeMilliseconds());
                 throw;
             }
 
@@ -148,7 +148,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
                 return null;
             }
 
-            profiles.Observe(endpoint, route, lease.Model, batch, result, records.Length > 0 ? records[0].Timestamp : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            profiles.Observe(endpoint, route, lease.Model, batch, result, records.Length > 0 ? records[0].Timestamp : clock.GetUtcNow().ToUnixTimeMilliseconds());
             if (shadows is not null)
             {
                 StartShadows(endpoint, shadows, batch, records, shadowsScored!);
@@ -181,16 +181,16 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
         return fields;
     }
 
-    private static PredictionRecord[] Records(string endpoint, ResolvedRoute route, ILoadedModel model, FeatureBatch batch, InferenceResult result)
+    private PredictionRecord[] Records(string endpoint, ResolvedRoute route, ILoadedModel model, FeatureBatch batch, InferenceResult result)
     {
         using var json = new RowJson();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var records = new PredictionRecord[batch.RowCount];
         for (var i = 0; i < records.Length; i++)
         {
             records[i] = new PredictionRecord
             {
-                Id = Guid.CreateVersion7(),
+                Id = Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(now)),
                 EndpointName = endpoint,
                 ModelName = route.ModelName,
                 ModelVersion = route.Version,

@@ -14,8 +14,10 @@ public sealed class DatasetProfile
     /// <summary>Restores a dataset profile (used by System.Text.Json); prefer <see cref="Empty"/>.</summary>
     /// <exception cref="ArgumentException">A column is filed under a name other than its own.</exception>
     [JsonConstructor]
-    public DatasetProfile(long rows, IReadOnlyDictionary<string, ColumnProfile> columns)
+    public DatasetProfile(long rows, IReadOnlyDictionary<string, ColumnProfile> columns, long refusedRequests = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(refusedRequests);
+        RefusedRequests = refusedRequests;
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         Rows = rows;
@@ -33,6 +35,9 @@ public sealed class DatasetProfile
 
     /// <summary>Rows folded in (as reported through <see cref="AddRowCount"/>).</summary>
     public long Rows { get; private set; }
+
+    /// <summary>Requests refused as invalid (400) whose rows therefore were not served.</summary>
+    public long RefusedRequests { get; private set; }
 
     /// <summary>Column profiles by name.</summary>
     public IReadOnlyDictionary<string, ColumnProfile> Columns => _columns;
@@ -87,6 +92,9 @@ public sealed class DatasetProfile
         Rows += rows;
     }
 
+    /// <summary>Counts one request refused as invalid.</summary>
+    public void AddRefusedRequest() => RefusedRequests++;
+
     /// <summary>Adds another profile of the same layout into this one.</summary>
     /// <exception cref="ArgumentException">The column sets or layouts differ.</exception>
     public void MergeFrom(DatasetProfile other)
@@ -111,6 +119,7 @@ public sealed class DatasetProfile
         }
 
         Rows += other.Rows;
+        RefusedRequests += other.RefusedRequests;
     }
 
     /// <summary>A deep copy.</summary>
@@ -122,6 +131,6 @@ public sealed class DatasetProfile
             columns.Add(name, column.Clone());
         }
 
-        return new DatasetProfile(Rows, columns);
+        return new DatasetProfile(Rows, columns, RefusedRequests);
     }
 }

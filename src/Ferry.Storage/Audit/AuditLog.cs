@@ -50,8 +50,14 @@ public sealed class AuditLog(FerryDbContext db) : IAuditLog
             events = events.Where(e => e.Sequence > after);
         }
 
+        if (query.BeforeSequence is { } before)
+        {
+            events = events.Where(e => e.Sequence < before);
+        }
+
         var limit = Math.Clamp(query.Limit, 1, MaxLimit);
-        return await events.OrderBy(e => e.Sequence).Take(limit).ToListAsync(cancellationToken);
+        var ordered = query.NewestFirst ? events.OrderByDescending(e => e.Sequence) : events.OrderBy(e => e.Sequence);
+        return await ordered.Take(limit).ToListAsync(cancellationToken);
     }
 
     /// <inheritdoc />

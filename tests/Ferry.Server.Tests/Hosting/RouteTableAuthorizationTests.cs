@@ -18,14 +18,17 @@ namespace Ferry.Server.Tests.Hosting;
 public sealed class RouteTableAuthorizationTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
     /// <summary>The only routes that may answer without a token.</summary>
-    private static readonly string[] OpenPrefixes = ["/healthz", "/readyz", "/metrics", "/openapi/", "/docs", "/health", "/version"];
+    private static readonly string[] OpenPrefixes = ["/healthz", "/readyz", "/metrics", "/openapi/", "/docs", "/health", "/version", "/ui/signin", "/ui/signout", "/ui/assets/"];
+
+    /// <summary>Dashboard pages: without a signed-in browser they redirect to the sign-in form instead of answering 401.</summary>
+    private const string DashboardPrefix = "/ui";
 
     private static readonly HashSet<string> MutatingMethods = ["POST", "PUT", "PATCH", "DELETE"];
 
     [Fact]
     public async Task EveryRouteOutsideTheOpenList_RequiresAToken()
     {
-        var client = fixture.Server.CreateClient();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = fixture.Server.Address };
         var routes = Routes();
         Assert.NotEmpty(routes);
         var checkedCount = 0;
@@ -33,6 +36,14 @@ public sealed class RouteTableAuthorizationTests(SqliteServerFixture fixture) : 
         {
             using var request = NewRequest(method, path);
             using var response = await client.SendAsync(request);
+            if (path == DashboardPrefix || path.StartsWith(DashboardPrefix + "/", StringComparison.Ordinal))
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{method} {path} answered {(int)response.StatusCode} without signing in");
+                Assert.StartsWith("/ui/signin?returnUrl=", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+                checkedCount++;
+                continue;
+            }
+
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode} without a token");
             if (path.Contains("/mlflow", StringComparison.Ordinal))
             {
@@ -69,8 +80,10 @@ public sealed class RouteTableAuthorizationTests(SqliteServerFixture fixture) : 
     [Fact]
     public async Task OpenRoutes_AreOnlyReads()
     {
+        // The dashboard's sign-in and sign-out forms post without a token; they only set or clear the browser's cookie.
         var open = Routes().Where(r => IsOpen(r.Path)).ToList();
-        Assert.All(open, r => Assert.DoesNotContain(r.Method, MutatingMethods));
+        Assert.All(open.Where(r => !r.ReadOnly), r => Assert.DoesNotContain(r.Method, MutatingMethods));
+        Assert.All(open.Where(r => r.ReadOnly), r => Assert.StartsWith("/ui/sign", r.Path, StringComparison.Ordinal));
         using var response = await fixture.Server.CreateClient().GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

@@ -14,7 +14,8 @@ namespace Ferry.Cli.Commands.Models;
 internal sealed class CardCommand : Command
 {
     /// <summary>The keys <c>--set</c> accepts.</summary>
-    public static readonly IReadOnlyList<string> Keys = ["owner", "intended-use", "limitations", "ethical-considerations", "fairness-attribute"];
+    public static readonly IReadOnlyList<string> Keys =
+        ["owner", "intended-use", "limitations", "ethical-considerations", "fairness-attribute", "decision-threshold", "positive-decision", "negative-decision", "positive-outcome"];
 
     private readonly Argument<string> _name = new("name") { Description = "The registered model" };
     private readonly Argument<int> _version = new("version") { Description = "The version" };
@@ -105,6 +106,20 @@ internal sealed class CardCommand : Command
                     break;
                 case "fairness-attribute":
                     merged.FairnessAttribute = value;
+                    break;
+                case "decision-threshold":
+                    merged.DecisionThreshold = value is null ? null
+                        : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var threshold) && double.IsFinite(threshold) ? threshold
+                        : throw new CliException(ExitCodes.InvalidArguments, $"--set decision-threshold: '{value}' is not a number");
+                    break;
+                case "positive-decision":
+                    merged.PositiveDecision = value;
+                    break;
+                case "negative-decision":
+                    merged.NegativeDecision = value;
+                    break;
+                case "positive-outcome":
+                    merged.PositiveOutcome = value;
                     break;
                 default:
                     throw new CliException(ExitCodes.InvalidArguments, $"--set: unknown field '{key}' (use {string.Join(", ", Keys)})");

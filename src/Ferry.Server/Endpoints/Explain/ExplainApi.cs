@@ -76,6 +76,18 @@ public static class ExplainApi
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(models);
         var settings = Settings(reasons, outcome, method, samples);
+        var view = await ExplainLoggedViewAsync(name, id, settings, predictions, registry, models, explainers, cancellationToken);
+        return TypedResults.Json(view, ExplainJsonContext.Default.ExplanationView);
+    }
+
+    /// <summary>Explains a logged prediction with the version that answered it (also used by the dashboard).</summary>
+    /// <exception cref="NotFoundException">The endpoint has no such logged prediction.</exception>
+    public static async Task<ExplanationView> ExplainLoggedViewAsync(string name, Guid id, ReasonSettings settings, PredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(explainers);
         var logged = await predictions.FindAsync(name, id, cancellationToken)
             ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (it may not be written yet, or retention removed it).");
         var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);
@@ -84,8 +96,7 @@ public static class ExplainApi
         using var inputs = JsonDocument.Parse("[" + logged.Prediction.InputsJson + "]");
         var batch = RecordValidator.FromRecords(inputs.RootElement, lease.Model.Features, "inputs");
         var context = await explainers.GetAsync(route, lease.Model, cancellationToken);
-        var view = ExplanationViews.Explain(context, route, lease.Model, batch, settings, [id])[0];
-        return TypedResults.Json(view, ExplainJsonContext.Default.ExplanationView);
+        return ExplanationViews.Explain(context, route, lease.Model, batch, settings, [id])[0];
     }
 
     /// <summary>A registered version as a route (for versions no longer deployed).</summary>

@@ -118,12 +118,17 @@ public static class ModelCardApi
         }
 
         fields ??= new ModelCardFields();
-        foreach (var (field, value) in new[] { ("owner", fields.Owner), ("intendedUse", fields.IntendedUse), ("limitations", fields.Limitations), ("ethicalConsiderations", fields.EthicalConsiderations), ("fairnessAttribute", fields.FairnessAttribute) })
+        foreach (var (field, value) in new[] { ("owner", fields.Owner), ("intendedUse", fields.IntendedUse), ("limitations", fields.Limitations), ("ethicalConsiderations", fields.EthicalConsiderations), ("fairnessAttribute", fields.FairnessAttribute), ("positiveDecision", fields.PositiveDecision), ("negativeDecision", fields.NegativeDecision), ("positiveOutcome", fields.PositiveOutcome) })
         {
             if (value is { Length: > MaxFieldLength })
             {
                 throw new ValidationException(field, $"must be at most {MaxFieldLength} characters");
             }
+        }
+
+        if (fields.DecisionThreshold is { } threshold && !double.IsFinite(threshold))
+        {
+            throw new ValidationException("decisionThreshold", "must be a finite number");
         }
 
         await cards.SaveAsync(name, version, JsonSerializer.Serialize(fields, ExplainJsonContext.Default.ModelCardFields), user.ActorName(), cancellationToken);

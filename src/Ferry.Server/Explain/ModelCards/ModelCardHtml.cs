@@ -38,7 +38,7 @@ public static class ModelCardHtml
     {
         ArgumentNullException.ThrowIfNull(markdown);
         ArgumentNullException.ThrowIfNull(title);
-        var body = Markdown.ToHtml(markdown, Pipeline);
+        var body = RenderBody(markdown);
         return new StringBuilder(body.Length + Style.Length + 512)
             .Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -47,5 +47,12 @@ public static class ModelCardHtml
             .Append(body)
             .Append("</main>\n</body>\n</html>\n")
             .ToString();
+    }
+
+    /// <summary>The card's Markdown as an HTML fragment (raw HTML in it shown as text), for embedding in a page.</summary>
+    public static string RenderBody(string markdown)
+    {
+        ArgumentNullException.ThrowIfNull(markdown);
+        return Markdown.ToHtml(markdown, Pipeline);
     }
 }

@@ -37,6 +37,7 @@ public static class ModelCardMarkdown
         ModelDetails(md, card);
         EditableSection(md, "Intended use", card.Fields.IntendedUse, "intended-use", name, version,
             "what the model is for, who uses its answers and for which decisions");
+        DecisionRule(md, card.Fields);
         EditableSection(md, "Limitations", card.Fields.Limitations, "limitations", name, version,
             "where the model must not be used, and its known weaknesses");
         EditableSection(md, "Ethical considerations", card.Fields.EthicalConsiderations, "ethical-considerations", name, version,
@@ -103,6 +104,25 @@ public static class ModelCardMarkdown
 
         md.Append(Missing).Append(" This section should say ").Append(what).Append(". ")
             .Append(HowToSet(key, name, version)).Append("\n\n");
+    }
+
+    private static void DecisionRule(StringBuilder md, Ferry.Core.Contracts.ModelCardFields fields)
+    {
+        if (fields.DecisionThreshold is not { } threshold)
+        {
+            return;
+        }
+
+        var at = Text(fields.PositiveDecision is { Length: > 0 } p ? p : "positive");
+        var below = Text(fields.NegativeDecision is { Length: > 0 } n ? n : "negative");
+        md.Append("**Decision rule.** A score of ").Append(threshold.ToString("0.###", CultureInfo.InvariantCulture)).Append(" or more is ")
+            .Append(at).Append("; below it, ").Append(below).Append('.');
+        if (fields.PositiveOutcome is { Length: > 0 } outcome)
+        {
+            md.Append(" The score is the model's probability of ").Append(Text(outcome)).Append('.');
+        }
+
+        md.Append("\n\n");
     }
 
     private static string HowToSet(string key, string name, string version) =>

@@ -1,0 +1,46 @@
+namespace Ferry.Server.Dashboard;
+
+/// <summary>Every dashboard address, built in one place (names are escaped as path segments).</summary>
+public static class DashboardLinks
+{
+    /// <summary>The models overview.</summary>
+    public const string Home = "/ui";
+
+    /// <summary>The sign-in form.</summary>
+    public const string SignIn = "/ui/signin";
+
+    /// <summary>Signs out (POST).</summary>
+    public const string SignOut = "/ui/signout";
+
+    /// <summary>The stylesheet.</summary>
+    public const string Stylesheet = "/ui/assets/ferry.css";
+
+    /// <summary>The audit log.</summary>
+    public const string Audit = "/ui/audit";
+
+    /// <summary>Alerts, optionally filtered by status.</summary>
+    public static string Alerts(string? status = null) => status is null ? "/ui/alerts" : $"/ui/alerts?status={Uri.EscapeDataString(status)}";
+
+    /// <summary>A registered model.</summary>
+    public static string Model(string name) => $"/ui/models/{E(name)}";
+
+    /// <summary>A version's model card.</summary>
+    public static string Card(string name, int version) => $"/ui/models/{E(name)}/versions/{version}/card";
+
+    /// <summary>An endpoint's overview.</summary>
+    public static string Endpoint(string name) => $"/ui/endpoints/{E(name)}";
+
+    /// <summary>An endpoint's drift page.</summary>
+    public static string Drift(string name) => $"/ui/endpoints/{E(name)}/drift";
+
+    /// <summary>An endpoint's performance page.</summary>
+    public static string Performance(string name) => $"/ui/endpoints/{E(name)}/performance";
+
+    /// <summary>An endpoint's recent decisions.</summary>
+    public static string Predictions(string name) => $"/ui/endpoints/{E(name)}/predictions";
+
+    /// <summary>One prediction's explanation.</summary>
+    public static string Prediction(string name, Guid id) => $"/ui/endpoints/{E(name)}/predictions/{id}";
+
+    private static string E(string segment) => Uri.EscapeDataString(segment);
+}

@@ -1,0 +1,83 @@
+using Ferry.Core.Monitoring;
+using Ferry.Core.Registry;
+using Ferry.Core.Serving;
+using Ferry.Storage.Monitoring;
+
+namespace Ferry.Server.Dashboard.Pages;
+
+/// <summary>The home page: every registered model with its owner, versions, aliases, endpoints and health.</summary>
+public static class InventoryPage
+{
+    /// <summary>Renders the page.</summary>
+    public static async Task<IResult> RenderAsync(HttpContext context, IRegistryStore registry, IEndpointStore endpoints, MonitoringStore monitoring, CardFieldsReader owners, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(monitoring);
+        ArgumentNullException.ThrowIfNull(owners);
+        var models = await registry.ListModelsAsync(cancellationToken);
+        var served = await endpoints.ListAsync(cancellationToken);
+        var monitors = await monitoring.ListMonitorsAsync(cancellationToken);
+        var open = await monitoring.ListAlertsAsync(AlertStatus.Open, null, 1000, cancellationToken);
+        var health = served.ToDictionary(e => e.Name, e => EndpointHealth.Of(
+            [.. monitors.Where(m => m.EndpointName == e.Name)], [.. open.Where(a => a.EndpointName == e.Name)]), StringComparer.Ordinal);
+
+        var body = models.Count == 0
+            ? Ui.Empty("No model is registered yet.", Html.Of($"Run <code>./ferry quickstart</code> for a complete example, or register one: <code>./ferry models register model.onnx --name NAME</code> (or <code>mlflow.register_model</code> from a notebook)."))
+            : Ui.Table("Registered models",
+                Html.Raw("<th scope=\"col\">Model</th><th scope=\"col\">Owner</th><th scope=\"col\" class=\"num\">Versions</th><th scope=\"col\">Aliases</th><th scope=\"col\">Served by</th><th scope=\"col\">Health</th>"),
+                Html.Join(await RowsAsync(models, served, health, owners, cancellationToken)));
+
+        var endpointTable = served.Count == 0
+            ? Ui.Empty("No endpoint serves a model yet.", Html.Of($"Deploy one: <code>./ferry deploy NAME --model MODEL --alias champion</code>."))
+            : Ui.Table("Endpoints",
+                Html.Raw("<th scope=\"col\">Endpoint</th><th scope=\"col\">Traffic</th><th scope=\"col\">Health</th>"),
+                Html.Each(served, e => Html.Of($"<tr><th scope=\"row\"><a href=\"{DashboardLinks.Endpoint(e.Name)}\">{e.Name}</a></th><td>{Routes(e)}</td><td>{health[e.Name].Badge()}</td></tr>")));
+
+        var summary = Html.Of($"""
+            <div class="cards">
+            {Ui.Card("Models", Html.Text(Ui.Number(models.Count)), "registered")}
+            {Ui.Card("Endpoints", Html.Text(Ui.Number(served.Count)), "serving traffic")}
+            {Ui.Card("Open alerts", Html.Of($"<a href=\"{DashboardLinks.Alerts("open")}\">{Ui.Number(open.Count)}</a>"), open.Count == 0 ? "nothing needs attention" : "checks failing now")}
+            </div>
+            """);
+        return Layout.Page(context, Layout.Section.Models, "Models", Html.Text("Every registered model, who owns it, where it is served and whether its monitors are passing."),
+            Html.Join([summary, Html.Raw("<h2>Models</h2>"), body, Html.Raw("<h2>Endpoints</h2>"), endpointTable]));
+    }
+
+    private static async Task<List<Html>> RowsAsync(IReadOnlyList<RegisteredModel> models, IReadOnlyList<ServingEndpoint> served, Dictionary<string, EndpointHealth> health, CardFieldsReader owners, CancellationToken cancellationToken)
+    {
+        var rows = new List<Html>(models.Count);
+        foreach (var model in models)
+        {
+            var versions = model.Versions.Where(v => !v.IsDeleted).ToList();
+            var owner = await owners.OwnerAsync(model.Name, versions.Select(v => v.Version).DefaultIfEmpty(0).Max(), cancellationToken);
+            var aliases = model.Aliases.Count == 0 ? Html.Text("–") : Html.Each(model.Aliases.OrderBy(a => a.Alias, StringComparer.Ordinal), a => Html.Of($"<code>{a.Alias}</code> → v{a.Version} "));
+            var endpoints = served.Where(e => ActiveRoutes(e).Any(r => r.ModelName == model.Name)).ToList();
+            var servedBy = endpoints.Count == 0 ? Html.Text("not deployed") : Html.Each(endpoints, e => Html.Of($"<a href=\"{DashboardLinks.Endpoint(e.Name)}\">{e.Name}</a> "));
+            var badge = endpoints.Count == 0 ? Ui.Badge("Not deployed", Ui.Tone.None) : Html.Each(endpoints, e => health[e.Name].Badge());
+            rows.Add(Html.Of($"<tr><th scope=\"row\"><a href=\"{DashboardLinks.Model(model.Name)}\">{model.Name}</a></th><td>{owner ?? "–"}</td><td class=\"num\">{versions.Count}</td><td>{aliases}</td><td>{servedBy}</td><td>{badge}</td></tr>"));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The routes of an endpoint's active traffic policy.</summary>
+    public static IReadOnlyList<TrafficRoute> ActiveRoutes(ServingEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return endpoint.Policies.FirstOrDefault(p => p.Revision == endpoint.ActiveRevision)?.Routes ?? [];
+    }
+
+    private static Html Routes(ServingEndpoint endpoint)
+    {
+        var routes = ActiveRoutes(endpoint);
+        var total = routes.Where(r => r.Role == RouteRole.Weighted).Sum(r => r.Weight);
+        return Html.Each(routes, r =>
+        {
+            var target = r.Alias is { } alias ? $"{r.ModelName}@{alias}" : $"{r.ModelName} v{r.Version}";
+            var share = r.Role == RouteRole.Shadow ? "shadow" : total == 0 ? "0 %" : Ui.Percent(r.Weight / (double)total, 0);
+            return Html.Of($"<span>{target} ({share})</span> ");
+        });
+    }
+}
