@@ -70,6 +70,8 @@ public sealed partial class DashboardPageTests(QuickstartSite site)
         Assert.Contains("quality:unseen:purpose", failed, StringComparison.Ordinal);
         Assert.Contains("crypto_investment", await page.Locator("#hist-purpose table").TextContentAsync(), StringComparison.Ordinal);
         await Screenshots.SaveAsync(page, "dashboard-drift");
+        await page.EvaluateAsync("() => document.querySelector('section.feature').scrollIntoView()");
+        await Screenshots.SaveAsync(page, "dashboard-drift-features");
     }
 
     [SkippableFact]
@@ -157,6 +159,20 @@ public sealed partial class DashboardPageTests(QuickstartSite site)
         Assert.NotEmpty(events);
         Assert.All(events, e => Assert.Contains("endpoint/credit", e, StringComparison.Ordinal));
         await Screenshots.SaveAsync(audit, "dashboard-audit");
+    }
+
+    [SkippableFact]
+    public void The_quickstart_reruns_from_scratch_and_reports_the_same_day()
+    {
+        site.Require();
+        Assert.Equal(2, site.QuickstartOutputs.Count);
+        var summaries = site.QuickstartOutputs.Select(o => o.Split('\n').Where(l => l.TrimStart().StartsWith("Traffic:", StringComparison.Ordinal) || l.TrimStart().StartsWith("Alerts:", StringComparison.Ordinal)).ToList()).ToList();
+        Assert.Equal(2, summaries[0].Count);
+        Assert.Equal(summaries[0], summaries[1]);
+        Assert.Contains("6,480 applications over the last 24 hours", summaries[1][0], StringComparison.Ordinal);
+        Assert.Contains("drift:income", summaries[1][1], StringComparison.Ordinal);
+        Assert.Contains("Dashboard:", site.QuickstartOutputs[1], StringComparison.Ordinal);
+        Assert.Contains("admin.token", site.QuickstartOutputs[1], StringComparison.Ordinal);
     }
 
     private async Task<IPage> OpenAsync(string path)

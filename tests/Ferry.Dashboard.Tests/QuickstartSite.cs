@@ -41,8 +41,8 @@ public sealed class QuickstartSite : IAsyncLifetime
     /// <summary>A desktop-sized browser context that has signed in.</summary>
     public IBrowserContext SignedIn { get; private set; } = null!;
 
-    /// <summary>What the quickstart printed.</summary>
-    public string QuickstartOutput { get; private set; } = string.Empty;
+    /// <summary>What the quickstart printed, once per run (it runs twice: a re-run starts from scratch).</summary>
+    public IReadOnlyList<string> QuickstartOutputs { get; private set; } = [];
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -58,7 +58,7 @@ public sealed class QuickstartSite : IAsyncLifetime
             return;
         }
 
-        QuickstartOutput = await RunQuickstartAsync(_data.Path);
+        QuickstartOutputs = [await RunQuickstartAsync(_data.Path), await RunQuickstartAsync(_data.Path)];
         AdminToken = (await File.ReadAllTextAsync(FerryServerOptions.AdminTokenFile(_data.Path))).Trim();
         _app = FerryHost.Build(new FerryServerOptions { Port = 0, DataDirectory = _data.Path, PrintAdminToken = false, LogLevel = LogLevel.Warning });
         await _app.StartAsync();

@@ -170,7 +170,7 @@ internal sealed class QuickstartCommand : Command
             current.Description = Markup.Escape(detail is null ? stage.Title : $"{stage.Title}: {Shorten(detail)}");
         }
 
-        private static string Shorten(string text) => text.Length <= 60 ? text : text[..59] + "…";
+        private static string Shorten(string text) => text.Length <= 36 ? text : text[..35] + "…";
     }
 
     private sealed class LineProgress : IQuickstartProgress

@@ -64,7 +64,7 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
             clock.JumpTo(hourStart.AddHours(1).AddMinutes(1));
             await ferry.Monitoring.RunMonitorAsync(DriftMonitor, hourStart.AddHours(1), cancellationToken);
             progress.Report(QuickstartStage.Traffic, hour + 1, string.Create(CultureInfo.InvariantCulture,
-                $"{hourStart:HH:mm} UTC: {served.Count:N0} applications"));
+                $"{hourStart:HH:mm} UTC, {served.Count:N0} served"));
         }
 
         clock.JumpTo(dayEnd.AddMinutes(2));
@@ -87,7 +87,7 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
         var options = new TrainingOptions { Rows = 20_000, Seed = Seed, ModelName = Model, WorkDirectory = workDirectory };
         var step = 0;
         var result = await CreditRiskTrainer.TrainAsync(ferry, options, line => progress.Report(QuickstartStage.Train, Math.Min(++step, 3), line), cancellationToken);
-        progress.Report(QuickstartStage.Train, 3, string.Create(CultureInfo.InvariantCulture, $"ROC AUC {result.Auc:0.000} on the holdout"));
+        progress.Report(QuickstartStage.Train, 3, string.Create(CultureInfo.InvariantCulture, $"v{result.Version}, ROC AUC {result.Auc:0.000}"));
         return result;
     }
 
@@ -108,7 +108,7 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
         progress.Report(QuickstartStage.Deploy, 1, "model card written");
         await ferry.Registry.SetAliasAsync(Model, "champion", version, cancellationToken);
         await ferry.Endpoints.DeployAsync(Endpoint, new DeployRequest([new DeployRoute(Model, Alias: "champion")]), cancellationToken);
-        progress.Report(QuickstartStage.Deploy, 2, $"endpoint '{Endpoint}' serves {Model} (champion, version {version})");
+        progress.Report(QuickstartStage.Deploy, 2, $"endpoint '{Endpoint}' serves v{version}");
         await ferry.Monitoring.SaveMonitorAsync(DriftMonitor, Endpoint, new MonitorSpec
         {
             WindowSeconds = DriftWindowHours * 3_600,

@@ -5,11 +5,11 @@ namespace Ferry.Cli.Quickstart;
 /// <param name="Steps">How many steps it counts.</param>
 internal sealed record QuickstartStage(string Title, int Steps)
 {
-    public static readonly QuickstartStage Server = new("Start Ferry (SQLite, local files)", 1);
-    public static readonly QuickstartStage Train = new("Train the credit-risk model (ML.NET FastTree) and log the run", 3);
-    public static readonly QuickstartStage Deploy = new("Register, describe and deploy it", 3);
-    public static readonly QuickstartStage Traffic = new("Serve a day of applications (shift at noon)", QuickstartScenario.Hours);
-    public static readonly QuickstartStage Truth = new("Receive late ground truth and check performance", 2);
+    public static readonly QuickstartStage Server = new("Start Ferry", 1);
+    public static readonly QuickstartStage Train = new("Train and register the model", 3);
+    public static readonly QuickstartStage Deploy = new("Deploy, add monitors", 3);
+    public static readonly QuickstartStage Traffic = new("Serve a day (shift at noon)", QuickstartScenario.Hours);
+    public static readonly QuickstartStage Truth = new("Late ground truth", 2);
 
     public static IReadOnlyList<QuickstartStage> All { get; } = [Server, Train, Deploy, Traffic, Truth];
 }

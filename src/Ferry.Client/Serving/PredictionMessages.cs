@@ -5,7 +5,7 @@ namespace Ferry.Client.Serving;
 /// <param name="Model">The registered model that answered.</param>
 /// <param name="Version">The version that answered.</param>
 /// <param name="Label">The predicted label, when the model outputs one.</param>
-/// <param name="Score">The score (regression output), when the model outputs one; null also for NaN.</param>
+/// <param name="Score">The score, when the model outputs one (a regressor's value; a binary classifier's positive-class probability); null also for NaN.</param>
 /// <param name="Probabilities">Probability per class, when the model outputs them; a value is null for NaN.</param>
 public sealed record Prediction(
     string Id,

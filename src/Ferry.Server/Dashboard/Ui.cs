@@ -39,7 +39,16 @@ public static class Ui
 
     /// <summary>A table in a horizontally scrolling wrapper (readable at phone width).</summary>
     public static Html Table(string caption, Html head, Html rows) =>
-        Html.Of($"<div class=\"table-wrap\"><table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>");
+        Html.Of($"<div class=\"table-wrap\" role=\"region\" aria-label=\"{caption}\" tabindex=\"0\"><table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>");
+
+    /// <summary>Wraps every table of trusted, already-rendered markup (the model card's) in a horizontally scrolling, focusable region.</summary>
+    public static Html WrapTables(string trustedMarkup)
+    {
+        ArgumentNullException.ThrowIfNull(trustedMarkup);
+        return Html.Raw(trustedMarkup
+            .Replace("<table>", "<div class=\"table-wrap\" role=\"region\" aria-label=\"table\" tabindex=\"0\"><table>", StringComparison.Ordinal)
+            .Replace("</table>", "</table></div>", StringComparison.Ordinal));
+    }
 
     /// <summary>A summary card: label, big value, note.</summary>
     public static Html Card(string label, Html value, string? note = null) =>

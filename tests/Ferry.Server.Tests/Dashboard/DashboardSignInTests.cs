@@ -95,7 +95,7 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     public async Task Text_from_users_is_escaped_on_pages()
     {
         var name = "<script>alert(1)</script>";
-        var token = await fixture.Server.CreateTokenAsync(Role.Viewer, name);
+        var token = await fixture.Server.CreateTokenAsync(Role.Approver, name);
         using var browser = Browser();
         using var signedIn = await SignInAsync(browser, token, "/ui/audit");
         var session = signedIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
@@ -104,6 +104,20 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.DoesNotContain(name, html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_audit_log_needs_an_approver_as_it_does_on_the_api()
+    {
+        var viewer = await fixture.Server.CreateTokenAsync(Role.Viewer);
+        using var browser = Browser();
+        using var signedIn = await SignInAsync(browser, viewer, null);
+        var session = signedIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        using var page = await browser.SendAsync(WithCookie(HttpMethod.Get, "/ui/audit", session));
+        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("The audit log needs an approver or admin token.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<table>", html, StringComparison.Ordinal);
     }
 
     private HttpClient Browser() =>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Ferry.Core.Audit;
+using Ferry.Core.Identity;
+using Ferry.Server.Identity;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -11,7 +13,16 @@ public static class AuditPage
     /// <summary>Renders the page.</summary>
     public static async Task<IResult> RenderAsync(HttpContext context, string? actor, string? action, string? target, long? before, IAuditLog audit, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(audit);
+        var role = FerryPolicies.RoleOf(context.User);
+        if (role is not { } held || !held.Satisfies(Role.Approver))
+        {
+            // The same rule as GET /api/v1/audit: the trail names every actor and change, so it needs an approver.
+            return Layout.Page(context, StatusCodes.Status403Forbidden, Layout.Section.Audit, "Audit log", Html.Empty,
+                Ui.Empty("The audit log needs an approver or admin token.", Html.Of($"You are signed in as a {role?.ToWireName() ?? "viewer"}. Sign out and sign in with an approver token (<code>./ferry tokens create --name NAME --role approver</code>).")));
+        }
+
         actor = Clean(actor);
         action = Clean(action);
         target = Clean(target);

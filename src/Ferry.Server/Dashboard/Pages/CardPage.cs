@@ -20,7 +20,7 @@ public static class CardPage
             return NotFoundPage.Render(context, e.Message);
         }
 
-        var body = Html.Raw(ModelCardHtml.RenderBody(ModelCardMarkdown.Render(card)));
+        var body = Ui.WrapTables(ModelCardHtml.RenderBody(ModelCardMarkdown.Render(card)));
         var links = Html.Of($"""<p><a href="/api/v1/models/{Uri.EscapeDataString(name)}/versions/{version}/card">Markdown</a> · <a href="/api/v1/models/{Uri.EscapeDataString(name)}/versions/{version}/card?format=html">printable page</a> (API, needs a token)</p>""");
         return Layout.Page(context, Layout.Section.Models, $"Model card: {name} v{version}",
             Html.Text("What the model is for, how it was trained, what drives its decisions and how it treats groups. The editable parts come from the model's owner; the rest is computed."),

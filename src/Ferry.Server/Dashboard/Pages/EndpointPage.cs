@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ferry.Core.Monitoring;
 using Ferry.Core.Serving;
 using Ferry.Server.Dashboard.Charts;
@@ -5,7 +6,6 @@ using Ferry.Statistics;
 using Ferry.Statistics.Profiles;
 using Ferry.Storage.Dashboard;
 using Ferry.Storage.Monitoring;
-using System.Text.Json;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -51,14 +51,17 @@ public static class EndpointPage
 
         var split = TrafficSplit(view);
         var predictions = TimeSeriesChart.Render(new TimeSeriesChart.Spec("requests", "Predictions per hour", "predictions per hour",
-            [new TimeSeriesChart.Series("Predictions", [.. hourList.Select(h => new TimeSeriesChart.Point(h, byHour.TryGetValue(h, out var l) ? l.Count : 0))])]) { YFormat = "N0", YMin = 0 });
+            [new TimeSeriesChart.Series("Predictions", [.. hourList.Select(h => new TimeSeriesChart.Point(h, byHour.TryGetValue(h, out var l) ? l.Count : 0))])])
+        { YFormat = "N0", YMin = 0 });
         var errors = TimeSeriesChart.Render(new TimeSeriesChart.Spec("errors", "Refused requests per hour", "requests refused (400) per hour",
-            [new TimeSeriesChart.Series("Refused requests", [.. hourList.Select(h => new TimeSeriesChart.Point(h, refusedByHour.GetValueOrDefault(h)))])]) { YFormat = "N0", YMin = 0 });
+            [new TimeSeriesChart.Series("Refused requests", [.. hourList.Select(h => new TimeSeriesChart.Point(h, refusedByHour.GetValueOrDefault(h)))])])
+        { YFormat = "N0", YMin = 0 });
         var latency = TimeSeriesChart.Render(new TimeSeriesChart.Spec("latency", "Latency per hour", "milliseconds",
         [
             new TimeSeriesChart.Series("p50 (median)", [.. hourList.Select(h => new TimeSeriesChart.Point(h, byHour.TryGetValue(h, out var l) ? Hourly.Quantile(l, 0.5) : null))]),
             new TimeSeriesChart.Series("p95", [.. hourList.Select(h => new TimeSeriesChart.Point(h, byHour.TryGetValue(h, out var l) ? Hourly.Quantile(l, 0.95) : null))]),
-        ]) { YFormat = "0.##", YMin = 0 });
+        ])
+        { YFormat = "0.##", YMin = 0 });
 
         var kpi = await KpiSection.RenderAsync(view, kpiOutcome, kpiAmong, queries, cancellationToken);
         var alerts = open.Count == 0

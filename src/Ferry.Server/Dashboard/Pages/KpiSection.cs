@@ -35,7 +35,8 @@ public static class KpiSection
         var hours = Hourly.Hours(view.From, view.To);
         var byHour = included.GroupBy(r => Hourly.HourOf(r.Timestamp)).ToDictionary(g => g.Key, g => (Rate: g.Count(r => r.Label == chosen) / (double)g.Count(), Count: g.Count()));
         var chart = TimeSeriesChart.Render(new TimeSeriesChart.Spec("kpi", title, "share of predictions (%)",
-            [new TimeSeriesChart.Series(title, [.. hours.Select(h => new TimeSeriesChart.Point(h, byHour.TryGetValue(h, out var v) ? v.Rate : null))])]) { YFormat = "0%", YMin = 0 });
+            [new TimeSeriesChart.Series(title, [.. hours.Select(h => new TimeSeriesChart.Point(h, byHour.TryGetValue(h, out var v) ? v.Rate : null))])])
+        { YFormat = "0%", YMin = 0 });
         var overall = included.Count == 0 ? double.NaN : included.Count(r => r.Label == chosen) / (double)included.Count;
         var labelled = byHour.Count;
         var form = Html.Of($"""

@@ -71,7 +71,8 @@ public static class PerformancePage
         [
             new TimeSeriesChart.Series("Served", [.. reports.Select(r => new TimeSeriesChart.Point(r.At, r.Body!.Rows))]) { IsReference = true },
             new TimeSeriesChart.Series("With ground truth", [.. reports.Select(r => new TimeSeriesChart.Point(r.At, r.Body!.Performance?.LabelledRows ?? 0))]),
-        ]) { YFormat = "N0", YMin = 0 });
+        ])
+        { YFormat = "N0", YMin = 0 });
 
         var withCalibration = reports.LastOrDefault(r => r.Body!.Performance?.Calibration is { Count: > 0 });
         var calibration = withCalibration is null

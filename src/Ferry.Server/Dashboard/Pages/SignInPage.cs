@@ -91,7 +91,7 @@ public static class SignInPage
             {message}
             <label for="token">API token</label>
             <input id="token" name="token" type="password" autocomplete="current-password" required aria-describedby="{described}">
-            <p class="hint" id="token-hint">Any Ferry token works; a viewer token is enough to read every page. The admin token is in <code>&lt;data-dir&gt;/admin.token</code> (for the quickstart, <code>~/.ferry-quickstart/admin.token</code>); <code>./ferry tokens create --name me --role viewer</code> makes a new one.</p>
+            <p class="hint" id="token-hint">Any Ferry token works: a viewer token reads every page but the audit log, which needs an approver. The admin token is in <code>&lt;data-dir&gt;/admin.token</code> (for the quickstart, <code>~/.ferry-quickstart/admin.token</code>); <code>./ferry tokens create --name me --role viewer</code> makes a new one.</p>
             <input type="hidden" name="returnUrl" value="{LocalOrHome(returnUrl)}">
             <button type="submit">Sign in</button>
             </form>

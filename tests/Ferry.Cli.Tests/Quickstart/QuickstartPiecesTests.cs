@@ -1,0 +1,55 @@
+using Ferry.Cli.Quickstart;
+using Ferry.Cli.Tests.Infrastructure;
+
+namespace Ferry.Cli.Tests.Quickstart;
+
+/// <summary>The quickstart's data directory rules, its clock and its traffic shape.</summary>
+public sealed class QuickstartPiecesTests
+{
+    [Fact]
+    public void A_directory_with_files_the_quickstart_did_not_make_is_refused_and_left_alone()
+    {
+        using var directory = new TempDirectory("quickstart-foreign");
+        var precious = Path.Combine(directory.Path, "thesis.tex");
+        File.WriteAllText(precious, "years of work");
+        var refused = Assert.Throws<CliException>(() => QuickstartDirectory.Prepare(directory.Path));
+        Assert.Equal(ExitCodes.InvalidArguments, refused.ExitCode);
+        Assert.Contains("not made by the quickstart", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("years of work", File.ReadAllText(precious));
+    }
+
+    [Fact]
+    public void The_quickstarts_own_directory_is_emptied_and_marked_again()
+    {
+        using var directory = new TempDirectory("quickstart-own");
+        QuickstartDirectory.Prepare(directory.Path);
+        Directory.CreateDirectory(Path.Combine(directory.Path, "artifacts", "1"));
+        File.WriteAllText(Path.Combine(directory.Path, "ferry.db"), "old");
+        QuickstartDirectory.Prepare(directory.Path);
+        Assert.Equal([QuickstartDirectory.MarkerFile], Directory.EnumerateFileSystemEntries(directory.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void The_clock_moves_forward_from_where_it_was_set_and_never_back()
+    {
+        var clock = new SimulatedClock();
+        var start = new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
+        clock.JumpTo(start);
+        var read = clock.GetUtcNow();
+        Assert.InRange(read, start, start.AddMinutes(1));
+        Assert.Throws<InvalidOperationException>(() => clock.JumpTo(start.AddSeconds(-1)));
+        clock.JumpTo(start.AddHours(3));
+        Assert.True(clock.GetUtcNow() >= start.AddHours(3));
+        clock.FollowSystem();
+        Assert.InRange(clock.GetUtcNow(), DateTimeOffset.UtcNow.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(5));
+    }
+
+    [Fact]
+    public void A_day_of_traffic_peaks_at_midday_and_totals_6480_applications()
+    {
+        var hours = Enumerable.Range(0, QuickstartScenario.Hours).Select(QuickstartScenario.ApplicationsIn).ToList();
+        Assert.Equal(6_480, hours.Sum());
+        Assert.Equal(hours.Max(), hours[11]);
+        Assert.True(hours[0] < hours[11] / 2);
+    }
+}
