@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Ferry.Cli.Quickstart;
 
 /// <summary>
@@ -30,6 +32,9 @@ internal static class QuickstartDirectory
                     $"{path} is not empty and was not made by the quickstart; choose another --data-dir");
             }
 
+            // A quickstart that ran earlier in this process left pooled connections to the old database file open;
+            // a new database under the same path must not be served by them.
+            SqliteConnection.ClearAllPools();
             foreach (var entry in directory.EnumerateFileSystemInfos())
             {
                 if (entry is DirectoryInfo sub)
