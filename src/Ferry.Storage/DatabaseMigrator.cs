@@ -10,7 +10,8 @@ public static class DatabaseMigrator
     /// provider's <see cref="IEmptyDatabaseSchema"/> script when it has one, else (and always on an existing database)
     /// through EF's migrator.
     /// </summary>
-    public static async Task MigrateAsync(FerryDbContext db, IDatabasePreparer? preparer, IEmptyDatabaseSchema? emptySchema = null, CancellationToken cancellationToken = default)
+    /// <returns>True when the database was brand-new and created from the script.</returns>
+    public static async Task<bool> MigrateAsync(FerryDbContext db, IDatabasePreparer? preparer, IEmptyDatabaseSchema? emptySchema = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (preparer is not null)
@@ -32,10 +33,11 @@ public static class DatabaseMigrator
                 await db.Database.CloseConnectionAsync();
             }
 
-            return;
+            return true;
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+        return false;
     }
 
     /// <summary>True when the database answers and has no pending migration.</summary>

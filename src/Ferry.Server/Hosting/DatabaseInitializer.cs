@@ -1,5 +1,6 @@
 using Ferry.Core.Identity;
 using Ferry.Storage;
+using Ferry.Storage.Bootstrap;
 
 namespace Ferry.Server.Hosting;
 
@@ -13,6 +14,7 @@ public sealed partial class DatabaseInitializer(
     FerryServerOptions options,
     DatabaseReadiness readiness,
     IHostApplicationLifetime lifetime,
+    TimeProvider clock,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     /// <summary>The actor recorded for changes Ferry makes on its own.</summary>
@@ -27,27 +29,39 @@ public sealed partial class DatabaseInitializer(
                 $"FERRY_ADMIN_TOKEN must be at least {TokenSecret.MinimumSuppliedLength} characters (128 bits of randomness).");
         }
 
+        bool created;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<FerryDbContext>();
-            await DatabaseMigrator.MigrateAsync(db, scope.ServiceProvider.GetService<IDatabasePreparer>(), scope.ServiceProvider.GetService<IEmptyDatabaseSchema>(), cancellationToken);
+            created = await DatabaseMigrator.MigrateAsync(db, scope.ServiceProvider.GetService<IDatabasePreparer>(), scope.ServiceProvider.GetService<IEmptyDatabaseSchema>(), cancellationToken);
             LogMigrated(logger, db.Database.ProviderName ?? "unknown");
         }
 
         readiness.MarkMigrated();
 
         // The admin token and the default experiment are created while the rest of the host starts (Kestrel, routes,
-        // background services): about a third of a second off start-up on two cores. /readyz waits for them.
-        _ = Task.Run(InitializeAsync, CancellationToken.None);
+        // background services). /readyz waits for them.
+        _ = Task.Run(() => InitializeAsync(created), CancellationToken.None);
     }
 
-    private async Task InitializeAsync()
+    private async Task InitializeAsync(bool created)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await EnsureAdminTokenAsync(scope.ServiceProvider.GetRequiredService<ITokenStore>(), lifetime.ApplicationStopping);
-            await scope.ServiceProvider.GetRequiredService<Ferry.Core.Tracking.ITrackingStore>().EnsureDefaultExperimentAsync(SystemActor, lifetime.ApplicationStopping);
+            if (created)
+            {
+                // A database created just now from the schema script gets them as plain inserts: EF's first query and
+                // first SaveChanges in a process would cost most of a cold start.
+                var secret = await FreshDatabaseSeed.SeedAsync(scope.ServiceProvider.GetRequiredService<FerryDbContext>(), options.AdminToken, SystemActor, clock, lifetime.ApplicationStopping);
+                await AnnounceAdminAsync(secret, lifetime.ApplicationStopping);
+            }
+            else
+            {
+                await EnsureAdminTokenAsync(scope.ServiceProvider.GetRequiredService<ITokenStore>(), lifetime.ApplicationStopping);
+                await scope.ServiceProvider.GetRequiredService<Ferry.Core.Tracking.ITrackingStore>().EnsureDefaultExperimentAsync(SystemActor, lifetime.ApplicationStopping);
+            }
+
             readiness.MarkInitialized();
         }
         catch (Exception exception)
@@ -80,8 +94,20 @@ public sealed partial class DatabaseInitializer(
         }
 
         var created = await tokens.CreateAsync("admin", Role.Admin, null, SystemActor, cancellationToken);
+        await AnnounceAdminAsync(created.Secret, cancellationToken);
+    }
+
+    /// <summary>Logs a supplied admin token; saves (and prints, when asked) a generated one.</summary>
+    private async Task AnnounceAdminAsync(string secret, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(options.AdminToken))
+        {
+            LogSuppliedAdmin(logger);
+            return;
+        }
+
         var file = FerryServerOptions.AdminTokenFile(options.DataDirectory);
-        await WriteSecretFileAsync(file, created.Secret, cancellationToken);
+        await WriteSecretFileAsync(file, secret, cancellationToken);
         LogGeneratedAdmin(logger, file);
         if (options.PrintAdminToken)
         {
@@ -89,7 +115,7 @@ public sealed partial class DatabaseInitializer(
 
                 Ferry created an admin token. It is shown once here and saved to {file} (mode 0600):
 
-                    {created.Secret}
+                    {secret}
 
                 """);
         }

@@ -7,12 +7,19 @@ namespace Ferry.Server.Monitoring;
 /// <summary>
 /// Keeps Quartz's triggers in step with the monitors: one job per monitor with a schedule (a Quartz cron expression),
 /// replaced when the monitor changes and removed when it is deleted or loses its schedule. It starts Quartz's scheduler
-/// (in-memory store) after the server started listening, schedules every stored monitor, and shuts the scheduler down
-/// at stop, letting a running monitor finish.
+/// (in-memory store) <see cref="StartDelay"/> after the server started listening, schedules every stored monitor, and
+/// shuts the scheduler down at stop, letting a running monitor finish. Monitors saved before then are scheduled as
+/// they are saved (Quartz's scheduler exists before it starts).
 /// </summary>
-public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServiceScopeFactory scopes, ILogger<MonitorSchedules> logger) : BackgroundService
+public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<MonitorSchedules> logger) : BackgroundService
 {
     private const string Group = "monitors";
+
+    /// <summary>
+    /// Wait after start before Quartz starts and the stored monitors are read: neither should share two cores with
+    /// start-up and the first requests (the first database query of a process is its most expensive).
+    /// </summary>
+    public static readonly TimeSpan StartDelay = TimeSpan.FromSeconds(3);
 
     /// <summary>Schedules (or unschedules) one monitor as its spec says.</summary>
     public async Task ApplyAsync(string monitorName, string? cron, CancellationToken cancellationToken = default)
@@ -45,6 +52,8 @@ public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServ
     {
         try
         {
+            await StartedAsync(stoppingToken);
+            await Task.Delay(StartDelay, stoppingToken);
             var scheduler = await schedulers.GetScheduler(stoppingToken);
             await scheduler.Start(stoppingToken);
             await using var scope = scopes.CreateAsyncScope();
@@ -61,6 +70,17 @@ public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServ
         catch (Exception exception)
         {
             LogLoadFailed(logger, exception);
+        }
+    }
+
+    /// <summary>Completes once the host has started (cancelled if it stops first).</summary>
+    private async Task StartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            await started.Task;
         }
     }
 

@@ -4,8 +4,8 @@ using Ferry.Storage.Serving;
 namespace Ferry.Server.Serving;
 
 /// <summary>
-/// Deletes predictions (and their feedback) older than <see cref="FerryServerOptions.PredictionRetention"/>: once at
-/// start and then every <see cref="Interval"/>, on <see cref="TimeProvider"/>'s clock. Does nothing when retention is
+/// Deletes predictions (and their feedback) older than <see cref="FerryServerOptions.PredictionRetention"/>: once
+/// <see cref="StartDelay"/> after start and then every <see cref="Interval"/>, on <see cref="TimeProvider"/>'s clock. Does nothing when retention is
 /// null (keep forever). Every replica may run it; the deletes are idempotent.
 /// </summary>
 public sealed partial class RetentionService(
@@ -16,6 +16,12 @@ public sealed partial class RetentionService(
 {
     /// <summary>Time between passes.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Wait before the first pass: the first database query of a process is its most expensive one (EF builds its
+    /// query pipeline), and start-up and the first requests should not share two cores with it.
+    /// </summary>
+    public static readonly TimeSpan StartDelay = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// One pass: deletes what was served before <paramref name="now"/> minus the retention (now defaults to the
@@ -48,9 +54,15 @@ public sealed partial class RetentionService(
             return;
         }
 
-        // Leave start-up first: SQLite's "async" calls complete synchronously, so without this yield the first
-        // sweep would run inside the host's start and delay readiness.
-        await Task.Yield();
+        try
+        {
+            await Task.Delay(StartDelay, clock, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         using var timer = new PeriodicTimer(Interval, clock);
         do
         {

@@ -15,7 +15,7 @@ public sealed class TokenStore(FerryDbContext db, AuditedWriter writer, TimeProv
         var secret = TokenSecret.Generate();
         return writer.RunAsync(actor, async (context, ct) =>
         {
-            var token = NewToken(name, role, secret, expiresAt, actor);
+            var token = NewToken(name, role, secret, expiresAt, actor, clock.GetUtcNow());
             if (await context.ApiTokens.AnyAsync(t => t.Name == token.Name && t.RevokedAt == null, ct))
             {
                 throw new ConflictException($"An active token is already named '{token.Name}'; names identify actors in the audit trail.");
@@ -38,7 +38,7 @@ public sealed class TokenStore(FerryDbContext db, AuditedWriter writer, TimeProv
 
         var token = await writer.RunAsync(actor, (context, _) =>
         {
-            var added = NewToken(name, role, secret, null, actor);
+            var added = NewToken(name, role, secret, null, actor, clock.GetUtcNow());
             context.ApiTokens.Add(added);
             return Task.FromResult((added, Describe("token.create", added)));
         }, cancellationToken);
@@ -86,7 +86,8 @@ public sealed class TokenStore(FerryDbContext db, AuditedWriter writer, TimeProv
     /// <inheritdoc />
     public Task<bool> AnyAsync(CancellationToken cancellationToken = default) => db.ApiTokens.AnyAsync(cancellationToken);
 
-    private ApiToken NewToken(string name, Role role, string secret, DateTimeOffset? expiresAt, string actor)
+    /// <summary>A new token row (validated), as every way of creating one writes it.</summary>
+    internal static ApiToken NewToken(string name, Role role, string secret, DateTimeOffset? expiresAt, string actor, DateTimeOffset at)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
         {
@@ -98,7 +99,7 @@ public sealed class TokenStore(FerryDbContext db, AuditedWriter writer, TimeProv
             throw new ValidationException("role", "must be one of viewer, scientist, approver, admin");
         }
 
-        var now = AuditChain.Normalize(clock.GetUtcNow());
+        var now = AuditChain.Normalize(at);
         if (expiresAt is { } expiry && expiry <= now)
         {
             throw new ValidationException("expiresAt", "must be in the future");
@@ -117,7 +118,8 @@ public sealed class TokenStore(FerryDbContext db, AuditedWriter writer, TimeProv
         };
     }
 
-    private static AuditRecord Describe(string action, ApiToken token) =>
+    /// <summary>The audit record of a token change.</summary>
+    internal static AuditRecord Describe(string action, ApiToken token) =>
         AuditRecord.Of(action, $"token/{token.Id}", new
         {
             token.Name,

@@ -23,18 +23,22 @@ public sealed partial class TrackingStore
                 return (false, AuditRecord.Of("experiment.create", "experiment/0", new { Name = "Default", AlreadyExisted = true }));
             }
 
-            var now = Now();
-            context.Experiments.Add(new Experiment
-            {
-                Id = Experiment.DefaultId,
-                Name = "Default",
-                ArtifactLocation = $"mlflow-artifacts:/{Experiment.DefaultId}",
-                CreationTime = now,
-                LastUpdateTime = now,
-            });
-            return (true, AuditRecord.Of("experiment.create", "experiment/0", new { Name = "Default" }));
+            var (experiment, record) = DefaultExperiment(Now());
+            context.Experiments.Add(experiment);
+            return (true, record);
         }, cancellationToken);
     }
+
+    /// <summary>MLflow's default experiment (id 0) as created at <paramref name="now"/> (epoch ms), with its audit record.</summary>
+    internal static (Experiment Experiment, AuditRecord Record) DefaultExperiment(long now) =>
+        (new Experiment
+        {
+            Id = Experiment.DefaultId,
+            Name = "Default",
+            ArtifactLocation = $"mlflow-artifacts:/{Experiment.DefaultId}",
+            CreationTime = now,
+            LastUpdateTime = now,
+        }, AuditRecord.Of("experiment.create", "experiment/0", new { Name = "Default" }));
 
     /// <inheritdoc />
     public Task<long> CreateExperimentAsync(string name, string? artifactLocation, IReadOnlyList<KeyValuePair<string, string>> tags, string actor, CancellationToken cancellationToken = default)
