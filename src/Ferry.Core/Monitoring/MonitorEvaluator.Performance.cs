@@ -82,7 +82,8 @@ public static partial class MonitorEvaluator
         return new RealizedPerformance(rows.Count, null, metrics, null, slices);
     }
 
-    private static double? MetricOf(RealizedPerformance realized, string metric) =>
+    /// <summary>A metric (a <see cref="MetricNames"/> name) of realized performance, or null when it does not apply.</summary>
+    public static double? MetricOf(RealizedPerformance realized, string metric) =>
         realized.Classification is { } c ? MetricOf(c, metric) : realized.Regression is { } r ? MetricOf(r, metric) : null;
 
     private static double? MetricOf(BinaryClassificationMetrics m, string metric) => metric switch
@@ -105,7 +106,8 @@ public static partial class MonitorEvaluator
         _ => null,
     };
 
-    private static MetricEstimate? EstimateOf(CbpeEstimate e, string metric) => metric switch
+    /// <summary>CBPE's estimate of a metric, or null for metrics it does not estimate.</summary>
+    public static MetricEstimate? EstimateOf(CbpeEstimate e, string metric) => metric switch
     {
         "accuracy" => e.Accuracy,
         "precision" => e.Precision,

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Ferry.Core.Identity;
 using Ferry.Server.Identity;
@@ -43,13 +42,7 @@ public sealed class DashboardAuthenticationHandler(
             return AuthenticateResult.Fail("the token is unknown, revoked or expired");
         }
 
-        Claim[] claims =
-        [
-            new(ClaimTypes.NameIdentifier, token.Id.ToString()),
-            new(ClaimTypes.Name, token.Name),
-            new(ClaimTypes.Role, token.Role.ToWireName()),
-        ];
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(TokenPrincipal.Create(token, SchemeName), SchemeName));
     }
 
     /// <inheritdoc />

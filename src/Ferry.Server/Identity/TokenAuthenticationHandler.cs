@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Ferry.Core.Identity;
 using Ferry.Server.Errors;
@@ -45,14 +44,7 @@ public sealed class TokenAuthenticationHandler(
             return Fail("the token is unknown, revoked or expired");
         }
 
-        Claim[] claims =
-        [
-            new(ClaimTypes.NameIdentifier, token.Id.ToString()),
-            new(ClaimTypes.Name, token.Name),
-            new(ClaimTypes.Role, token.Role.ToWireName()),
-        ];
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(TokenPrincipal.Create(token, SchemeName), SchemeName));
     }
 
     /// <inheritdoc />

@@ -25,8 +25,8 @@ public static class DriftPage
             return NotFoundPage.Render(context, $"No endpoint is named '{name}'.");
         }
 
-        var candidates = view.Monitors.Where(m => EndpointView.SpecOf(m).Drift is not null).ToList();
-        var chosen = candidates.FirstOrDefault(m => m.Name == monitor) ?? candidates.FirstOrDefault();
+        var choice = MonitorChoice.Pick(view, monitor, spec => spec.Drift is not null);
+        var chosen = choice.Chosen;
         Html body;
         if (chosen is null)
         {
@@ -41,11 +41,7 @@ public static class DriftPage
                 : Render(chosen.Name, reports, EndpointView.SpecOf(chosen));
         }
 
-        var picker = candidates.Count <= 1 ? Html.Empty : Html.Of($"""
-            <form class="filters" method="get" action="{DashboardLinks.Drift(name)}"><label for="monitor">Monitor
-            <select id="monitor" name="monitor">{Html.Each(candidates, m => m == chosen ? Html.Of($"<option selected>{m.Name}</option>") : Html.Of($"<option>{m.Name}</option>"))}</select></label>
-            <button type="submit">Show</button></form>
-            """);
+        var picker = choice.Picker(DashboardLinks.Drift(name));
         return Layout.Page(context, Layout.Section.Models, $"Drift of {name}",
             Html.Of($"Whether the applications the model sees now look like the data it was trained on. {Ui.Term("What is drift?", Terms.Drift)}"),
             Html.Join([view.Tabs("Drift"), picker, body]), view.Crumbs(includeSelf: true));

@@ -1,6 +1,5 @@
+using Ferry.Core.Monitoring;
 using Ferry.Server.Dashboard.Charts;
-using Ferry.Statistics.Calibration;
-using Ferry.Statistics.Metrics;
 using Ferry.Storage.Dashboard;
 
 namespace Ferry.Server.Dashboard.Pages;
@@ -24,8 +23,8 @@ public static class PerformancePage
             return NotFoundPage.Render(context, $"No endpoint is named '{name}'.");
         }
 
-        var candidates = view.Monitors.Where(m => EndpointView.SpecOf(m).Performance is not null).ToList();
-        var chosen = candidates.FirstOrDefault(m => m.Name == monitor) ?? candidates.FirstOrDefault();
+        var choice = MonitorChoice.Pick(view, monitor, spec => spec.Performance is not null);
+        var chosen = choice.Chosen;
         Html body;
         if (chosen is null)
         {
@@ -41,11 +40,7 @@ public static class PerformancePage
                 : Render(chosen.Name, spec.Metric, spec.Min ?? spec.Max, reports);
         }
 
-        var picker = candidates.Count <= 1 ? Html.Empty : Html.Of($"""
-            <form class="filters" method="get" action="{DashboardLinks.Performance(name)}"><label for="monitor">Monitor
-            <select id="monitor" name="monitor">{Html.Each(candidates, m => m == chosen ? Html.Of($"<option selected>{m.Name}</option>") : Html.Of($"<option>{m.Name}</option>"))}</select></label>
-            <button type="submit">Show</button></form>
-            """);
+        var picker = choice.Picker(DashboardLinks.Performance(name));
         return Layout.Page(context, Layout.Section.Models, $"Performance of {name}",
             Html.Of($"How often the model is right, measured once the true outcomes arrive, and estimated with {Ui.Term("CBPE", Terms.Cbpe)} before they do."),
             Html.Join([view.Tabs("Performance"), picker, body]), view.Crumbs(includeSelf: true));
@@ -54,7 +49,7 @@ public static class PerformancePage
     private static Html Render(string monitor, string metric, double? limit, IReadOnlyList<ParsedReport> reports)
     {
         var label = MetricLabel(metric);
-        var realized = reports.Select(r => new TimeSeriesChart.Point(r.At, Realized(r.Body!.Performance?.Classification, metric))).ToList();
+        var realized = reports.Select(r => new TimeSeriesChart.Point(r.At, Realized(r.Body!.Performance, metric))).ToList();
         var estimated = reports.Select(r => Estimated(r, metric)).ToList();
         var series = new List<TimeSeriesChart.Series> { new("Realized (ground truth)", realized) };
         if (estimated.Any(p => p.Value is not null))
@@ -86,7 +81,7 @@ public static class PerformancePage
             Html.Raw($"<th scope=\"col\">Window end</th><th scope=\"col\" class=\"num\">Served</th><th scope=\"col\" class=\"num\">With outcome</th><th scope=\"col\" class=\"num\">{Html.Encode(label)} realized</th><th scope=\"col\" class=\"num\">{Html.Encode(label)} estimated</th><th scope=\"col\">Result</th>"),
             Html.Each(reports.AsEnumerable().Reverse(), r =>
             {
-                var real = Realized(r.Body!.Performance?.Classification, metric);
+                var real = Realized(r.Body!.Performance, metric);
                 var estimate = Estimated(r, metric);
                 var band = estimate.Value is { } v ? $"{v:0.000} ({estimate.Lower:0.000}–{estimate.Upper:0.000})" : "–";
                 return Html.Of($"<tr><td>{Ui.Time(r.At)}</td><td class=\"num\">{r.Body.Rows:N0}</td><td class=\"num\">{r.Body.Performance?.LabelledRows ?? 0:N0}</td><td class=\"num\">{(real is { } x ? x.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : "–")}</td><td class=\"num\">{band}</td><td>{(r.Report.FailedChecks == 0 ? Ui.Badge("passed", Ui.Tone.Ok) : Ui.Badge($"{r.Report.FailedChecks} failed", Ui.Tone.Fail))}</td></tr>");
@@ -101,27 +96,12 @@ public static class PerformancePage
             """);
     }
 
-    private static double? Realized(BinaryClassificationMetrics? metrics, string metric) => metrics is null ? null : metric switch
-    {
-        "accuracy" => metrics.Accuracy,
-        "precision" => metrics.Precision,
-        "recall" => metrics.Recall,
-        "f1" => metrics.F1,
-        "roc_auc" => metrics.RocAuc,
-        _ => null,
-    };
+    private static double? Realized(RealizedPerformance? performance, string metric) =>
+        performance is null ? null : MonitorEvaluator.MetricOf(performance, metric);
 
     private static TimeSeriesChart.Point Estimated(ParsedReport report, string metric)
     {
-        MetricEstimate? estimate = report.Body!.Estimated is not { } e ? null : metric switch
-        {
-            "accuracy" => e.Accuracy,
-            "precision" => e.Precision,
-            "recall" => e.Recall,
-            "f1" => e.F1,
-            "roc_auc" => e.RocAuc,
-            _ => null,
-        };
+        var estimate = report.Body!.Estimated is { } e ? MonitorEvaluator.EstimateOf(e, metric) : null;
         return estimate is null || !double.IsFinite(estimate.Value)
             ? new TimeSeriesChart.Point(report.At, null)
             : new TimeSeriesChart.Point(report.At, estimate.Value, estimate.Lower, estimate.Upper);
