@@ -94,13 +94,15 @@ internal sealed class QuickstartCommand : Command
         }
 
         PrintSummary(server, dataDirectory, summary, started.Elapsed);
-        if (!parseResult.GetValue(_exit))
+        if (parseResult.GetValue(_exit))
         {
-            CliConsole.Line("Ferry keeps running; press Ctrl+C to stop.");
-            await app.WaitForShutdownAsync(cancellationToken);
+            await app.StopAsync(CancellationToken.None);
+            return ExitCodes.Success;
         }
 
-        await app.StopAsync(CancellationToken.None);
+        // Ctrl+C or SIGTERM stops the host gracefully; WaitForShutdownAsync returns once it has stopped.
+        CliConsole.Line("Ferry keeps running; press Ctrl+C to stop.");
+        await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Success;
     }
 

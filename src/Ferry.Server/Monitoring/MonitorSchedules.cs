@@ -15,6 +15,8 @@ public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServ
 {
     private const string Group = "monitors";
 
+    private int _stopped;
+
     /// <summary>
     /// Wait after start before Quartz starts and the stored monitors are read: neither should share two cores with
     /// start-up and the first requests (the first database query of a process is its most expensive).
@@ -88,6 +90,14 @@ public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServ
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+
+        // A host stopped twice (stopped, then disposed after WaitForShutdown) must not ask Quartz for a scheduler it
+        // has already shut down: that throws.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
     }
