@@ -52,7 +52,7 @@ public sealed record EndpointView(
 
         string? model = latest.Count > 0 ? latest[0].ModelName : null;
         var version = latest.Count > 0 ? latest[0].ModelVersion : 0;
-        if (model is null && services.GetRequiredService<PolicyCache>() is { } policies && await policies.GetAsync(name, cancellationToken) is { } policy)
+        if (model is null && await services.GetRequiredService<PolicyCache>().GetAsync(name, cancellationToken) is { } policy)
         {
             var primary = policy.Routes.Where(r => r.Role == RouteRole.Weighted).OrderByDescending(r => r.Weight).FirstOrDefault();
             (model, version) = (primary?.ModelName, primary?.Version ?? 0);
@@ -78,6 +78,28 @@ public sealed record EndpointView(
 
     /// <summary>What the negative decision is called ("approved"), or "negative".</summary>
     public string NegativeDecision => Card.NegativeDecision is { Length: > 0 } n ? n : "negative";
+
+    /// <summary>
+    /// Whether the card's decision rule takes the positive decision (e.g. refuses) at <paramref name="score"/>; null
+    /// without a rule or a score.
+    /// </summary>
+    public bool? IsPositive(double? score) =>
+        score is { } s && Card.DecisionThreshold is { } t ? s >= t : null;
+
+    /// <summary>
+    /// Whether a prediction with <paramref name="score"/> belongs to a population: "positive", "negative" or "all"
+    /// (without a decision rule every prediction belongs to every population).
+    /// </summary>
+    public bool InPopulation(double? score, string population) =>
+        population == "all" || Card.DecisionThreshold is null || IsPositive(score) == (population == "positive");
+
+    /// <summary>The decision's badge for a score ("–" without a rule or a score).</summary>
+    public Html DecisionBadge(double? score) => IsPositive(score) switch
+    {
+        true => Ui.Badge(PositiveDecision, Ui.Tone.Fail),
+        false => Ui.Badge(NegativeDecision, Ui.Tone.Ok),
+        null => Html.Text("–"),
+    };
 
     /// <summary>The tabs shared by the endpoint pages.</summary>
     public Html Tabs(string current)

@@ -26,7 +26,7 @@ public readonly struct Html : IEquatable<Html>
     public string Value => _value ?? string.Empty;
 
     /// <summary>Markup from an interpolated string; holes are encoded unless they are <see cref="Html"/>.</summary>
-    public static Html Of([InterpolatedStringHandlerArgument] ref HtmlInterpolation markup) => new(markup.ToStringAndClear());
+    public static Html Of(ref HtmlInterpolation markup) => new(markup.ToStringAndClear());
 
     /// <summary>Trusted markup written by Ferry itself (never user text).</summary>
     public static Html Raw(string markup) => new(markup);

@@ -11,6 +11,28 @@ public sealed class JsonRoundTripTests
     private static readonly StatisticsJsonContext Context = StatisticsJsonContext.Default;
 
     [Fact]
+    public void Refused_requests_add_up_in_merges_and_survive_json()
+    {
+        var schema = ReferenceProfile.Build([new ReferenceColumnData("x", ColumnKind.Numeric, [1.0, 2.0, 3.0], null)]).Schema;
+        var a = DatasetProfile.Empty(schema);
+        var b = DatasetProfile.Empty(schema);
+        a.AddRefusedRequest();
+        a.AddRefusedRequest();
+        b.AddRefusedRequest();
+
+        var merged = DatasetProfile.Merge(a, b);
+        Assert.Equal(3, merged.RefusedRequests);
+        Assert.Equal(2, a.RefusedRequests);
+        Assert.Equal(3, merged.Clone().RefusedRequests);
+        var copy = JsonSerializer.Deserialize(JsonSerializer.Serialize(merged, Context.DatasetProfile), Context.DatasetProfile)!;
+        Assert.Equal(3, copy.RefusedRequests);
+
+        // Profiles stored before the counter existed read as none refused.
+        var old = JsonSerializer.Deserialize(JsonSerializer.Serialize(a, Context.DatasetProfile).Replace("\"refusedRequests\":2,", string.Empty, StringComparison.Ordinal), Context.DatasetProfile)!;
+        Assert.Equal(0, old.RefusedRequests);
+    }
+
+    [Fact]
     public void Reference_profile_round_trips()
     {
         var reference = ReferenceProfile.Build(

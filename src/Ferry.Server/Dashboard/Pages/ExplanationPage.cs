@@ -64,14 +64,12 @@ public static class ExplanationPage
 
     private static Html Decision(EndpointView view, double? score)
     {
-        if (score is not { } s || view.Card.DecisionThreshold is not { } t)
+        return view.IsPositive(score) switch
         {
-            return Html.Text("no decision rule on the model card");
-        }
-
-        return s >= t
-            ? Html.Of($"{Ui.Badge(view.PositiveDecision, Ui.Tone.Fail)} score {s:0.000} is at or above the threshold {t:0.###}")
-            : Html.Of($"{Ui.Badge(view.NegativeDecision, Ui.Tone.Ok)} score {s:0.000} is below the threshold {t:0.###}");
+            true => Html.Of($"{view.DecisionBadge(score)} score {score:0.000} is at or above the threshold {view.Card.DecisionThreshold:0.###}"),
+            false => Html.Of($"{view.DecisionBadge(score)} score {score:0.000} is below the threshold {view.Card.DecisionThreshold:0.###}"),
+            null => Html.Text("no decision rule on the model card"),
+        };
     }
 
     private static Html Render(ExplanationView explained, double? score, EndpointView view)

@@ -29,7 +29,7 @@ public static class KpiSection
         var chosen = outcome is { Length: > 0 } o && labels.Contains(o) ? o : labels.Contains("true") ? "true" : labels.Contains("1") ? "1" : labels.FirstOrDefault() ?? string.Empty;
         var threshold = view.Card.DecisionThreshold;
         var population = among is { } a && Populations.Contains(a) && (threshold is not null || a == "all") ? a : threshold is null ? "all" : "negative";
-        var included = rows.Where(r => Includes(r, population, threshold)).ToList();
+        var included = rows.Where(r => view.InPopulation(EndpointView.ScoreOf(r.OutputsJson), population)).ToList();
         var title = Title(view, chosen, population);
 
         var hours = Hourly.Hours(view.From, view.To);
@@ -56,17 +56,6 @@ public static class KpiSection
             </div>
             {chart}
             """);
-    }
-
-    private static bool Includes(LabelledRow row, string population, double? threshold)
-    {
-        if (population == "all" || threshold is not { } t)
-        {
-            return true;
-        }
-
-        var score = EndpointView.ScoreOf(row.OutputsJson);
-        return score is { } s && (population == "positive" ? s >= t : s < t);
     }
 
     private static IEnumerable<(string Value, string Text)> Options(EndpointView view, double? threshold)

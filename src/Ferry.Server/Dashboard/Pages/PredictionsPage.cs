@@ -24,7 +24,7 @@ public static class PredictionsPage
         var filter = decision is "positive" or "negative" or "all" ? decision : threshold is null ? "all" : "positive";
         var latest = await queries.LatestAsync(name, Scan, cancellationToken);
         var rows = latest.Select(p => (Prediction: p, Score: EndpointView.ScoreOf(p.OutputsJson)))
-            .Where(r => filter == "all" || threshold is not { } t || (r.Score is { } s && (filter == "positive" ? s >= t : s < t)))
+            .Where(r => view.InPopulation(r.Score, filter))
             .Take(Shown).ToList();
         var options = threshold is null
             ? [("all", "all predictions")]
@@ -45,7 +45,7 @@ public static class PredictionsPage
                 Html.Raw("<th scope=\"col\">Served</th><th scope=\"col\" class=\"num\">Score</th><th scope=\"col\">Decision</th><th scope=\"col\">Version</th><th scope=\"col\">Explanation</th>"),
                 Html.Each(rows, r => Html.Of($"""
                     <tr><td>{Ui.Time(r.Prediction.Timestamp)}</td><td class="num">{(r.Score is { } s ? s.ToString("0.000", CultureInfo.InvariantCulture) : "–")}</td>
-                    <td>{DecisionBadge(view, r.Score)}</td><td>v{r.Prediction.ModelVersion}</td>
+                    <td>{view.DecisionBadge(r.Score)}</td><td>v{r.Prediction.ModelVersion}</td>
                     <td><a href="{DashboardLinks.Prediction(name, r.Prediction.Id)}">Why?<span class="visually-hidden"> prediction {r.Prediction.Id}</span></a></td></tr>
                     """)));
         return Layout.Page(context, Layout.Section.Models, $"Decisions of {name}",
@@ -53,7 +53,4 @@ public static class PredictionsPage
             Html.Join([view.Tabs("Decisions"), rule, form, table]), view.Crumbs(includeSelf: true));
     }
 
-    private static Html DecisionBadge(EndpointView view, double? score) =>
-        score is not { } s || view.Card.DecisionThreshold is not { } t ? Html.Text("–")
-        : s >= t ? Ui.Badge(view.PositiveDecision, Ui.Tone.Fail) : Ui.Badge(view.NegativeDecision, Ui.Tone.Ok);
 }
