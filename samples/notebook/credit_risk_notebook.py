@@ -26,7 +26,6 @@ C# (tests/Ferry.Server.Tests/Mlflow), request for request as the Python client s
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import mlflow
@@ -289,19 +288,12 @@ for start in range(0, len(traffic), 500):
 print(f"Served {len(served):,} predictions")
 
 # %% Ground truth arrives later: feedback by prediction id
-# The prediction log is written off the request path (within a fraction of a second): ids answered a moment ago may
-# not be stored yet, and Ferry refuses feedback for ids it has not logged. Retry briefly.
+# The prediction log is written off the request path; feedback for ids answered a moment ago waits for it on the
+# server (up to 5 s), so no retry is needed here.
 
 
-def send_feedback(items, attempts=20):
-    for attempt in range(attempts):
-        try:
-            return ferry("POST", f"/api/v1/endpoints/{ENDPOINT}/feedback", json={"feedback": items})
-        except FerryError as error:
-            if error.status in (400, 404) and "logged predictions" in error.text and attempt < attempts - 1:
-                time.sleep(0.5)
-                continue
-            raise
+def send_feedback(items):
+    return ferry("POST", f"/api/v1/endpoints/{ENDPOINT}/feedback", json={"feedback": items})
 
 
 accepted = send_feedback([{"predictionId": pid, "label": outcome} for pid, outcome in served])

@@ -24,7 +24,10 @@ public sealed class PredictionLog : IPredictionLog
     private readonly TimeSpan _fullWait;
     private readonly TimeProvider _clock;
     private readonly PredictionLogMetrics _metrics;
+    private readonly Lock _publishOrder = new();
     private long _count;
+    private long _published;
+    private long _written;
     private TaskCompletionSource _roomFreed = NewSignal();
 
     /// <summary>Creates the buffer with the options' capacity and full-buffer wait.</summary>
@@ -45,6 +48,15 @@ public sealed class PredictionLog : IPredictionLog
 
     /// <summary>Records accepted and not yet written or given up on.</summary>
     public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>
+    /// Records ever queued, counted in queue order: once <see cref="Written"/> reaches a value read here, every record
+    /// queued before that read is in the database.
+    /// </summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Records ever written to the database; the writer writes in queue order.</summary>
+    public long Written => Interlocked.Read(ref _written);
 
     /// <summary>Where the writer reads from.</summary>
     internal ChannelReader<PendingRecords> Reader => _channel.Reader;
@@ -85,6 +97,46 @@ public sealed class PredictionLog : IPredictionLog
         }
 
         return WaitForRoomAsync(batch, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until <see cref="Written"/> reaches <paramref name="published"/> (a value of <see cref="Published"/>), so
+    /// every record queued before it was read is in the database; false when <paramref name="timeout"/> ran out first.
+    /// </summary>
+    public async Task<bool> WaitUntilWrittenAsync(long published, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var started = _clock.GetTimestamp();
+        while (true)
+        {
+            // Take the signal before checking, so a write between the check and the wait is not missed.
+            var released = Volatile.Read(ref _roomFreed).Task;
+            if (Written >= published)
+            {
+                return true;
+            }
+
+            var remaining = timeout - _clock.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            try
+            {
+                await released.WaitAsync(remaining, _clock, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Loop once more: a last check, then false.
+            }
+        }
+    }
+
+    /// <summary>Counts records the writer stored and returns their room (see <see cref="Release"/>).</summary>
+    internal void MarkWritten(int records)
+    {
+        Interlocked.Add(ref _written, records);
+        Release(records);
     }
 
     /// <summary>Returns room for records that were written or given up on, and wakes callers waiting for it.</summary>
@@ -147,7 +199,18 @@ public sealed class PredictionLog : IPredictionLog
     private bool Publish(PendingRecords batch)
     {
         var count = batch.Records.Length;
-        if (_channel.Writer.TryWrite(batch))
+        bool queued;
+        lock (_publishOrder)
+        {
+            // Counted under the same lock as the write, so Published always counts a prefix of the queue.
+            queued = _channel.Writer.TryWrite(batch);
+            if (queued)
+            {
+                Interlocked.Add(ref _published, count);
+            }
+        }
+
+        if (queued)
         {
             _metrics.Queued(count);
             return true;

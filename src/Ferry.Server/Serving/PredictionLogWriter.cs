@@ -146,7 +146,7 @@ public sealed partial class PredictionLogWriter(
                 var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
                 await store.InsertBatchAsync(batch, skipExisting: attempt > 1, abort);
                 metrics.Written(batch.Count);
-                log.Release(batch.Count);
+                log.MarkWritten(batch.Count);
                 return;
             }
             catch (Exception e) when (!abort.IsCancellationRequested)

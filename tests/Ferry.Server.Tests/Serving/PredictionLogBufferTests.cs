@@ -76,6 +76,27 @@ public sealed class PredictionLogBufferTests : IDisposable
     }
 
     [Fact]
+    public async Task WaitUntilWritten_EndsWhenWhatWasQueuedBeforeIsWritten_NotBefore()
+    {
+        var log = CreateLog(capacity: 100, fullWait: TimeSpan.Zero);
+        Assert.True(await log.TryEnqueueAsync(Records(3)));
+        Assert.True(await log.TryEnqueueAsync(Records(2)));
+        var mark = log.Published;
+        Assert.Equal(5, mark);
+        Assert.True(await log.TryEnqueueAsync(Records(4))); // queued after the mark: not waited for
+
+        Assert.False(await log.WaitUntilWrittenAsync(mark, TimeSpan.FromMilliseconds(50)));
+        var waiting = log.WaitUntilWrittenAsync(mark, TimeSpan.FromMinutes(5));
+        log.MarkWritten(3);
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        log.MarkWritten(2);
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(5, log.Written);
+        Assert.Equal(4, log.Count);
+    }
+
+    [Fact]
     public async Task AfterShutdownBegan_EveryCallIsRefused()
     {
         var log = CreateLog(capacity: 10, fullWait: TimeSpan.Zero);

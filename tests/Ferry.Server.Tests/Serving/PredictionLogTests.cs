@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using Ferry.Core.Serving;
 using Ferry.Server.Hosting;
 using Ferry.Server.Serving;
@@ -51,6 +53,32 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
         }
 
         await WaitForRowsAsync(endpoint, 5);
+    }
+
+    [SkippableFact]
+    public async Task Feedback_RightAfterThePrediction_WaitsForTheLog_AndIsStored()
+    {
+        // A 3 s flush interval keeps the records in memory while the feedback arrives.
+        DatabaseRequirement.EnsureAvailable(fixture.Kind);
+        await using var server = await FerryTestServer.StartAsync(fixture.Kind, o => o.PredictionLogFlushInterval = TimeSpan.FromSeconds(3));
+        var endpoint = $"ep-{Guid.NewGuid():N}";
+        var records = PredictionLogBufferTests.Records(4, endpoint);
+        var log = server.Services.GetRequiredService<PredictionLog>();
+        Assert.True(await log.TryEnqueueAsync(records));
+        Assert.Equal(0, log.Written);
+
+        using var client = server.CreateAdminClient();
+        var body = new { feedback = records.Select(r => new { predictionId = r.Id, label = "1" }) };
+        using var response = await client.PostAsJsonAsync($"/api/v1/endpoints/{endpoint}/feedback", body);
+        Assert.Equal(4, (await response.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("accepted").GetInt32());
+        await using var scope = server.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<FeedbackStore>().FindAsync(records[3].Id);
+        Assert.Equal("1", stored?.Label);
+
+        // An id that is still unknown once the log has been written is refused, as before.
+        using var unknown = await client.PostAsJsonAsync($"/api/v1/endpoints/{endpoint}/feedback",
+            new { feedback = new[] { new { predictionId = Guid.NewGuid(), label = "1" } } });
+        await unknown.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [SkippableFact]
