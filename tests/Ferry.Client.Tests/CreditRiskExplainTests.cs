@@ -57,6 +57,14 @@ public sealed class CreditRiskExplainTests : IAsyncLifetime
         {
             Assert.Equal(e.Output, e.BaseValue + e.Attributions.Sum(a => a.Contribution), 6);
         }
+
+        // The logged decision, asked about at once (the server waits for its prediction log): the same explanation.
+        var logged = await _client.Predictions.ExplainPredictionAsync("credit-explain", predictions[0].Id, outcome: "risk");
+        Assert.Equal(refused.Output, logged.Output, 9);
+        Assert.Equal(refused.BaseValue, logged.BaseValue, 9);
+        Assert.Equal(refused.ReasonCodes.Select(r => r.Sentence), logged.ReasonCodes.Select(r => r.Sentence));
+        var missing = await Assert.ThrowsAsync<FerryApiException>(() => _client.Predictions.ExplainPredictionAsync("credit-explain", Guid.NewGuid().ToString()));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]

@@ -81,6 +81,27 @@ public sealed class PredictionsClient
     }
 
     /// <summary>
+    /// Explains a logged prediction with the version that answered it
+    /// (<c>GET /api/v1/endpoints/{endpoint}/predictions/{id}/explanation</c>): the decision a customer asks about, days later.
+    /// </summary>
+    /// <param name="endpoint">The endpoint that answered.</param>
+    /// <param name="predictionId">The prediction's id, as <see cref="PredictAsync"/> returned it.</param>
+    /// <param name="outcome">The word for what adverse features raise in reason codes (e.g. "risk").</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="FerryApiException">No such logged prediction (404, or retention removed it), or no reference to explain against (400).</exception>
+    public async Task<ExplanationView> ExplainPredictionAsync(string endpoint, string predictionId, string? outcome = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        ArgumentException.ThrowIfNullOrEmpty(predictionId);
+        var path = $"{Path}/{Uri.EscapeDataString(endpoint)}/predictions/{Uri.EscapeDataString(predictionId)}/explanation"
+            + (outcome is null ? string.Empty : "?outcome=" + Uri.EscapeDataString(outcome));
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        await ProblemReader.EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<ExplanationView>(Monitoring.MonitoringClient.JsonOptions, cancellationToken)
+            ?? throw new FerryApiException(response.StatusCode, "Empty response", "the server answered with an empty body where JSON was expected");
+    }
+
+    /// <summary>
     /// Sends ground truth for served predictions (<c>POST /api/v1/endpoints/{endpoint}/feedback</c>, scientist): a label
     /// for classifiers or a value for regressors, by prediction id. All or nothing; a later one replaces an earlier one.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Ferry.Core.Errors;
 using Ferry.Core.Serving;
 using Ferry.Server.Hosting;
 
@@ -42,6 +43,9 @@ public sealed class PredictionLog : IPredictionLog
         metrics.Meter.CreateObservableGauge("prediction_log_queue_depth", () => Count, "{record}",
             "Predictions accepted but not yet written (queued or in the batch being written).");
     }
+
+    /// <summary>The longest <see cref="AfterQueuedWrittenAsync"/> waits for records queued before a lookup.</summary>
+    public static readonly TimeSpan LookupWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Most records the buffer holds.</summary>
     public int Capacity { get; }
@@ -130,6 +134,31 @@ public sealed class PredictionLog : IPredictionLog
                 // Loop once more: a last check, then false.
             }
         }
+    }
+
+    /// <summary>
+    /// Runs a lookup of logged predictions by id; when it fails with <see cref="NotFoundException"/> or
+    /// <see cref="ValidationException"/> while records queued before it are still unwritten, waits (up to
+    /// <see cref="LookupWait"/>) for those and runs it once more. An id Ferry answered is thus never refused for being
+    /// too recent; an unknown one costs at most that wait.
+    /// </summary>
+    public async Task<T> AfterQueuedWrittenAsync<T>(Func<CancellationToken, Task<T>> lookup, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        var queuedBefore = Published;
+        try
+        {
+            return await lookup(cancellationToken);
+        }
+        catch (Exception e) when (e is NotFoundException or ValidationException && Written < queuedBefore)
+        {
+            if (!await WaitUntilWrittenAsync(queuedBefore, LookupWait, cancellationToken))
+            {
+                throw;
+            }
+        }
+
+        return await lookup(cancellationToken);
     }
 
     /// <summary>Counts records the writer stored and returns their room (see <see cref="Release"/>).</summary>

@@ -56,18 +56,23 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
     }
 
     [SkippableFact]
-    public async Task Feedback_RightAfterThePrediction_WaitsForTheLog_AndIsStored()
+    public async Task ReadAndFeedback_RightAfterThePrediction_WaitForTheLog()
     {
         // A 3 s flush interval keeps the records in memory while the feedback arrives.
         DatabaseRequirement.EnsureAvailable(fixture.Kind);
         await using var server = await FerryTestServer.StartAsync(fixture.Kind, o => o.PredictionLogFlushInterval = TimeSpan.FromSeconds(3));
         var endpoint = $"ep-{Guid.NewGuid():N}";
-        var records = PredictionLogBufferTests.Records(4, endpoint);
         var log = server.Services.GetRequiredService<PredictionLog>();
-        Assert.True(await log.TryEnqueueAsync(records));
-        Assert.Equal(0, log.Written);
-
         using var client = server.CreateAdminClient();
+        var read = PredictionLogBufferTests.Records(1, endpoint);
+        Assert.True(await log.TryEnqueueAsync(read));
+        Assert.Equal(0, log.Written);
+        var view = await (await client.GetAsync($"/api/v1/endpoints/{endpoint}/predictions/{read[0].Id}")).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(read[0].Id, view.GetProperty("id").GetGuid());
+
+        var records = PredictionLogBufferTests.Records(4, endpoint);
+        Assert.True(await log.TryEnqueueAsync(records));
+        Assert.Equal(1, log.Written);
         var body = new { feedback = records.Select(r => new { predictionId = r.Id, label = "1" }) };
         using var response = await client.PostAsJsonAsync($"/api/v1/endpoints/{endpoint}/feedback", body);
         Assert.Equal(4, (await response.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("accepted").GetInt32());

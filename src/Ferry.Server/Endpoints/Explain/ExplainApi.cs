@@ -70,13 +70,14 @@ public static class ExplainApi
     }
 
     /// <summary>Explains a logged prediction.</summary>
-    public static async Task<IResult> ExplainLoggedAsync(string name, Guid id, int? reasons, string? outcome, string? method, int? samples, PredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    public static async Task<IResult> ExplainLoggedAsync(string name, Guid id, int? reasons, string? outcome, string? method, int? samples, PredictionStore predictions, PredictionLog log, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(models);
         var settings = Settings(reasons, outcome, method, samples);
-        var view = await ExplainLoggedViewAsync(name, id, settings, predictions, registry, models, explainers, cancellationToken);
+        var view = await log.AfterQueuedWrittenAsync(ct => ExplainLoggedViewAsync(name, id, settings, predictions, registry, models, explainers, ct), cancellationToken);
         return TypedResults.Json(view, ExplainJsonContext.Default.ExplanationView);
     }
 
@@ -89,7 +90,7 @@ public static class ExplainApi
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(explainers);
         var logged = await predictions.FindAsync(name, id, cancellationToken)
-            ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (it may not be written yet, or retention removed it).");
+            ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (or retention removed it).");
         var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);
         var route = RouteOf(found);
         using var lease = await models.AcquireAsync(route, cancellationToken);

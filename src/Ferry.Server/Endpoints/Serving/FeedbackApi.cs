@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Ferry.Core.Errors;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
 using Ferry.Storage.Serving;
@@ -12,14 +11,11 @@ namespace Ferry.Server.Endpoints.Serving;
 /// nothing per request; a later feedback for a prediction replaces the earlier one.
 /// </summary>
 /// <remarks>
-/// Feedback may come right after its prediction, while the prediction log still holds the record in memory: when
-/// some ids are unknown and the log holds records queued before this request, the request waits (up to
-/// <see cref="LogWait"/>) for those to be written and tries once more before refusing.
+/// Feedback may come right after its prediction, while the prediction log still holds the record in memory: see
+/// <see cref="PredictionLog.AfterQueuedWrittenAsync"/>.
 /// </remarks>
 public static class FeedbackApi
 {
-    /// <summary>The longest a request waits for predictions queued before it to reach the database.</summary>
-    public static readonly TimeSpan LogWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Maps the feedback route.</summary>
     public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder routes)
@@ -47,24 +43,8 @@ public static class FeedbackApi
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(metrics);
-        var queuedBefore = log.Published;
         var items = await FeedbackBodyReader.ReadAsync(request, cancellationToken);
-        int accepted;
-        try
-        {
-            accepted = await store.IngestAsync(name, items, user.ActorName(), cancellationToken);
-        }
-        catch (Exception e) when (e is ValidationException or NotFoundException && log.Written < queuedBefore)
-        {
-            // Some ids may be predictions answered moments ago and not yet written: wait for them, then once more.
-            if (!await log.WaitUntilWrittenAsync(queuedBefore, LogWait, cancellationToken))
-            {
-                throw;
-            }
-
-            accepted = await store.IngestAsync(name, items, user.ActorName(), cancellationToken);
-        }
-
+        var accepted = await log.AfterQueuedWrittenAsync(ct => store.IngestAsync(name, items, user.ActorName(), ct), cancellationToken);
         metrics.FeedbackReceived(accepted);
         return TypedResults.Json(new FeedbackResponse(accepted), PredictionLogJsonContext.Default.FeedbackResponse);
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
 using Ferry.Server.Identity;
+using Ferry.Server.Serving;
 using Ferry.Storage.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;
@@ -21,11 +22,12 @@ public static class PredictionsApi
     }
 
     /// <summary>One prediction.</summary>
-    public static async Task<IResult> GetAsync(string name, Guid id, PredictionStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(string name, Guid id, PredictionStore store, PredictionLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var found = await store.FindAsync(name, id, cancellationToken)
-            ?? throw new NotFoundException($"endpoint '{name}' has no logged prediction {id} (it may not be written yet, or retention removed it)");
+        ArgumentNullException.ThrowIfNull(log);
+        var found = await log.AfterQueuedWrittenAsync(async ct => await store.FindAsync(name, id, ct)
+            ?? throw new NotFoundException($"endpoint '{name}' has no logged prediction {id} (or retention removed it)"), cancellationToken);
         return TypedResults.Json(ToView(found), PredictionLogJsonContext.Default.PredictionView);
     }
 
