@@ -19,6 +19,9 @@ namespace Ferry.Server.Serving;
 /// </remarks>
 public sealed class PredictionLog : IPredictionLog
 {
+    /// <summary>The longest <see cref="AfterQueuedWrittenAsync"/> waits for records queued before a lookup.</summary>
+    public static readonly TimeSpan LookupWait = TimeSpan.FromSeconds(5);
+
     private readonly Channel<PendingRecords> _channel = Channel.CreateUnbounded<PendingRecords>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
@@ -43,9 +46,6 @@ public sealed class PredictionLog : IPredictionLog
         metrics.Meter.CreateObservableGauge("prediction_log_queue_depth", () => Count, "{record}",
             "Predictions accepted but not yet written (queued or in the batch being written).");
     }
-
-    /// <summary>The longest <see cref="AfterQueuedWrittenAsync"/> waits for records queued before a lookup.</summary>
-    public static readonly TimeSpan LookupWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Most records the buffer holds.</summary>
     public int Capacity { get; }

@@ -16,7 +16,6 @@ namespace Ferry.Server.Endpoints.Serving;
 /// </remarks>
 public static class FeedbackApi
 {
-
     /// <summary>Maps the feedback route.</summary>
     public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder routes)
     {
