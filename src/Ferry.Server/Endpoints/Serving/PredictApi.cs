@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
@@ -16,7 +17,7 @@ namespace Ferry.Server.Endpoints.Serving;
 /// <remarks>
 /// Callers are applications, so predicting needs only the viewer role: it reads models and changes no state of Ferry's
 /// that a person manages (the prediction log it appends to is an audit trail of the answers, not a setting); the
-/// route is therefore marked <see cref="ReadOnlyOperationAttribute"/>. <c>?explain=true</c> adds each row's explanation (as <c>POST /explain</c> answers it), or <c>explanationError</c> when the version cannot be explained.
+/// route is therefore marked <see cref="ReadOnlyOperationAttribute"/>. <c>?explain=true</c> adds each row's explanation (as <c>POST /explain</c> answers it, with the same <c>reasons</c>, <c>outcome</c>, <c>method</c> and <c>samples</c>), or <c>explanationError</c> when the version cannot be explained.
 /// </remarks>
 public static class PredictApi
 {
@@ -42,6 +43,7 @@ public static class PredictApi
         }
 
         RecordValidator.RowCount(records, "records");
+        var explain = ExplainSettings(context.Request.Query);
         var served = await router.PredictAsync(name, null, model => RecordValidator.FromRecords(records, model.Features, "records"), cancellationToken);
         if (served is null)
         {
@@ -51,8 +53,7 @@ public static class PredictApi
 
         IReadOnlyList<ExplanationView>? explanations = null;
         string? explanationError = null;
-        // Read by hand (not bound as parameters) so the plain predict path pays nothing for explanations.
-        if (string.Equals(context.Request.Query["explain"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
+        if (explain is not null)
         {
             var models = context.RequestServices.GetRequiredService<ModelCache>();
             var explainers = context.RequestServices.GetRequiredService<Explainers>();
@@ -63,7 +64,7 @@ public static class PredictApi
                 using var lease = await models.AcquireAsync(served.Route, cancellationToken);
                 var explainContext = await explainers.GetAsync(served.Route, lease.Model, cancellationToken);
                 explanations = ExplanationViews.Explain(explainContext, served.Route, lease.Model, served.Batch,
-                    ExplainApi.Settings(null, context.Request.Query["outcome"].FirstOrDefault()), served.Ids);
+                    explain, served.Ids);
             }
             catch (ValidationException e)
             {
@@ -102,6 +103,26 @@ public static class PredictApi
 
         await context.Response.BodyWriter.FlushAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The explanation settings of <c>?explain=true</c> (<c>reasons</c>, <c>outcome</c>, <c>method</c>, <c>samples</c>, as
+    /// on <c>POST /explain</c>), or null without it. Read by hand, not bound as parameters, so the plain predict path
+    /// pays nothing for them; checked before anything is served, so a bad setting refuses the whole request.
+    /// </summary>
+    private static ReasonSettings? ExplainSettings(IQueryCollection query)
+    {
+        if (!string.Equals(query["explain"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return ExplainApi.Settings(WholeNumber(query, "reasons"), query["outcome"].FirstOrDefault(), query["method"].FirstOrDefault(), WholeNumber(query, "samples"));
+    }
+
+    private static int? WholeNumber(IQueryCollection query, string name) =>
+        query[name].FirstOrDefault() is not { Length: > 0 } text ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+        : throw new ValidationException(name, "must be a whole number");
 
     /// <summary>Parses the request body; malformed JSON is a 400 naming where it broke.</summary>
     /// <exception cref="ValidationException">The body is not JSON.</exception>
