@@ -2,59 +2,16 @@ using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
 using Ferry.Storage.Audit;
-using Ferry.Storage.PostgreSql;
-using Ferry.Storage.Sqlite;
 using Ferry.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Ferry.Storage.Tests;
 
 /// <summary>Stores, migrations and the audited transaction, on SQLite and on PostgreSQL.</summary>
-public abstract class StorageTests(DatabaseKind kind) : IAsyncLifetime
+public abstract class StorageTests(DatabaseKind kind) : StorageTestBase(kind)
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private TestDatabase? _database;
-    private ServiceProvider? _services;
-
-    public async Task InitializeAsync()
-    {
-        if (kind == DatabaseKind.PostgreSql && TestDatabase.PostgresUnavailableReason is not null && !TestDatabase.InCi)
-        {
-            return;
-        }
-
-        _database = await TestDatabase.CreateAsync(kind);
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock);
-        if (kind == DatabaseKind.Sqlite)
-        {
-            services.AddFerrySqliteStorage(_database.ConnectionString);
-        }
-        else
-        {
-            services.AddFerryPostgreSqlStorage(_database.ConnectionString);
-        }
-
-        _services = services.BuildServiceProvider();
-        await using var scope = _services.CreateAsyncScope();
-        await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<FerryDbContext>(), scope.ServiceProvider.GetService<IDatabasePreparer>());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
     [SkippableFact]
     public async Task Migrations_AreCompleteAndIdempotent()
     {
@@ -71,10 +28,10 @@ public abstract class StorageTests(DatabaseKind kind) : IAsyncLifetime
     {
         await using var scope = Scope();
         var tokens = scope.ServiceProvider.GetRequiredService<ITokenStore>();
-        _clock.Advance(TimeSpan.FromTicks(1_234_567));
-        var created = await tokens.CreateAsync("t", Role.Viewer, _clock.GetUtcNow().AddDays(1), "test");
+        Clock.Advance(TimeSpan.FromTicks(1_234_567));
+        var created = await tokens.CreateAsync("t", Role.Viewer, Clock.GetUtcNow().AddDays(1), "test");
         var stored = (await tokens.ListAsync(includeRevoked: false)).Single();
-        Assert.Equal(AuditChain.Normalize(_clock.GetUtcNow()), stored.CreatedAt);
+        Assert.Equal(AuditChain.Normalize(Clock.GetUtcNow()), stored.CreatedAt);
         Assert.Equal(created.Token.ExpiresAt, stored.ExpiresAt);
 
         var log = scope.ServiceProvider.GetRequiredService<IAuditLog>();
@@ -89,10 +46,10 @@ public abstract class StorageTests(DatabaseKind kind) : IAsyncLifetime
     {
         await using var scope = Scope();
         var tokens = scope.ServiceProvider.GetRequiredService<ITokenStore>();
-        var created = await tokens.CreateAsync("short-lived", Role.Scientist, _clock.GetUtcNow().AddHours(1), "test");
+        var created = await tokens.CreateAsync("short-lived", Role.Scientist, Clock.GetUtcNow().AddHours(1), "test");
         var hash = TokenSecret.Hash(created.Secret);
         Assert.NotNull(await tokens.FindActiveAsync(hash));
-        _clock.Advance(TimeSpan.FromHours(1));
+        Clock.Advance(TimeSpan.FromHours(1));
         Assert.Null(await tokens.FindActiveAsync(hash));
     }
 
@@ -116,7 +73,7 @@ public abstract class StorageTests(DatabaseKind kind) : IAsyncLifetime
                 SecretHash = TokenSecret.Hash(first.Secret),
                 DisplayPrefix = "x",
                 CreatedBy = "test",
-                CreatedAt = _clock.GetUtcNow(),
+                CreatedAt = Clock.GetUtcNow(),
             });
             return Task.FromResult((0, new AuditRecord("token.create", "token/clash", "{}")));
         }));
@@ -176,7 +133,7 @@ public abstract class StorageTests(DatabaseKind kind) : IAsyncLifetime
         var tokens = scope.ServiceProvider.GetRequiredService<ITokenStore>();
         var created = await tokens.CreateAsync("r", Role.Viewer, null, "alice");
         var first = await tokens.RevokeAsync(created.Token.Id, "bob");
-        _clock.Advance(TimeSpan.FromMinutes(5));
+        Clock.Advance(TimeSpan.FromMinutes(5));
         var second = await tokens.RevokeAsync(created.Token.Id, "bob");
         Assert.Equal(first.RevokedAt, second.RevokedAt);
         await Assert.ThrowsAsync<NotFoundException>(() => tokens.RevokeAsync(Guid.NewGuid(), "bob"));
@@ -186,11 +143,6 @@ public abstract class StorageTests(DatabaseKind kind) : IAsyncLifetime
         Assert.Equal(["token.create", "token.revoke", "token.revoke"], events.Select(e => e.Action));
     }
 
-    protected AsyncServiceScope Scope()
-    {
-        DatabaseRequirement.EnsureAvailable(kind);
-        return (_services ?? throw new InvalidOperationException("storage did not start")).CreateAsyncScope();
-    }
 }
 
 public sealed class SqliteStorageTests() : StorageTests(DatabaseKind.Sqlite)

@@ -2,63 +2,20 @@ using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
-using Ferry.Storage.PostgreSql;
-using Ferry.Storage.Sqlite;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Ferry.Storage.Tests.Serving;
 
 /// <summary>The endpoint store on SQLite and PostgreSQL: revisions, rollback, alias following, refusals, compatibility, audit.</summary>
-public abstract class EndpointStoreTests(DatabaseKind kind) : IAsyncLifetime
+public abstract class EndpointStoreTests(DatabaseKind kind) : StorageTestBase(kind)
 {
     private const string Linear = """{"inputs":[{"name":"x","type":"float32","shape":[-1,4]}],"outputs":[{"name":"probability","type":"float32","shape":[-1,1]}]}""";
     private const string Wider = """{"inputs":[{"name":"x","type":"float32","shape":[-1,4]},{"name":"z","type":"int64","shape":[-1,1]}],"outputs":[]}""";
     private const string Doubles = """{"inputs":[{"name":"x","type":"float64","shape":[-1,4]}],"outputs":[]}""";
     private const string Narrower = """{"inputs":[{"name":"x","type":"float32","shape":[-1,3]}],"outputs":[]}""";
     private const string OptionalExtra = """{"inputs":[{"name":"x","type":"float32","shape":[-1,4]},{"name":"w","type":"float32","shape":[-1],"optional":true}],"outputs":[]}""";
-
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private TestDatabase? _database;
-    private ServiceProvider? _services;
-
-    public async Task InitializeAsync()
-    {
-        if (kind == DatabaseKind.PostgreSql && TestDatabase.PostgresUnavailableReason is not null && !TestDatabase.InCi)
-        {
-            return;
-        }
-
-        _database = await TestDatabase.CreateAsync(kind);
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock);
-        if (kind == DatabaseKind.Sqlite)
-        {
-            services.AddFerrySqliteStorage(_database.ConnectionString);
-        }
-        else
-        {
-            services.AddFerryPostgreSqlStorage(_database.ConnectionString);
-        }
-
-        _services = services.BuildServiceProvider();
-        await using var scope = _services.CreateAsyncScope();
-        await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<FerryDbContext>(), scope.ServiceProvider.GetService<IDatabasePreparer>());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
 
     [SkippableFact]
     public async Task Deploy_CreatesRevisionOne_ThenAppendsAndActivates_WithOneAuditEventEach()
@@ -70,9 +27,9 @@ public abstract class EndpointStoreTests(DatabaseKind kind) : IAsyncLifetime
         var first = await store.DeployAsync("credit-risk", [Route("credit", 1)], force: false, "alice");
         Assert.Equal(1, first.ActiveRevision);
         Assert.Equal("alice", first.CreatedBy);
-        Assert.Equal(_clock.GetUtcNow().ToUnixTimeMilliseconds(), first.CreatedAt);
+        Assert.Equal(Clock.GetUtcNow().ToUnixTimeMilliseconds(), first.CreatedAt);
 
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        Clock.Advance(TimeSpan.FromMinutes(1));
         var second = await store.DeployAsync("credit-risk",
             [Route("credit", 1, weight: 90), Route("credit", 2, weight: 10), new RouteRequest("credit", 3, null, RouteRole.Shadow, 55)], force: false, "bob");
         Assert.Equal(2, second.ActiveRevision);
@@ -81,7 +38,7 @@ public abstract class EndpointStoreTests(DatabaseKind kind) : IAsyncLifetime
         Assert.Equal("bob", active.CreatedBy);
         Assert.Equal([(1, 90, RouteRole.Weighted), (2, 10, RouteRole.Weighted), (3, 0, RouteRole.Shadow)],
             active.Routes.Select(r => (r.Version!.Value, r.Weight, r.Role)));
-        Assert.Equal(_clock.GetUtcNow().ToUnixTimeMilliseconds(), second.UpdatedAt);
+        Assert.Equal(Clock.GetUtcNow().ToUnixTimeMilliseconds(), second.UpdatedAt);
 
         var resolved = (await store.ResolveAsync("credit-risk"))!;
         Assert.Equal(2, resolved.Revision);
@@ -286,11 +243,6 @@ public abstract class EndpointStoreTests(DatabaseKind kind) : IAsyncLifetime
     private static async Task<List<AuditEvent>> Audit(AsyncServiceScope scope, string action) =>
         [.. (await scope.ServiceProvider.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery { Action = action })).OrderBy(e => e.Sequence)];
 
-    private AsyncServiceScope Scope()
-    {
-        DatabaseRequirement.EnsureAvailable(kind);
-        return _services!.CreateAsyncScope();
-    }
 }
 
 public sealed class SqliteEndpointStoreTests() : EndpointStoreTests(DatabaseKind.Sqlite);

@@ -1,69 +1,28 @@
 using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
-using Ferry.Storage.PostgreSql;
 using Ferry.Storage.Serving;
-using Ferry.Storage.Sqlite;
 using Ferry.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Ferry.Storage.Tests.Serving;
 
 /// <summary>The prediction and feedback stores on SQLite and PostgreSQL: batches, paging, retention, upserts, all-or-nothing feedback.</summary>
-public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
+public abstract class PredictionStoreTests(DatabaseKind kind) : StorageTestBase(kind)
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private TestDatabase? _database;
-    private ServiceProvider? _services;
-
-    public async Task InitializeAsync()
-    {
-        if (kind == DatabaseKind.PostgreSql && TestDatabase.PostgresUnavailableReason is not null && !TestDatabase.InCi)
-        {
-            return;
-        }
-
-        _database = await TestDatabase.CreateAsync(kind);
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock);
-        if (kind == DatabaseKind.Sqlite)
-        {
-            services.AddFerrySqliteStorage(_database.ConnectionString);
-        }
-        else
-        {
-            services.AddFerryPostgreSqlStorage(_database.ConnectionString);
-        }
-
+    protected override void ConfigureServices(IServiceCollection services) =>
         services.AddScoped<PredictionStore>().AddScoped<FeedbackStore>();
-        _services = services.BuildServiceProvider();
-        await using var scope = _services.CreateAsyncScope();
-        await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<FerryDbContext>(), scope.ServiceProvider.GetService<IDatabasePreparer>());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
 
     [SkippableFact]
     public async Task InsertBatch_WritesEveryRow_AndARetrySkipsRowsAlreadyWritten()
     {
         await using var scope = Scope();
         var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
-        var batch = Records("credit", 50, _clock.GetUtcNow());
+        var batch = Records("credit", 50, Clock.GetUtcNow());
         Assert.Equal(50, await store.InsertBatchAsync(batch, skipExisting: false));
-        var more = Records("credit", 10, _clock.GetUtcNow());
+        var more = Records("credit", 10, Clock.GetUtcNow());
         Assert.Equal(10, await store.InsertBatchAsync([.. batch.Take(20), .. more], skipExisting: true));
         Assert.Equal(60, await store.CountAsync("credit"));
         Assert.Equal(0, await store.CountAsync("other"));
@@ -74,7 +33,7 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     {
         await using var scope = Scope();
         var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
-        var batch = Records("multi", (2 * PredictionStore.RowsPerCommand) + 37, _clock.GetUtcNow());
+        var batch = Records("multi", (2 * PredictionStore.RowsPerCommand) + 37, Clock.GetUtcNow());
         batch[5].ShadowOutputsJson = """{"credit:2":{"error":"it's \"quoted\""}}""";
         batch[230].InputsJson = """{"purpose":"café ; DROP TABLE predictions"}""";
 
@@ -95,7 +54,7 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     {
         await using var scope = Scope();
         var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
-        var record = Records("credit", 1, _clock.GetUtcNow())[0];
+        var record = Records("credit", 1, Clock.GetUtcNow())[0];
         record.ShadowOutputsJson = """{"credit:3":{"label":"0"}}""";
         await store.InsertBatchAsync([record], skipExisting: false);
         await scope.ServiceProvider.GetRequiredService<FeedbackStore>().IngestAsync("credit", [new FeedbackItem(record.Id, "1", null)], "test");
@@ -114,7 +73,7 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     {
         await using var scope = Scope();
         var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
-        var start = _clock.GetUtcNow();
+        var start = Clock.GetUtcNow();
         // 25 rows over 5 distinct milliseconds: pages of 7 cut through groups of equal timestamps.
         var rows = Enumerable.Range(0, 25).Select(i => Record("paged", start.AddMilliseconds(i / 5))).ToList();
         await store.InsertBatchAsync(rows, skipExisting: false);
@@ -150,15 +109,15 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     {
         await using var scope = Scope();
         var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
-        var old = Records("credit", 5, _clock.GetUtcNow());
+        var old = Records("credit", 5, Clock.GetUtcNow());
         await store.InsertBatchAsync(old, skipExisting: false);
-        _clock.Advance(TimeSpan.FromDays(31));
-        var recent = Records("credit", 3, _clock.GetUtcNow());
+        Clock.Advance(TimeSpan.FromDays(31));
+        var recent = Records("credit", 3, Clock.GetUtcNow());
         await store.InsertBatchAsync(recent, skipExisting: false);
         await scope.ServiceProvider.GetRequiredService<FeedbackStore>().IngestAsync("credit",
             [new FeedbackItem(old[0].Id, "1", null), new FeedbackItem(recent[0].Id, null, 2.5)], "test");
 
-        var cutoff = _clock.GetUtcNow().AddDays(-30).ToUnixTimeMilliseconds();
+        var cutoff = Clock.GetUtcNow().AddDays(-30).ToUnixTimeMilliseconds();
         var result = await store.DeleteOlderThanAsync(cutoff);
         Assert.Equal(new PredictionRetentionResult(5, 1), result);
         Assert.Equal(3, await store.CountAsync("credit"));
@@ -171,19 +130,19 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     public async Task Feedback_IsUpserted_LateFeedbackReplacesEarlier_AndEachRequestIsOneAuditEvent()
     {
         await using var scope = Scope();
-        var records = Records("credit", 3, _clock.GetUtcNow());
+        var records = Records("credit", 3, Clock.GetUtcNow());
         await scope.ServiceProvider.GetRequiredService<PredictionStore>().InsertBatchAsync(records, skipExisting: false);
         var feedback = scope.ServiceProvider.GetRequiredService<FeedbackStore>();
 
         Assert.Equal(2, await feedback.IngestAsync("credit", [new(records[0].Id, "0", null), new(records[1].Id, "1", null)], "alice"));
-        _clock.Advance(TimeSpan.FromDays(5));
+        Clock.Advance(TimeSpan.FromDays(5));
         // Within one request the last item for an id wins.
         Assert.Equal(2, await feedback.IngestAsync("credit",
             [new(records[0].Id, "1", null), new(records[2].Id, null, 4.5), new(records[2].Id, null, 7.25)], "bob"));
 
         var first = await feedback.FindAsync(records[0].Id);
         Assert.Equal("1", first?.Label);
-        Assert.Equal(_clock.GetUtcNow().ToUnixTimeMilliseconds(), first?.ReceivedAt);
+        Assert.Equal(Clock.GetUtcNow().ToUnixTimeMilliseconds(), first?.ReceivedAt);
         Assert.Equal("1", (await feedback.FindAsync(records[1].Id))?.Label);
         Assert.Equal(7.25, (await feedback.FindAsync(records[2].Id))?.Value);
 
@@ -197,8 +156,8 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     {
         await using var scope = Scope();
         var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
-        var mine = Records("credit", 2, _clock.GetUtcNow());
-        var theirs = Records("fraud", 1, _clock.GetUtcNow());
+        var mine = Records("credit", 2, Clock.GetUtcNow());
+        var theirs = Records("fraud", 1, Clock.GetUtcNow());
         await store.InsertBatchAsync([.. mine, .. theirs], skipExisting: false);
         var feedback = scope.ServiceProvider.GetRequiredService<FeedbackStore>();
         var unknown = Guid.CreateVersion7();
@@ -212,11 +171,6 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
         await Assert.ThrowsAsync<NotFoundException>(() => feedback.IngestAsync("nothing-served", [new(mine[0].Id, "1", null)], "test"));
     }
 
-    protected AsyncServiceScope Scope()
-    {
-        DatabaseRequirement.EnsureAvailable(kind);
-        return (_services ?? throw new InvalidOperationException("storage did not start")).CreateAsyncScope();
-    }
 
     private static List<PredictionRecord> Records(string endpoint, int count, DateTimeOffset at) =>
         [.. Enumerable.Range(0, count).Select(_ => Record(endpoint, at))];

@@ -1,59 +1,16 @@
 using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Tracking;
-using Ferry.Storage.PostgreSql;
-using Ferry.Storage.Sqlite;
 using Ferry.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Ferry.Storage.Tests.Tracking;
 
 /// <summary>The tracking store on SQLite and PostgreSQL: audit events, clock use, id allocation, transactions.</summary>
-public abstract class TrackingStoreTests(DatabaseKind kind) : IAsyncLifetime
+public abstract class TrackingStoreTests(DatabaseKind kind) : StorageTestBase(kind)
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private TestDatabase? _database;
-    private ServiceProvider? _services;
-
-    public async Task InitializeAsync()
-    {
-        if (kind == DatabaseKind.PostgreSql && TestDatabase.PostgresUnavailableReason is not null && !TestDatabase.InCi)
-        {
-            return;
-        }
-
-        _database = await TestDatabase.CreateAsync(kind);
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock);
-        if (kind == DatabaseKind.Sqlite)
-        {
-            services.AddFerrySqliteStorage(_database.ConnectionString);
-        }
-        else
-        {
-            services.AddFerryPostgreSqlStorage(_database.ConnectionString);
-        }
-
-        _services = services.BuildServiceProvider();
-        await using var scope = _services.CreateAsyncScope();
-        await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<FerryDbContext>(), scope.ServiceProvider.GetService<IDatabasePreparer>());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
     [SkippableFact]
     public async Task DefaultExperiment_IsCreatedOnce_AsSystem_AndIdsFollowIt()
     {
@@ -67,7 +24,7 @@ public abstract class TrackingStoreTests(DatabaseKind kind) : IAsyncLifetime
         Assert.Equal(2, second);
         var experiment = await store.GetExperimentAsync(Experiment.DefaultId);
         Assert.Equal("mlflow-artifacts:/0", experiment.ArtifactLocation);
-        Assert.Equal(_clock.GetUtcNow().ToUnixTimeMilliseconds(), experiment.CreationTime);
+        Assert.Equal(Clock.GetUtcNow().ToUnixTimeMilliseconds(), experiment.CreationTime);
 
         var events = await scope.ServiceProvider.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery());
         Assert.Equal(["system", "alice", "alice"], events.Select(e => e.Actor));
@@ -80,9 +37,9 @@ public abstract class TrackingStoreTests(DatabaseKind kind) : IAsyncLifetime
         await using var scope = Scope();
         var store = scope.ServiceProvider.GetRequiredService<ITrackingStore>();
         await store.EnsureDefaultExperimentAsync("system");
-        _clock.Advance(TimeSpan.FromSeconds(3));
+        Clock.Advance(TimeSpan.FromSeconds(3));
         var run = await store.CreateRunAsync(new NewRun(0, "alice", null, null, []), "alice");
-        Assert.Equal(_clock.GetUtcNow().ToUnixTimeMilliseconds(), run.StartTime);
+        Assert.Equal(Clock.GetUtcNow().ToUnixTimeMilliseconds(), run.StartTime);
 
         var batch = new RunBatch(
             [new MetricValue("m", 1, 10, 0), new MetricValue("m", 2, 11, 1), new MetricValue("m", 0.5, 9, 1)],
@@ -102,7 +59,7 @@ public abstract class TrackingStoreTests(DatabaseKind kind) : IAsyncLifetime
         Assert.Equal((2d, 1L, 11L), (latest.Value, latest.Step, latest.Timestamp));
         Assert.Equal("b", got.Tags.Single(t => t.Key == "t").Value);
         Assert.DoesNotContain(got.Tags, t => t.Key == "t2");
-        await using var db = _database!.CreateContext();
+        await using var db = Database.CreateContext();
         Assert.Equal(3, await db.MetricPoints.CountAsync(m => m.RunId == run.Id));
     }
 
@@ -135,11 +92,6 @@ public abstract class TrackingStoreTests(DatabaseKind kind) : IAsyncLifetime
         await Assert.ThrowsAsync<NotFoundException>(() => store.LogBatchAsync("nope", new RunBatch([], [new("a", "1")], []), "run.log-param", "u"));
     }
 
-    private AsyncServiceScope Scope()
-    {
-        DatabaseRequirement.EnsureAvailable(kind);
-        return _services!.CreateAsyncScope();
-    }
 }
 
 public sealed class SqliteTrackingStoreTests() : TrackingStoreTests(DatabaseKind.Sqlite);
