@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Ferry.Client.Http;
+using Ferry.Core.Contracts;
 
 namespace Ferry.Client.Serving;
 
@@ -20,28 +21,28 @@ public sealed class EndpointsClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The endpoint as it now is.</returns>
     /// <exception cref="FerryApiException">Refused (400 naming each route, e.g. "incompatible: ..."), or not allowed (403).</exception>
-    public Task<EndpointDetail> DeployAsync(string name, DeployRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<EndpointDetail>(HttpMethod.Put, Named(name), request, cancellationToken);
+    public Task<EndpointView> DeployAsync(string name, DeployRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<EndpointView>(HttpMethod.Put, Named(name), request, cancellationToken);
 
     /// <summary>Re-activates the revision before the active one, as a new revision.</summary>
     /// <exception cref="FerryApiException">No such endpoint (404), or nothing to roll back to (409).</exception>
-    public Task<EndpointDetail> RollbackAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<EndpointDetail>(HttpMethod.Post, Named(name) + "/rollback", null, cancellationToken);
+    public Task<EndpointView> RollbackAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<EndpointView>(HttpMethod.Post, Named(name) + "/rollback", null, cancellationToken);
 
     /// <summary>Sets adaptive batching (a batch size of 1 turns it off).</summary>
     /// <exception cref="FerryApiException">No such endpoint (404), or values out of range (400).</exception>
-    public Task<EndpointDetail> SetBatchingAsync(string name, int maxBatchSize, int maxDelayMicros, CancellationToken cancellationToken = default) =>
-        SendAsync<EndpointDetail>(HttpMethod.Put, Named(name) + "/batching", new BatchingRequest(maxBatchSize, maxDelayMicros), cancellationToken);
+    public Task<EndpointView> SetBatchingAsync(string name, int maxBatchSize, int maxDelayMicros, CancellationToken cancellationToken = default) =>
+        SendAsync<EndpointView>(HttpMethod.Put, Named(name) + "/batching", new BatchingRequest(maxBatchSize, maxDelayMicros), cancellationToken);
 
     /// <summary>One endpoint with its history.</summary>
     /// <exception cref="FerryApiException">No such endpoint (404).</exception>
-    public Task<EndpointDetail> GetAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<EndpointDetail>(HttpMethod.Get, Named(name), null, cancellationToken);
+    public Task<EndpointView> GetAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<EndpointView>(HttpMethod.Get, Named(name), null, cancellationToken);
 
     /// <summary>Every endpoint, by name.</summary>
     /// <exception cref="FerryApiException">The server refused.</exception>
-    public async Task<IReadOnlyList<EndpointSummary>> ListAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync<EndpointList>(HttpMethod.Get, Path, null, cancellationToken)).Endpoints;
+    public async Task<IReadOnlyList<EndpointSummaryView>> ListAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<EndpointListView>(HttpMethod.Get, Path, null, cancellationToken)).Endpoints;
 
     /// <summary>Deletes an endpoint (its prediction log stays).</summary>
     /// <exception cref="FerryApiException">No such endpoint (404).</exception>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
 using Ferry.Server.Identity;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ferry.Core.Contracts;
 
 namespace Ferry.Server.Endpoints.Serving;
 

@@ -1,3 +1,4 @@
+using Ferry.Core.Contracts;
 using Ferry.Core.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;

@@ -1,0 +1,55 @@
+namespace Ferry.Core.Contracts;
+
+/// <summary>A route as the API shows it.</summary>
+/// <param name="Model">Registered model.</param>
+/// <param name="Version">The fixed version, or null for an alias route.</param>
+/// <param name="Alias">The alias followed, or null.</param>
+/// <param name="Role">"weighted" or "shadow".</param>
+/// <param name="Weight">Relative share (0 for shadows).</param>
+/// <param name="ResolvedVersion">The version serving now (an alias's current target); null when it no longer resolves, and in history.</param>
+/// <param name="Flavor">The serving version's flavor, when resolved.</param>
+public sealed record RouteView(string Model, int? Version, string? Alias, string Role, int Weight, int? ResolvedVersion, string? Flavor);
+
+/// <summary>One revision of the traffic policy.</summary>
+/// <param name="Revision">1, 2, ...</param>
+/// <param name="Active">True for the revision serving now.</param>
+/// <param name="CreatedBy">Who made it.</param>
+/// <param name="CreatedAt">When.</param>
+/// <param name="Routes">Its routes (versions as deployed; aliases unresolved).</param>
+public sealed record RevisionView(int Revision, bool Active, string CreatedBy, DateTimeOffset CreatedAt, IReadOnlyList<RouteView> Routes);
+
+/// <summary>Adaptive batching settings.</summary>
+/// <param name="MaxBatchSize">Largest batch (1 = off).</param>
+/// <param name="MaxDelayMicros">Longest wait, microseconds.</param>
+public sealed record BatchingView(int MaxBatchSize, int MaxDelayMicros);
+
+/// <summary>An endpoint: its active policy with resolved versions, batching, and its history (oldest first).</summary>
+/// <param name="Name">Endpoint name.</param>
+/// <param name="ActiveRevision">The revision serving now.</param>
+/// <param name="Routes">The active routes, aliases resolved now.</param>
+/// <param name="Batching">Adaptive batching.</param>
+/// <param name="CreatedBy">Who created it.</param>
+/// <param name="CreatedAt">When.</param>
+/// <param name="UpdatedAt">Last change.</param>
+/// <param name="History">Every revision, oldest first.</param>
+public sealed record EndpointView(
+    string Name,
+    int ActiveRevision,
+    IReadOnlyList<RouteView> Routes,
+    BatchingView Batching,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<RevisionView> History);
+
+/// <summary>An endpoint in the list: its active routes, resolved.</summary>
+/// <param name="Name">Endpoint name.</param>
+/// <param name="ActiveRevision">The revision serving now.</param>
+/// <param name="Routes">The active routes, aliases resolved now.</param>
+/// <param name="Batching">Adaptive batching.</param>
+/// <param name="UpdatedAt">Last change.</param>
+public sealed record EndpointSummaryView(string Name, int ActiveRevision, IReadOnlyList<RouteView> Routes, BatchingView Batching, DateTimeOffset UpdatedAt);
+
+/// <summary>Every endpoint, by name.</summary>
+/// <param name="Endpoints">The endpoints.</param>
+public sealed record EndpointListView(IReadOnlyList<EndpointSummaryView> Endpoints);
