@@ -6,7 +6,7 @@ using Ferry.Client.Mlflow;
 using Ferry.Client.Models;
 using Ferry.Client.Registry;
 using Ferry.Client.Serving;
-using Ferry.Client.Tokens;
+using Ferry.Client.Identity;
 using Ferry.Client.Tracking;
 
 namespace Ferry.Client;

@@ -1,7 +1,7 @@
 using Ferry.Core.Audit;
 using Ferry.Core.Identity;
 using Ferry.Storage.Audit;
-using Ferry.Storage.Stores;
+using Ferry.Storage.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

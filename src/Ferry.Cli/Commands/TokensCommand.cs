@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ferry.Cli.Commands.Tokens;
+using Ferry.Cli.Commands.Identity;
 
 namespace Ferry.Cli.Commands;
 

@@ -11,7 +11,7 @@ using Ferry.Server.Endpoints.Mlflow.Artifacts;
 using Ferry.Server.Endpoints.Models;
 using Ferry.Server.Endpoints.Monitoring;
 using Ferry.Server.Endpoints.Serving;
-using Ferry.Server.Endpoints.Tokens;
+using Ferry.Server.Endpoints.Identity;
 using Ferry.Server.Errors;
 using Ferry.Server.Identity;
 using Ferry.Server.Monitoring;

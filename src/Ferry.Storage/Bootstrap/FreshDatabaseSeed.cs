@@ -1,6 +1,6 @@
 using Ferry.Core.Audit;
 using Ferry.Core.Identity;
-using Ferry.Storage.Stores;
+using Ferry.Storage.Identity;
 using Ferry.Storage.Tracking;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,7 @@
 using Ferry.Client.Http;
 using Ferry.Core.Contracts;
 
-namespace Ferry.Client.Tokens;
+namespace Ferry.Client.Identity;
 
 /// <summary>Token management (<c>/api/v1/tokens</c>). Creating, listing and revoking need an admin token.</summary>
 public sealed class TokensClient

@@ -4,7 +4,7 @@ using Ferry.Core.Identity;
 using Ferry.Storage.Audit;
 using Microsoft.EntityFrameworkCore;
 
-namespace Ferry.Storage.Stores;
+namespace Ferry.Storage.Identity;
 
 /// <summary>Stores API tokens in <see cref="FerryDbContext"/>; every change is audited in its own transaction.</summary>
 public sealed class TokenStore(FerryDbContext db, AuditedWriter writer, TimeProvider clock) : ITokenStore

@@ -2,7 +2,7 @@ using Ferry.Cli.Output;
 using Ferry.Core.Contracts;
 using Spectre.Console;
 
-namespace Ferry.Cli.Commands.Tokens;
+namespace Ferry.Cli.Commands.Identity;
 
 /// <summary>Tokens as a table: never the secret, only its display prefix.</summary>
 internal static class TokenTable

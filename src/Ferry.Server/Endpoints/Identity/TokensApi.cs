@@ -5,7 +5,7 @@ using Ferry.Core.Identity;
 using Ferry.Server.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Ferry.Server.Endpoints.Tokens;
+namespace Ferry.Server.Endpoints.Identity;
 
 /// <summary>Token management (<c>/api/v1/tokens</c>): admins create, list and revoke; anyone may ask who they are.</summary>
 public static class TokensApi

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Ferry.Cli.Output;
 
-namespace Ferry.Cli.Commands.Tokens;
+namespace Ferry.Cli.Commands.Identity;
 
 /// <summary><c>ferry tokens list</c>: active tokens, or every token with <c>--all</c>.</summary>
 internal sealed class ListTokensCommand : Command

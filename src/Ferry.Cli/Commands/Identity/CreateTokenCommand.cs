@@ -3,7 +3,7 @@ using Ferry.Cli.Output;
 using Ferry.Core.Identity;
 using Spectre.Console;
 
-namespace Ferry.Cli.Commands.Tokens;
+namespace Ferry.Cli.Commands.Identity;
 
 /// <summary><c>ferry tokens create</c>: creates a token and prints its secret, the only time it is shown.</summary>
 internal sealed class CreateTokenCommand : Command

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Ferry.Cli.Output;
 
-namespace Ferry.Cli.Commands.Tokens;
+namespace Ferry.Cli.Commands.Identity;
 
 /// <summary><c>ferry tokens revoke &lt;id&gt;</c>: the token stops working at once.</summary>
 internal sealed class RevokeTokenCommand : Command
