@@ -76,6 +76,7 @@ public sealed partial class ModelCache : IDisposable
             }
 
             entry.RefCount++;
+            entry.Acquisitions++;
             entry.LastUsed = ++_clock;
         }
 
@@ -118,8 +119,22 @@ public sealed partial class ModelCache : IDisposable
             }
 
             entry.RefCount++;
+            entry.Acquisitions++;
             entry.LastUsed = ++_clock;
             return new ModelLease(this, entry, entry.Model);
+        }
+    }
+
+    /// <summary>
+    /// For tests: the leases acquired on a version's current cache entry (<see cref="AcquireAsync"/>,
+    /// <see cref="TryAcquireLoaded"/>) and the holds open on it now (leases and <see cref="ModelLease.Hold"/>s not yet
+    /// released); zeros when the version is not in the cache.
+    /// </summary>
+    internal (long Acquired, int Held) Usage(string model, int version)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue((model, version), out var entry) ? (entry.Acquisitions, entry.RefCount) : (0, 0);
         }
     }
 
@@ -228,6 +243,17 @@ public sealed partial class ModelCache : IDisposable
         }
     }
 
+    // The caller holds a lease on `entry`, so RefCount > 0 and the model cannot be disposed meanwhile.
+    private ModelLease Hold(Entry entry, ILoadedModel model)
+    {
+        lock (_lock)
+        {
+            entry.RefCount++;
+        }
+
+        return new ModelLease(this, entry, model);
+    }
+
     private void Release(Entry entry)
     {
         ILoadedModel? dispose = null;
@@ -272,6 +298,8 @@ public sealed partial class ModelCache : IDisposable
 
         public int RefCount { get; set; }
 
+        public long Acquisitions { get; set; }
+
         public long LastUsed { get; set; }
 
         public bool Retired { get; set; }
@@ -293,6 +321,18 @@ public sealed partial class ModelCache : IDisposable
 
         /// <summary>The model.</summary>
         public ILoadedModel Model { get; }
+
+        /// <summary>
+        /// Another hold on the same loaded model instance, released on its own: the model stays usable until this
+        /// lease and every hold taken from it are disposed. No cache look-up (this is not an acquisition); call it
+        /// only while this lease is held.
+        /// </summary>
+        /// <exception cref="ObjectDisposedException">This lease was released already.</exception>
+        public ModelLease Hold()
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _released) != 0, this);
+            return _cache.Hold(_entry, Model);
+        }
 
         /// <summary>Releases the hold.</summary>
         public void Dispose()

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
+using Ferry.Server.Explain;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving.Batching;
 
@@ -11,7 +13,14 @@ namespace Ferry.Server.Serving;
 /// <param name="Batch">The validated rows.</param>
 /// <param name="Result">Its answer.</param>
 /// <param name="Ids">One prediction id per row (each has a prediction-log row queued).</param>
-public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, InferenceResult Result, IReadOnlyList<Guid> Ids);
+public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, InferenceResult Result, IReadOnlyList<Guid> Ids)
+{
+    /// <summary>One explanation per row when the request asked for them and its version could be explained; else null.</summary>
+    public IReadOnlyList<ExplanationView>? Explanations { get; init; }
+
+    /// <summary>Why the version could not be explained, when the request asked for explanations; else null.</summary>
+    public string? ExplanationError { get; init; }
+}
 
 /// <summary>
 /// The request path shared by every protocol: policy from <see cref="PolicyCache"/>, a weighted route picked with
@@ -28,8 +37,13 @@ public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, Infere
 /// skipped; each skip is counted in <c>ferry_shadow_skipped_total</c>. No shadow load happens on the request path.
 /// Adaptive batching: when the policy turns it on, the primary's scoring goes through <see cref="AdaptiveBatching"/>,
 /// which then owns the request's model lease until its rows are scored.
+/// Explanations: a request that asks for them (<see cref="ReasonSettings"/>) has its rows explained once they are
+/// scored and in the prediction log, with the model instance that scored them, under the request's own lease (no
+/// second acquisition); under adaptive batching the batcher is handed a second hold on that lease
+/// (<see cref="ModelCache.ModelLease.Hold"/>) instead of the lease itself, so the model stays loaded until both are done.
+/// A version that cannot be explained still answers, with <see cref="ServedBatch.ExplanationError"/>.
 /// </remarks>
-public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, ServingMetrics metrics, ModelCacheOptions options, TimeProvider clock, ILogger<Router> logger)
+public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, Explainers explainers, ServingMetrics metrics, ModelCacheOptions options, TimeProvider clock, ILogger<Router> logger)
 {
     /// <summary>Outcome tag values of <c>ferry_predict_requests_total</c>.</summary>
     public static class Outcomes
@@ -99,7 +113,16 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
     /// ids). Unknown endpoint or version: <see cref="NotFoundException"/>; invalid input: <see cref="ValidationException"/>
     /// from <paramref name="bind"/>.
     /// </summary>
-    public async Task<ServedBatch?> PredictAsync(string endpoint, int? version, Func<ILoadedModel, FeatureBatch> bind, CancellationToken cancellationToken)
+    public Task<ServedBatch?> PredictAsync(string endpoint, int? version, Func<ILoadedModel, FeatureBatch> bind, CancellationToken cancellationToken) =>
+        PredictAsync(endpoint, version, bind, null, cancellationToken);
+
+    /// <summary>
+    /// Serves one request as <see cref="PredictAsync(string, int?, Func{ILoadedModel, FeatureBatch}, CancellationToken)"/>
+    /// does and, with <paramref name="explain"/>, then explains its rows on the same model lease
+    /// (<see cref="ServedBatch.Explanations"/>, each with its prediction id, or <see cref="ServedBatch.ExplanationError"/>
+    /// when the version cannot be explained). Request metrics and logged latencies cover the prediction, not the explanation.
+    /// </summary>
+    public async Task<ServedBatch?> PredictAsync(string endpoint, int? version, Func<ILoadedModel, FeatureBatch> bind, ReasonSettings? explain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bind);
         var started = Stopwatch.GetTimestamp();
@@ -109,6 +132,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
             : Pick(policy);
         var outcome = Outcomes.Error;
         var rows = 0;
+        double? answeredSeconds = null;
         try
         {
             using var lease = new LeaseHandover(await models.AcquireAsync(route, cancellationToken));
@@ -125,8 +149,9 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
             }
 
             rows = batch.RowCount;
+            // Explaining keeps the lease until the explanation is done: the batcher gets a hold of its own to release.
             var result = AdaptiveBatching.Applies(policy, batch)
-                ? await batching.PredictAsync(policy, route, lease.Model, batch, lease.Take(), cancellationToken)
+                ? await batching.PredictAsync(policy, route, lease.Model, batch, explain is null ? lease.Take() : lease.Share(), cancellationToken)
                 : lease.Model.Predict(batch);
             if (result.Rows.Count != batch.RowCount)
             {
@@ -155,11 +180,18 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
             }
 
             outcome = Outcomes.Ok;
-            return new ServedBatch(route, batch, result, records.Select(r => r.Id).ToArray());
+            var served = new ServedBatch(route, batch, result, records.Select(r => r.Id).ToArray());
+            if (explain is null)
+            {
+                return served;
+            }
+
+            answeredSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            return await ExplainAsync(served, lease.Model, explain, cancellationToken);
         }
         finally
         {
-            metrics.Request(endpoint, route.Version, outcome, Stopwatch.GetElapsedTime(started).TotalSeconds, rows);
+            metrics.Request(endpoint, route.Version, outcome, answeredSeconds ?? Stopwatch.GetElapsedTime(started).TotalSeconds, rows);
         }
     }
 

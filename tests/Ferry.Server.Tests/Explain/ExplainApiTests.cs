@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ferry.Core.Identity;
+using Ferry.Server.Serving;
 using Ferry.Server.Tests.Serving;
 using Ferry.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static Ferry.Server.Tests.Mlflow.Registry.RegistryTestKit;
 
@@ -144,6 +146,59 @@ public abstract class ExplainApiTests<TFixture>(TFixture fixture) : IClassFixtur
         var viewer = Server.CreateClient(await Server.CreateTokenAsync(Role.Viewer));
         using var unknown = await viewer.GetAsync($"/api/v1/endpoints/{endpoint}/predictions/{Guid.CreateVersion7()}/explanation");
         await unknown.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PredictWithExplanations_AcquiresTheModelOnce_AsAPlainPredict_AndEqualsExplain(bool adaptiveBatching)
+    {
+        var (model, version, endpoint, expected) = await DeployWithReferenceAsync("credit_gbm");
+        var admin = Server.CreateAdminClient();
+        if (adaptiveBatching)
+        {
+            // 2-row requests under a 32-row batch: scored by the batcher, which is handed the request's model lease.
+            using var batching = await admin.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/batching", new { maxBatchSize = 32, maxDelayMicros = 2000 });
+            await batching.AssertJsonAsync(HttpStatusCode.OK);
+        }
+
+        var cache = Server.Services.GetRequiredService<ModelCache>();
+        var body = new JsonObject { ["records"] = new JsonArray(expected.Records[4].DeepClone(), expected.Records[5].DeepClone()) };
+        async Task<JsonElement> ExplainedAsync()
+        {
+            using var response = await admin.PostAsync($"/api/v1/endpoints/{endpoint}/predict?explain=true", JsonContent.Create(body));
+            return await response.AssertJsonAsync(HttpStatusCode.OK);
+        }
+
+        await ExplainedAsync(); // loads the model and builds its explainer
+        var (start, _) = cache.Usage(model, version);
+        await ServingTestKit.PredictAsync(admin, endpoint, [expected.Records[4], expected.Records[5]]);
+        var (afterPlain, _) = cache.Usage(model, version);
+        var explained = await ExplainedAsync();
+        var (afterExplained, _) = cache.Usage(model, version);
+
+        Assert.Equal(1, afterPlain - start);
+        Assert.Equal(afterPlain - start, afterExplained - afterPlain);
+        // Every hold is released once the rows are scored and explained (the batcher's own just after it answers).
+        for (var i = 0; i < 100 && cache.Usage(model, version).Held > 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(0, cache.Usage(model, version).Held);
+
+        var direct = (await ExplainAsync(admin, endpoint, [expected.Records[4], expected.Records[5]])).GetProperty("explanations").EnumerateArray().ToList();
+        var predictions = explained.GetProperty("predictions").EnumerateArray().ToList();
+        Assert.Equal(direct.Count, predictions.Count);
+        for (var i = 0; i < direct.Count; i++)
+        {
+            var inline = predictions[i].GetProperty("explanation");
+            Assert.Equal(predictions[i].GetProperty("id").GetString(), inline.GetProperty("predictionId").GetString());
+            foreach (var property in new[] { "model", "version", "method", "space", "baseValue", "output", "attributions", "reasonCodes" })
+            {
+                Assert.Equal(direct[i].GetProperty(property).GetRawText(), inline.GetProperty(property).GetRawText());
+            }
+        }
     }
 
     [SkippableFact]

@@ -186,6 +186,46 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
         Assert.Equal(200, cache.LoadedBytes);
     }
 
+    [Fact]
+    public async Task ModelLease_Hold_KeepsTheSameModelLoaded_UntilEveryHoldIsReleased_WithoutAcquiringAgain()
+    {
+        using var directory = new TempDirectory("ferry-cache");
+        var store = new Ferry.Artifacts.FileSystem.FileSystemArtifactStore(directory.Path);
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            await store.PutAsync($"{name}/model.onnx", new MemoryStream([1, 2, 3]));
+        }
+
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new ServingMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        using var cache = new ModelCache([new FakeRuntime()], store, metrics, new ModelCacheOptions { ModelMemoryBudgetBytes = 250 },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelCache>.Instance);
+        ResolvedRoute Route(string name) => new(name, 1, null, "fake", name, RouteRole.Weighted, 1);
+
+        var lease = await cache.AcquireAsync(Route("a"));
+        var hold = lease.Hold(); // e.g. handed to the batcher while the request keeps its lease to explain
+        Assert.Same(lease.Model, hold.Model);
+        Assert.Equal((1L, 2), cache.Usage("a", 1));
+        hold.Dispose();
+        hold.Dispose(); // once only
+        Assert.Equal((1L, 1), cache.Usage("a", 1));
+        var again = lease.Hold();
+        using (await cache.AcquireAsync(Route("b")))
+        {
+        }
+
+        using (await cache.AcquireAsync(Route("c"))) // a is retired, but still held
+        {
+        }
+
+        Assert.False(cache.Contains("a", 1));
+        lease.Dispose();
+        Assert.False(((FakeModel)again.Model).Disposed); // the second hold still keeps it
+        Assert.Throws<ObjectDisposedException>(() => lease.Hold());
+        again.Dispose();
+        Assert.True(((FakeModel)again.Model).Disposed);
+    }
+
     private sealed class FakeRuntime : IModelRuntime
     {
         private int _loads;

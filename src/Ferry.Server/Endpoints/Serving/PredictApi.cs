@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
-using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
-using Ferry.Server.Endpoints.Explain;
 using Ferry.Server.Errors;
 using Ferry.Server.Explain;
 using Ferry.Server.Identity;
@@ -43,34 +40,17 @@ public static class PredictApi
         }
 
         RecordValidator.RowCount(records, "records");
-        var explain = ExplainSettings(context.Request.Query);
-        var served = await router.PredictAsync(name, null, model => RecordValidator.FromRecords(records, model.Features, "records"), cancellationToken);
+        // Checked before anything is served, so a bad setting refuses the whole request.
+        var explain = ExplanationSettings.Requested(context.Request.Query);
+        var served = await router.PredictAsync(name, null, model => RecordValidator.FromRecords(records, model.Features, "records"), explain, cancellationToken);
         if (served is null)
         {
             await WriteLogFullAsync(context);
             return;
         }
 
-        IReadOnlyList<ExplanationView>? explanations = null;
-        string? explanationError = null;
-        if (explain is not null)
-        {
-            var models = context.RequestServices.GetRequiredService<ModelCache>();
-            var explainers = context.RequestServices.GetRequiredService<Explainers>();
-            // The rows are already answered and logged: a version that cannot be explained still gets its predictions,
-            // each with the reason instead of an explanation.
-            try
-            {
-                using var lease = await models.AcquireAsync(served.Route, cancellationToken);
-                var explainContext = await explainers.GetAsync(served.Route, lease.Model, cancellationToken);
-                explanations = ExplanationViews.Explain(explainContext, served.Route, lease.Model, served.Batch,
-                    explain, served.Ids);
-            }
-            catch (ValidationException e)
-            {
-                explanationError = e.Errors.Values.SelectMany(m => m).FirstOrDefault() ?? e.Message;
-            }
-        }
+        var explanations = served.Explanations;
+        var explanationError = served.ExplanationError;
 
         context.Response.ContentType = "application/json";
         await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
@@ -103,26 +83,6 @@ public static class PredictApi
 
         await context.Response.BodyWriter.FlushAsync(cancellationToken);
     }
-
-    /// <summary>
-    /// The explanation settings of <c>?explain=true</c> (<c>reasons</c>, <c>outcome</c>, <c>method</c>, <c>samples</c>, as
-    /// on <c>POST /explain</c>), or null without it. Read by hand, not bound as parameters, so the plain predict path
-    /// pays nothing for them; checked before anything is served, so a bad setting refuses the whole request.
-    /// </summary>
-    private static ReasonSettings? ExplainSettings(IQueryCollection query)
-    {
-        if (!string.Equals(query["explain"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return ExplainApi.Settings(WholeNumber(query, "reasons"), query["outcome"].FirstOrDefault(), query["method"].FirstOrDefault(), WholeNumber(query, "samples"));
-    }
-
-    private static int? WholeNumber(IQueryCollection query, string name) =>
-        query[name].FirstOrDefault() is not { Length: > 0 } text ? null
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
-        : throw new ValidationException(name, "must be a whole number");
 
     /// <summary>Parses the request body; malformed JSON is a 400 naming where it broke.</summary>
     /// <exception cref="ValidationException">The body is not JSON.</exception>
