@@ -11,7 +11,7 @@ public sealed class DeployCommandTests(SharedServerFixture fixture)
     private FerryServerProcess Server => fixture.Server;
 
     [Fact]
-    public async Task Deploy_with_canary_and_shadow_then_list_show_and_rollback()
+    public async Task DeployWithCanaryAndShadow_ThenListShowAndRollback()
     {
         var model = await RegisterAsync("linear.onnx", "linear.onnx", "linear.onnx");
         var endpoint = Unique("cli-ep");
@@ -45,7 +45,7 @@ public sealed class DeployCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Deploy_follows_an_alias()
+    public async Task Deploy_FollowsAnAlias()
     {
         var model = await RegisterAsync("linear.onnx", "linear.onnx");
         Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "alias", "set", model, "1", "champion"));
@@ -63,7 +63,7 @@ public sealed class DeployCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Refusals_are_one_line_with_named_exit_codes()
+    public async Task Refusals_AreOneLine_WithNamedExitCodes()
     {
         var model = await RegisterAsync("linear.onnx", "mixed_types.onnx");
         var endpoint = Unique("cli-refuse");

@@ -6,7 +6,7 @@ namespace Ferry.Cli.Tests;
 public sealed class ErrorExitCodeTests
 {
     [Fact]
-    public async Task An_unreachable_server_exits_with_server_unreachable()
+    public async Task UnreachableServer_ExitsWithServerUnreachable()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
 
@@ -17,7 +17,7 @@ public sealed class ErrorExitCodeTests
     }
 
     [Fact]
-    public async Task The_server_refuses_a_database_setting_that_is_not_a_connection_string()
+    public async Task Server_RefusesDatabaseSetting_ThatIsNotAConnectionString()
     {
         using var dataDirectory = new TempDirectory("baddb");
 
@@ -27,7 +27,7 @@ public sealed class ErrorExitCodeTests
     }
 
     [Fact]
-    public async Task The_database_setting_is_also_read_from_FERRY_DATABASE()
+    public async Task DatabaseSetting_IsAlsoRead_FromFerryDatabaseVariable()
     {
         using var dataDirectory = new TempDirectory("envdb");
 
@@ -44,7 +44,7 @@ public sealed class ErrorExitCodeTests
     [InlineData("audit", "list", "--output", "yaml")]
     [InlineData("tokens")]
     [InlineData("no-such-verb")]
-    public async Task Invalid_command_lines_exit_with_invalid_arguments(params string[] args)
+    public async Task InvalidCommandLines_ExitWithInvalidArguments(params string[] args)
     {
         var result = await FerryCli.RunAsync(args);
 
@@ -53,7 +53,7 @@ public sealed class ErrorExitCodeTests
     }
 
     [Fact]
-    public async Task Without_any_token_the_cli_says_where_it_looked_and_exits_unauthorized()
+    public async Task WithoutAnyToken_CliSaysWhereItLooked_AndExitsUnauthorized()
     {
         using var dataDirectory = new TempDirectory("notoken");
 
@@ -63,7 +63,7 @@ public sealed class ErrorExitCodeTests
     }
 
     [Fact]
-    public async Task Offline_verification_without_a_database_exits_not_found()
+    public async Task OfflineVerificationWithoutDatabase_ExitsNotFound()
     {
         using var dataDirectory = new TempDirectory("nodb");
 
@@ -74,7 +74,7 @@ public sealed class ErrorExitCodeTests
     }
 
     [Fact]
-    public async Task Help_succeeds()
+    public async Task Help_Succeeds()
     {
         var result = await FerryCli.RunAsync("--help");
 

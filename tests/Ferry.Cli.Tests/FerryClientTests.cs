@@ -9,7 +9,7 @@ namespace Ferry.Cli.Tests;
 public sealed class FerryClientTests(SharedServerFixture fixture)
 {
     [Fact]
-    public async Task WhoAmI_names_the_calling_token()
+    public async Task WhoAmI_NamesTheCallingToken()
     {
         using var client = new FerryClient(fixture.Server.Url, fixture.AdminToken);
 
@@ -21,7 +21,7 @@ public sealed class FerryClientTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task A_problem_response_becomes_a_FerryApiException_with_its_fields()
+    public async Task ProblemResponse_BecomesFerryApiException_WithItsFields()
     {
         using var client = new FerryClient(fixture.Server.Url, fixture.AdminToken);
 
@@ -38,7 +38,7 @@ public sealed class FerryClientTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task A_caller_supplied_HttpClient_is_used_as_configured()
+    public async Task CallerSuppliedHttpClient_IsUsed_AsConfigured()
     {
         using var http = new HttpClient { BaseAddress = new Uri(fixture.Server.Url, "/") };
         http.DefaultRequestHeaders.Authorization = new("Bearer", fixture.AdminToken);

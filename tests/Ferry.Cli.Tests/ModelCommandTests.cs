@@ -14,7 +14,7 @@ public sealed class ModelCommandTests(SharedServerFixture fixture)
     private FerryServerProcess Server => fixture.Server;
 
     [Fact]
-    public async Task Register_uploads_an_onnx_file_and_prints_version_flavor_and_signature()
+    public async Task Register_UploadsOnnxFile_AndPrintsVersionFlavorAndSignature()
     {
         var name = Unique("cli-linear");
 
@@ -33,7 +33,7 @@ public sealed class ModelCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Register_with_a_run_puts_the_file_under_the_runs_artifacts_and_links_the_run()
+    public async Task RegisterWithRun_PutsFileUnderRunsArtifacts_AndLinksTheRun()
     {
         using var client = new FerryClient(Server.Url, fixture.AdminToken);
         var experiment = await client.Tracking.GetOrCreateExperimentAsync(Unique("cli-register"));
@@ -53,7 +53,7 @@ public sealed class ModelCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Registering_a_corrupt_file_fails_with_one_line_and_registers_nothing()
+    public async Task RegisteringCorruptFile_FailsWithOneLine_AndRegistersNothing()
     {
         using var directory = new TempDirectory("corrupt");
         var corrupt = directory.Combine("broken.onnx");
@@ -69,7 +69,7 @@ public sealed class ModelCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Register_refuses_a_missing_file_or_an_unknown_extension_before_calling_the_server()
+    public async Task Register_RefusesMissingFileOrUnknownExtension_BeforeCallingServer()
     {
         using var directory = new TempDirectory("badfile");
         var text = directory.Combine("model.txt");
@@ -82,7 +82,7 @@ public sealed class ModelCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Alias_set_points_at_a_version_and_delete_removes_it()
+    public async Task AliasSet_PointsAtVersion_AndDeleteRemovesIt()
     {
         var name = Unique("cli-alias");
         Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", LinearOnnx, "--name", name));
@@ -105,7 +105,7 @@ public sealed class ModelCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task List_and_show_print_the_servers_json()
+    public async Task ListAndShow_PrintServersJson()
     {
         var name = Unique("cli-show");
         Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", LinearOnnx, "--name", name));

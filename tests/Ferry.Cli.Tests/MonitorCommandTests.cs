@@ -14,7 +14,7 @@ public sealed class MonitorCommandTests(SharedServerFixture fixture)
     private FerryServerProcess Server => fixture.Server;
 
     [Fact]
-    public async Task Reference_then_monitor_run_flags_a_halved_income_and_opens_an_alert()
+    public async Task ReferenceThenMonitorRun_FlagsHalvedIncome_AndOpensAnAlert()
     {
         using var files = new TempDirectory("monitor");
         var model = Unique("cli-mon");
@@ -60,7 +60,7 @@ public sealed class MonitorCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Monitor_create_refuses_a_bad_window_and_an_unknown_endpoint_in_one_line()
+    public async Task MonitorCreate_RefusesBadWindowAndUnknownEndpoint_InOneLine()
     {
         CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "monitor", "create", "m", "--endpoint", "x", "--window", "soon"),
             ExitCodes.InvalidArguments, "--window");
@@ -70,7 +70,7 @@ public sealed class MonitorCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Drift_offline_writes_a_self_contained_html_report_and_exits_1_when_the_dataset_drifted()
+    public async Task DriftOffline_WritesSelfContainedHtmlReport_AndExits1WhenDatasetDrifted()
     {
         using var files = new TempDirectory("drift");
         var reference = WriteCsv(files.Combine("reference.csv"), Rows(800, seed: 3, incomeFactor: 1), withLabel: false);

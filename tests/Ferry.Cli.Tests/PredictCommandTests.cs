@@ -17,7 +17,7 @@ public sealed class PredictCommandTests(SharedServerFixture fixture)
     private FerryServerProcess Server => fixture.Server;
 
     [Fact]
-    public async Task Scores_a_csv_in_order_with_the_answers_of_single_row_predicts()
+    public async Task Predict_ScoresCsvInOrder_WithAnswersOfSingleRowPredicts()
     {
         var endpoint = await DeployCreditAsync();
         using var files = new TempDirectory("predict");
@@ -57,7 +57,7 @@ public sealed class PredictCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Writes_to_stdout_without_output()
+    public async Task Predict_WritesToStdout_WithoutOutput()
     {
         var endpoint = await DeployCreditAsync();
         using var files = new TempDirectory("predict");
@@ -73,7 +73,7 @@ public sealed class PredictCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Scores_a_parquet_file_read_by_row_group()
+    public async Task Predict_ScoresParquetFile_ReadByRowGroup()
     {
         var endpoint = await DeployCreditAsync();
         using var files = new TempDirectory("predict");
@@ -104,7 +104,7 @@ public sealed class PredictCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task A_rejected_cell_stops_with_its_row_and_field_after_writing_the_rows_before_it()
+    public async Task RejectedCell_StopsWithItsRowAndField_AfterWritingTheRowsBeforeIt()
     {
         var endpoint = await DeployCreditAsync();
         using var files = new TempDirectory("predict");
@@ -123,7 +123,7 @@ public sealed class PredictCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Malformed_input_and_bad_options_exit_2()
+    public async Task MalformedInputAndBadOptions_Exit2()
     {
         var endpoint = await DeployCreditAsync();
         using var files = new TempDirectory("predict");
@@ -141,7 +141,7 @@ public sealed class PredictCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task An_unknown_endpoint_exits_4()
+    public async Task UnknownEndpoint_Exits4()
     {
         using var files = new TempDirectory("predict");
         var input = WriteCsv(files.Combine("data.csv"), CreditRows(3, seed: 1), withId: false);

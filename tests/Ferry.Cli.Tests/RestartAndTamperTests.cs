@@ -14,7 +14,7 @@ public sealed class RestartAndTamperTests : IDisposable
     private readonly List<FerryServerProcess> _servers = [];
 
     [Fact]
-    public async Task Tokens_survive_a_graceful_restart_and_a_hand_edited_audit_row_breaks_verification()
+    public async Task Tokens_SurviveGracefulRestart_AndHandEditedAuditRowBreaksVerification()
     {
         // First life: generate the admin token, create another one.
         var first = await StartServerAsync();

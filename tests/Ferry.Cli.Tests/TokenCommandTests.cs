@@ -9,7 +9,7 @@ public sealed class TokenCommandTests(SharedServerFixture fixture)
     private FerryServerProcess Server => fixture.Server;
 
     [Fact]
-    public async Task Create_list_and_revoke_round_trip_and_a_revoked_token_is_refused()
+    public async Task CreateListAndRevoke_RoundTrip_AndRevokedTokenIsRefused()
     {
         var created = Json.Read<CreatedTokenResponse>(await Server.RunAsync(fixture.AdminToken,
             "tokens", "create", "--name", "ops-roundtrip", "--role", "admin", "--expires-at", "2099-01-01T00:00:00Z", "--output", "json"));
@@ -39,7 +39,7 @@ public sealed class TokenCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task A_viewer_creating_a_token_is_refused_with_exit_code_3_and_one_line()
+    public async Task ViewerCreatingToken_IsRefused_WithExitCode3AndOneLine()
     {
         var viewer = Json.Read<CreatedTokenResponse>(await Server.RunAsync(fixture.AdminToken,
             "tokens", "create", "--name", "viewer-forbidden", "--role", "viewer", "--output", "json"));
@@ -52,7 +52,7 @@ public sealed class TokenCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Create_in_table_form_prints_the_secret_once_and_list_never_prints_it()
+    public async Task CreateInTableForm_PrintsSecretOnce_AndListNeverPrintsIt()
     {
         var created = await Server.RunAsync(fixture.AdminToken, "tokens", "create", "--name", "table-form", "--role", "scientist");
         CliAssert.Succeeded(created);
@@ -65,21 +65,21 @@ public sealed class TokenCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Revoking_an_unknown_id_exits_with_not_found()
+    public async Task RevokingUnknownId_ExitsWithNotFound()
     {
         var result = await Server.RunAsync(fixture.AdminToken, "tokens", "revoke", Guid.NewGuid().ToString());
         CliAssert.FailedWithOneLine(result, ExitCodes.NotFound, "404");
     }
 
     [Fact]
-    public async Task A_request_the_server_finds_invalid_exits_with_invalid_arguments()
+    public async Task RequestTheServerFindsInvalid_ExitsWithInvalidArguments()
     {
         var result = await Server.RunAsync(fixture.AdminToken, "audit", "list", "--limit", "0");
         CliAssert.FailedWithOneLine(result, ExitCodes.InvalidArguments, "limit");
     }
 
     [Fact]
-    public async Task Audit_list_shows_the_token_creations_as_json()
+    public async Task AuditList_ShowsTokenCreations_AsJson()
     {
         var page = Json.Read<AuditEventList>(await Server.RunAsync(fixture.AdminToken,
             "audit", "list", "--action", "token.", "--limit", "1000", "--output", "json"));

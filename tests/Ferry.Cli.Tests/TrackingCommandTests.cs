@@ -12,7 +12,7 @@ public sealed class TrackingCommandTests(SharedServerFixture fixture)
     private FerryServerProcess Server => fixture.Server;
 
     [Fact]
-    public async Task Experiments_list_and_show_by_name_or_id_print_mlflow_json()
+    public async Task ExperimentsListAndShow_ByNameOrId_PrintMlflowJson()
     {
         using var client = new FerryClient(Server.Url, fixture.AdminToken);
         var experiment = await client.Tracking.GetOrCreateExperimentAsync($"cli-exp-{Guid.NewGuid():N}");
@@ -34,7 +34,7 @@ public sealed class TrackingCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Runs_list_filters_and_orders_and_show_prints_one_run()
+    public async Task RunsList_FiltersAndOrders_AndShowPrintsOneRun()
     {
         using var client = new FerryClient(Server.Url, fixture.AdminToken);
         var experiment = await client.Tracking.GetOrCreateExperimentAsync($"cli-runs-{Guid.NewGuid():N}");

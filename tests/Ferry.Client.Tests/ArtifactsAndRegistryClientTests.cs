@@ -12,7 +12,7 @@ public sealed class ArtifactsAndRegistryClientTests(ClientServerFixture fixture)
     private FerryClient Client => fixture.Client;
 
     [Fact]
-    public async Task Upload_streams_a_file_into_a_run_and_download_and_list_give_it_back()
+    public async Task Upload_StreamsFileIntoRun_AndDownloadAndListGiveItBack()
     {
         var experiment = await Client.Tracking.GetOrCreateExperimentAsync($"art-{Guid.NewGuid():N}");
         var run = await Client.Tracking.StartRunAsync(experiment.ExperimentId);
@@ -40,7 +40,7 @@ public sealed class ArtifactsAndRegistryClientTests(ClientServerFixture fixture)
     }
 
     [Fact]
-    public async Task RegisterModel_does_what_mlflow_register_model_does_and_aliases_move()
+    public async Task RegisterModel_DoesWhatMlflowRegisterModelDoes_AndAliasesMove()
     {
         var experiment = await Client.Tracking.GetOrCreateExperimentAsync($"reg-{Guid.NewGuid():N}");
         var run = await Client.Tracking.StartRunAsync(experiment.ExperimentId);
@@ -78,7 +78,7 @@ public sealed class ArtifactsAndRegistryClientTests(ClientServerFixture fixture)
     }
 
     [Fact]
-    public void Artifact_uris_and_paths_convert_both_ways()
+    public void ArtifactUrisAndPaths_ConvertBothWays()
     {
         Assert.Equal("1/abc/artifacts/x", ArtifactUris.ToPath("mlflow-artifacts:/1/abc/artifacts/x"));
         Assert.Equal("1/abc", ArtifactUris.ToPath("mlflow-artifacts://host:5000/1/abc"));

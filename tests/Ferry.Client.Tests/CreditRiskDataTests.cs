@@ -6,7 +6,7 @@ namespace Ferry.Client.Tests;
 public sealed class CreditRiskDataTests
 {
     [Fact]
-    public void The_same_seed_gives_the_same_rows_and_another_seed_other_rows()
+    public void SameSeed_GivesSameRows_AndAnotherSeedOtherRows()
     {
         var first = CreditRiskGenerator.Generate(500, PopulationOptions.Baseline(7));
         var again = CreditRiskGenerator.Generate(500, PopulationOptions.Baseline(7));
@@ -18,7 +18,7 @@ public sealed class CreditRiskDataTests
     }
 
     [Fact]
-    public void Features_stay_in_range_and_the_default_rate_is_plausible()
+    public void Features_StayInRange_AndDefaultRateIsPlausible()
     {
         var rows = CreditRiskGenerator.Generate(20_000);
 
@@ -35,7 +35,7 @@ public sealed class CreditRiskDataTests
     }
 
     [Fact]
-    public void An_economic_shock_cuts_incomes_by_30_percent_and_raises_debt_to_income_and_defaults()
+    public void EconomicShock_CutsIncomesBy30Percent_AndRaisesDebtToIncomeAndDefaults()
     {
         var baseline = CreditRiskGenerator.Generate(5_000, PopulationOptions.Baseline(3));
         var shock = CreditRiskGenerator.Generate(5_000, PopulationOptions.EconomicShock(3));
@@ -46,7 +46,7 @@ public sealed class CreditRiskDataTests
     }
 
     [Fact]
-    public void A_new_loan_purpose_appears_only_in_the_drifted_population()
+    public void NewLoanPurpose_AppearsOnly_InDriftedPopulation()
     {
         var baseline = CreditRiskGenerator.Generate(5_000, PopulationOptions.Baseline(5));
         var drifted = CreditRiskGenerator.Generate(5_000, PopulationOptions.NewLoanPurpose(5));

@@ -32,7 +32,7 @@ public sealed class CreditRiskExplainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_high_debt_to_income_applicant_is_refused_with_debt_to_income_among_the_reasons()
+    public async Task HighDebtToIncomeApplicant_IsRefused_WithDebtToIncomeAmongTheReasons()
     {
         var typical = CreditRiskGenerator.Generate(1, PopulationOptions.Baseline(seed: 99))[0];
         var applicant = typical with { DebtToIncome = 1.4f, Income = 18_000, Delinquencies = 4, CreditUtilization = 0.98f, Term = 60 };
@@ -68,7 +68,7 @@ public sealed class CreditRiskExplainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_model_card_renders_with_importance_and_fairness_from_the_holdout()
+    public async Task ModelCard_RendersWithImportanceAndFairness_FromTheHoldout()
     {
         var version = int.Parse(_trained.Version, System.Globalization.CultureInfo.InvariantCulture);
         await _client.Models.SetCardAsync(_trained.ModelName, version, new Core.Contracts.ModelCardFields

@@ -8,7 +8,7 @@ namespace Ferry.Client.Tests;
 public sealed class CreditRiskTrainingTests(ClientServerFixture fixture) : IClassFixture<ClientServerFixture>
 {
     [Fact]
-    public async Task Training_logs_the_run_and_registers_an_mlnet_version_whose_signature_lists_the_12_features()
+    public async Task Training_LogsRun_AndRegistersMlNetVersionWhoseSignatureListsThe12Features()
     {
         using var work = new Ferry.Testing.TempDirectory("credit-risk");
         var options = new TrainingOptions { Rows = 3_000, Trees = 20, ModelName = "credit-risk", Experiment = "credit-risk-e2e", WorkDirectory = work.Path };
@@ -33,7 +33,7 @@ public sealed class CreditRiskTrainingTests(ClientServerFixture fixture) : IClas
     }
 
     [Fact]
-    public void Arguments_fall_back_to_defaults_and_refuse_nonsense()
+    public void Arguments_FallBackToDefaults_AndRefuseNonsense()
     {
         var parsed = TrainingArguments.Parse(["--server", "http://127.0.0.1:1234", "--token", "t", "--rows", "500", "--model", "m"]);
         Assert.Null(parsed.Error);

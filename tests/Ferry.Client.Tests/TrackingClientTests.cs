@@ -10,7 +10,7 @@ public sealed class TrackingClientTests(ClientServerFixture fixture) : IClassFix
     private TrackingClient Tracking => fixture.Client.Tracking;
 
     [Fact]
-    public async Task GetOrCreateExperiment_creates_once_and_then_finds_it()
+    public async Task GetOrCreateExperiment_CreatesOnce_AndThenFindsIt()
     {
         var name = $"exp-{Guid.NewGuid():N}";
 
@@ -24,7 +24,7 @@ public sealed class TrackingClientTests(ClientServerFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task An_active_run_ends_finished_or_failed_when_flagged()
+    public async Task ActiveRun_EndsFinishedOrFailed_WhenFlagged()
     {
         var experiment = await Tracking.GetOrCreateExperimentAsync($"active-{Guid.NewGuid():N}");
         string finishedId, failedId;
@@ -62,7 +62,7 @@ public sealed class TrackingClientTests(ClientServerFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Params_metrics_tags_and_batches_round_trip_with_nan_and_history()
+    public async Task ParamsMetricsTagsAndBatches_RoundTrip_WithNanAndHistory()
     {
         var experiment = await Tracking.GetOrCreateExperimentAsync($"log-{Guid.NewGuid():N}");
         var run = await Tracking.StartRunAsync(experiment.ExperimentId, "log");
@@ -99,7 +99,7 @@ public sealed class TrackingClientTests(ClientServerFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task SearchRuns_filters_orders_and_pages()
+    public async Task SearchRuns_FiltersOrdersAndPages()
     {
         var experiment = await Tracking.GetOrCreateExperimentAsync($"search-{Guid.NewGuid():N}");
         foreach (var (model, auc) in new[] { ("gbm", 0.91), ("gbm", 0.95), ("gbm", 0.85), ("logreg", 0.97) })

@@ -28,7 +28,7 @@ public sealed class AccessibilityTests(QuickstartSite site)
 
     [SkippableTheory]
     [MemberData(nameof(Pages))]
-    public async Task Page_has_no_wcag_aa_violations(string path)
+    public async Task Page_HasNoWcagAaViolations(string path)
     {
         site.Require();
         var page = await site.SignedIn.NewPageAsync();
@@ -38,7 +38,7 @@ public sealed class AccessibilityTests(QuickstartSite site)
     }
 
     [SkippableFact]
-    public async Task Explanation_and_sign_in_pages_have_no_wcag_aa_violations()
+    public async Task ExplanationAndSignInPages_HaveNoWcagAaViolations()
     {
         site.Require();
         var page = await site.SignedIn.NewPageAsync();
@@ -55,7 +55,7 @@ public sealed class AccessibilityTests(QuickstartSite site)
 
     [SkippableTheory]
     [MemberData(nameof(Pages))]
-    public async Task Page_fits_a_phone_without_sideways_scrolling(string path)
+    public async Task Page_FitsPhone_WithoutSidewaysScrolling(string path)
     {
         site.Require();
         await using var phone = await site.NewContextAsync(390, 844);
@@ -71,7 +71,7 @@ public sealed class AccessibilityTests(QuickstartSite site)
     }
 
     [SkippableFact]
-    public async Task Sign_in_and_navigation_work_from_the_keyboard_alone()
+    public async Task SignInAndNavigation_Work_FromKeyboardAlone()
     {
         site.Require();
         await using var context = await site.NewContextAsync(1280, 900);

@@ -12,7 +12,7 @@ namespace Ferry.Dashboard.Tests;
 public sealed partial class DashboardPageTests(QuickstartSite site)
 {
     [SkippableFact]
-    public async Task Models_page_lists_the_quickstart_model_with_owner_versions_alias_and_open_alerts()
+    public async Task ModelsPage_ListsQuickstartModel_WithOwnerVersionsAliasAndOpenAlerts()
     {
         site.Require();
         var page = await OpenAsync("/ui");
@@ -26,7 +26,7 @@ public sealed partial class DashboardPageTests(QuickstartSite site)
     }
 
     [SkippableFact]
-    public async Task Endpoint_page_shows_the_split_a_day_of_traffic_and_the_default_rate_among_approved_loans()
+    public async Task EndpointPage_ShowsSplitAndADayOfTraffic_AndDefaultRateAmongApprovedLoans()
     {
         site.Require();
         var page = await OpenAsync("/ui/endpoints/credit");
@@ -51,7 +51,7 @@ public sealed partial class DashboardPageTests(QuickstartSite site)
     }
 
     [SkippableFact]
-    public async Task Drift_page_flags_the_features_the_midday_shock_moved_and_leaves_the_others_stable()
+    public async Task DriftPage_FlagsFeaturesTheMiddayShockMoved_AndLeavesOthersStable()
     {
         site.Require();
         var page = await OpenAsync("/ui/endpoints/credit/drift");
@@ -75,7 +75,7 @@ public sealed partial class DashboardPageTests(QuickstartSite site)
     }
 
     [SkippableFact]
-    public async Task Performance_page_shows_realized_roc_auc_where_truth_arrived_and_cbpe_everywhere()
+    public async Task PerformancePage_ShowsRealizedRocAucWhereTruthArrived_AndCbpeEverywhere()
     {
         site.Require();
         var page = await OpenAsync("/ui/endpoints/credit/performance");
@@ -90,7 +90,7 @@ public sealed partial class DashboardPageTests(QuickstartSite site)
     }
 
     [SkippableFact]
-    public async Task A_refusal_is_explained_with_reasons_and_contributions_that_add_up_to_its_score()
+    public async Task Refusal_IsExplainedWithReasons_AndContributionsThatAddUpToItsScore()
     {
         site.Require();
         var page = await OpenAsync("/ui/endpoints/credit/predictions");
@@ -125,7 +125,7 @@ public sealed partial class DashboardPageTests(QuickstartSite site)
     }
 
     [SkippableFact]
-    public async Task Model_card_page_shows_owner_decision_rule_importance_and_fairness()
+    public async Task ModelCardPage_ShowsOwnerDecisionRuleImportanceAndFairness()
     {
         site.Require();
         var page = await OpenAsync("/ui/models/credit-risk/versions/1/card");
@@ -142,7 +142,7 @@ public sealed partial class DashboardPageTests(QuickstartSite site)
     }
 
     [SkippableFact]
-    public async Task Alerts_page_lists_the_alerts_the_shift_raised_and_audit_page_the_deploy()
+    public async Task AlertsPage_ListsAlertsTheShiftRaised_AndAuditPageTheDeploy()
     {
         site.Require();
         var page = await OpenAsync("/ui/alerts?status=open");
@@ -162,7 +162,7 @@ public sealed partial class DashboardPageTests(QuickstartSite site)
     }
 
     [SkippableFact]
-    public void The_quickstart_reruns_from_scratch_and_reports_the_same_day()
+    public void Quickstart_RerunsFromScratch_AndReportsTheSameDay()
     {
         site.Require();
         Assert.Equal(2, site.QuickstartOutputs.Count);

@@ -6,7 +6,7 @@ namespace Ferry.Explain.Tests;
 public sealed class ExactShapleyTests
 {
     [Fact]
-    public void Unanimity_game_splits_equally_among_its_carriers()
+    public void UnanimityGame_SplitsEqually_AmongItsCarriers()
     {
         // v(S) = 1 iff {0, 2} ⊆ S: players 0 and 2 get ½ each, the others 0.
         var phi = ExactShapley.Values(4, mask => (mask & 0b0101) == 0b0101 ? 1 : 0);
@@ -14,7 +14,7 @@ public sealed class ExactShapleyTests
     }
 
     [Fact]
-    public void Glove_game_matches_its_textbook_values()
+    public void GloveGame_MatchesItsTextbookValues()
     {
         // One left glove (player 0), two right gloves (1, 2); a pair is worth 1: φ = (2/3, 1/6, 1/6).
         var phi = ExactShapley.Values(3, mask => (mask & 1) != 0 && (mask & 0b110) != 0 ? 1 : 0);
@@ -24,7 +24,7 @@ public sealed class ExactShapleyTests
     }
 
     [Fact]
-    public void Additive_games_give_each_player_its_own_term()
+    public void AdditiveGames_GiveEachPlayerItsOwnTerm()
     {
         double[] w = [1.5, -2, 0.25];
         var e = ExactShapley.Explain(3, mask => Enumerable.Range(0, 3).Sum(i => (mask & (1UL << i)) != 0 ? w[i] : 0) + 10, "value");

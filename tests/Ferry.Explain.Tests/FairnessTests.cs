@@ -5,7 +5,7 @@ namespace Ferry.Explain.Tests;
 public sealed class FairnessTests
 {
     [Fact]
-    public void Slices_match_a_hand_worked_example()
+    public void Slices_MatchHandWorkedExample()
     {
         // Group A (5 rows): approved 3; actual positives rows 0,1,2 (approved 0,1) → TPR 2/3; negatives 3,4 (approved 3) → FPR 1/2.
         // Group B (4 rows): approved 1; actual positives rows 5,6 (approved 5) → TPR 1/2; negatives 7,8 (none) → FPR 0.
@@ -22,7 +22,7 @@ public sealed class FairnessTests
     }
 
     [Fact]
-    public void Without_labels_only_selection_rates_are_known()
+    public void WithoutLabels_OnlySelectionRates_AreKnown()
     {
         var report = FairnessSlices.Compute(["x", "y", "y"], [true, false, true]);
         Assert.Equal(0.5, report.DemographicParityDifference, 12);

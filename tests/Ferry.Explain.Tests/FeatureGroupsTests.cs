@@ -3,7 +3,7 @@ namespace Ferry.Explain.Tests;
 public sealed class FeatureGroupsTests
 {
     [Fact]
-    public void Grouping_sums_slots_per_source_and_keeps_local_accuracy()
+    public void Grouping_SumsSlotsPerSource_AndKeepsLocalAccuracy()
     {
         var groups = new FeatureGroups([new("age", "age"), new("purpose=car", "purpose"), new("income", "income"), new("purpose=home", "purpose")]);
         var slots = new Explanation(1, [0.5, 0.25, -1, 0.125], 0.875, ExplanationSpaces.Value, ExplanationMethods.LinearExact, [0.1, 0.1, 0.1, 0.1]);

@@ -5,7 +5,7 @@ namespace Ferry.Explain.Tests;
 public sealed class ImportanceTests
 {
     [Fact]
-    public void Mean_absolute_shap_ranks_features()
+    public void MeanAbsoluteShap_RanksFeatures()
     {
         Explanation E(double a, double b) => new(0, [a, b], a + b, "value", "test") { FeatureNames = ["a", "b"] };
         var importance = GlobalImportance.MeanAbsoluteShap([E(1, -3), E(-2, 1), E(0, 2)]);
@@ -17,7 +17,7 @@ public sealed class ImportanceTests
     }
 
     [Fact]
-    public void Roc_auc_and_log_loss_match_hand_worked_values()
+    public void RocAucAndLogLoss_MatchHandWorkedValues()
     {
         // Positives scored 0.35 and 0.8, negatives 0.1 and 0.4: pairs won 3 of 4.
         Assert.Equal(0.75, BinaryMetrics.RocAuc([0.1, 0.4, 0.35, 0.8], [false, false, true, true]), 12);
@@ -26,7 +26,7 @@ public sealed class ImportanceTests
     }
 
     [Fact]
-    public void Permutation_importance_finds_the_only_feature_the_model_uses()
+    public void PermutationImportance_FindsTheOnlyFeatureTheModelUses()
     {
         var random = new Random(5);
         var rows = Enumerable.Range(0, 400).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToArray();

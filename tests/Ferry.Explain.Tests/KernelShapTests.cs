@@ -19,7 +19,7 @@ public sealed class KernelShapTests
     }
 
     [Fact]
-    public void Enumerating_every_coalition_gives_the_exact_values()
+    public void EnumeratingEveryCoalition_GivesExactValues()
     {
         var (row, background) = Data(1, 10);
         var small = row[..6];
@@ -40,7 +40,7 @@ public sealed class KernelShapTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void Sampled_values_are_within_four_standard_errors_of_exact(int seed)
+    public void SampledValues_AreWithinFourStandardErrors_OfExact(int seed)
     {
         var (row, background) = Data(seed, 10);
         var options = new KernelShapOptions { SampleCount = 600, Seed = seed }; // < 2^10 − 2: sampled
@@ -59,7 +59,7 @@ public sealed class KernelShapTests
     }
 
     [Fact]
-    public void More_samples_shrink_the_error()
+    public void MoreSamples_ShrinkTheError()
     {
         var (row, background) = Data(4, 10);
         var few = new KernelShap(new KernelShapOptions { SampleCount = 200, Seed = 4 }).Explain(Batch, row, background);
@@ -68,7 +68,7 @@ public sealed class KernelShapTests
     }
 
     [Fact]
-    public void The_same_seed_gives_the_same_explanation()
+    public void SameSeed_GivesSameExplanation()
     {
         var (row, background) = Data(5, 10);
         var options = new KernelShapOptions { SampleCount = 300, Seed = 9 };
@@ -77,7 +77,7 @@ public sealed class KernelShapTests
     }
 
     [Fact]
-    public void Mixed_string_and_number_rows_are_explained_per_source_feature()
+    public void MixedStringAndNumberRows_AreExplained_PerSourceFeature()
     {
         // Rows as the server holds them: purpose is a string, the model one-hot encodes it itself.
         static double Score(object?[] r) =>
@@ -93,7 +93,7 @@ public sealed class KernelShapTests
     }
 
     [Fact]
-    public void Records_by_feature_name_are_explained_like_arrays()
+    public void RecordsByFeatureName_AreExplained_LikeArrays()
     {
         static double Score(IReadOnlyDictionary<string, object?> r) =>
             (2 * (double)r["dti"]!) + ((string)r["purpose"]! == "business" ? 1 : 0) - (0.01 * (double)r["age"]!);
@@ -112,7 +112,7 @@ public sealed class KernelShapTests
     }
 
     [Fact]
-    public void Groups_move_one_hot_slots_together()
+    public void Groups_MoveOneHotSlots_Together()
     {
         var groups = new FeatureGroups([new("dti", "dti"), new("p=car", "purpose"), new("p=home", "purpose")]);
         static double Score(double[] r) => (r[0] * (1 + r[1])) + (2 * r[2]);
@@ -126,7 +126,7 @@ public sealed class KernelShapTests
     }
 
     [Fact]
-    public void A_feature_equal_to_every_background_value_gets_zero()
+    public void FeatureEqualToEveryBackgroundValue_GetsZero()
     {
         double[] row = [1, 2, 3];
         double[][] background = [[0, 2, 1], [5, 2, 0]];

@@ -8,7 +8,7 @@ namespace Ferry.Explain.Tests;
 public sealed class LinearShapTests
 {
     [Fact]
-    public void Linear_shap_equals_brute_force_interventional_values()
+    public void LinearShap_EqualsBruteForceInterventionalValues()
     {
         var model = new LinearModel([[0.5, -1.25, 2]], [0.3], PostTransform.Logistic);
         double[][] background = [[1, 2, 3], [0, -1, 0.5], [2, 0, 1]];

@@ -12,7 +12,7 @@ public sealed class MlNetReaderTests
     private static readonly string[] Purposes = ["car", "debt_consolidation", "home", "small_business"];
 
     [Fact]
-    public void Reader_reproduces_the_score_and_calibrated_probability_and_groups_one_hot_slots()
+    public void Reader_ReproducesScoreAndCalibratedProbability_AndGroupsOneHotSlots()
     {
         var (_, model, data) = Train();
         var read = MlNetTreeEnsembleReader.Read(model, data.Schema);
@@ -40,7 +40,7 @@ public sealed class MlNetReaderTests
     }
 
     [Fact]
-    public void Reader_works_on_a_model_saved_and_loaded_again()
+    public void Reader_Works_OnModelSavedAndLoadedAgain()
     {
         var (ml, model, data) = Train();
         using var stream = new MemoryStream();

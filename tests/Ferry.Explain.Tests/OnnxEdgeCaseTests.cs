@@ -8,7 +8,7 @@ namespace Ferry.Explain.Tests;
 public sealed class OnnxEdgeCaseTests
 {
     [Fact]
-    public void Binary_softmax_over_two_class_ids_becomes_one_logistic_margin()
+    public void BinarySoftmaxOverTwoClassIds_BecomesOneLogisticMargin()
     {
         // Leaf 1: class 0 += 0.2, class 1 += 0.7; leaf 2: class 0 += 0.9, class 1 += −0.1; base values (0.1, −0.3).
         var tree = Node("TreeEnsembleClassifier", ["x"], ["label", "probabilities"], "ai.onnx.ml",
@@ -35,7 +35,7 @@ public sealed class OnnxEdgeCaseTests
     }
 
     [Fact]
-    public void Double_tensor_attributes_are_read_in_full_precision()
+    public void DoubleTensorAttributes_AreRead_InFullPrecision()
     {
         var tree = Node("TreeEnsembleRegressor", ["x"], ["y"], "ai.onnx.ml",
         [
@@ -55,7 +55,7 @@ public sealed class OnnxEdgeCaseTests
     }
 
     [Fact]
-    public void Tracing_follows_imputer_constants_and_column_selection()
+    public void Tracing_FollowsImputerConstants_AndColumnSelection()
     {
         // x float[N,3] → Imputer(NaN → 5, 6, 7) → Mul by 2 → ArrayFeatureExtractor [2, 0] → tree
         var nodes = new[]
@@ -77,7 +77,7 @@ public sealed class OnnxEdgeCaseTests
     }
 
     [Fact]
-    public void An_untraceable_op_leaves_anonymous_slots_and_the_reason()
+    public void UntraceableOp_LeavesAnonymousSlots_AndTheReason()
     {
         var nodes = new[]
         {

@@ -11,7 +11,7 @@ public sealed class OnnxReaderTests
         ["age", "income", "employment_years", "debt_to_income", "credit_utilisation", "open_accounts", "delinquencies", "loan_amount"];
 
     [Fact]
-    public void Credit_gbm_maps_to_one_log_odds_output_and_reproduces_sklearn_probabilities()
+    public void CreditGbm_MapsToOneLogOddsOutput_AndReproducesSklearnProbabilities()
     {
         var model = OnnxTreeEnsembleReader.ReadFile(TestFiles.Path("credit_gbm.onnx"));
         var expected = TestFiles.Json(TestFiles.Path("credit_gbm.expected.json"));
@@ -35,7 +35,7 @@ public sealed class OnnxReaderTests
     }
 
     [Fact]
-    public void Pipeline_traces_one_hot_slots_to_their_source_and_reproduces_sklearn()
+    public void Pipeline_TracesOneHotSlotsToTheirSource_AndReproducesSklearn()
     {
         var model = OnnxTreeEnsembleReader.ReadFile(TestFiles.Explain("credit_tree_pipeline.onnx"));
         var expected = TestFiles.Json(TestFiles.Explain("credit_tree_pipeline.expected.json"));
@@ -69,7 +69,7 @@ public sealed class OnnxReaderTests
     }
 
     [Fact]
-    public void Multiclass_softmax_keeps_one_output_per_class()
+    public void MulticlassSoftmax_KeepsOneOutputPerClass()
     {
         var model = OnnxTreeEnsembleReader.ReadFile(TestFiles.Explain("gbm_multiclass.onnx"));
         var expected = TestFiles.Json(TestFiles.Explain("gbm_multiclass.expected.json"));
@@ -92,7 +92,7 @@ public sealed class OnnxReaderTests
     }
 
     [Fact]
-    public void Regressor_reproduces_sklearn_predictions()
+    public void Regressor_ReproducesSklearnPredictions()
     {
         var model = OnnxTreeEnsembleReader.ReadFile(TestFiles.Explain("gbm_regressor.onnx"));
         var expected = TestFiles.Json(TestFiles.Explain("gbm_regressor.expected.json"));
@@ -106,7 +106,7 @@ public sealed class OnnxReaderTests
     }
 
     [Fact]
-    public void Logistic_regression_reads_as_one_log_odds_output()
+    public void LogisticRegression_ReadsAsOneLogOddsOutput()
     {
         var model = OnnxLinearModelReader.ReadFile(TestFiles.Explain("logistic.onnx"));
         var expected = TestFiles.Json(TestFiles.Explain("logistic.expected.json"));
@@ -124,7 +124,7 @@ public sealed class OnnxReaderTests
     }
 
     [Fact]
-    public void A_matrix_input_without_feature_names_names_slots_by_column()
+    public void MatrixInputWithoutFeatureNames_NamesSlotsByColumn()
     {
         var plain = OnnxTreeEnsembleReader.ReadFile(TestFiles.Explain("gbm_multiclass.onnx"));
         Assert.Equal(new FeatureSlot("x[3]", "x[3]", "x", 3), plain.Groups.Slots[3]);

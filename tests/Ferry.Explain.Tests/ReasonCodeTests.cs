@@ -28,7 +28,7 @@ public sealed class ReasonCodeTests
     };
 
     [Fact]
-    public void Top_adverse_features_come_first_with_plain_sentences()
+    public void TopAdverseFeatures_ComeFirst_WithPlainSentences()
     {
         var codes = ReasonCodes.Build(Grouped, Row, Typical, new ReasonCodeOptions { Count = 3 });
         Assert.Equal(
@@ -45,7 +45,7 @@ public sealed class ReasonCodeTests
     }
 
     [Fact]
-    public void Negative_direction_picks_negative_attributions()
+    public void NegativeDirection_PicksNegativeAttributions()
     {
         var codes = ReasonCodes.Build(Grouped, Row, Typical, new ReasonCodeOptions { Adverse = AdverseDirection.Negative, Outcome = "approval score" });
         var code = Assert.Single(codes);
@@ -53,7 +53,7 @@ public sealed class ReasonCodeTests
     }
 
     [Fact]
-    public void Typical_values_are_medians_for_numbers_and_modes_for_categories()
+    public void TypicalValues_AreMediansForNumbers_AndModesForCategories()
     {
         var rows = new[]
         {
@@ -75,5 +75,5 @@ public sealed class ReasonCodeTests
     [InlineData(3.14159, "3.14")]
     [InlineData(52000, "52,000")]
     [InlineData(0.0012, "0.0012")]
-    public void Numbers_read_naturally(double value, string text) => Assert.Equal(text, ReasonCodes.FormatNumber(value));
+    public void Numbers_ReadNaturally(double value, string text) => Assert.Equal(text, ReasonCodes.FormatNumber(value));
 }

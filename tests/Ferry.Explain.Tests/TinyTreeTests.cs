@@ -39,7 +39,7 @@ public sealed class TinyTreeTests
     [Theory]
     [InlineData(0.0)]
     [InlineData(double.NaN)] // NaN follows the missing direction (left), like 0
-    public void Path_dependent_matches_the_hand_worked_values(double x0)
+    public void PathDependent_MatchesHandWorkedValues(double x0)
     {
         var e = new PathDependentTreeShap(Tiny).Explain([x0, 1]);
         Assert.Equal(3.8, e.BaseValue, 12);
@@ -51,7 +51,7 @@ public sealed class TinyTreeTests
     }
 
     [Fact]
-    public void Interventional_matches_the_hand_worked_values()
+    public void Interventional_MatchesHandWorkedValues()
     {
         var e = new InterventionalTreeShap(Tiny, [[1, 0]]).Explain([0, 1]);
         Assert.Equal(6, e.BaseValue, 12);
@@ -61,7 +61,7 @@ public sealed class TinyTreeTests
     }
 
     [Fact]
-    public void Covers_estimated_from_rows_count_the_rows_through_each_node()
+    public void CoversEstimatedFromRows_CountRowsThroughEachNode()
     {
         var rows = new[] { new double[] { 0, 0 }, [0, 1], [0, 1], [1, 0], [double.NaN, 0] };
         var withCovers = CoverEstimator.WithCovers(Tiny, rows);
@@ -69,14 +69,14 @@ public sealed class TinyTreeTests
     }
 
     [Fact]
-    public void Path_dependent_needs_covers()
+    public void PathDependent_NeedsCovers()
     {
         var bare = Tiny.WithTrees([Tiny.Trees[0].WithCovers(null!)]);
         Assert.Throws<ArgumentException>(() => new PathDependentTreeShap(bare));
     }
 
     [Fact]
-    public void A_tree_that_is_not_a_tree_is_rejected()
+    public void TreeThatIsNotATree_IsRejected()
     {
         Assert.Throws<ArgumentException>(() => new DecisionTree([1, 1, -1], [2, 2, -1], [0, 0, 0], [0, 0, 0],
             [SplitRule.LessThan, SplitRule.LessThan, SplitRule.LessThan], [false, false, false], [0, 0, 0]));

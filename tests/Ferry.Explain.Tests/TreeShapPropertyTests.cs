@@ -10,7 +10,7 @@ public sealed class TreeShapPropertyTests
         Gen.Select(Gen.Int[0, int.MaxValue], Gen.Int[1, 3], Gen.Int[1, 2], Gen.Int[1, 5], (s, t, o, f) => (s, t, o, f));
 
     [Fact]
-    public void Path_dependent_equals_brute_force_with_the_cover_weighted_value_function()
+    public void PathDependent_EqualsBruteForce_WithCoverWeightedValueFunction()
     {
         Cases.Sample(c =>
         {
@@ -38,7 +38,7 @@ public sealed class TreeShapPropertyTests
     }
 
     [Fact]
-    public void Interventional_equals_brute_force_with_the_interventional_value_function()
+    public void Interventional_EqualsBruteForce_WithInterventionalValueFunction()
     {
         Cases.Sample(c =>
         {

@@ -10,7 +10,7 @@ public sealed class XgboostTests
     private const double Tolerance = 1e-5; // XGBoost computes in float32
 
     [Fact]
-    public void Binary_model_reproduces_xgboost_margins_and_probabilities()
+    public void BinaryModel_ReproducesXgboostMargins_AndProbabilities()
     {
         var model = XgboostJsonReader.ReadFile(TestFiles.Explain("xgb_binary.json"));
         var cases = TestFiles.Json(TestFiles.Explain("xgb_binary.cases.json"));
@@ -29,7 +29,7 @@ public sealed class XgboostTests
     }
 
     [Fact]
-    public void Path_dependent_shap_equals_xgboost_pred_contribs()
+    public void PathDependentShap_EqualsXgboostPredContribs()
     {
         var model = XgboostJsonReader.ReadFile(TestFiles.Explain("xgb_binary.json"));
         var cases = TestFiles.Json(TestFiles.Explain("xgb_binary.cases.json"));
@@ -50,7 +50,7 @@ public sealed class XgboostTests
     }
 
     [Fact]
-    public void Multiclass_shap_equals_xgboost_pred_contribs_per_class()
+    public void MulticlassShap_EqualsXgboostPredContribs_PerClass()
     {
         var model = XgboostJsonReader.ReadFile(TestFiles.Explain("xgb_multi.json"));
         var cases = TestFiles.Json(TestFiles.Explain("xgb_multi.cases.json"));
@@ -76,7 +76,7 @@ public sealed class XgboostTests
     }
 
     [Fact]
-    public void Interventional_shap_on_xgboost_equals_brute_force()
+    public void InterventionalShapOnXgboost_EqualsBruteForce()
     {
         var model = XgboostJsonReader.ReadFile(TestFiles.Explain("xgb_binary.json"));
         var rows = TestFiles.Matrix(TestFiles.Json(TestFiles.Explain("xgb_binary.cases.json")).GetProperty("rows"));

@@ -21,7 +21,7 @@ public sealed class FreshDatabaseSeedTests
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     [Fact]
-    public async Task Seeded_rows_are_read_revoked_and_verified_by_the_stores()
+    public async Task SeededRows_AreReadRevokedAndVerified_ByTheStores()
     {
         using var directory = new TempDirectory("seed");
         await using var services = Services(Path.Combine(directory.Path, "seeded.db"));
@@ -60,7 +60,7 @@ public sealed class FreshDatabaseSeedTests
     }
 
     [Fact]
-    public async Task Seeded_rows_are_stored_as_the_stores_store_them()
+    public async Task SeededRows_AreStored_AsTheStoresStoreThem()
     {
         using var directory = new TempDirectory("seed-compare");
         var seededPath = Path.Combine(directory.Path, "seeded.db");

@@ -16,7 +16,7 @@ namespace Ferry.Storage.Tests;
 public sealed class SqliteFastStartTests
 {
     [Fact]
-    public void Embedded_schema_script_is_the_migrators_script_of_every_migration()
+    public void EmbeddedSchemaScript_IsMigratorsScript_OfEveryMigration()
     {
         using var db = Context("Data Source=:memory:", compiledModel: false);
         var expected = db.GetService<IMigrator>().GenerateScript();
@@ -25,7 +25,7 @@ public sealed class SqliteFastStartTests
     }
 
     [Fact]
-    public async Task Script_and_migrator_create_the_same_schema_and_history()
+    public async Task ScriptAndMigrator_CreateSameSchema_AndHistory()
     {
         using var directory = new TempDirectory("fast-start");
         var scripted = SqliteStorage.ConnectionStringFor(Path.Combine(directory.Path, "scripted.db"));
@@ -45,7 +45,7 @@ public sealed class SqliteFastStartTests
     }
 
     [Fact]
-    public void Compiled_model_matches_the_model_built_from_the_entity_configurations()
+    public void CompiledModel_MatchesModelBuilt_FromEntityConfigurations()
     {
         using var compiled = Context("Data Source=:memory:", compiledModel: true);
         using var built = Context("Data Source=:memory:", compiledModel: false);

@@ -7,7 +7,7 @@ namespace Ferry.Cli.Tests.Quickstart;
 public sealed class QuickstartPiecesTests
 {
     [Fact]
-    public void A_directory_with_files_the_quickstart_did_not_make_is_refused_and_left_alone()
+    public void DirectoryWithFilesTheQuickstartDidNotMake_IsRefused_AndLeftAlone()
     {
         using var directory = new TempDirectory("quickstart-foreign");
         var precious = Path.Combine(directory.Path, "thesis.tex");
@@ -19,7 +19,7 @@ public sealed class QuickstartPiecesTests
     }
 
     [Fact]
-    public void The_quickstarts_own_directory_is_emptied_and_marked_again()
+    public void QuickstartsOwnDirectory_IsEmptied_AndMarkedAgain()
     {
         using var directory = new TempDirectory("quickstart-own");
         QuickstartDirectory.Prepare(directory.Path);
@@ -30,7 +30,7 @@ public sealed class QuickstartPiecesTests
     }
 
     [Fact]
-    public void The_clock_moves_forward_from_where_it_was_set_and_never_back()
+    public void Clock_MovesForwardFromWhereItWasSet_AndNeverBack()
     {
         var clock = new SimulatedClock();
         var start = new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
@@ -45,7 +45,7 @@ public sealed class QuickstartPiecesTests
     }
 
     [Fact]
-    public void A_day_of_traffic_peaks_at_midday_and_totals_6480_applications()
+    public void DayOfTraffic_PeaksAtMidday_AndTotals6480Applications()
     {
         var hours = Enumerable.Range(0, QuickstartScenario.Hours).Select(QuickstartScenario.ApplicationsIn).ToList();
         Assert.Equal(6_480, hours.Sum());

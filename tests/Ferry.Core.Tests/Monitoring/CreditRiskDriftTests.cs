@@ -16,7 +16,7 @@ public sealed class CreditRiskDriftTests
     private static readonly MonitorSpec DriftOnly = new() { MinRows = 1, Quality = null, Drift = new DriftCheckSpec { Prediction = false } };
 
     [Fact]
-    public void Small_reference_uses_p_value_tests_and_100_undrifted_windows_stay_within_the_5_percent_false_alarm_rate()
+    public void SmallReference_UsesPValueTests_And100UndriftedWindowsStayWithin5PercentFalseAlarmRate()
     {
         var reference = CreditRiskProfiles.Reference(CreditRiskGenerator.Generate(1_000, PopulationOptions.Baseline(seed: 1)));
         var featureAlarms = 0;
@@ -40,7 +40,7 @@ public sealed class CreditRiskDriftTests
     }
 
     [Fact]
-    public void Large_reference_uses_distances_and_100_undrifted_windows_of_5000_rows_raise_no_alarm()
+    public void LargeReference_UsesDistances_And100UndriftedWindowsOf5000RowsRaiseNoAlarm()
     {
         var reference = CreditRiskProfiles.Reference(CreditRiskGenerator.Generate(10_000, PopulationOptions.Baseline(seed: 2)));
         var alarms = new List<string>();
@@ -56,7 +56,7 @@ public sealed class CreditRiskDriftTests
     }
 
     [Fact]
-    public void Large_reference_flags_exactly_the_shifted_features_under_an_income_shock_and_a_new_purpose()
+    public void LargeReference_FlagsExactlyTheShiftedFeatures_UnderIncomeShockAndNewPurpose()
     {
         var reference = CreditRiskProfiles.Reference(CreditRiskGenerator.Generate(10_000, PopulationOptions.Baseline(seed: 2)));
         var shock = new PopulationOptions { Seed = 77, IncomeFactor = 0.7, NewPurposeShare = 0.25 };
@@ -73,7 +73,7 @@ public sealed class CreditRiskDriftTests
     }
 
     [Fact]
-    public void Small_reference_flags_every_shifted_feature_with_a_tiny_p_value()
+    public void SmallReference_FlagsEveryShiftedFeature_WithTinyPValue()
     {
         var reference = CreditRiskProfiles.Reference(CreditRiskGenerator.Generate(1_000, PopulationOptions.Baseline(seed: 1)));
         var shock = new PopulationOptions { Seed = 78, IncomeFactor = 0.7, NewPurposeShare = 0.25 };
@@ -90,7 +90,7 @@ public sealed class CreditRiskDriftTests
     }
 
     [Fact]
-    public void Unseen_purpose_is_a_data_quality_failure_with_its_rate()
+    public void UnseenPurpose_IsDataQualityFailure_WithItsRate()
     {
         var reference = CreditRiskProfiles.Reference(CreditRiskGenerator.Generate(2_000, PopulationOptions.Baseline(seed: 3)));
         var current = CreditRiskProfiles.Window(reference, CreditRiskGenerator.Generate(1_000, PopulationOptions.NewLoanPurpose(seed: 9)));

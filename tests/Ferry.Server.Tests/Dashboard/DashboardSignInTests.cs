@@ -11,7 +11,7 @@ namespace Ferry.Server.Tests.Dashboard;
 public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
     [Fact]
-    public async Task A_page_without_a_session_redirects_to_the_sign_in_form_and_back()
+    public async Task PageWithoutSession_RedirectsToSignIn_AndBack()
     {
         using var browser = Browser();
         using var response = await browser.GetAsync("/ui/alerts?status=open");
@@ -26,7 +26,7 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_valid_token_sets_an_http_only_strict_cookie_scoped_to_the_dashboard()
+    public async Task ValidToken_SetsHttpOnlyStrictCookie_ScopedToDashboard()
     {
         var token = await fixture.Server.CreateTokenAsync(Role.Viewer);
         using var browser = Browser();
@@ -50,7 +50,7 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task An_unknown_token_is_refused_on_the_form_and_a_revoked_one_signs_the_browser_out()
+    public async Task UnknownToken_IsRefusedOnForm_AndRevokedOneSignsBrowserOut()
     {
         using var browser = Browser();
         using var wrong = await SignInAsync(browser, "ferry_not_a_real_token", null);
@@ -68,7 +68,7 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_sign_in_posted_from_another_site_is_refused()
+    public async Task SignInPostedFromAnotherSite_IsRefused()
     {
         var token = await fixture.Server.CreateTokenAsync(Role.Viewer);
         using var browser = Browser();
@@ -88,11 +88,11 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     [InlineData("/ui\\..\\api", "/ui")]
     [InlineData("/api/v1/tokens", "/ui")]
     [InlineData(null, "/ui")]
-    public void Only_dashboard_addresses_are_followed_after_sign_in(string? returnUrl, string expected) =>
+    public void OnlyDashboardAddresses_AreFollowed_AfterSignIn(string? returnUrl, string expected) =>
         Assert.Equal(expected, SignInPage.LocalOrHome(returnUrl));
 
     [Fact]
-    public async Task Text_from_users_is_escaped_on_pages()
+    public async Task TextFromUsers_IsEscaped_OnPages()
     {
         var name = "<script>alert(1)</script>";
         var token = await fixture.Server.CreateTokenAsync(Role.Approver, name);
@@ -107,7 +107,7 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task The_audit_log_needs_an_approver_as_it_does_on_the_api()
+    public async Task AuditLog_NeedsApprover_AsOnTheApi()
     {
         var viewer = await fixture.Server.CreateTokenAsync(Role.Viewer);
         using var browser = Browser();

@@ -15,7 +15,7 @@ public sealed class MetricsExportTests
     [InlineData("Microsoft.AspNetCore.Routing", false)]
     [InlineData("Microsoft.AspNetCore.Authentication", false)]
     [InlineData("Microsoft.AspNetCore.Authorization", false)]
-    public void Only_meters_not_counted_elsewhere_are_exported(string meterName, bool exported)
+    public void OnlyMetersNotCountedElsewhere_AreExported(string meterName, bool exported)
     {
         using var meter = new Meter(meterName);
         var counter = meter.CreateCounter<long>("probe");

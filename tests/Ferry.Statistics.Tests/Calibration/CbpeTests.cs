@@ -9,7 +9,7 @@ public sealed class CbpeTests
     private static readonly IsotonicCalibrator Identity = new([0.0, 1.0], [0.0, 1.0]);
 
     [Fact]
-    public void Expected_confusion_and_auc_by_hand()
+    public void ExpectedConfusionAndAuc_ByHand()
     {
         // p = score; predicted positive: 0.9, 0.8. TP = 1.7, FP = 0.3, FN = 0.3 + 0.1 = 0.4, TN = 0.7 + 0.9 = 1.6.
         var estimate = Cbpe.Estimate(Identity, [0.9, 0.3, 0.8, 0.1]);
@@ -27,7 +27,7 @@ public sealed class CbpeTests
     }
 
     [Fact]
-    public void Band_is_value_plus_minus_k_standard_errors_clipped()
+    public void Band_IsValuePlusMinusKStandardErrors_Clipped()
     {
         var scores = Enumerable.Range(0, 400).Select(i => i * 37 % 401 / 401.0).ToArray();
         var estimate = Cbpe.Estimate(Identity, scores, bandWidthInStandardErrors: 2, draws: 100, seed: 3);
@@ -43,7 +43,7 @@ public sealed class CbpeTests
     }
 
     [Fact]
-    public void Realised_metrics_fall_inside_the_band_in_nearly_every_window()
+    public void RealisedMetrics_FallInsideBand_InNearlyEveryWindow()
     {
         // Calibrate on labels drawn from p(s) = s^1.5, then draw each window's labels from the calibrated
         // probabilities themselves, so CBPE's assumption holds; with k = 3 the band should almost always cover.

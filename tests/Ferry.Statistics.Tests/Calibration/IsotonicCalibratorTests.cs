@@ -6,7 +6,7 @@ namespace Ferry.Statistics.Tests.Calibration;
 public sealed class IsotonicCalibratorTests
 {
     [Fact]
-    public void Matches_scikit_learn_isotonic_regression()
+    public void Calibrator_MatchesScikitLearnIsotonicRegression()
     {
         // xs = [((i * 17) % 23) / 22 for i in range(60)]; ys = [((i * 7) % 10) < (3 + 5 * xs[i])]
         // IsotonicRegression(out_of_bounds='clip', y_min=0, y_max=1).fit(xs, ys)
@@ -24,7 +24,7 @@ public sealed class IsotonicCalibratorTests
     }
 
     [Fact]
-    public void Pool_adjacent_violators_by_hand()
+    public void PoolAdjacentViolators_ByHand()
     {
         // Labels 1, 0, 1, 1 at scores 1, 2, 3, 4: the first two pool to 0.5; between thresholds the fit is linear.
         var calibrator = IsotonicCalibrator.Fit([3.0, 1.0, 4.0, 2.0], [true, true, true, false]);

@@ -6,7 +6,7 @@ namespace Ferry.Statistics.Tests.Drift;
 public sealed class ChiSquareTests
 {
     [Fact]
-    public void Category_counts_match_scipy_chisquare_with_reference_proportions()
+    public void CategoryCounts_MatchScipyChisquare_WithReferenceProportions()
     {
         // stats.chisquare([40,45,15], f_exp=np.array([50,30,20]) / 100 * 100)
         var result = ChiSquare.Test(
@@ -18,7 +18,7 @@ public sealed class ChiSquareTests
     }
 
     [Fact]
-    public void Unseen_current_category_gets_half_a_reference_observation()
+    public void UnseenCurrentCategory_GetsHalfAReferenceObservation()
     {
         // ref = np.array([50, 30, 0.5]); stats.chisquare([40,45,15], f_exp=ref / ref.sum() * 100)
         var result = ChiSquare.Test(
@@ -29,7 +29,7 @@ public sealed class ChiSquareTests
     }
 
     [Fact]
-    public void Goodness_of_fit_matches_scipy()
+    public void GoodnessOfFit_MatchesScipy()
     {
         // stats.chisquare([120,80,95,105], f_exp=np.array([1000]*4) / 4000 * 400)
         var result = ChiSquare.GoodnessOfFit([120, 80, 95, 105], [100, 100, 100, 100]);
@@ -39,7 +39,7 @@ public sealed class ChiSquareTests
     }
 
     [Fact]
-    public void Statistic_by_hand_and_checks()
+    public void Statistic_ByHand_AndChecks()
     {
         // (30-25)^2/25 + (20-25)^2/25 = 2; df 1: p = erfc(1) = 0.15729920705028513 (math.erfc(1)).
         var result = ChiSquare.GoodnessOfFit([30, 20], [25, 25]);

@@ -10,7 +10,7 @@ namespace Ferry.Statistics.Tests.Drift;
 public sealed class ContingencyChiSquareTests
 {
     [Fact]
-    public void Seven_categories_match_scipy()
+    public void SevenCategories_MatchScipy()
     {
         // chi2_contingency([[380,220,120,100,60,70,50],[200,101,70,40,35,30,24]], correction=False)
         var result = ContingencyChiSquare.Test([380, 220, 120, 100, 60, 70, 50], [200, 101, 70, 40, 35, 30, 24]);
@@ -20,7 +20,7 @@ public sealed class ContingencyChiSquareTests
     }
 
     [Fact]
-    public void A_category_unseen_in_the_reference_keeps_the_statistic_finite_and_matches_scipy()
+    public void CategoryUnseenInReference_KeepsStatisticFinite_AndMatchesScipy()
     {
         // chi2_contingency([[30,0,70],[10,5,85]], correction=False)
         var result = ContingencyChiSquare.Test([30, 0, 70], [10, 5, 85]);
@@ -30,7 +30,7 @@ public sealed class ContingencyChiSquareTests
     }
 
     [Fact]
-    public void Categories_empty_in_both_rows_are_left_out()
+    public void CategoriesEmptyInBothRows_AreLeftOut()
     {
         // chi2_contingency([[30,70],[10,85]], correction=False) = 11.33085738539898, p 0.0007622969733162414, dof 1
         var result = ContingencyChiSquare.Test([30, 0, 70], [10, 0, 85]);

@@ -7,7 +7,7 @@ namespace Ferry.Statistics.Tests.Drift;
 public sealed class DataQualityTests
 {
     [Fact]
-    public void Summary_by_hand()
+    public void Summary_ByHand()
     {
         var schema = new ProfileSchema(
         [

@@ -9,7 +9,7 @@ public sealed class DriftDetectorTests
     private static readonly DriftTestOptions Auto = new();
 
     [Fact]
-    public void Profile_ks_equals_the_raw_test_when_every_value_has_its_own_bucket()
+    public void ProfileKs_EqualsRawTest_WhenEveryValueHasItsOwnBucket()
     {
         // Values on a geometric grid with ratio 1.1 (> the sketch's bucket ratio 1.02): the sketch keeps every value
         // distinct and in order, so the empirical CDFs, D and the p-value are exactly those of the raw samples.
@@ -33,7 +33,7 @@ public sealed class DriftDetectorTests
     [InlineData(700.0, 50.0, 5.0)]
     [InlineData(-3.0, 1.0, 0.1)]
     [InlineData(700.0, 10.0, 0.0)]
-    public void Profile_ks_on_large_samples_is_within_0_01_of_the_raw_statistic(double mean, double deviation, double shift)
+    public void ProfileKs_OnLargeSamples_IsWithin0Point01OfRawStatistic(double mean, double deviation, double shift)
     {
         var referenceValues = TestData.Normal(1000, mean, deviation, 11);
         var currentValues = TestData.Normal(50_000, mean + shift, deviation, 12);
@@ -46,7 +46,7 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
-    public void Reference_is_read_on_the_sketch_grid_so_identical_narrow_features_do_not_drift()
+    public void Reference_IsReadOnSketchGrid_SoIdenticalNarrowFeaturesDoNotDrift()
     {
         // 700 ± 10: one sketch bucket (2 % of 700 = 14) holds about half the data. Comparing the exact reference values
         // with the bucketed current values would shift D by up to a bucket's share and call two samples of the same
@@ -66,7 +66,7 @@ public sealed class DriftDetectorTests
     [InlineData(10.0, 2.0, 0.5)]
     [InlineData(700.0, 50.0, 0.0)]
     [InlineData(700.0, 50.0, 10.0)]
-    public void Profile_wasserstein_on_large_samples_is_close_to_the_raw_distance(double mean, double deviation, double shift)
+    public void ProfileWasserstein_OnLargeSamples_IsCloseToRawDistance(double mean, double deviation, double shift)
     {
         var referenceValues = TestData.Normal(20_000, mean, deviation, 21);
         var currentValues = TestData.Normal(50_000, mean + shift, deviation, 22);
@@ -83,7 +83,7 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
-    public void Automatic_choice_follows_evidently()
+    public void AutomaticChoice_FollowsEvidently()
     {
         var small = Enumerable.Range(0, 1000).Select(i => (double)(i % 50)).ToArray();
         var large = Enumerable.Range(0, 1001).Select(i => (double)(i % 50)).ToArray();
@@ -101,7 +101,7 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
-    public void Categorical_methods_equal_the_count_functions()
+    public void CategoricalMethods_EqualTheCountFunctions()
     {
         var (reference, current) = Categorical(["a", "b", "c", "a", "a"], ["a", "b", "b", "c", "d", "b"]);
         var referenceCounts = reference.Profile.Columns["c"].CategoryCounts;
@@ -118,7 +118,7 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
-    public void Numeric_psi_and_js_use_the_schema_bins()
+    public void NumericPsiAndJs_UseSchemaBins()
     {
         var referenceValues = TestData.Grid(2000, 7919, 10007, 10.0);
         var reference = ReferenceOf(referenceValues);
@@ -130,7 +130,7 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
-    public void Inapplicable_method_falls_back_to_automatic()
+    public void InapplicableMethod_FallsBackToAutomatic()
     {
         var (reference, current) = Categorical(["a", "b", "c", "a"], ["a", "b", "c"]);
         var result = DriftDetector.TestColumn(reference, current, new DriftTestOptions { Method = DriftMethod.KolmogorovSmirnov });
@@ -140,7 +140,7 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
-    public void Column_without_current_values_is_skipped()
+    public void ColumnWithoutCurrentValues_IsSkipped()
     {
         var reference = ReferenceOf([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
         var current = CurrentOf(reference, [double.NaN]);
@@ -151,7 +151,7 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
-    public void Dataset_share_counts_tested_columns_and_per_column_options_override_the_default()
+    public void DatasetShare_CountsTestedColumns_AndPerColumnOptionsOverrideDefault()
     {
         var reference = ReferenceProfile.Build(
         [
@@ -191,7 +191,7 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
-    public void Layout_mismatch_is_rejected()
+    public void LayoutMismatch_IsRejected()
     {
         var reference = ReferenceOf([1.0, 2.0, 3.0]);
         var other = ColumnProfile.Empty(ColumnSchema.Numeric("x", [2.0], 1.0, 3.0));

@@ -6,7 +6,7 @@ namespace Ferry.Statistics.Tests.Drift;
 public sealed class JensenShannonTests
 {
     [Fact]
-    public void Matches_scipy_jensenshannon()
+    public void Distance_MatchesScipyJensenshannon()
     {
         // distance.jensenshannon(p, q)
         Approx.Equal(0.07668497816148621, JensenShannon.Distance([10L, 20, 30, 40], [15L, 25, 25, 35]));
@@ -15,7 +15,7 @@ public sealed class JensenShannonTests
     }
 
     [Fact]
-    public void By_hand()
+    public void Distance_ByHand()
     {
         Assert.Equal(0.0, JensenShannon.Distance([1L, 2, 3], [2L, 4, 6]));
         // Disjoint supports: √ln 2.

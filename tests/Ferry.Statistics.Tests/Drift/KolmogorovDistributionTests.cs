@@ -31,7 +31,7 @@ public sealed class KolmogorovDistributionTests
     [InlineData(0.004, 200000, 0.003314212822560255)] // 2 * smirnov, long sum
     [InlineData(0.0015, 2000000, 0.00024657290508461606)] // 2 * smirnov, n > 1e6 approximation
     [InlineData(0.003, 1000, 1.0)] // Durbin matrix, tiny CDF
-    public void Survival_matches_scipy_kstwo(double x, int n, double expected) =>
+    public void Survival_MatchesScipyKstwo(double x, int n, double expected) =>
         Approx.Equal(expected, KolmogorovDistribution.Survival(x, n));
 
     // special.smirnov(n, x)
@@ -43,11 +43,11 @@ public sealed class KolmogorovDistributionTests
     [InlineData(200000, 0.004, 0.0016571064112801276)]
     [InlineData(2000000, 0.0015, 0.00012328645254230803)]
     [InlineData(3, 0.2, 0.712)]
-    public void Smirnov_matches_scipy(int n, double x, double expected) =>
+    public void Smirnov_MatchesScipy(int n, double x, double expected) =>
         Approx.Equal(expected, SmirnovDistribution.Survival(n, x));
 
     [Fact]
-    public void Smirnov_for_three_by_hand()
+    public void Smirnov_ForThree_ByHand()
     {
         // P(D3+ >= 0.2) = 0.2 * sum_{v=0}^{2} C(3,v) (0.2 + v/3)^(v-1) (0.8 - v/3)^(3-v)
         var x = 0.2;

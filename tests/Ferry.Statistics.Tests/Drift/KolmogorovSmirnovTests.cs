@@ -18,7 +18,7 @@ public sealed class KolmogorovSmirnovTests
     [InlineData("asymp_small_en_smirnov", 0.3035833333333333, 1.3598939751942657e-08, false)]
     [InlineData("asymp_large_en_pelzgood", 0.013666666666666716, 0.4812280877721664, false)]
     [InlineData("asymp_large_en_smirnov", 0.05166666666666675, 3.8589748398934935e-09, false)]
-    public void Two_sample_matches_scipy_ks_2samp(string name, double statistic, double pValue, bool exact)
+    public void TwoSample_MatchesScipyKs2samp(string name, double statistic, double pValue, bool exact)
     {
         var (a, b) = Samples(name);
         var result = KolmogorovSmirnov.TwoSample(a, b);
@@ -28,7 +28,7 @@ public sealed class KolmogorovSmirnovTests
     }
 
     [Fact]
-    public void Weighted_samples_match_scipy_on_the_expanded_arrays()
+    public void WeightedSamples_MatchScipy_OnExpandedArrays()
     {
         // stats.ks_2samp(np.repeat([0.5,1.5,2.5,3.5],[3,5,2,4]), np.repeat([1,1.5,3,4],[4,1,6,2]))
         var result = KolmogorovSmirnov.TwoSample(
@@ -39,7 +39,7 @@ public sealed class KolmogorovSmirnovTests
     }
 
     [Fact]
-    public void Identical_samples_have_statistic_zero_and_p_one()
+    public void IdenticalSamples_HaveStatisticZero_AndPOne()
     {
         var a = TestData.Grid(50, 7, 101);
         var result = KolmogorovSmirnov.TwoSample(a, a);
@@ -48,7 +48,7 @@ public sealed class KolmogorovSmirnovTests
     }
 
     [Fact]
-    public void Disjoint_equal_samples_by_hand()
+    public void DisjointEqualSamples_ByHand()
     {
         // D = 1; exact p = 2 / C(2n, n) for n = 3: 2 / 20.
         var result = KolmogorovSmirnov.TwoSample([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]);
@@ -57,7 +57,7 @@ public sealed class KolmogorovSmirnovTests
     }
 
     [Fact]
-    public void Empty_or_nan_samples_are_rejected()
+    public void EmptyOrNanSamples_AreRejected()
     {
         Assert.Throws<ArgumentException>(() => KolmogorovSmirnov.TwoSample([], [1.0]));
         Assert.Throws<ArgumentException>(() => KolmogorovSmirnov.TwoSample([double.NaN], [1.0]));

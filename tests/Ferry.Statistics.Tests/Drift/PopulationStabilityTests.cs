@@ -6,7 +6,7 @@ namespace Ferry.Statistics.Tests.Drift;
 public sealed class PopulationStabilityTests
 {
     [Fact]
-    public void Matches_evidently_psi()
+    public void Psi_MatchesEvidently()
     {
         // r = counts / sum; np.place(r, r == 0, 0.0001) on both sides; np.sum((r - c) * np.log(r / c))
         Approx.Equal(0.04722308044204257, PopulationStability.Index([10L, 20, 30, 40], [15L, 25, 25, 35]));
@@ -14,7 +14,7 @@ public sealed class PopulationStabilityTests
     }
 
     [Fact]
-    public void By_hand()
+    public void Psi_ByHand()
     {
         // Identical distributions: 0. Two bins, 50/50 against 25/75: (0.25 - 0.5) ln(0.25 / 0.5) + (0.75 - 0.5) ln(0.75 / 0.5).
         Assert.Equal(0.0, PopulationStability.Index([5L, 5], [50L, 50]));

@@ -20,7 +20,7 @@ public sealed class SpecialFunctionTests
     [InlineData(0.5, 600.0, 6.099568814808675e-263)]
     [InlineData(20000.0, 20500.0, 0.00022502803564234105)]
     [InlineData(7.5, 0.3, 0.9999999934465238)]
-    public void Regularized_upper_gamma_matches_scipy_gammaincc(double a, double x, double expected) =>
+    public void RegularizedUpperGamma_MatchesScipyGammaincc(double a, double x, double expected) =>
         Approx.Equal(expected, ChiSquare.RegularizedUpperGamma(a, x));
 
     // stats.chi2.sf(x, df)
@@ -30,7 +30,7 @@ public sealed class SpecialFunctionTests
     [InlineData(100.0, 50, 3.454931382984871e-05)]
     [InlineData(1e-3, 4, 0.9999998750416589)]
     [InlineData(250.0, 9, 9.976151469298895e-49)]
-    public void Chi_square_survival_matches_scipy(double x, int df, double expected) =>
+    public void ChiSquareSurvival_MatchesScipy(double x, int df, double expected) =>
         Approx.Equal(expected, ChiSquare.Survival(x, df));
 
     // stats.norm.sf(z)
@@ -42,11 +42,11 @@ public sealed class SpecialFunctionTests
     [InlineData(10.0, 7.61985302416047e-24)]
     [InlineData(30.0, 4.906713927147908e-198)]
     [InlineData(0.001, 0.49960105778608893)]
-    public void Normal_survival_matches_scipy(double z, double expected) =>
+    public void NormalSurvival_MatchesScipy(double z, double expected) =>
         Approx.Equal(expected, TwoProportionZ.NormalSurvival(z));
 
     [Fact]
-    public void Gamma_with_shape_one_is_the_exponential_tail()
+    public void GammaWithShapeOne_IsExponentialTail()
     {
         // Q(1, x) = e^-x by hand.
         foreach (var x in new[] { 0.01, 0.5, 3.0, 40.0 })

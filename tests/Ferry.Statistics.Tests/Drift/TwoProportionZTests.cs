@@ -10,7 +10,7 @@ public sealed class TwoProportionZTests
     [InlineData(30, 100, 45, 120, -1.1685534824642432, 0.24258357934832098)]
     [InlineData(500, 1000, 520, 1000, -0.894606130121643, 0.37099767373660797)]
     [InlineData(10, 1000, 200, 1000, -13.859017269277249, 1.1219984658744885e-43)]
-    public void Matches_evidently_formula_with_accurate_tail(long s1, long n1, long s2, long n2, double z, double p)
+    public void ZTest_MatchesEvidentlyFormula_WithAccurateTail(long s1, long n1, long s2, long n2, double z, double p)
     {
         var result = TwoProportionZ.Test(s1, n1, s2, n2);
         Approx.Equal(z, result.Statistic);
@@ -18,7 +18,7 @@ public sealed class TwoProportionZTests
     }
 
     [Fact]
-    public void Category_tables_use_the_first_category_as_success()
+    public void CategoryTables_UseFirstCategory_AsSuccess()
     {
         // "no" sorts before "yes", so the statistic has the opposite sign of the (30,100,45,120) case above.
         var result = TwoProportionZ.Test(
@@ -29,7 +29,7 @@ public sealed class TwoProportionZTests
     }
 
     [Fact]
-    public void Single_identical_value_on_both_sides_gives_p_one()
+    public void SingleIdenticalValueOnBothSides_GivesPOne()
     {
         Assert.Equal(new ZTestResult(0, 1), TwoProportionZ.Test(10, 10, 20, 20));
         Assert.Equal(1.0, TwoProportionZ.Test(new Dictionary<string, long> { ["a"] = 4 }, new Dictionary<string, long> { ["a"] = 7 }).PValue);

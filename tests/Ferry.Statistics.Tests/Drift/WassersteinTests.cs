@@ -6,7 +6,7 @@ namespace Ferry.Statistics.Tests.Drift;
 public sealed class WassersteinTests
 {
     [Fact]
-    public void Raw_samples_match_scipy()
+    public void RawSamples_MatchScipy()
     {
         var u = TestData.Grid(50, 7, 101, 3.0);
         var v = TestData.Grid(70, 13, 103, 2.5, 0.4);
@@ -19,7 +19,7 @@ public sealed class WassersteinTests
     }
 
     [Fact]
-    public void Weighted_samples_match_scipy()
+    public void WeightedSamples_MatchScipy()
     {
         // stats.wasserstein_distance([0,1,3],[5,6,8],[0.4,1.5,0.1],[2,1,3])
         Approx.Equal(5.766666666666667, Wasserstein.Distance([3.0, 0.0, 1.0], [0.1, 0.4, 1.5], [5.0, 6.0, 8.0], [2.0, 1.0, 3.0]));
@@ -30,7 +30,7 @@ public sealed class WassersteinTests
     }
 
     [Fact]
-    public void By_hand()
+    public void Distance_ByHand()
     {
         // Moving all mass from 0 to 1 costs 1; a shift by c of the same sample costs |c|.
         Assert.Equal(1.0, Wasserstein.Distance([0.0], [1.0]));

@@ -17,7 +17,7 @@ public sealed class BinaryClassificationMetricsTests
     }
 
     [Fact]
-    public void Matches_scikit_learn()
+    public void Metrics_MatchScikitLearn()
     {
         var (labels, scores) = Data();
         var metrics = BinaryClassificationMetrics.Compute(labels, scores);
@@ -37,7 +37,7 @@ public sealed class BinaryClassificationMetricsTests
     }
 
     [Fact]
-    public void By_hand()
+    public void Metrics_ByHand()
     {
         // Perfect ranking: AUC 1; a single class: AUC NaN; no predicted positives: precision 0 (zero_division = 0).
         var perfect = BinaryClassificationMetrics.Compute([false, false, true, true], [0.1, 0.2, 0.8, 0.9]);
@@ -53,7 +53,7 @@ public sealed class BinaryClassificationMetricsTests
     }
 
     [Fact]
-    public void Confusion_matrix_ratios_by_hand()
+    public void ConfusionMatrixRatios_ByHand()
     {
         var confusion = new ConfusionMatrix(3, 1, 4, 2);
         Assert.Equal(0.7, confusion.Accuracy);

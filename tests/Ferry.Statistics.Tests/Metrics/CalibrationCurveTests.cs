@@ -10,7 +10,7 @@ public sealed class CalibrationCurveTests
     private static readonly double[] Scores = [.. Enumerable.Range(0, 50).Select(i => i * 11 % 21 / 20.0)];
 
     [Fact]
-    public void Matches_scikit_learn_uniform_strategy()
+    public void Curve_MatchesScikitLearn_UniformStrategy()
     {
         // calibration_curve(y2, s2, n_bins=10, strategy='uniform')
         var bins = CalibrationCurve.Compute(Labels, Scores);
@@ -24,7 +24,7 @@ public sealed class CalibrationCurveTests
     }
 
     [Fact]
-    public void Empty_bins_are_dropped()
+    public void EmptyBins_AreDropped()
     {
         // calibration_curve(y2, s2 * 0.55, n_bins=5, strategy='uniform')
         var scaled = Scores.Select(s => s * 0.55).ToArray();
@@ -34,6 +34,6 @@ public sealed class CalibrationCurveTests
     }
 
     [Fact]
-    public void Scores_outside_the_unit_interval_are_rejected() =>
+    public void ScoresOutsideUnitInterval_AreRejected() =>
         Assert.Throws<ArgumentException>(() => CalibrationCurve.Compute([true], [1.5]));
 }

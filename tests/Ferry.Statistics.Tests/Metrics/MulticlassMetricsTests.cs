@@ -6,7 +6,7 @@ namespace Ferry.Statistics.Tests.Metrics;
 public sealed class MulticlassMetricsTests
 {
     [Fact]
-    public void Matches_scikit_learn()
+    public void Metrics_MatchScikitLearn()
     {
         // w[i][j] = (i * 7 + j * 13) % 11; probs = w / w.sum(axis=1); yt = [(i * 5) % 4 ...] with 3 replaced by 2.
         // Class 3 only appears among the predictions, and some true classes have probability 0 (clipped).
@@ -34,7 +34,7 @@ public sealed class MulticlassMetricsTests
     }
 
     [Fact]
-    public void Ties_and_clipping_by_hand()
+    public void TiesAndClipping_ByHand()
     {
         var metrics = MulticlassMetrics.Compute([0, 2, 1], [0.8, 0.1, 0.1, 0.0, 0.5, 0.5, 0.2, 0.7, 0.1], 3);
         // Row 2 ties 0.5/0.5: the first maximum (class 1) is predicted, so one of three is wrong.

@@ -6,7 +6,7 @@ namespace Ferry.Statistics.Tests.Metrics;
 public sealed class RegressionMetricsTests
 {
     [Fact]
-    public void Matches_scikit_learn()
+    public void Metrics_MatchScikitLearn()
     {
         var actual = TestData.Grid(30, 7, 31, 10.0, 1.0);
         var predicted = TestData.Grid(30, 11, 29, 9.0, 1.5);
@@ -17,7 +17,7 @@ public sealed class RegressionMetricsTests
     }
 
     [Fact]
-    public void Degenerate_cases_follow_scikit_learn()
+    public void DegenerateCases_FollowScikitLearn()
     {
         Assert.Equal(0.0, RegressionMetrics.Compute([2.0, 2, 2], [2.0, 2, 3]).RSquared); // metrics.r2_score([2,2,2],[2,2,3])
         Assert.Equal(1.0, RegressionMetrics.Compute([2.0, 2], [2.0, 2]).RSquared);

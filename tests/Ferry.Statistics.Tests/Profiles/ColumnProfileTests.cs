@@ -9,7 +9,7 @@ public sealed class ColumnProfileTests
     private static readonly ColumnSchema Categorical = ColumnSchema.Categorical("c", ["b", "a", "b"]);
 
     [Fact]
-    public void Numeric_values_by_hand()
+    public void NumericValues_ByHand()
     {
         var profile = ColumnProfile.Empty(Numeric);
         foreach (var value in new[] { 0.5, 1.0, 1.5, 3.0, 3.5, double.NaN, double.PositiveInfinity, -0.0 })
@@ -35,7 +35,7 @@ public sealed class ColumnProfileTests
     }
 
     [Fact]
-    public void Categorical_values_by_hand()
+    public void CategoricalValues_ByHand()
     {
         var profile = ColumnProfile.Empty(Categorical);
         foreach (var value in new[] { "a", "b", "a", null, "z", "z", "y" })
@@ -53,7 +53,7 @@ public sealed class ColumnProfileTests
     }
 
     [Fact]
-    public void Empty_reference_category_still_has_an_entry()
+    public void EmptyReferenceCategory_StillHasAnEntry()
     {
         var profile = ColumnProfile.Empty(Categorical);
         profile.AddCategory("a");
@@ -61,7 +61,7 @@ public sealed class ColumnProfileTests
     }
 
     [Fact]
-    public void Unseen_categories_beyond_the_limit_keep_the_smallest_names()
+    public void UnseenCategoriesBeyondLimit_KeepSmallestNames()
     {
         var profile = ColumnProfile.Empty(Categorical);
         for (var i = ColumnProfile.MaxTrackedUnseenCategories + 99; i >= 0; i--)
@@ -77,7 +77,7 @@ public sealed class ColumnProfileTests
     }
 
     [Fact]
-    public void Adding_seen_values_does_not_allocate()
+    public void AddingSeenValues_DoesNotAllocate()
     {
         var numeric = ColumnProfile.Empty(Numeric);
         var categorical = ColumnProfile.Empty(Categorical);
@@ -91,7 +91,7 @@ public sealed class ColumnProfileTests
     }
 
     [Fact]
-    public void Merging_different_layouts_throws()
+    public void MergingDifferentLayouts_Throws()
     {
         var a = ColumnProfile.Empty(Numeric);
         Assert.Throws<ArgumentException>(() => a.MergeFrom(ColumnProfile.Empty(ColumnSchema.Numeric("x", [1.0, 2.5, 3.0], 1.0, 3.0))));

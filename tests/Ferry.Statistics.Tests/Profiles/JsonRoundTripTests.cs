@@ -11,7 +11,7 @@ public sealed class JsonRoundTripTests
     private static readonly StatisticsJsonContext Context = StatisticsJsonContext.Default;
 
     [Fact]
-    public void Refused_requests_add_up_in_merges_and_survive_json()
+    public void RefusedRequests_AddUpInMerges_AndSurviveJson()
     {
         var schema = ReferenceProfile.Build([new ReferenceColumnData("x", ColumnKind.Numeric, [1.0, 2.0, 3.0], null)]).Schema;
         var a = DatasetProfile.Empty(schema);
@@ -33,7 +33,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void Reference_profile_round_trips()
+    public void ReferenceProfile_RoundTrips()
     {
         var reference = ReferenceProfile.Build(
         [
@@ -61,7 +61,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void Merged_profile_stays_mergeable_after_a_round_trip()
+    public void MergedProfile_StaysMergeable_AfterRoundTrip()
     {
         var schema = new ProfileSchema([ColumnSchema.Categorical("c", ["a"])]);
         var profile = DatasetProfile.Empty(schema);
@@ -72,7 +72,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void Results_and_calibrator_round_trip()
+    public void ResultsAndCalibrator_RoundTrip()
     {
         var result = new DatasetDriftResult(
             [

@@ -32,7 +32,7 @@ public sealed class ProfileMergeProperties
         Gen.Select(Number.Array[0, 40], Category.Array[0, 40]);
 
     [Fact]
-    public void Dataset_merge_is_associative_and_commutative()
+    public void DatasetMerge_IsAssociativeAndCommutative()
     {
         Gen.Select(Chunk, Chunk, Chunk).Sample((a, b, c) =>
         {
@@ -52,7 +52,7 @@ public sealed class ProfileMergeProperties
     }
 
     [Fact]
-    public void Two_way_merge_is_exactly_commutative_including_sums()
+    public void TwoWayMerge_IsExactlyCommutative_IncludingSums()
     {
         Gen.Select(Chunk, Chunk).Sample((a, b) =>
         {
@@ -64,7 +64,7 @@ public sealed class ProfileMergeProperties
     }
 
     [Fact]
-    public void Unseen_category_truncation_is_order_independent()
+    public void UnseenCategoryTruncation_IsOrderIndependent()
     {
         var schema = ColumnSchema.Categorical("c", ["a"]);
         var names = Gen.Int[0, 3000].Select(i => $"v{i}").Array[0, 900];

@@ -15,7 +15,7 @@ public sealed class QuantileSketchTests
     private static readonly Gen<double[]> Values = WideValue.Array[0, 60];
 
     [Fact]
-    public void Quantiles_are_within_relative_accuracy_of_the_order_statistic()
+    public void Quantiles_AreWithinRelativeAccuracy_OfOrderStatistic()
     {
         Gen.Double[1e-6, 1e9].Array[1, 300].Sample(values =>
         {
@@ -33,7 +33,7 @@ public sealed class QuantileSketchTests
     }
 
     [Fact]
-    public void Negative_values_zero_and_cdf_by_hand()
+    public void NegativeValuesZeroAndCdf_ByHand()
     {
         var sketch = SketchOf([-100, -1, 0, 0, 1, 10, 100]);
         Assert.Equal(7, sketch.Count);
@@ -53,7 +53,7 @@ public sealed class QuantileSketchTests
     }
 
     [Fact]
-    public void Merge_is_exactly_associative_and_commutative_even_when_buckets_collapse()
+    public void Merge_IsExactlyAssociativeAndCommutative_EvenWhenBucketsCollapse()
     {
         // 16 buckets per sign span a ratio of only 1.38, so wide data collapses on nearly every merge.
         Gen.Select(Values, Values, Values).Sample((a, b, c) =>
@@ -69,7 +69,7 @@ public sealed class QuantileSketchTests
     }
 
     [Fact]
-    public void Collapsing_keeps_the_window_at_the_largest_magnitudes()
+    public void Collapsing_KeepsWindow_AtLargestMagnitudes()
     {
         var sketch = SketchOf([1e-20, 1e-10, 1, 2, 4], 8);
         Assert.Equal(5, sketch.Count);
@@ -79,7 +79,7 @@ public sealed class QuantileSketchTests
     }
 
     [Fact]
-    public void Sketches_with_different_parameters_do_not_merge()
+    public void SketchesWithDifferentParameters_DoNotMerge()
     {
         Assert.Throws<ArgumentException>(() => new QuantileSketch(0.01).MergeFrom(new QuantileSketch(0.02)));
         Assert.Throws<ArgumentException>(() => new QuantileSketch(0.01, 10).MergeFrom(new QuantileSketch(0.01, 11)));

@@ -6,7 +6,7 @@ namespace Ferry.Statistics.Tests.Profiles;
 public sealed class ReferenceProfileTests
 {
     [Fact]
-    public void Bin_edges_are_numpy_deciles()
+    public void BinEdges_AreNumpyDeciles()
     {
         var values = TestData.Grid(1001, 7919, 10007, 100.0, -20.0);
         var reference = ReferenceProfile.Build([new ReferenceColumnData("x", ColumnKind.Numeric, values, null)]);
@@ -23,7 +23,7 @@ public sealed class ReferenceProfileTests
     }
 
     [Fact]
-    public void Repeated_edges_are_removed()
+    public void RepeatedEdges_AreRemoved()
     {
         var values = Enumerable.Repeat(0.0, 70).Concat(Enumerable.Repeat(1.0, 20)).Concat(Enumerable.Repeat(2.0, 10)).ToArray();
         var reference = ReferenceProfile.Build([new ReferenceColumnData("x", ColumnKind.Numeric, values, null)]);
@@ -33,7 +33,7 @@ public sealed class ReferenceProfileTests
     }
 
     [Fact]
-    public void Bin_count_is_configurable()
+    public void BinCount_IsConfigurable()
     {
         // np.quantile(grid(37,5,37), [k/4 for k in range(1,4)])
         var reference = ReferenceProfile.Build([new ReferenceColumnData("x", ColumnKind.Numeric, TestData.Grid(37, 5, 37), null)], bins: 4);
@@ -41,7 +41,7 @@ public sealed class ReferenceProfileTests
     }
 
     [Fact]
-    public void Missing_invalid_exact_values_and_categories()
+    public void Profile_CountsMissingInvalidAndExactValues_AndCategories()
     {
         var reference = ReferenceProfile.Build(
         [
@@ -59,7 +59,7 @@ public sealed class ReferenceProfileTests
     }
 
     [Fact]
-    public void Large_columns_keep_no_exact_values()
+    public void LargeColumns_KeepNoExactValues()
     {
         var values = TestData.Grid(ReferenceProfile.ExactValueLimit + 1, 7919, 10007);
         var reference = ReferenceProfile.Build([new ReferenceColumnData("x", ColumnKind.Numeric, values, null)]);
@@ -67,7 +67,7 @@ public sealed class ReferenceProfileTests
     }
 
     [Fact]
-    public void Invalid_input_is_rejected()
+    public void InvalidInput_IsRejected()
     {
         Assert.Throws<ArgumentException>(() => ReferenceProfile.Build(
         [
