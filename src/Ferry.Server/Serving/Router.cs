@@ -3,6 +3,7 @@ using Ferry.Core.Errors;
 using Ferry.Core.Serving;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving.Batching;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
 
@@ -29,7 +30,7 @@ public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, Infere
 /// Adaptive batching: when the policy turns it on, the primary's scoring goes through <see cref="AdaptiveBatching"/>,
 /// which then owns the request's model lease until its rows are scored.
 /// </remarks>
-public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, ServingMetrics metrics, ModelCacheOptions options, TimeProvider clock, ILogger<Router> logger)
+public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, ServingMetrics metrics, IOptions<ModelCacheOptions> options, TimeProvider clock, ILogger<Router> logger)
 {
     /// <summary>Outcome tag values of <c>ferry_predict_requests_total</c>.</summary>
     public static class Outcomes

@@ -22,12 +22,6 @@ namespace Ferry.Server.Endpoints.Explain;
 /// </summary>
 public static class ExplainApi
 {
-    /// <summary>Most reason codes a request may ask for.</summary>
-    public const int MaxReasons = 20;
-
-    /// <summary>Most KernelSHAP coalition samples a request may ask for.</summary>
-    public const int MaxKernelSamples = 16_384;
-
     /// <summary>Most rows one explain request may carry (explanations cost far more than predictions).</summary>
     public const int MaxRows = 1_000;
 
@@ -48,7 +42,7 @@ public static class ExplainApi
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(models);
-        var settings = Settings(reasons, outcome, method, samples);
+        var settings = ReasonQuery.Settings(reasons, outcome, method, samples);
         using var document = await PredictApi.ReadBodyAsync(request, cancellationToken);
         if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("records", out var records))
         {
@@ -76,7 +70,7 @@ public static class ExplainApi
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(models);
-        var settings = Settings(reasons, outcome, method, samples);
+        var settings = ReasonQuery.Settings(reasons, outcome, method, samples);
         var view = await log.AfterQueuedWrittenAsync(ct => ExplainLoggedViewAsync(name, id, settings, predictions, registry, models, explainers, ct), cancellationToken);
         return TypedResults.Json(view, ExplainJsonContext.Default.ExplanationView);
     }
@@ -92,51 +86,12 @@ public static class ExplainApi
         var logged = await predictions.FindAsync(name, id, cancellationToken)
             ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (or retention removed it).");
         var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);
-        var route = RouteOf(found);
+        var route = RegisteredRoute.Of(found);
         using var lease = await models.AcquireAsync(route, cancellationToken);
         using var inputs = JsonDocument.Parse("[" + logged.Prediction.InputsJson + "]");
         var batch = RecordValidator.FromRecords(inputs.RootElement, lease.Model.Features, "inputs");
         var context = await explainers.GetAsync(route, lease.Model, cancellationToken);
         return ExplanationViews.Explain(context, route, lease.Model, batch, settings, [id])[0];
-    }
-
-    /// <summary>A registered version as a route (for versions no longer deployed).</summary>
-    public static ResolvedRoute RouteOf(RegistryVersion found)
-    {
-        ArgumentNullException.ThrowIfNull(found);
-        if (found.Version.Flavor is not { } flavor || found.Version.ArtifactPath is not { } path)
-        {
-            throw new ValidationException("version", $"{found.ModelName} version {found.Version.Version} is not a servable model");
-        }
-
-        return new ResolvedRoute(found.ModelName, found.Version.Version, null, flavor, path, RouteRole.Weighted, 100);
-    }
-
-    /// <summary>Reason-code settings from the query.</summary>
-    public static ReasonSettings Settings(int? reasons, string? outcome, string? method = null, int? samples = null)
-    {
-        if (samples is < 16 or > MaxKernelSamples)
-        {
-            throw new ValidationException("samples", $"must be from 16 to {MaxKernelSamples}");
-        }
-
-        var interventional = method?.ToLowerInvariant() switch
-        {
-            null or "" or "path-dependent" or "tree-path-dependent" => false,
-            "interventional" or "tree-interventional" => true,
-            _ => throw new ValidationException("method", "must be path-dependent (default) or interventional (tree models)"),
-        };
-        if (reasons is < 0 or > MaxReasons)
-        {
-            throw new ValidationException("reasons", $"must be from 0 to {MaxReasons}");
-        }
-
-        if (outcome is { Length: > 100 })
-        {
-            throw new ValidationException("outcome", "must be at most 100 characters");
-        }
-
-        return new ReasonSettings(reasons ?? 4, string.IsNullOrWhiteSpace(outcome) ? "the score" : outcome, interventional, samples);
     }
 
     private static ResolvedRoute Primary(ResolvedPolicy policy, int? version)

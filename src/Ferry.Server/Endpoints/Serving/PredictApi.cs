@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
-using Ferry.Server.Endpoints.Explain;
 using Ferry.Server.Errors;
 using Ferry.Server.Explain;
 using Ferry.Server.Identity;
@@ -116,7 +115,7 @@ public static class PredictApi
             return null;
         }
 
-        return ExplainApi.Settings(WholeNumber(query, "reasons"), query["outcome"].FirstOrDefault(), query["method"].FirstOrDefault(), WholeNumber(query, "samples"));
+        return ReasonQuery.Settings(WholeNumber(query, "reasons"), query["outcome"].FirstOrDefault(), query["method"].FirstOrDefault(), WholeNumber(query, "samples"));
     }
 
     private static int? WholeNumber(IQueryCollection query, string name) =>
