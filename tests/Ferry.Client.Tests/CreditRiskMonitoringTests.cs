@@ -4,6 +4,7 @@ using CreditRisk.Training;
 using Ferry.Client.Serving;
 using Ferry.Core.Monitoring;
 using Ferry.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ferry.Client.Tests;
 
@@ -21,11 +22,11 @@ public sealed class CreditRiskMonitoringTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await FerryTestServer.StartAsync(DatabaseKind.Sqlite, options =>
+        _server = await FerryTestServer.StartAsync(DatabaseKind.Sqlite, services: services => services.Configure<Ferry.Server.Monitoring.AlertDeliveryOptions>(options =>
         {
-            options.AlertRetryDelay = TimeSpan.FromMilliseconds(50);
-            options.AlertMaxAttempts = 4;
-        });
+            options.FirstRetryDelay = TimeSpan.FromMilliseconds(50);
+            options.MaxAttempts = 4;
+        }));
         _client = new FerryClient(_server.Address, _server.AdminToken);
         using var work = new TempDirectory("credit-monitoring");
         var trained = await CreditRiskTrainer.TrainAsync(_client, new TrainingOptions { Rows = 4_000, Trees = 30, ModelName = "credit-monitored", Experiment = "monitoring", WorkDirectory = work.Path });

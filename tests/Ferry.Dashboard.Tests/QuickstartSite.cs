@@ -1,5 +1,6 @@
 using Ferry.Cli;
 using Ferry.Cli.Commands;
+using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Hosting;
 using Ferry.Testing;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Ferry.Core.Identity;
+using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -38,7 +39,16 @@ public sealed class FerryTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<FerryTestServer> StartAsync(DatabaseKind kind, Action<FerryServerOptions>? configure = null)
+    /// <summary>Starts a server on a fresh database of <paramref name="kind"/>.</summary>
+    /// <param name="kind">The database.</param>
+    /// <param name="configure">Changes the hosting options.</param>
+    /// <param name="services">Changes services, such as feature options: <c>services => services.Configure&lt;PredictionLogOptions&gt;(o => o.BatchSize = 10)</c>.</param>
+    /// <param name="clock">The server's clock (default: the system clock).</param>
+    public static async Task<FerryTestServer> StartAsync(
+        DatabaseKind kind,
+        Action<FerryServerOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        TimeProvider? clock = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
         var dataDirectory = new TempDirectory("ferry-data");
@@ -53,7 +63,7 @@ public sealed class FerryTestServer : IAsyncDisposable
             LogLevel = LogLevel.Warning,
         };
         configure?.Invoke(options);
-        var app = FerryHost.Build(options);
+        var app = FerryHost.Build(options, clock, builder => services?.Invoke(builder.Services));
         await app.StartAsync();
         await app.Services.GetRequiredService<DatabaseReadiness>().Initialized.WaitAsync(TimeSpan.FromSeconds(60));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

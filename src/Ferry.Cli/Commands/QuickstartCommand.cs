@@ -5,6 +5,7 @@ using Ferry.Cli.Output;
 using Ferry.Cli.Quickstart;
 using Ferry.Cli.Settings;
 using Ferry.Client;
+using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -60,11 +61,10 @@ internal sealed class QuickstartCommand : Command
             Port = parseResult.GetValue(_port) ?? FerryServerOptions.DefaultPort,
             PrintAdminToken = false,
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Error,
-            Clock = clock,
         };
         StorageOptions.ResolveConnection(options.Database, options.DataDirectory);
 
-        await using var app = FerryHost.Build(options);
+        await using var app = FerryHost.Build(options, clock);
         Uri server;
         QuickstartSummary summary;
         try

@@ -2,9 +2,13 @@ using System.CommandLine;
 using System.Data.Common;
 using System.Globalization;
 using Ferry.Cli.Settings;
+using Ferry.Server.Artifacts;
+using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Cli.Commands;
 
@@ -67,9 +71,10 @@ internal sealed class ServerCommand : Command
     private async Task<int> RunAsync(ParseResult parseResult)
     {
         var options = ReadOptions(parseResult);
+        var settings = ReadSettings(parseResult);
         StorageOptions.ResolveConnection(options.Database, options.DataDirectory);
 
-        await using var app = BuildOrExplain(options);
+        await using var app = BuildOrExplain(options, settings);
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         try
         {
@@ -92,15 +97,30 @@ internal sealed class ServerCommand : Command
         return ExitCodes.Success;
     }
 
-    private static WebApplication BuildOrExplain(FerryServerOptions options)
+    // Builds the host and checks every feature's options before it starts, so a bad value from the settings file or a
+    // Ferry__* variable is refused like a bad option (exit code 2) rather than failing the start.
+    private static WebApplication BuildOrExplain(FerryServerOptions options, IReadOnlyDictionary<string, string?> settings)
     {
+        WebApplication app;
         try
         {
-            return FerryHost.Build(options);
+            app = FerryHost.Build(options, configure: builder => builder.Configuration.AddInMemoryCollection(settings));
         }
         catch (ArgumentException e)
         {
             throw new CliException(ExitCodes.InvalidArguments, StorageOptions.WithoutParameterName(e), e);
+        }
+
+        try
+        {
+            app.Services.GetService<IStartupValidator>()?.Validate();
+            return app;
+        }
+        catch (Exception e) when (e is OptionsValidationException or AggregateException { InnerExceptions: [OptionsValidationException, ..] })
+        {
+            ((IDisposable)app).Dispose();
+            var failures = e is AggregateException all ? all.InnerExceptions.Select(inner => inner.Message) : [e.Message];
+            throw new CliException(ExitCodes.InvalidArguments, string.Join("; ", failures), e);
         }
     }
 
@@ -111,7 +131,6 @@ internal sealed class ServerCommand : Command
             DataDirectory = StorageOptions.ResolveDataDirectory(parseResult, _dataDirectory),
             Database = StorageOptions.ResolveDatabase(parseResult, _database),
             AdminToken = FerryEnvironment.Get(FerryEnvironment.AdminToken),
-            ArtifactRoot = parseResult.GetValue(_artifactRoot) ?? FerryEnvironment.Get(FerryEnvironment.ArtifactRoot),
             PrintAdminToken = true,
         };
         if ((parseResult.GetValue(_host) ?? FerryEnvironment.Get(FerryEnvironment.Host)) is { } host)
@@ -121,8 +140,19 @@ internal sealed class ServerCommand : Command
 
         options.Port = parseResult.GetValue(_port) ?? PortFromEnvironment() ?? FerryServerOptions.DefaultPort;
         options.LogFormat = parseResult.GetValue(_logFormat) ?? LogFormatFromEnvironment() ?? "text";
-        _serving.Apply(parseResult, options);
         return options;
+    }
+
+    // The flags and FERRY_* variables of feature options, as configuration keys above every other source.
+    private Dictionary<string, string?> ReadSettings(ParseResult parseResult)
+    {
+        var settings = _serving.Read(parseResult);
+        if ((parseResult.GetValue(_artifactRoot) ?? FerryEnvironment.Get(FerryEnvironment.ArtifactRoot)) is { } artifactRoot)
+        {
+            settings[ServingSettings.Key(ArtifactStoreOptions.Section, nameof(ArtifactStoreOptions.Root))] = artifactRoot;
+        }
+
+        return settings;
     }
 
     private static int? PortFromEnvironment()

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
-using Ferry.Server.Hosting;
+using Ferry.Server.Artifacts;
+using Ferry.Server.Serving;
 
 namespace Ferry.Cli.Settings;
 
 /// <summary>
-/// <c>ferry server</c>'s serving and storage limits: each an option, else a <c>FERRY_*</c> variable, else the default
-/// of <see cref="FerryServerOptions"/>. A value that cannot be read stops the start with exit code 2.
+/// <c>ferry server</c>'s serving and storage limits: each an option, else a <c>FERRY_*</c> variable, else whatever the
+/// server's configuration holds (<c>&lt;data-dir&gt;/ferry.json</c>, <c>Ferry__*</c> variables), else the default of
+/// the feature's options class. A value that cannot be read stops the start with exit code 2.
 /// </summary>
 internal sealed class ServingSettings
 {
@@ -42,51 +44,70 @@ internal sealed class ServingSettings
         }
     }
 
-    /// <summary>Reads the settings into <paramref name="options"/>.</summary>
+    /// <summary>
+    /// The settings given (as an option or a variable) as configuration keys of the server's feature options, for
+    /// example <c>Ferry:PredictionLog:Capacity</c>; what is not given is left to the settings file, <c>Ferry__*</c>
+    /// variables or the defaults. Sizes are written in bytes and durations as <c>[d.]hh:mm:ss[.fffffff]</c>; an empty
+    /// value is null (keep forever, no limit).
+    /// </summary>
     /// <exception cref="CliException">A value is malformed or out of range (exit code 2).</exception>
-    public void Apply(ParseResult parseResult, FerryServerOptions options)
+    public Dictionary<string, string?> Read(ParseResult parseResult)
     {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (_modelMemory.Read(parseResult) is { } memory)
         {
-            options.ModelMemoryBudgetBytes = Positive(_modelMemory, memory, Quantities.ParseSize(memory));
+            settings[Key(ModelCacheOptions.Section, nameof(ModelCacheOptions.ModelMemoryBudgetBytes))] = Text(Positive(_modelMemory, memory, Quantities.ParseSize(memory)));
         }
 
-        if (_logCapacity.Read(parseResult) is { } capacity)
+        long? capacity = _logCapacity.Read(parseResult) is { } capacityText ? Count(_logCapacity, capacityText) : null;
+        long? batch = _logBatch.Read(parseResult) is { } batchText ? Count(_logBatch, batchText) : null;
+        if (capacity is { } c)
         {
-            options.PredictionLogCapacity = (int)Count(_logCapacity, capacity);
+            settings[Key(PredictionLogOptions.Section, nameof(PredictionLogOptions.Capacity))] = Text(c);
         }
 
-        if (_logBatch.Read(parseResult) is { } batch)
+        if (batch is { } b)
         {
-            options.PredictionLogBatchSize = (int)Count(_logBatch, batch);
+            settings[Key(PredictionLogOptions.Section, nameof(PredictionLogOptions.BatchSize))] = Text(b);
         }
 
         if (_logFlush.Read(parseResult) is { } flush)
         {
-            options.PredictionLogFlushInterval = Duration(_logFlush, flush, allowZero: false);
+            settings[Key(PredictionLogOptions.Section, nameof(PredictionLogOptions.FlushInterval))] = Text(Duration(_logFlush, flush, allowZero: false));
         }
 
         if (_logFullWait.Read(parseResult) is { } fullWait)
         {
-            options.PredictionLogFullWait = Duration(_logFullWait, fullWait, allowZero: true);
+            settings[Key(PredictionLogOptions.Section, nameof(PredictionLogOptions.FullWait))] = Text(Duration(_logFullWait, fullWait, allowZero: true));
         }
 
         if (_retention.Read(parseResult) is { } retention)
         {
-            options.PredictionRetention = IsWord(retention, "forever") ? null : Duration(_retention, retention, allowZero: false);
+            settings[Key(RetentionOptions.Section, nameof(RetentionOptions.Predictions))] =
+                IsWord(retention, "forever") ? string.Empty : Text(Duration(_retention, retention, allowZero: false));
         }
 
         if (_artifactMax.Read(parseResult) is { } artifactMax)
         {
-            options.ArtifactMaxBytes = IsWord(artifactMax, "unlimited") ? null : Positive(_artifactMax, artifactMax, Quantities.ParseSize(artifactMax));
+            settings[Key(ArtifactStoreOptions.Section, nameof(ArtifactStoreOptions.MaxUploadBytes))] =
+                IsWord(artifactMax, "unlimited") ? string.Empty : Text(Positive(_artifactMax, artifactMax, Quantities.ParseSize(artifactMax)));
         }
 
-        if (options.PredictionLogBatchSize > options.PredictionLogCapacity)
+        // Both given here: refused as an option error. Otherwise the server checks the pair as it starts.
+        if (capacity is { } givenCapacity && batch is { } givenBatch && givenBatch > givenCapacity)
         {
-            throw new CliException(ExitCodes.InvalidArguments,
-                $"{_logBatch.Name} ({options.PredictionLogBatchSize}) must not exceed {_logCapacity.Name} ({options.PredictionLogCapacity})");
+            throw new CliException(ExitCodes.InvalidArguments, $"{_logBatch.Name} ({givenBatch}) must not exceed {_logCapacity.Name} ({givenCapacity})");
         }
+
+        return settings;
     }
+
+    /// <summary>The configuration key of an option's property: <c>Ferry:PredictionLog:Capacity</c>.</summary>
+    public static string Key(string section, string property) => $"{section}:{property}";
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Text(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
     private static bool IsWord(string text, string word) => string.Equals(text.Trim(), word, StringComparison.OrdinalIgnoreCase);
 

@@ -67,9 +67,10 @@ public static class DashboardPolicy
     /// <summary>The policy name.</summary>
     public const string Name = "dashboard";
 
-    /// <summary>Registers the scheme and the policy.</summary>
+    /// <summary>Registers the scheme, the policy and the pages' <see cref="CardFieldsReader"/>.</summary>
     public static IServiceCollection AddFerryDashboard(this IServiceCollection services)
     {
+        services.AddScoped<CardFieldsReader>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, DashboardAuthenticationHandler>(DashboardAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(Name, policy => policy

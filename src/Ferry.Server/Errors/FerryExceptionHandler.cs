@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Ferry.Core.Errors;
-using Ferry.Server.Endpoints.Mlflow;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Ferry.Server.Errors;

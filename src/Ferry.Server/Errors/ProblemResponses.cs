@@ -1,4 +1,3 @@
-using Ferry.Server.Endpoints.Mlflow;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ferry.Server.Errors;

@@ -1,3 +1,4 @@
+using Ferry.Core.Explain;
 using System.Globalization;
 using Ferry.Core.Errors;
 

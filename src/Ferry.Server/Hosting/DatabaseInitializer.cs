@@ -1,4 +1,5 @@
 using Ferry.Core.Identity;
+using Ferry.Server.Endpoints.Health;
 using Ferry.Storage;
 using Ferry.Storage.Bootstrap;
 

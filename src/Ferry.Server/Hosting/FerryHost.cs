@@ -1,6 +1,7 @@
 using Ferry.Core.Models;
 using Ferry.Runtimes.MLNet;
 using Ferry.Runtimes.Onnx;
+using Ferry.Server.Artifacts;
 using Ferry.Server.Dashboard;
 using Ferry.Server.Endpoints.Audit;
 using Ferry.Server.Endpoints.Diagnostics;
@@ -13,13 +14,13 @@ using Ferry.Server.Endpoints.Monitoring;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Identity;
 using Ferry.Server.Errors;
+using Ferry.Server.Explain;
 using Ferry.Server.Identity;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
 using OpenTelemetry;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -31,37 +32,57 @@ namespace Ferry.Server.Hosting;
 /// <summary>Composes Ferry's web application: services in <see cref="AddFerryServer"/>, pipeline and routes in <see cref="UseFerryServer"/>.</summary>
 public static class FerryHost
 {
-    /// <summary>Builds a ready-to-run server from options.</summary>
-    public static WebApplication Build(FerryServerOptions options, string[]? args = null)
+    /// <summary>The optional settings file in the data directory, read below environment variables.</summary>
+    public const string SettingsFileName = "ferry.json";
+
+    /// <summary>
+    /// Builds a ready-to-run server. Hosting comes from <paramref name="options"/>; each feature's options come from
+    /// its configuration section under <c>Ferry:</c> (for example <c>Ferry:PredictionLog:Capacity</c>): the optional
+    /// <c>&lt;data-dir&gt;/ferry.json</c>, then environment variables (<c>Ferry__PredictionLog__Capacity</c>), then
+    /// whatever <paramref name="configure"/> adds, and are checked when the server starts.
+    /// </summary>
+    /// <param name="options">How the server is started.</param>
+    /// <param name="clock">The server's clock (null for the system clock): <c>ferry quickstart</c> passes one that replays
+    /// a simulated day; every time Ferry records (predictions, feedback, profiles, reports, audit events) comes from it.</param>
+    /// <param name="configure">Runs last, before the application is built: adds configuration (the CLI's flags) or
+    /// services (tests' <c>services.Configure&lt;PredictionLogOptions&gt;(...)</c>).</param>
+    public static WebApplication Build(FerryServerOptions options, TimeProvider? clock = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         MetricsExport.Configure();
         Directory.CreateDirectory(options.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            Args = args ?? [],
             ApplicationName = typeof(FerryHost).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        AddSettingsFile(builder.Configuration, Path.Combine(options.DataDirectory, SettingsFileName));
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
-        builder.Services.AddFerryServer(options);
+        builder.Services.AddFerryServer(options, clock);
         builder.Logging.AddFerryLogging(options);
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.UseFerryServer();
         return app;
     }
 
-    /// <summary>Registers every service the server needs.</summary>
-    public static IServiceCollection AddFerryServer(this IServiceCollection services, FerryServerOptions options)
+    /// <summary>
+    /// Registers every service the server needs: each feature registers itself and binds its own options from
+    /// configuration (an <see cref="IConfiguration"/> must be registered, as the web host does).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="options">How the server is started.</param>
+    /// <param name="clock">The server's clock; null for <see cref="TimeProvider.System"/>.</param>
+    public static IServiceCollection AddFerryServer(this IServiceCollection services, FerryServerOptions options, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
-        services.AddSingleton(options.Clock ?? TimeProvider.System);
+        services.AddSingleton(clock ?? TimeProvider.System);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FerryJsonContext.Default));
@@ -72,21 +93,15 @@ public static class FerryHost
         services.AddRouting();
 
         services.AddFerryDatabase(options);
-        services.AddFerryArtifactStore(options);
+        services.AddFerryArtifactStore(options.DataDirectory);
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializer>();
-        services.AddFerryPredictionLog(options);
-        services.TryAddSingleton(new ModelCacheOptions { ModelMemoryBudgetBytes = options.ModelMemoryBudgetBytes });
+        services.AddFerryPredictionLog();
         services.AddFerryModelServing();
-        services.AddFerryMonitoring(options);
-
-        services.AddSingleton<TokenCache>();
-        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
-        services.AddSingleton<IAuthorizationHandler, MinimumRoleHandler>();
-        services.AddAuthorizationBuilder().AddFerryPolicies();
+        services.AddFerryMonitoring();
+        services.AddFerryExplanations();
+        services.AddFerryIdentity();
         services.AddFerryDashboard();
-        services.AddScoped<CardFieldsReader>();
 
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
         services.AddSingleton<IModelSignatureReader>(_ => new OnnxSignatureReader());
@@ -177,6 +192,15 @@ public static class FerryHost
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddFilter("Quartz", LogLevel.Warning);
         return logging;
+    }
+
+    // Below the environment variables (and the command line), above appsettings.json: the usual order of precedence.
+    private static void AddSettingsFile(ConfigurationManager configuration, string path)
+    {
+        var file = new JsonConfigurationSource { Path = path, Optional = true, ReloadOnChange = false };
+        file.ResolveFileProvider();
+        var environment = configuration.Sources.ToList().FindIndex(source => source is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+        configuration.Sources.Insert(environment < 0 ? configuration.Sources.Count : environment, file);
     }
 
     private static string FormatHost(string host) =>

@@ -1,16 +1,18 @@
 using Ferry.Core.Identity;
-using Ferry.Server.Hosting;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Identity;
 
 /// <summary>
 /// Remembers authenticated tokens for a short time so the request path seldom touches the database.
 /// Keyed by the secret's hash, never the secret. A revocation through this process takes effect at once;
-/// through another replica, within <see cref="FerryServerOptions.TokenCacheDuration"/>.
+/// through another replica, within <see cref="TokenCacheOptions.Duration"/>.
 /// </summary>
-public sealed class TokenCache(IMemoryCache cache, FerryServerOptions options, TimeProvider clock)
+public sealed class TokenCache(IMemoryCache cache, IOptions<TokenCacheOptions> options, TimeProvider clock)
 {
+    private readonly TimeSpan _duration = options.Value.Duration;
+
     private const string KeyPrefix = "ferry.token:";
 
     /// <summary>The active token for a secret, or null.</summary>
@@ -25,9 +27,9 @@ public sealed class TokenCache(IMemoryCache cache, FerryServerOptions options, T
 
         var store = requestServices.GetRequiredService<ITokenStore>();
         var token = await store.FindActiveAsync(hash, cancellationToken);
-        if (token is not null && options.TokenCacheDuration > TimeSpan.Zero)
+        if (token is not null && _duration > TimeSpan.Zero)
         {
-            cache.Set(KeyPrefix + hash, token, options.TokenCacheDuration);
+            cache.Set(KeyPrefix + hash, token, _duration);
         }
 
         return token;

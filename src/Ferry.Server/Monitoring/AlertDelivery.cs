@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Ferry.Core.Monitoring;
 using Ferry.Storage.Monitoring;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -17,14 +18,14 @@ namespace Ferry.Server.Monitoring;
 public sealed partial class AlertDelivery(
     IServiceScopeFactory scopes,
     IHttpClientFactory httpClients,
-    AlertDeliveryOptions options,
+    IOptions<AlertDeliveryOptions> options,
     TimeProvider clock,
     ILogger<AlertDelivery> logger) : BackgroundService
 {
     /// <summary>The named HttpClient used for webhooks.</summary>
     public const string HttpClientName = "ferry-webhooks";
 
-    private readonly Channel<AlertChange> _queue = Channel.CreateBounded<AlertChange>(new BoundedChannelOptions(options.QueueCapacity)
+    private readonly Channel<AlertChange> _queue = Channel.CreateBounded<AlertChange>(new BoundedChannelOptions(options.Value.QueueCapacity)
     {
         FullMode = BoundedChannelFullMode.DropWrite,
         SingleReader = true,
@@ -77,16 +78,16 @@ public sealed partial class AlertDelivery(
         }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
+                MaxRetryAttempts = Math.Max(0, options.Value.MaxAttempts - 1),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = options.FirstRetryDelay,
+                Delay = options.Value.FirstRetryDelay,
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(r => !r.IsSuccessStatusCode),
             })
-            .AddTimeout(options.AttemptTimeout)
+            .AddTimeout(options.Value.AttemptTimeout)
             .Build();
         var client = httpClients.CreateClient(HttpClientName);
         try
@@ -109,7 +110,7 @@ public sealed partial class AlertDelivery(
                 catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
                 {
                     error = exception is OperationCanceledException && !cancellationToken.IsCancellationRequested
-                        ? $"timed out after {options.AttemptTimeout.TotalSeconds:0.#} s"
+                        ? $"timed out after {options.Value.AttemptTimeout.TotalSeconds:0.#} s"
                         : exception.Message;
                     throw;
                 }

@@ -4,6 +4,7 @@ using Ferry.Core.Monitoring;
 using Ferry.Statistics;
 using Ferry.Statistics.Profiles;
 using Ferry.Storage.Monitoring;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Monitoring;
 
@@ -19,7 +20,7 @@ public sealed class MonitorRunner(
     ReferenceCache references,
     ProfileCollector collector,
     AlertDelivery delivery,
-    ProfileOptions profileOptions,
+    IOptions<ProfileOptions> profileOptions,
     TimeProvider clock)
 {
     /// <summary>Most logged predictions read for performance checks (the newest of the window).</summary>
@@ -37,7 +38,7 @@ public sealed class MonitorRunner(
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var end = windowEnd ?? now;
         var start = end - (spec.WindowSeconds * 1000);
-        var width = (long)profileOptions.BucketWidth.TotalMilliseconds;
+        var width = (long)profileOptions.Value.BucketWidth.TotalMilliseconds;
         var firstBucket = start / width * width;
         var (model, version) = await VersionAsync(monitor, spec, firstBucket, end, cancellationToken);
         var report = new MonitorReport

@@ -5,6 +5,7 @@ using Ferry.Core.Serving;
 using Ferry.Statistics;
 using Ferry.Statistics.Profiles;
 using Ferry.Storage.Monitoring;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Monitoring;
 
@@ -29,16 +30,16 @@ public sealed partial class ProfileCollector : BackgroundService
     private readonly Counter<long> _folded;
 
     /// <summary>Creates the collector.</summary>
-    public ProfileCollector(IServiceScopeFactory scopes, ReferenceCache references, ProfileOptions options, TimeProvider clock, IMeterFactory meters, ILogger<ProfileCollector> logger)
+    public ProfileCollector(IServiceScopeFactory scopes, ReferenceCache references, IOptions<ProfileOptions> options, TimeProvider clock, IMeterFactory meters, ILogger<ProfileCollector> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meters);
         _scopes = scopes;
         _references = references;
-        _options = options;
+        _options = options.Value;
         _clock = clock;
         _logger = logger;
-        _queue = Channel.CreateBounded<Observation>(new BoundedChannelOptions(options.QueueCapacity)
+        _queue = Channel.CreateBounded<Observation>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
             SingleReader = true,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ferry.Core.Artifacts;
 using Ferry.Core.Serving;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
 
@@ -24,16 +25,16 @@ public sealed partial class ModelCache : IDisposable
     private long _clock;
 
     /// <summary>Creates the cache over the registered runtimes.</summary>
-    public ModelCache(IEnumerable<IModelRuntime> runtimes, IArtifactStore artifacts, ServingMetrics metrics, ModelCacheOptions options, ILogger<ModelCache> logger)
+    public ModelCache(IEnumerable<IModelRuntime> runtimes, IArtifactStore artifacts, ServingMetrics metrics, IOptions<ModelCacheOptions> options, ILogger<ModelCache> logger)
     {
         ArgumentNullException.ThrowIfNull(runtimes);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.ModelMemoryBudgetBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Value.ModelMemoryBudgetBytes, 1, nameof(options));
         _runtimes = runtimes.ToDictionary(r => r.Flavor, StringComparer.Ordinal);
         _artifacts = artifacts;
         _metrics = metrics;
         _logger = logger;
-        _budget = options.ModelMemoryBudgetBytes;
+        _budget = options.Value.ModelMemoryBudgetBytes;
     }
 
     /// <summary>Estimated bytes held by loaded (not retired) models.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Ferry.Core.Serving;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
 
@@ -11,10 +12,10 @@ namespace Ferry.Server.Serving;
 /// A re-read that changes the routes loads the new versions before the new policy is swapped in (load-before-retire),
 /// so a deploy or rollback fails no request. A deploy made by this process calls <see cref="RefreshAsync"/> to apply at once.
 /// </summary>
-public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache models, ModelCacheOptions options, ILogger<PolicyCache> logger)
+public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache models, IOptions<ModelCacheOptions> options, ILogger<PolicyCache> logger)
 {
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
-    private readonly long _refreshTicks = (long)(options.PolicyRefreshInterval.TotalSeconds * Stopwatch.Frequency);
+    private readonly long _refreshTicks = (long)(options.Value.PolicyRefreshInterval.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>The endpoint's policy, or null for an unknown endpoint.</summary>
     public ValueTask<ResolvedPolicy?> GetAsync(string endpointName, CancellationToken cancellationToken = default)

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
-using Ferry.Server.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
 
@@ -12,7 +12,7 @@ namespace Ferry.Server.Serving;
 /// written) never holds more than <see cref="Capacity"/> records. No database work happens here.
 /// </summary>
 /// <remarks>
-/// Full-buffer policy: wait up to <see cref="FerryServerOptions.PredictionLogFullWait"/> for the writer to free
+/// Full-buffer policy: wait up to <see cref="PredictionLogOptions.FullWait"/> for the writer to free
 /// room, then refuse (return false, count the records in <c>ferry_prediction_log_rejected_total</c>); the caller
 /// answers 503 without prediction ids. A call with more records than the whole capacity is refused at once, and
 /// after shutdown began every call is refused.
@@ -35,12 +35,12 @@ public sealed class PredictionLog : IPredictionLog
     private TaskCompletionSource _roomFreed = NewSignal();
 
     /// <summary>Creates the buffer with the options' capacity and full-buffer wait.</summary>
-    public PredictionLog(FerryServerOptions options, TimeProvider clock, PredictionLogMetrics metrics)
+    public PredictionLog(IOptions<PredictionLogOptions> options, TimeProvider clock, PredictionLogMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
-        Capacity = options.PredictionLogCapacity;
-        _fullWait = options.PredictionLogFullWait;
+        Capacity = options.Value.Capacity;
+        _fullWait = options.Value.FullWait;
         _clock = clock;
         _metrics = metrics;
         metrics.Meter.CreateObservableGauge("prediction_log_queue_depth", () => Count, "{record}",

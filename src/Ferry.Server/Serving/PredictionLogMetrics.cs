@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Ferry.Server.Hosting;
 
 namespace Ferry.Server.Serving;
 

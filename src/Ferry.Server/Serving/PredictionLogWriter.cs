@@ -1,13 +1,13 @@
 using Ferry.Core.Serving;
-using Ferry.Server.Hosting;
 using Ferry.Storage.Serving;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
 
 /// <summary>
 /// Drains <see cref="PredictionLog"/> into the <c>predictions</c> table off the request path: a batch is up to
-/// <see cref="FerryServerOptions.PredictionLogBatchSize"/> records or whatever arrived within
-/// <see cref="FerryServerOptions.PredictionLogFlushInterval"/> of its first record, written with one
+/// <see cref="PredictionLogOptions.BatchSize"/> records or whatever arrived within
+/// <see cref="PredictionLogOptions.FlushInterval"/> of its first record, written with one
 /// <c>SaveChanges</c> (one transaction).
 /// </summary>
 /// <remarks>
@@ -22,7 +22,7 @@ namespace Ferry.Server.Serving;
 public sealed partial class PredictionLogWriter(
     PredictionLog log,
     IServiceScopeFactory scopes,
-    FerryServerOptions options,
+    IOptions<PredictionLogOptions> options,
     TimeProvider clock,
     PredictionLogMetrics metrics,
     ILogger<PredictionLogWriter> logger) : BackgroundService
@@ -78,7 +78,7 @@ public sealed partial class PredictionLogWriter(
     private async Task RunAsync(CancellationToken abort)
     {
         var reader = log.Reader;
-        var batch = new List<PredictionRecord>(options.PredictionLogBatchSize);
+        var batch = new List<PredictionRecord>(options.Value.BatchSize);
         try
         {
             while (await reader.WaitToReadAsync(abort))
@@ -103,7 +103,7 @@ public sealed partial class PredictionLogWriter(
         var started = clock.GetTimestamp();
         while (true)
         {
-            while (batch.Count < options.PredictionLogBatchSize && reader.TryRead(out var pending))
+            while (batch.Count < options.Value.BatchSize && reader.TryRead(out var pending))
             {
                 if (pending.Completed is { IsCompleted: false } completing)
                 {
@@ -114,8 +114,8 @@ public sealed partial class PredictionLogWriter(
                 batch.AddRange(pending.Records);
             }
 
-            var remaining = options.PredictionLogFlushInterval - clock.GetElapsedTime(started);
-            if (batch.Count >= options.PredictionLogBatchSize || remaining <= TimeSpan.Zero)
+            var remaining = options.Value.FlushInterval - clock.GetElapsedTime(started);
+            if (batch.Count >= options.Value.BatchSize || remaining <= TimeSpan.Zero)
             {
                 return;
             }

@@ -1,16 +1,16 @@
-using Ferry.Server.Hosting;
 using Ferry.Storage.Serving;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
 
 /// <summary>
-/// Deletes predictions (and their feedback) older than <see cref="FerryServerOptions.PredictionRetention"/>: once
+/// Deletes predictions (and their feedback) older than <see cref="RetentionOptions.Predictions"/>: once
 /// <see cref="StartDelay"/> after start and then every <see cref="Interval"/>, on <see cref="TimeProvider"/>'s clock. Does nothing when retention is
 /// null (keep forever). Every replica may run it; the deletes are idempotent.
 /// </summary>
 public sealed partial class RetentionService(
     IServiceScopeFactory scopes,
-    FerryServerOptions options,
+    IOptions<RetentionOptions> options,
     TimeProvider clock,
     ILogger<RetentionService> logger) : BackgroundService
 {
@@ -29,7 +29,7 @@ public sealed partial class RetentionService(
     /// </summary>
     public async Task<PredictionRetentionResult?> RunOnceAsync(DateTimeOffset? now = null, CancellationToken cancellationToken = default)
     {
-        if (options.PredictionRetention is not { } retention)
+        if (options.Value.Predictions is not { } retention)
         {
             return null;
         }
@@ -49,7 +49,7 @@ public sealed partial class RetentionService(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.PredictionRetention is null)
+        if (options.Value.Predictions is null)
         {
             return;
         }

@@ -24,7 +24,7 @@ public sealed partial class Router
     // Scores the shadows on the thread pool and completes `scored` (which the log writer waits for) whatever happens.
     private void StartShadows(string endpoint, ResolvedRoute[] shadows, FeatureBatch batch, PredictionRecord[] records, TaskCompletionSource scored)
     {
-        if (Interlocked.Increment(ref _shadowsInFlight) > Math.Max(1, options.MaxConcurrentShadows))
+        if (Interlocked.Increment(ref _shadowsInFlight) > Math.Max(1, options.Value.MaxConcurrentShadows))
         {
             Interlocked.Decrement(ref _shadowsInFlight);
             metrics.ShadowSkipped(endpoint);

@@ -1,10 +1,11 @@
+using Ferry.Core.Explain;
 using System.Diagnostics;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
-using Ferry.Server.Explain;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving.Batching;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
 
@@ -43,7 +44,7 @@ public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, Infere
 /// (<see cref="ModelCache.ModelLease.Hold"/>) instead of the lease itself, so the model stays loaded until both are done.
 /// A version that cannot be explained still answers, with <see cref="ServedBatch.ExplanationError"/>.
 /// </remarks>
-public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, Explainers explainers, ServingMetrics metrics, ModelCacheOptions options, TimeProvider clock, ILogger<Router> logger)
+public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, IExplanationStage explanations, ServingMetrics metrics, IOptions<ModelCacheOptions> options, TimeProvider clock, ILogger<Router> logger)
 {
     /// <summary>Outcome tag values of <c>ferry_predict_requests_total</c>.</summary>
     public static class Outcomes
@@ -187,7 +188,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
             }
 
             answeredSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            return await ExplainAsync(served, lease.Model, explain, cancellationToken);
+            return await explanations.ExplainAsync(served, lease.Model, explain, cancellationToken);
         }
         finally
         {

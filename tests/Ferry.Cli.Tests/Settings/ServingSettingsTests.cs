@@ -1,13 +1,16 @@
 using System.CommandLine;
 using Ferry.Cli.Settings;
 using Ferry.Cli.Tests.Infrastructure;
+using Ferry.Server.Artifacts;
 using Ferry.Server.Hosting;
 using Ferry.Server.Serving;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Cli.Tests.Settings;
 
-/// <summary><c>ferry server</c>'s serving limits: units, environment fallbacks, refusals and where the values land.</summary>
+/// <summary><c>ferry server</c>'s serving limits: units, environment fallbacks, refusals and the feature options they land in.</summary>
 public sealed class ServingSettingsTests
 {
     [Theory]
@@ -48,36 +51,58 @@ public sealed class ServingSettingsTests
     public void Durations_without_a_known_unit_are_refused(string text) => Assert.Null(Quantities.ParseDuration(text));
 
     [Fact]
-    public void Options_land_in_the_server_options()
+    public void Options_land_in_the_feature_options_configuration()
     {
-        var options = Apply("--model-memory-budget", "256MiB", "--prediction-log-capacity", "500", "--prediction-log-batch-size", "50",
+        var settings = Apply("--model-memory-budget", "256MiB", "--prediction-log-capacity", "500", "--prediction-log-batch-size", "50",
             "--prediction-log-flush-interval", "1s", "--prediction-log-full-wait", "0ms", "--prediction-retention", "7d", "--artifact-max-size", "unlimited");
 
-        Assert.Equal(256L << 20, options.ModelMemoryBudgetBytes);
-        Assert.Equal(500, options.PredictionLogCapacity);
-        Assert.Equal(50, options.PredictionLogBatchSize);
-        Assert.Equal(TimeSpan.FromSeconds(1), options.PredictionLogFlushInterval);
-        Assert.Equal(TimeSpan.Zero, options.PredictionLogFullWait);
-        Assert.Equal(TimeSpan.FromDays(7), options.PredictionRetention);
-        Assert.Null(options.ArtifactMaxBytes);
+        Assert.Equal("268435456", settings["Ferry:ModelCache:ModelMemoryBudgetBytes"]);
+        Assert.Equal("500", settings["Ferry:PredictionLog:Capacity"]);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        Assert.Equal(256L << 20, Bind<ModelCacheOptions>(configuration, ModelCacheOptions.Section).ModelMemoryBudgetBytes);
+        var log = Bind<PredictionLogOptions>(configuration, PredictionLogOptions.Section);
+        Assert.Equal(500, log.Capacity);
+        Assert.Equal(50, log.BatchSize);
+        Assert.Equal(TimeSpan.FromSeconds(1), log.FlushInterval);
+        Assert.Equal(TimeSpan.Zero, log.FullWait);
+        Assert.Equal(TimeSpan.FromDays(7), Bind<RetentionOptions>(configuration, RetentionOptions.Section).Predictions);
+        Assert.Null(Bind<ArtifactStoreOptions>(configuration, ArtifactStoreOptions.Section).MaxUploadBytes);
     }
 
     [Fact]
-    public void Without_options_the_defaults_stay()
+    public void Without_options_nothing_is_set_and_the_defaults_stay()
     {
-        var defaults = new FerryServerOptions();
+        var settings = Apply();
 
-        var options = Apply();
-
-        Assert.Equal(defaults.ModelMemoryBudgetBytes, options.ModelMemoryBudgetBytes);
-        Assert.Equal(defaults.PredictionLogCapacity, options.PredictionLogCapacity);
-        Assert.Equal(defaults.PredictionRetention, options.PredictionRetention);
-        Assert.Equal(defaults.ArtifactMaxBytes, options.ArtifactMaxBytes);
+        Assert.Empty(settings);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        Assert.Equal(new ModelCacheOptions().ModelMemoryBudgetBytes, Bind<ModelCacheOptions>(configuration, ModelCacheOptions.Section).ModelMemoryBudgetBytes);
+        Assert.Equal(new PredictionLogOptions().Capacity, Bind<PredictionLogOptions>(configuration, PredictionLogOptions.Section).Capacity);
+        Assert.Equal(new RetentionOptions().Predictions, Bind<RetentionOptions>(configuration, RetentionOptions.Section).Predictions);
+        Assert.Equal(new ArtifactStoreOptions().MaxUploadBytes, Bind<ArtifactStoreOptions>(configuration, ArtifactStoreOptions.Section).MaxUploadBytes);
     }
 
     [Fact]
-    public void Forever_keeps_predictions_without_limit() =>
-        Assert.Null(Apply("--prediction-retention", "forever").PredictionRetention);
+    public void Forever_keeps_predictions_without_limit()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Apply("--prediction-retention", "forever")).Build();
+
+        Assert.Null(Bind<RetentionOptions>(configuration, RetentionOptions.Section).Predictions);
+    }
+
+    [Fact]
+    public void Environment_style_keys_bind_to_the_same_options()
+    {
+        // What FERRY__PREDICTIONLOG__CAPACITY becomes: keys are case-insensitive and "__" separates sections.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FERRY:PREDICTIONLOG:CAPACITY"] = "250",
+            ["FERRY:RETENTION:PREDICTIONS"] = "",
+        }).Build();
+
+        Assert.Equal(250, Bind<PredictionLogOptions>(configuration, PredictionLogOptions.Section).Capacity);
+        Assert.Null(Bind<RetentionOptions>(configuration, RetentionOptions.Section).Predictions);
+    }
 
     [Theory]
     [InlineData("--prediction-log-capacity", "0")]
@@ -115,25 +140,49 @@ public sealed class ServingSettingsTests
     }
 
     [Fact]
+    public async Task The_server_refuses_a_bad_feature_option_from_a_Ferry_variable()
+    {
+        using var dataDirectory = new TempDirectory("badsection");
+
+        var result = await FerryCli.RunAsync(["server", "--data-dir", dataDirectory.Path, "--port", "0"],
+            new Dictionary<string, string> { ["FERRY__PREDICTIONLOG__CAPACITY"] = "0" });
+
+        CliAssert.FailedWithOneLine(result, ExitCodes.InvalidArguments, "Ferry:PredictionLog:Capacity must be at least 1");
+    }
+
+    [Fact]
+    public async Task The_server_refuses_a_bad_feature_option_from_the_settings_file()
+    {
+        using var dataDirectory = new TempDirectory("badfile");
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory.Path, FerryHost.SettingsFileName), """{ "Ferry": { "AlertDelivery": { "MaxAttempts": 0 } } }""");
+
+        var result = await FerryCli.RunAsync(["server", "--data-dir", dataDirectory.Path, "--port", "0"]);
+
+        CliAssert.FailedWithOneLine(result, ExitCodes.InvalidArguments, "Ferry:AlertDelivery:MaxAttempts must be at least 1");
+    }
+
+    [Fact]
     public async Task The_model_memory_budget_reaches_the_model_cache()
     {
         using var dataDirectory = new TempDirectory("budget");
-        var options = new FerryServerOptions { DataDirectory = dataDirectory.Path, Port = 0, PrintAdminToken = false, ModelMemoryBudgetBytes = 123_456_789 };
+        var options = new FerryServerOptions { DataDirectory = dataDirectory.Path, Port = 0, PrintAdminToken = false };
+        var settings = Apply("--model-memory-budget", "123456789");
 
-        await using var app = FerryHost.Build(options);
+        await using var app = FerryHost.Build(options, configure: builder => builder.Configuration.AddInMemoryCollection(settings));
 
-        Assert.Equal(123_456_789, app.Services.GetRequiredService<ModelCacheOptions>().ModelMemoryBudgetBytes);
+        Assert.Equal(123_456_789, app.Services.GetRequiredService<IOptions<ModelCacheOptions>>().Value.ModelMemoryBudgetBytes);
     }
 
-    private static FerryServerOptions Apply(params string[] args)
+    private static T Bind<T>(IConfiguration configuration, string section)
+        where T : new() => configuration.GetSection(section).Get<T>() ?? new T();
+
+    private static Dictionary<string, string?> Apply(params string[] args)
     {
         var settings = new ServingSettings();
         var command = new RootCommand();
         settings.AddTo(command);
         var parsed = command.Parse(args);
         Assert.Empty(parsed.Errors);
-        var options = new FerryServerOptions();
-        settings.Apply(parsed, options);
-        return options;
+        return settings.Read(parsed);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using Ferry.Core.Serving;
-using Ferry.Server.Hosting;
 using Ferry.Server.Serving;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -112,7 +111,7 @@ public sealed class PredictionLogBufferTests : IDisposable
     }
 
     private PredictionLog CreateLog(int capacity, TimeSpan fullWait) => new(
-        new FerryServerOptions { PredictionLogCapacity = capacity, PredictionLogFullWait = fullWait },
+        Microsoft.Extensions.Options.Options.Create(new PredictionLogOptions { Capacity = capacity, FullWait = fullWait }),
         TimeProvider.System,
         new PredictionLogMetrics(_services.GetRequiredService<IMeterFactory>()));
 

@@ -60,7 +60,7 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
     {
         // A 3 s flush interval keeps the records in memory while the feedback arrives.
         DatabaseRequirement.EnsureAvailable(fixture.Kind);
-        await using var server = await FerryTestServer.StartAsync(fixture.Kind, o => o.PredictionLogFlushInterval = TimeSpan.FromSeconds(3));
+        await using var server = await FerryTestServer.StartAsync(fixture.Kind, services: services => services.Configure<PredictionLogOptions>(o => o.FlushInterval = TimeSpan.FromSeconds(3)));
         var endpoint = $"ep-{Guid.NewGuid():N}";
         var log = server.Services.GetRequiredService<PredictionLog>();
         using var client = server.CreateAdminClient();
@@ -134,9 +134,11 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
             AdminToken = Ferry.Core.Identity.TokenSecret.Generate(),
             PrintAdminToken = false,
             LogLevel = LogLevel.Warning,
-            PredictionLogBatchSize = 700,
-            PredictionLogFlushInterval = TimeSpan.FromSeconds(10),
-        });
+        }, configure: builder => builder.Services.Configure<PredictionLogOptions>(o =>
+        {
+            o.BatchSize = 700;
+            o.FlushInterval = TimeSpan.FromSeconds(10);
+        }));
         await app.StartAsync();
         var log = app.Services.GetRequiredService<IPredictionLog>();
         var accepted = 0;

@@ -159,7 +159,7 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
         var runtime = new FakeRuntime();
         using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new ServingMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        using var cache = new ModelCache([runtime], store, metrics, new ModelCacheOptions { ModelMemoryBudgetBytes = 250 },
+        using var cache = new ModelCache([runtime], store, metrics, Microsoft.Extensions.Options.Options.Create(new ModelCacheOptions { ModelMemoryBudgetBytes = 250 }),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelCache>.Instance);
         ResolvedRoute Route(string name) => new(name, 1, null, "fake", name, RouteRole.Weighted, 1);
 
@@ -198,7 +198,7 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
 
         using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new ServingMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        using var cache = new ModelCache([new FakeRuntime()], store, metrics, new ModelCacheOptions { ModelMemoryBudgetBytes = 250 },
+        using var cache = new ModelCache([new FakeRuntime()], store, metrics, Microsoft.Extensions.Options.Options.Create(new ModelCacheOptions { ModelMemoryBudgetBytes = 250 }),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelCache>.Instance);
         ResolvedRoute Route(string name) => new(name, 1, null, "fake", name, RouteRole.Weighted, 1);
 

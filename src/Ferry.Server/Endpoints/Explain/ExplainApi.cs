@@ -1,3 +1,4 @@
+using Ferry.Core.Explain;
 using System.Text.Json;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
@@ -86,24 +87,12 @@ public static class ExplainApi
         var logged = await predictions.FindAsync(name, id, cancellationToken)
             ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (or retention removed it).");
         var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);
-        var route = RouteOf(found);
+        var route = RegisteredRoute.Of(found);
         using var lease = await models.AcquireAsync(route, cancellationToken);
         using var inputs = JsonDocument.Parse("[" + logged.Prediction.InputsJson + "]");
         var batch = RecordValidator.FromRecords(inputs.RootElement, lease.Model.Features, "inputs");
         var context = await explainers.GetAsync(route, lease.Model, cancellationToken);
         return ExplanationViews.Explain(context, route, lease.Model, batch, settings, [id])[0];
-    }
-
-    /// <summary>A registered version as a route (for versions no longer deployed).</summary>
-    public static ResolvedRoute RouteOf(RegistryVersion found)
-    {
-        ArgumentNullException.ThrowIfNull(found);
-        if (found.Version.Flavor is not { } flavor || found.Version.ArtifactPath is not { } path)
-        {
-            throw new ValidationException("version", $"{found.ModelName} version {found.Version.Version} is not a servable model");
-        }
-
-        return new ResolvedRoute(found.ModelName, found.Version.Version, null, flavor, path, RouteRole.Weighted, 100);
     }
 
     private static ResolvedRoute Primary(ResolvedPolicy policy, int? version)

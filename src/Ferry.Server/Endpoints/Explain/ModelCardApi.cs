@@ -74,7 +74,7 @@ public static class ModelCardApi
             throw new ValidationException("reference", $"{name} version {version} has no labelled reference; fairness needs one ('ferry models reference {name} {version} data.csv --label COLUMN')");
         }
 
-        using var lease = await models.AcquireAsync(ExplainApi.RouteOf(found), cancellationToken);
+        using var lease = await models.AcquireAsync(RegisteredRoute.Of(found), cancellationToken);
         var fairness = InsightsBuilder.Fairness(lease.Model, ReferenceSample.FromJson(sampleJson, lease.Model.Features), attribute, positive, threshold ?? 0.5);
         return TypedResults.Json(fairness, ExplainJsonContext.Default.CardFairness);
     }

@@ -1,5 +1,4 @@
 using Ferry.Server.Errors;
-using Ferry.Server.Hosting;
 using Ferry.Storage;
 
 namespace Ferry.Server.Endpoints.Health;

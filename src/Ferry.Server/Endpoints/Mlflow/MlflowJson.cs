@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Ferry.Server.Errors;
 
 namespace Ferry.Server.Endpoints.Mlflow;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
+using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
 
@@ -46,7 +47,7 @@ public static partial class OipApi
     public static Task LiveAsync(HttpContext context) => WriteAsync(context, writer => writer.WriteBoolean("live", true));
 
     /// <summary><c>{"ready": true}</c> once the database is migrated (models load on first use).</summary>
-    public static Task ReadyAsync(HttpContext context, Hosting.DatabaseReadiness readiness)
+    public static Task ReadyAsync(HttpContext context, DatabaseReadiness readiness)
     {
         ArgumentNullException.ThrowIfNull(readiness);
         return readiness.IsReady

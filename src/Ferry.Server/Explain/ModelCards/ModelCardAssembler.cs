@@ -4,7 +4,6 @@ using Ferry.Core.Errors;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Core.Tracking;
-using Ferry.Server.Endpoints.Explain;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
 using Ferry.Storage.Explain;
@@ -27,7 +26,7 @@ public sealed class ModelCardAssembler(IRegistryStore registry, ITrackingStore t
         CardFairness? fairness = null;
         if (found.Version.Flavor is not null && found.Version.ArtifactPath is not null)
         {
-            using var lease = await models.AcquireAsync(ExplainApi.RouteOf(found), cancellationToken);
+            using var lease = await models.AcquireAsync(RegisteredRoute.Of(found), cancellationToken);
             inputs = [.. lease.Model.Signature.Inputs.Select(Field)];
             outputs = [.. lease.Model.Signature.Outputs.Select(Field)];
             fairness = Fairness(lease.Model, reference, fields.FairnessAttribute);

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Ferry.Core.Serving;
-using Ferry.Server.Hosting;
 
 namespace Ferry.Server.Serving.Batching;
 

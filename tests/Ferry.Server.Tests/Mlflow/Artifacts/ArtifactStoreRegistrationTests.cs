@@ -1,11 +1,14 @@
 using System.Net;
+using Ferry.Server.Artifacts;
 using Ferry.Server.Hosting;
 using Ferry.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace Ferry.Server.Tests.Mlflow.Artifacts;
 
-/// <summary>Choosing the artifact store from <see cref="FerryServerOptions.ArtifactRoot"/>, and the upload cap.</summary>
+/// <summary>Choosing the artifact store from <see cref="ArtifactStoreOptions.Root"/>, and the upload cap.</summary>
 public sealed class ArtifactStoreRegistrationTests
 {
     [Fact]
@@ -27,16 +30,16 @@ public sealed class ArtifactStoreRegistrationTests
     [InlineData("s3://bucket/prefix", "not supported yet")]
     [InlineData("gs://bucket/prefix", "not supported")]
     [InlineData("file://fileserver/share", "not a local file:// URI")]
-    public void OtherRoots_FailAtStartUpWithAClearMessage(string root, string reason)
+    public async Task OtherRoots_FailAtStartUpWithAClearMessage(string root, string reason)
     {
         using var data = new TempDirectory("ferry-data");
-        var error = Assert.Throws<ArgumentException>(() => FerryHost.Build(new FerryServerOptions
-        {
-            Port = 0,
-            DataDirectory = data.Path,
-            ArtifactRoot = root,
-            PrintAdminToken = false,
-        }));
+        await using var app = FerryHost.Build(
+            new FerryServerOptions { Port = 0, DataDirectory = data.Path, PrintAdminToken = false },
+            configure: builder => builder.Configuration["Ferry:ArtifactStore:Root"] = root);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Ferry:ArtifactStore:Root", error.Message, StringComparison.Ordinal);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.Contains(root, error.Message, StringComparison.Ordinal);
     }
@@ -45,11 +48,11 @@ public sealed class ArtifactStoreRegistrationTests
     public async Task ConfiguredRoot_IsWhereUploadsLand_AndTheUploadCapAnswers413()
     {
         using var elsewhere = new TempDirectory("ferry-artifacts");
-        await using var server = await FerryTestServer.StartAsync(DatabaseKind.Sqlite, options =>
+        await using var server = await FerryTestServer.StartAsync(DatabaseKind.Sqlite, services: services => services.Configure<ArtifactStoreOptions>(options =>
         {
-            options.ArtifactRoot = new Uri(elsewhere.Path).AbsoluteUri;
-            options.ArtifactMaxBytes = 64 * 1024;
-        });
+            options.Root = new Uri(elsewhere.Path).AbsoluteUri;
+            options.MaxUploadBytes = 64 * 1024;
+        }));
         var client = server.CreateAdminClient();
         await client.PutAsync("1/r/artifacts/small.txt", new byte[64 * 1024]);
         Assert.True(File.Exists(Path.Combine(elsewhere.Path, "1", "r", "artifacts", "small.txt")));

@@ -1,6 +1,7 @@
 using Ferry.Core.Artifacts;
-using Ferry.Server.Hosting;
+using Ferry.Server.Artifacts;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Endpoints.Mlflow.Artifacts;
 
@@ -9,14 +10,14 @@ internal static class ArtifactUpload
 {
     /// <summary>
     /// Streams the raw body (any content type, <c>Content-Length</c> or chunked) into the store and answers
-    /// <c>{}</c>. This route alone lifts Kestrel's ordinary body limit, to <see cref="FerryServerOptions.ArtifactMaxBytes"/>.
+    /// <c>{}</c>. This route alone lifts Kestrel's ordinary body limit, to <see cref="ArtifactStoreOptions.MaxUploadBytes"/>.
     /// </summary>
-    public static async Task<IResult> UploadAsync(HttpContext context, IArtifactStore store, FerryServerOptions options, CancellationToken cancellationToken)
+    public static async Task<IResult> UploadAsync(HttpContext context, IArtifactStore store, IOptions<ArtifactStoreOptions> options, CancellationToken cancellationToken)
     {
         // Before anything reads the body: once reading starts the limit is fixed.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = options.ArtifactMaxBytes;
+            limit.MaxRequestBodySize = options.Value.MaxUploadBytes;
         }
 
         var path = ArtifactUrlPath.Of(context);

@@ -1,4 +1,5 @@
 using Ferry.Core.Artifacts;
+using Ferry.Server.Errors;
 using Ferry.Server.Identity;
 using Ferry.Storage;
 using Microsoft.EntityFrameworkCore;

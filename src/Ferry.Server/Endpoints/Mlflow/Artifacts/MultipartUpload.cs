@@ -1,3 +1,5 @@
+using Ferry.Server.Errors;
+
 namespace Ferry.Server.Endpoints.Mlflow.Artifacts;
 
 /// <summary>MLflow's proxied multipart upload, which Ferry does not offer.</summary>

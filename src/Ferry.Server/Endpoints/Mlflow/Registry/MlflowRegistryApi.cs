@@ -1,4 +1,5 @@
 using Ferry.Core.Registry;
+using Ferry.Server.Errors;
 using Ferry.Server.Identity;
 
 namespace Ferry.Server.Endpoints.Mlflow.Registry;

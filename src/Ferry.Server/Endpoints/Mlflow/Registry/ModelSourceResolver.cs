@@ -1,5 +1,6 @@
 using Ferry.Core.Models;
 using Ferry.Core.Registry;
+using Ferry.Server.Errors;
 
 namespace Ferry.Server.Endpoints.Mlflow.Registry;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Ferry.Core.Identity;
 using Ferry.Core.Registry;
+using Ferry.Server.Errors;
 using Ferry.Server.Identity;
 
 namespace Ferry.Server.Endpoints.Mlflow.Registry;

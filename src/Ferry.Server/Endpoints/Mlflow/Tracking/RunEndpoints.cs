@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Ferry.Core.Tracking;
+using Ferry.Server.Errors;
 using Ferry.Server.Identity;
 
 namespace Ferry.Server.Endpoints.Mlflow.Tracking;

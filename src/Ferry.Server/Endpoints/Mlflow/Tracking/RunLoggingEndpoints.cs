@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Ferry.Core.Tracking;
+using Ferry.Server.Errors;
 using Ferry.Server.Identity;
 
 namespace Ferry.Server.Endpoints.Mlflow.Tracking;

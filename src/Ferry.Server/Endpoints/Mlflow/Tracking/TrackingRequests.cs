@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ferry.Core.Errors;
 using Ferry.Core.Tracking;
+using Ferry.Server.Errors;
 
 namespace Ferry.Server.Endpoints.Mlflow.Tracking;
 

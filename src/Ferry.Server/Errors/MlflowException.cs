@@ -1,4 +1,4 @@
-namespace Ferry.Server.Endpoints.Mlflow;
+namespace Ferry.Server.Errors;
 
 /// <summary>An error answered in MLflow's own shape, <c>{"error_code", "message"}</c>, with the code's HTTP status.</summary>
 public sealed class MlflowException(string errorCode, string message) : Exception(message)

@@ -1,4 +1,4 @@
-namespace Ferry.Server.Endpoints.Mlflow;
+namespace Ferry.Server.Errors;
 
 /// <summary>MLflow's error codes and the HTTP status each one travels with (mlflow/exceptions.py).</summary>
 public static class MlflowErrorCodes

@@ -1,4 +1,4 @@
-namespace Ferry.Server.Hosting;
+namespace Ferry.Server.Endpoints.Health;
 
 /// <summary>
 /// Start-up's progress: set once every migration this build knows is applied (<see cref="IsMigrated"/>), then once

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Ferry.Core.Errors;
 
-namespace Ferry.Server.Endpoints.Mlflow;
+namespace Ferry.Server.Errors;
 
 /// <summary>Writes errors on MLflow routes in MLflow's shape, and tells MLflow routes apart from Ferry's own.</summary>
 public static class MlflowErrors

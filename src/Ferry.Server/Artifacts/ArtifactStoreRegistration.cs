@@ -1,9 +1,10 @@
 using Ferry.Artifacts.FileSystem;
 using Ferry.Core.Artifacts;
+using Microsoft.Extensions.Options;
 
-namespace Ferry.Server.Hosting;
+namespace Ferry.Server.Artifacts;
 
-/// <summary>Picks the <see cref="IArtifactStore"/> from the scheme of <see cref="FerryServerOptions.ArtifactRoot"/>.</summary>
+/// <summary>Picks the <see cref="IArtifactStore"/> from the scheme of <see cref="ArtifactStoreOptions.Root"/>.</summary>
 public static class ArtifactStoreRegistration
 {
     /// <summary>The artifact root used when none is configured: <c>file://&lt;data-dir&gt;/artifacts</c>.</summary>
@@ -35,12 +36,18 @@ public static class ArtifactStoreRegistration
         };
     }
 
-    /// <summary>Registers the store as a singleton, opening it now so a bad root fails at start-up rather than on the first upload.</summary>
-    /// <exception cref="ArgumentException">The root's scheme is not supported.</exception>
-    public static IServiceCollection AddFerryArtifactStore(this IServiceCollection services, FerryServerOptions options)
+    /// <summary>
+    /// Registers <see cref="ArtifactStoreOptions"/> (section <see cref="ArtifactStoreOptions.Section"/>, checked at start-up,
+    /// so a bad root fails then rather than on the first upload) and the store as a singleton.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="dataDirectory">The server's data directory, whose <c>artifacts</c> folder is the default root.</param>
+    public static IServiceCollection AddFerryArtifactStore(this IServiceCollection services, string dataDirectory)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var directory = ResolveDirectory(options.ArtifactRoot, options.DataDirectory);
-        return services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(directory));
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        services.AddOptions<ArtifactStoreOptions>().BindConfiguration(ArtifactStoreOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ArtifactStoreOptions>, ArtifactStoreOptionsValidator>();
+        return services.AddSingleton<IArtifactStore>(provider =>
+            new FileSystemArtifactStore(ResolveDirectory(provider.GetRequiredService<IOptions<ArtifactStoreOptions>>().Value.Root, dataDirectory)));
     }
 }

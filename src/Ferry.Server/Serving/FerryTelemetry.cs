@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Ferry.Server.Hosting;
+namespace Ferry.Server.Serving;
 
 /// <summary>Ferry's activity source and meter; the meter's instruments appear on <c>/metrics</c> and over OTLP.</summary>
 public static class FerryTelemetry

@@ -1,0 +1,17 @@
+using Ferry.Server.Serving;
+using Ferry.Server.Explain.ModelCards;
+
+namespace Ferry.Server.Explain;
+
+/// <summary>Registers explanations and model cards.</summary>
+public static class ExplainRegistration
+{
+    /// <summary>Adds <see cref="Explainers"/>, the router's <see cref="IExplanationStage"/> and <see cref="ModelCardAssembler"/>; call after serving and monitoring are registered.</summary>
+    public static IServiceCollection AddFerryExplanations(this IServiceCollection services)
+    {
+        services.AddSingleton<Explainers>();
+        services.AddSingleton<IExplanationStage, ExplanationStage>();
+        services.AddScoped<ModelCardAssembler>();
+        return services;
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+
+namespace Ferry.Server.Serving;
+
+/// <summary>The prediction log's buffer and writer; bound from <c>Ferry:PredictionLog</c>.</summary>
+public sealed class PredictionLogOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Ferry:PredictionLog";
+
+    /// <summary>Most predictions held in memory waiting to be written to the prediction log (default 100,000).</summary>
+    public int Capacity { get; set; } = 100_000;
+
+    /// <summary>Most predictions written to the prediction log in one batch (one transaction; default 1,000).</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Longest a batch waits to fill before it is written (default 200 ms).</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a request waits for room in a full prediction-log buffer before it is refused with 503 (default 100 ms).</summary>
+    public TimeSpan FullWait { get; set; } = TimeSpan.FromMilliseconds(100);
+}
+
+/// <summary>Checks <see cref="PredictionLogOptions"/> at start-up.</summary>
+internal sealed class PredictionLogOptionsValidator : IValidateOptions<PredictionLogOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PredictionLogOptions options)
+    {
+        const string Section = PredictionLogOptions.Section;
+        var failures = new List<string>();
+        if (options.Capacity < 1)
+        {
+            failures.Add($"{Section}:{nameof(options.Capacity)} must be at least 1, not {options.Capacity}");
+        }
+
+        if (options.BatchSize < 1)
+        {
+            failures.Add($"{Section}:{nameof(options.BatchSize)} must be at least 1, not {options.BatchSize}");
+        }
+        else if (options.Capacity >= 1 && options.BatchSize > options.Capacity)
+        {
+            failures.Add($"{Section}:{nameof(options.BatchSize)} ({options.BatchSize}) must not exceed {Section}:{nameof(options.Capacity)} ({options.Capacity})");
+        }
+
+        if (options.FlushInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:{nameof(options.FlushInterval)} must be positive, not {options.FlushInterval}");
+        }
+
+        if (options.FullWait < TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:{nameof(options.FullWait)} must not be negative, not {options.FullWait}");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,136 @@
+using Ferry.Server.Artifacts;
+using Ferry.Server.Hosting;
+using Ferry.Server.Identity;
+using Ferry.Server.Monitoring;
+using Ferry.Server.Serving;
+using Ferry.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace Ferry.Server.Tests.Hosting;
+
+/// <summary>Each feature's options: bound from its section under <c>Ferry:</c>, checked when the server starts.</summary>
+public sealed class FeatureOptionsTests
+{
+    [Theory]
+    [InlineData("Ferry:PredictionLog:Capacity", "0", "Ferry:PredictionLog:Capacity must be at least 1")]
+    [InlineData("Ferry:PredictionLog:BatchSize", "200000", "Ferry:PredictionLog:BatchSize (200000) must not exceed Ferry:PredictionLog:Capacity (100000)")]
+    [InlineData("Ferry:PredictionLog:FlushInterval", "00:00:00", "Ferry:PredictionLog:FlushInterval must be positive")]
+    [InlineData("Ferry:PredictionLog:FullWait", "-00:00:01", "Ferry:PredictionLog:FullWait must not be negative")]
+    [InlineData("Ferry:Retention:Predictions", "00:00:00", "Ferry:Retention:Predictions must be positive")]
+    [InlineData("Ferry:ModelCache:ModelMemoryBudgetBytes", "0", "Ferry:ModelCache:ModelMemoryBudgetBytes must be at least 1")]
+    [InlineData("Ferry:TokenCache:Duration", "-00:00:01", "Ferry:TokenCache:Duration must not be negative")]
+    [InlineData("Ferry:Profile:BucketWidth", "00:00:00.500", "Ferry:Profile:BucketWidth must be at least 1 second")]
+    [InlineData("Ferry:AlertDelivery:MaxAttempts", "0", "Ferry:AlertDelivery:MaxAttempts must be at least 1")]
+    [InlineData("Ferry:ArtifactStore:MaxUploadBytes", "0", "Ferry:ArtifactStore:MaxUploadBytes must be at least 1")]
+    [InlineData("Ferry:ArtifactStore:Root", "s3://bucket/prefix", "Ferry:ArtifactStore:Root: The artifact root 's3://bucket/prefix' uses s3://")]
+    public async Task A_bad_value_stops_the_start_naming_its_key(string key, string value, string message)
+    {
+        using var data = new TempDirectory("ferry-options");
+        await using var app = Build(data.Path, builder => builder.Configuration[key] = value);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_feature_reads_its_section()
+    {
+        using var data = new TempDirectory("ferry-options");
+        await using var app = Build(data.Path, builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ferry:PredictionLog:Capacity"] = "500",
+            ["Ferry:PredictionLog:BatchSize"] = "50",
+            ["Ferry:PredictionLog:FlushInterval"] = "00:00:01",
+            ["Ferry:PredictionLog:FullWait"] = "00:00:00",
+            ["Ferry:Retention:Predictions"] = "7.00:00:00",
+            ["Ferry:ModelCache:ModelMemoryBudgetBytes"] = "123456789",
+            ["Ferry:TokenCache:Duration"] = "00:00:05",
+            ["Ferry:Profile:BucketWidth"] = "00:05:00",
+            ["Ferry:AlertDelivery:MaxAttempts"] = "3",
+            ["Ferry:ArtifactStore:MaxUploadBytes"] = "1024",
+        }));
+
+        var log = Options<PredictionLogOptions>(app);
+        Assert.Equal((500, 50, TimeSpan.FromSeconds(1), TimeSpan.Zero), (log.Capacity, log.BatchSize, log.FlushInterval, log.FullWait));
+        Assert.Equal(TimeSpan.FromDays(7), Options<RetentionOptions>(app).Predictions);
+        Assert.Equal(123_456_789, Options<ModelCacheOptions>(app).ModelMemoryBudgetBytes);
+        Assert.Equal(TimeSpan.FromSeconds(5), Options<TokenCacheOptions>(app).Duration);
+        Assert.Equal(TimeSpan.FromMinutes(5), Options<ProfileOptions>(app).BucketWidth);
+        Assert.Equal(3, Options<AlertDeliveryOptions>(app).MaxAttempts);
+        Assert.Equal(1024, Options<ArtifactStoreOptions>(app).MaxUploadBytes);
+        Assert.Equal(500, app.Services.GetRequiredService<PredictionLog>().Capacity);
+    }
+
+    [Fact]
+    public async Task An_empty_value_keeps_predictions_forever_and_lifts_the_upload_limit()
+    {
+        using var data = new TempDirectory("ferry-options");
+        await using var app = Build(data.Path, builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ferry:Retention:Predictions"] = string.Empty,
+            ["Ferry:ArtifactStore:MaxUploadBytes"] = string.Empty,
+        }));
+
+        Assert.Null(Options<RetentionOptions>(app).Predictions);
+        Assert.Null(Options<ArtifactStoreOptions>(app).MaxUploadBytes);
+    }
+
+    [Fact]
+    public async Task The_settings_file_in_the_data_directory_is_read_below_later_sources()
+    {
+        using var data = new TempDirectory("ferry-options");
+        await File.WriteAllTextAsync(Path.Combine(data.Path, FerryHost.SettingsFileName), """
+            { "Ferry": { "PredictionLog": { "Capacity": 5000, "BatchSize": 20 }, "Retention": { "Predictions": null } } }
+            """);
+        await using var app = Build(data.Path, builder => builder.Configuration["Ferry:PredictionLog:BatchSize"] = "30");
+
+        Assert.Equal(5000, Options<PredictionLogOptions>(app).Capacity);
+        Assert.Equal(30, Options<PredictionLogOptions>(app).BatchSize);
+        Assert.Null(Options<RetentionOptions>(app).Predictions);
+    }
+
+    [Fact]
+    public async Task Services_can_set_options_over_configuration()
+    {
+        using var data = new TempDirectory("ferry-options");
+        await using var app = Build(data.Path, builder =>
+        {
+            builder.Configuration["Ferry:PredictionLog:Capacity"] = "5000";
+            builder.Services.Configure<PredictionLogOptions>(options => options.Capacity = 7000);
+        });
+
+        Assert.Equal(7000, Options<PredictionLogOptions>(app).Capacity);
+    }
+
+    [Fact]
+    public async Task The_clock_given_is_the_servers_clock()
+    {
+        using var data = new TempDirectory("ferry-options");
+        var clock = new FixedClock(DateTimeOffset.Parse("2026-01-02T03:04:05Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var app = FerryHost.Build(Hosting(data.Path), clock);
+        await using var system = FerryHost.Build(Hosting(data.Path));
+
+        Assert.Same(clock, app.Services.GetRequiredService<TimeProvider>());
+        Assert.Same(TimeProvider.System, system.Services.GetRequiredService<TimeProvider>());
+    }
+
+    private static WebApplication Build(string dataDirectory, Action<WebApplicationBuilder> configure) =>
+        FerryHost.Build(Hosting(dataDirectory), configure: configure);
+
+    private static FerryServerOptions Hosting(string dataDirectory) =>
+        new() { Port = 0, DataDirectory = dataDirectory, PrintAdminToken = false, LogLevel = LogLevel.Warning };
+
+    private static T Options<T>(WebApplication app)
+        where T : class => app.Services.GetRequiredService<IOptions<T>>().Value;
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
