@@ -1,6 +1,5 @@
 using Ferry.Core.Serving;
 using Ferry.Server.Serving;
-using Ferry.Storage.Serving;
 
 namespace Ferry.Server.Hosting;
 
@@ -23,8 +22,6 @@ public static class ServingRegistration
 
         services.AddMetrics();
         services.AddHostedService<MeterExportStarter>();
-        services.AddScoped<PredictionStore>();
-        services.AddScoped<FeedbackStore>();
         services.AddSingleton<PredictionLogMetrics>();
         services.AddSingleton<PredictionLog>();
         services.AddSingleton<IPredictionLog>(provider => provider.GetRequiredService<PredictionLog>());

@@ -37,7 +37,6 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
             services.AddFerryPostgreSqlStorage(_database.ConnectionString);
         }
 
-        services.AddScoped<PredictionStore>().AddScoped<FeedbackStore>();
         _services = services.BuildServiceProvider();
         await using var scope = _services.CreateAsyncScope();
         await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<FerryDbContext>(), scope.ServiceProvider.GetService<IDatabasePreparer>());
@@ -60,7 +59,7 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     public async Task InsertBatch_WritesEveryRow_AndARetrySkipsRowsAlreadyWritten()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var batch = Records("credit", 50, _clock.GetUtcNow());
         Assert.Equal(50, await store.InsertBatchAsync(batch, skipExisting: false));
         var more = Records("credit", 10, _clock.GetUtcNow());
@@ -73,7 +72,7 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     public async Task InsertBatch_SpanningSeveralStatements_WritesRowsThatEfReadsBackUnchanged()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var batch = Records("multi", (2 * PredictionStore.RowsPerCommand) + 37, _clock.GetUtcNow());
         batch[5].ShadowOutputsJson = """{"credit:2":{"error":"it's \"quoted\""}}""";
         batch[230].InputsJson = """{"purpose":"café ; DROP TABLE predictions"}""";
@@ -94,11 +93,11 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     public async Task Find_ReturnsTheRowWithItsFeedback_OnlyUnderItsEndpoint()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var record = Records("credit", 1, _clock.GetUtcNow())[0];
         record.ShadowOutputsJson = """{"credit:3":{"label":"0"}}""";
         await store.InsertBatchAsync([record], skipExisting: false);
-        await scope.ServiceProvider.GetRequiredService<FeedbackStore>().IngestAsync("credit", [new FeedbackItem(record.Id, "1", null)], "test");
+        await scope.ServiceProvider.GetRequiredService<IFeedbackStore>().IngestAsync("credit", [new FeedbackItem(record.Id, "1", null)], "test");
 
         var found = await store.FindAsync("credit", record.Id);
         Assert.NotNull(found);
@@ -113,7 +112,7 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     public async Task List_PagesInTimeOrder_ThroughRowsSharingATimestamp()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var start = _clock.GetUtcNow();
         // 25 rows over 5 distinct milliseconds: pages of 7 cut through groups of equal timestamps.
         var rows = Enumerable.Range(0, 25).Select(i => Record("paged", start.AddMilliseconds(i / 5))).ToList();
@@ -149,13 +148,13 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     public async Task Retention_DeletesOnlyOldRows_AndTheirFeedback()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var old = Records("credit", 5, _clock.GetUtcNow());
         await store.InsertBatchAsync(old, skipExisting: false);
         _clock.Advance(TimeSpan.FromDays(31));
         var recent = Records("credit", 3, _clock.GetUtcNow());
         await store.InsertBatchAsync(recent, skipExisting: false);
-        await scope.ServiceProvider.GetRequiredService<FeedbackStore>().IngestAsync("credit",
+        await scope.ServiceProvider.GetRequiredService<IFeedbackStore>().IngestAsync("credit",
             [new FeedbackItem(old[0].Id, "1", null), new FeedbackItem(recent[0].Id, null, 2.5)], "test");
 
         var cutoff = _clock.GetUtcNow().AddDays(-30).ToUnixTimeMilliseconds();
@@ -172,8 +171,8 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     {
         await using var scope = Scope();
         var records = Records("credit", 3, _clock.GetUtcNow());
-        await scope.ServiceProvider.GetRequiredService<PredictionStore>().InsertBatchAsync(records, skipExisting: false);
-        var feedback = scope.ServiceProvider.GetRequiredService<FeedbackStore>();
+        await scope.ServiceProvider.GetRequiredService<IPredictionStore>().InsertBatchAsync(records, skipExisting: false);
+        var feedback = scope.ServiceProvider.GetRequiredService<IFeedbackStore>();
 
         Assert.Equal(2, await feedback.IngestAsync("credit", [new(records[0].Id, "0", null), new(records[1].Id, "1", null)], "alice"));
         _clock.Advance(TimeSpan.FromDays(5));
@@ -196,11 +195,11 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : IAsyncLifetime
     public async Task Feedback_WithUnknownOrForeignIds_WritesNothing_AndNamesThem()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var mine = Records("credit", 2, _clock.GetUtcNow());
         var theirs = Records("fraud", 1, _clock.GetUtcNow());
         await store.InsertBatchAsync([.. mine, .. theirs], skipExisting: false);
-        var feedback = scope.ServiceProvider.GetRequiredService<FeedbackStore>();
+        var feedback = scope.ServiceProvider.GetRequiredService<IFeedbackStore>();
         var unknown = Guid.CreateVersion7();
 
         var error = await Assert.ThrowsAsync<ValidationException>(() =>
