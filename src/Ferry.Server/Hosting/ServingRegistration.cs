@@ -3,7 +3,7 @@ using Ferry.Server.Serving;
 
 namespace Ferry.Server.Hosting;
 
-/// <summary>Registers the prediction log (buffer, background writer, retention), its stores and metrics.</summary>
+/// <summary>Registers the prediction log (buffer, background writer, retention) and its metrics; its stores come with the database.</summary>
 public static class ServingRegistration
 {
     /// <summary>Adds <see cref="IPredictionLog"/> and the services behind it; call after the database is registered.</summary>
