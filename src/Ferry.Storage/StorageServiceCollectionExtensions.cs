@@ -1,5 +1,10 @@
 using Ferry.Core.Audit;
+using Ferry.Core.Dashboard;
+using Ferry.Core.Explain;
+using Ferry.Core.Health;
 using Ferry.Core.Identity;
+using Ferry.Core.Monitoring;
+using Ferry.Core.Serving;
 using Ferry.Storage.Audit;
 using Ferry.Storage.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,10 +26,17 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<Ferry.Core.Registry.IRegistryStore, Registry.RegistryStore>();
         services.AddScoped<Ferry.Core.Serving.IEndpointStore, Serving.EndpointStore>();
         services.AddScoped<Monitoring.MonitoringStore>();
-        services.AddScoped<Monitoring.ProfileBucketStore>();
-        services.AddScoped<Monitoring.WindowPredictionStore>();
-        services.AddScoped<Explain.ModelCardStore>();
-        services.AddScoped<Dashboard.DashboardQueries>();
+        services.AddScoped<IMonitorStore>(provider => provider.GetRequiredService<Monitoring.MonitoringStore>());
+        services.AddScoped<IAlertStore>(provider => provider.GetRequiredService<Monitoring.MonitoringStore>());
+        services.AddScoped<IWebhookStore>(provider => provider.GetRequiredService<Monitoring.MonitoringStore>());
+        services.AddScoped<IReferenceProfileStore>(provider => provider.GetRequiredService<Monitoring.MonitoringStore>());
+        services.AddScoped<IProfileBucketStore, Monitoring.ProfileBucketStore>();
+        services.AddScoped<IWindowPredictionStore, Monitoring.WindowPredictionStore>();
+        services.AddScoped<IPredictionStore, Serving.PredictionStore>();
+        services.AddScoped<IFeedbackStore, Serving.FeedbackStore>();
+        services.AddScoped<IModelCardStore, Explain.ModelCardStore>();
+        services.AddScoped<IDashboardReadModel, Dashboard.DashboardQueries>();
+        services.AddScoped<IDatabaseHealth, Health.DatabaseHealth>();
         return services;
     }
 }

@@ -3,6 +3,9 @@ namespace Ferry.Core.Audit;
 /// <summary>Filters for reading the audit trail; every filter is optional and they combine with AND.</summary>
 public sealed record AuditQuery
 {
+    /// <summary>The most events one query returns.</summary>
+    public const int MaxLimit = 1000;
+
     /// <summary>Exact actor name.</summary>
     public string? Actor { get; init; }
 
@@ -27,6 +30,6 @@ public sealed record AuditQuery
     /// <summary>Newest events first instead of oldest first.</summary>
     public bool NewestFirst { get; init; }
 
-    /// <summary>Maximum events returned (1..1000).</summary>
+    /// <summary>Maximum events returned (1..<see cref="MaxLimit"/>).</summary>
     public int Limit { get; init; } = 100;
 }

@@ -37,6 +37,9 @@ public interface ITrackingStore
     /// <summary>A run with its params, tags, latest metrics and dataset inputs (deleted ones too).</summary>
     Task<Run> GetRunAsync(string runId, CancellationToken cancellationToken = default);
 
+    /// <summary>A run's artifact URI (deleted runs too), or null when no run has that id.</summary>
+    Task<string?> FindRunArtifactUriAsync(string runId, CancellationToken cancellationToken = default);
+
     /// <summary>Changes a run's status, end time or name and returns the run (without children).</summary>
     Task<Run> UpdateRunAsync(string runId, RunUpdate update, string actor, CancellationToken cancellationToken = default);
 

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Ferry.Core.Contracts;
+using Ferry.Core.Explain;
 using Ferry.Server.Explain;
-using Ferry.Storage.Explain;
 
 namespace Ferry.Server.Dashboard;
 
 /// <summary>Reads model-card fields for pages (owner, decision rule), tolerating versions without a card.</summary>
-public sealed class CardFieldsReader(ModelCardStore cards)
+public sealed class CardFieldsReader(IModelCardStore cards)
 {
     /// <summary>The card's fields of a version (empty when it has no card).</summary>
     public async Task<ModelCardFields> FieldsAsync(string model, int version, CancellationToken cancellationToken)

@@ -1,12 +1,11 @@
 using System.Text.Json;
 using Ferry.Core.Contracts;
+using Ferry.Core.Dashboard;
 using Ferry.Core.Monitoring;
 using Ferry.Core.Serving;
 using Ferry.Server.Dashboard.Pages;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
-using Ferry.Storage.Dashboard;
-using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Dashboard;
 
@@ -44,7 +43,7 @@ public sealed record EndpointView(
         }
 
         var routes = InventoryPage.ActiveRoutes(endpoint);
-        var queries = services.GetRequiredService<DashboardQueries>();
+        var queries = services.GetRequiredService<IDashboardReadModel>();
         var latest = await queries.LatestAsync(name, 1, cancellationToken);
         var end = latest.Count == 0 ? clock.GetUtcNow() : DateTimeOffset.FromUnixTimeMilliseconds(latest[0].Timestamp);
         var to = new DateTimeOffset(end.Year, end.Month, end.Day, end.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
@@ -59,7 +58,7 @@ public sealed record EndpointView(
         }
 
         var card = model is null ? new ModelCardFields() : await services.GetRequiredService<CardFieldsReader>().FieldsAsync(model, version, cancellationToken);
-        var monitors = (await services.GetRequiredService<MonitoringStore>().ListMonitorsAsync(cancellationToken)).Where(m => m.EndpointName == name).ToList();
+        var monitors = (await services.GetRequiredService<IMonitorStore>().ListMonitorsAsync(cancellationToken)).Where(m => m.EndpointName == name).ToList();
         return new EndpointView(endpoint, routes, model, version, card, monitors, from, to);
     }
 

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Ferry.Core.Monitoring;
-using Ferry.Storage.Monitoring;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -54,7 +53,7 @@ public sealed partial class AlertDelivery(
                 IReadOnlyList<AlertWebhook> webhooks;
                 await using (var scope = scopes.CreateAsyncScope())
                 {
-                    webhooks = await scope.ServiceProvider.GetRequiredService<MonitoringStore>().ListWebhooksAsync(stoppingToken);
+                    webhooks = await scope.ServiceProvider.GetRequiredService<IWebhookStore>().ListWebhooksAsync(stoppingToken);
                 }
 
                 await Task.WhenAll(webhooks.Select(w => DeliverAsync(w, change, stoppingToken)));
@@ -143,7 +142,7 @@ public sealed partial class AlertDelivery(
             Error = error is { Length: > 2000 } ? error[..2000] : error,
         };
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<MonitoringStore>().RecordDeliveryAsync(delivery, cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<IWebhookStore>().RecordDeliveryAsync(delivery, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} was not queued for webhooks: the delivery queue is full")]

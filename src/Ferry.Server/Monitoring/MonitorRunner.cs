@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Ferry.Core.Errors;
 using Ferry.Core.Monitoring;
-using Ferry.Statistics;
 using Ferry.Statistics.Profiles;
-using Ferry.Storage.Monitoring;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Monitoring;
@@ -14,9 +12,9 @@ namespace Ferry.Server.Monitoring;
 /// same transaction, then queues the alert events for the webhooks. The window is rounded out to whole buckets.
 /// </summary>
 public sealed class MonitorRunner(
-    MonitoringStore store,
-    ProfileBucketStore buckets,
-    WindowPredictionStore predictions,
+    IMonitorStore store,
+    IProfileBucketStore buckets,
+    IWindowPredictionStore predictions,
     ReferenceCache references,
     ProfileCollector collector,
     AlertDelivery delivery,
@@ -65,10 +63,9 @@ public sealed class MonitorRunner(
         var current = DatasetProfile.Empty(reference.Profile.Schema);
         foreach (var bucket in await buckets.ListAsync(monitor.EndpointName, model, version, firstBucket, end, cancellationToken))
         {
-            var profile = JsonSerializer.Deserialize(bucket.ProfileJson, StatisticsJsonContext.Default.DatasetProfile)!;
             try
             {
-                current.MergeFrom(profile);
+                current.MergeFrom(bucket.Profile);
             }
             catch (ArgumentException)
             {

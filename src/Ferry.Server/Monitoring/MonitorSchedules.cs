@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Ferry.Storage.Monitoring;
+using Ferry.Core.Monitoring;
 using Quartz;
 
 namespace Ferry.Server.Monitoring;
@@ -59,7 +59,7 @@ public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServ
             var scheduler = await schedulers.GetScheduler(stoppingToken);
             await scheduler.Start(stoppingToken);
             await using var scope = scopes.CreateAsyncScope();
-            var monitors = await scope.ServiceProvider.GetRequiredService<MonitoringStore>().ListMonitorsAsync(stoppingToken);
+            var monitors = await scope.ServiceProvider.GetRequiredService<IMonitorStore>().ListMonitorsAsync(stoppingToken);
             foreach (var monitor in monitors)
             {
                 var spec = JsonSerializer.Deserialize(monitor.SpecJson, MonitoringJsonContext.Default.MonitorSpec);

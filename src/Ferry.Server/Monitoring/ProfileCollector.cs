@@ -1,10 +1,8 @@
 using System.Diagnostics.Metrics;
-using System.Text.Json;
 using System.Threading.Channels;
+using Ferry.Core.Monitoring;
 using Ferry.Core.Serving;
-using Ferry.Statistics;
 using Ferry.Statistics.Profiles;
-using Ferry.Storage.Monitoring;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Monitoring;
@@ -160,31 +158,10 @@ public sealed partial class ProfileCollector : BackgroundService
         }
 
         var width = (long)_options.BucketWidth.TotalMilliseconds;
-        var deltas = _pending.Select(p => new ProfileDelta(p.Key.Endpoint, p.Key.Model, p.Key.Version, p.Key.BucketStart, width, p.Value.Rows,
-            JsonSerializer.Serialize(p.Value, StatisticsJsonContext.Default.DatasetProfile))).ToList();
+        var deltas = _pending.Select(p => new ProfileDelta(p.Key.Endpoint, p.Key.Model, p.Key.Version, p.Key.BucketStart, width, p.Value)).ToList();
         await using var scope = _scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ProfileBucketStore>().UpsertAsync(_options.ReplicaId, deltas, Merge, cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<IProfileBucketStore>().UpsertAsync(_options.ReplicaId, deltas, cancellationToken);
         _pending.Clear();
-    }
-
-    /// <summary>
-    /// Merges a stored profile with a delta (JSON). When their layouts differ (a reference was set during the bucket),
-    /// the delta, laid out by the newer reference, replaces the stored part of the bucket.
-    /// </summary>
-    public static (string Json, long Rows) Merge(string stored, string delta)
-    {
-        var a = JsonSerializer.Deserialize(stored, StatisticsJsonContext.Default.DatasetProfile)!;
-        var b = JsonSerializer.Deserialize(delta, StatisticsJsonContext.Default.DatasetProfile)!;
-        try
-        {
-            a.MergeFrom(b);
-        }
-        catch (ArgumentException)
-        {
-            return (delta, b.Rows);
-        }
-
-        return (JsonSerializer.Serialize(a, StatisticsJsonContext.Default.DatasetProfile), a.Rows);
     }
 
     private sealed record Observation(string Endpoint, string Model, int Version, ILoadedModel LoadedModel, FeatureBatch? Batch, InferenceResult? Result, string[]? InvalidFields, long Timestamp);

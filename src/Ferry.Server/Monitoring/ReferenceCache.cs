@@ -4,7 +4,6 @@ using Ferry.Core.Monitoring;
 using Ferry.Statistics;
 using Ferry.Statistics.Calibration;
 using Ferry.Statistics.Profiles;
-using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Monitoring;
 
@@ -36,7 +35,7 @@ public sealed class ReferenceCache(IServiceScopeFactory scopes, TimeProvider clo
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        var entry = await scope.ServiceProvider.GetRequiredService<MonitoringStore>().FindReferenceAsync(model, version, cancellationToken);
+        var entry = await scope.ServiceProvider.GetRequiredService<IReferenceProfileStore>().FindReferenceAsync(model, version, cancellationToken);
         var loaded = entry is null ? null : Load(entry);
         _entries[(model, version)] = (loaded, now);
         return loaded;

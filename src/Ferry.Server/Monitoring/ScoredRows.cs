@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Ferry.Core.Monitoring;
-using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Monitoring;
 

@@ -1,5 +1,4 @@
 using Ferry.Core.Serving;
-using Ferry.Storage.Serving;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
@@ -143,7 +142,7 @@ public sealed partial class PredictionLogWriter(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+                var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
                 await store.InsertBatchAsync(batch, skipExisting: attempt > 1, abort);
                 metrics.Written(batch.Count);
                 log.MarkWritten(batch.Count);

@@ -1,5 +1,5 @@
-using Ferry.Storage.Serving;
 using Microsoft.Extensions.Options;
+using Ferry.Core.Serving;
 
 namespace Ferry.Server.Serving;
 
@@ -36,7 +36,7 @@ public sealed partial class RetentionService(
 
         var cutoff = (now ?? clock.GetUtcNow()) - retention;
         await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var result = await store.DeleteOlderThanAsync(cutoff.ToUnixTimeMilliseconds(), cancellationToken);
         if (result.Predictions > 0 || result.Feedback > 0)
         {

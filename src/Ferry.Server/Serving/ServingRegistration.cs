@@ -1,5 +1,4 @@
 using Ferry.Core.Serving;
-using Ferry.Storage.Serving;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
@@ -19,8 +18,6 @@ public static class ServingRegistration
         services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         services.AddMetrics();
         services.AddHostedService<MeterExportStarter>();
-        services.AddScoped<PredictionStore>();
-        services.AddScoped<FeedbackStore>();
         services.AddSingleton<PredictionLogMetrics>();
         services.AddSingleton<PredictionLog>();
         services.AddSingleton<IPredictionLog>(provider => provider.GetRequiredService<PredictionLog>());

@@ -7,7 +7,7 @@ namespace Ferry.Storage.Audit;
 public sealed class AuditLog(FerryDbContext db) : IAuditLog
 {
     /// <summary>The most events one query returns.</summary>
-    public const int MaxLimit = 1000;
+    public const int MaxLimit = AuditQuery.MaxLimit;
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AuditEvent>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)

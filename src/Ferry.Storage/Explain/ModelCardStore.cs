@@ -6,13 +6,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Ferry.Storage.Explain;
 
 /// <summary>The editable fields of model cards; each change is audited (<c>card.update</c>).</summary>
-public sealed class ModelCardStore(FerryDbContext db, AuditedWriter writer, TimeProvider clock)
+public sealed class ModelCardStore(FerryDbContext db, AuditedWriter writer, TimeProvider clock) : IModelCardStore
 {
-    /// <summary>A version's card fields (JSON), or null.</summary>
+    /// <inheritdoc />
     public async Task<string?> FindAsync(string modelName, int version, CancellationToken cancellationToken = default) =>
         (await db.ModelCards.AsNoTracking().FirstOrDefaultAsync(c => c.ModelName == modelName && c.ModelVersion == version, cancellationToken))?.FieldsJson;
 
-    /// <summary>Stores a version's card fields (JSON).</summary>
+    /// <inheritdoc />
     public Task SaveAsync(string modelName, int version, string fieldsJson, string actor, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -4,23 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Ferry.Storage.Monitoring;
 
-/// <summary>A check's outcome as the alert bookkeeping needs it.</summary>
-/// <param name="Key">Stable key, e.g. <c>drift:income</c>.</param>
-/// <param name="Passed">Whether it passed.</param>
-/// <param name="Message">What it found, in words.</param>
-public sealed record CheckOutcome(string Key, bool Passed, string Message);
-
-/// <summary>An alert that a run opened or resolved (to be posted to webhooks).</summary>
-/// <param name="Alert">The alert after the change.</param>
-/// <param name="Event"><c>opened</c> or <c>resolved</c>.</param>
-public sealed record AlertChange(Alert Alert, string Event);
-
 public sealed partial class MonitoringStore
 {
-    /// <summary>
-    /// Stores a run's report and updates alerts in one audited transaction: a failed check opens an alert unless one is
-    /// open for it (then that one is updated), a passed check resolves the open one. Returns the alerts opened and resolved.
-    /// </summary>
+    /// <inheritdoc />
     public Task<IReadOnlyList<AlertChange>> SaveRunAsync(MonitorReport report, IReadOnlyList<CheckOutcome> checks, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -82,7 +68,7 @@ public sealed partial class MonitoringStore
         }, cancellationToken);
     }
 
-    /// <summary>A monitor's latest reports, newest first.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<MonitorReport>> ListReportsAsync(string monitorName, int limit, CancellationToken cancellationToken = default) =>
         await db.MonitorReports.AsNoTracking()
             .Where(r => r.MonitorName == monitorName)
@@ -90,11 +76,11 @@ public sealed partial class MonitoringStore
             .Take(Math.Clamp(limit, 1, MaxLimit))
             .ToListAsync(cancellationToken);
 
-    /// <summary>One report, or null.</summary>
+    /// <inheritdoc />
     public Task<MonitorReport?> FindReportAsync(Guid id, CancellationToken cancellationToken = default) =>
         db.MonitorReports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
 
-    /// <summary>Alerts, newest first, optionally only those with a status or of one monitor.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Alert>> ListAlertsAsync(string? status, string? monitorName, int limit, CancellationToken cancellationToken = default)
     {
         var alerts = db.Alerts.AsNoTracking();

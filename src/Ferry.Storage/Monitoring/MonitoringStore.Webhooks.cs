@@ -7,8 +7,7 @@ namespace Ferry.Storage.Monitoring;
 
 public sealed partial class MonitoringStore
 {
-    /// <summary>Adds a webhook.</summary>
-    /// <exception cref="AlreadyExistsException">A webhook has that name.</exception>
+    /// <inheritdoc />
     public Task<AlertWebhook> AddWebhookAsync(string name, Uri url, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(url);
@@ -26,12 +25,11 @@ public sealed partial class MonitoringStore
         }, cancellationToken);
     }
 
-    /// <summary>Every webhook, by name.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<AlertWebhook>> ListWebhooksAsync(CancellationToken cancellationToken = default) =>
         await db.AlertWebhooks.AsNoTracking().OrderBy(w => w.Name).ToListAsync(cancellationToken);
 
-    /// <summary>Removes a webhook.</summary>
-    /// <exception cref="NotFoundException">No webhook has that name.</exception>
+    /// <inheritdoc />
     public Task RemoveWebhookAsync(string name, string actor, CancellationToken cancellationToken = default) =>
         writer.RunAsync(actor, async (context, ct) =>
         {
@@ -41,7 +39,7 @@ public sealed partial class MonitoringStore
             return (true, AuditRecord.Of("webhook.remove", name, new { }));
         }, cancellationToken);
 
-    /// <summary>Records one delivery attempt.</summary>
+    /// <inheritdoc />
     public async Task RecordDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
@@ -50,7 +48,7 @@ public sealed partial class MonitoringStore
         db.ChangeTracker.Clear();
     }
 
-    /// <summary>Delivery attempts, newest first, optionally of one alert.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(Guid? alertId, int limit, CancellationToken cancellationToken = default)
     {
         var deliveries = db.WebhookDeliveries.AsNoTracking();

@@ -12,11 +12,12 @@ namespace Ferry.Storage.Monitoring;
 /// telemetry and are not.
 /// </summary>
 public sealed partial class MonitoringStore(FerryDbContext db, AuditedWriter writer, TimeProvider clock)
+    : IMonitorStore, IAlertStore, IWebhookStore, IReferenceProfileStore
 {
     /// <summary>Largest page a listing returns.</summary>
     public const int MaxLimit = 1000;
 
-    /// <summary>Stores (or replaces) a version's reference profile.</summary>
+    /// <inheritdoc />
     public Task SetReferenceAsync(ReferenceProfileEntry entry, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -38,12 +39,12 @@ public sealed partial class MonitoringStore(FerryDbContext db, AuditedWriter wri
         }, cancellationToken);
     }
 
-    /// <summary>A version's reference profile, or null.</summary>
+    /// <inheritdoc />
     public Task<ReferenceProfileEntry?> FindReferenceAsync(string modelName, int version, CancellationToken cancellationToken = default) =>
         db.ReferenceProfiles.AsNoTracking()
             .FirstOrDefaultAsync(r => r.ModelName == modelName && r.ModelVersion == version, cancellationToken);
 
-    /// <summary>Creates a monitor, or replaces the spec of the one with that name.</summary>
+    /// <inheritdoc />
     public Task<MonitorDefinition> SaveMonitorAsync(string name, string endpointName, string specJson, string actor, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -64,16 +65,15 @@ public sealed partial class MonitoringStore(FerryDbContext db, AuditedWriter wri
         }, cancellationToken);
     }
 
-    /// <summary>One monitor, or null.</summary>
+    /// <inheritdoc />
     public Task<MonitorDefinition?> FindMonitorAsync(string name, CancellationToken cancellationToken = default) =>
         db.Monitors.AsNoTracking().FirstOrDefaultAsync(m => m.Name == name, cancellationToken);
 
-    /// <summary>Every monitor, by name.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<MonitorDefinition>> ListMonitorsAsync(CancellationToken cancellationToken = default) =>
         await db.Monitors.AsNoTracking().OrderBy(m => m.Name).ToListAsync(cancellationToken);
 
-    /// <summary>Deletes a monitor (its reports and alerts stay, for the record).</summary>
-    /// <exception cref="NotFoundException">No monitor has that name.</exception>
+    /// <inheritdoc />
     public Task DeleteMonitorAsync(string name, string actor, CancellationToken cancellationToken = default) =>
         writer.RunAsync(actor, async (context, ct) =>
         {

@@ -11,17 +11,12 @@ namespace Ferry.Storage.Serving;
 /// endpoint, or nothing is written. A later feedback for a prediction replaces the earlier one. Each request is
 /// one audit event (<c>feedback.ingest</c>) with its counts.
 /// </summary>
-public sealed class FeedbackStore(FerryDbContext db, AuditedWriter writer, TimeProvider clock)
+public sealed class FeedbackStore(FerryDbContext db, AuditedWriter writer, TimeProvider clock) : IFeedbackStore
 {
     /// <summary>How many unknown ids a rejection names.</summary>
     public const int ReportedUnknownIds = 10;
 
-    /// <summary>
-    /// Stores <paramref name="items"/> for <paramref name="endpointName"/> (within the request, the last item for an id
-    /// wins) and returns how many predictions got feedback.
-    /// </summary>
-    /// <exception cref="NotFoundException">The endpoint has no logged predictions.</exception>
-    /// <exception cref="ValidationException">Some ids are not predictions of this endpoint; nothing was written.</exception>
+    /// <inheritdoc />
     public async Task<int> IngestAsync(string endpointName, IReadOnlyList<FeedbackItem> items, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -52,7 +47,7 @@ public sealed class FeedbackStore(FerryDbContext db, AuditedWriter writer, TimeP
         }, cancellationToken);
     }
 
-    /// <summary>The feedback of one prediction, or null.</summary>
+    /// <inheritdoc />
     public Task<PredictionFeedback?> FindAsync(Guid predictionId, CancellationToken cancellationToken = default) =>
         db.PredictionFeedback.AsNoTracking().FirstOrDefaultAsync(f => f.PredictionId == predictionId, cancellationToken);
 

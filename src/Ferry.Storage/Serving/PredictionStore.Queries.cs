@@ -6,9 +6,9 @@ namespace Ferry.Storage.Serving;
 public sealed partial class PredictionStore
 {
     /// <summary>Largest page <see cref="ListAsync"/> returns.</summary>
-    public const int MaxLimit = 1000;
+    public const int MaxLimit = PredictionQuery.MaxLimit;
 
-    /// <summary>One logged prediction of an endpoint with its feedback, or null when the endpoint has no such prediction.</summary>
+    /// <inheritdoc />
     public async Task<PredictionWithFeedback?> FindAsync(string endpointName, Guid id, CancellationToken cancellationToken = default)
     {
         var prediction = await db.Predictions.AsNoTracking()
@@ -23,10 +23,7 @@ public sealed partial class PredictionStore
         return new PredictionWithFeedback(prediction, feedback);
     }
 
-    /// <summary>
-    /// A page of an endpoint's predictions in (time, id) order, each with its feedback. Pages continue from the
-    /// prediction <see cref="PredictionQuery.After"/> names (keyset paging: stable while rows are being added).
-    /// </summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<PredictionWithFeedback>> ListAsync(PredictionQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -1,13 +1,12 @@
+using Ferry.Core.Serving;
 using Microsoft.EntityFrameworkCore;
 
 namespace Ferry.Storage.Serving;
 
 public sealed partial class PredictionStore
 {
-    /// <summary>
-    /// Deletes predictions served before <paramref name="cutoffMs"/> (epoch ms) and the feedback attached to them,
-    /// each with one set-based <c>DELETE</c>. Returns how many of each went.
-    /// </summary>
+    /// <inheritdoc />
+    /// <remarks>One set-based <c>DELETE</c> each.</remarks>
     public async Task<PredictionRetentionResult> DeleteOlderThanAsync(long cutoffMs, CancellationToken cancellationToken = default)
     {
         // Feedback first: it is found through its prediction's time, which the second statement removes.

@@ -7,16 +7,13 @@ namespace Ferry.Storage.Serving;
 /// The prediction log's table: batch inserts for the background writer, reads by id and by time for the API,
 /// and retention (<see cref="DeleteOlderThanAsync"/>). Not audited: logged predictions are data, not changes of state.
 /// </summary>
-public sealed partial class PredictionStore(FerryDbContext db)
+public sealed partial class PredictionStore(FerryDbContext db) : IPredictionStore
 {
     /// <summary>Ids per <c>IN (...)</c> query, well under SQLite's parameter limit.</summary>
     internal const int IdChunk = 500;
 
-    /// <summary>
-    /// Inserts <paramref name="records"/> in one transaction (multi-row INSERTs, see PredictionStore.Insert.cs). With
-    /// <paramref name="skipExisting"/> (a retry), ids already in the table are left out first, so a batch whose
-    /// commit succeeded but whose acknowledgement was lost is not written twice. Returns how many rows were inserted.
-    /// </summary>
+    /// <inheritdoc />
+    /// <remarks>Multi-row INSERTs, see PredictionStore.Insert.cs.</remarks>
     public async Task<int> InsertBatchAsync(IReadOnlyList<PredictionRecord> records, bool skipExisting, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -31,7 +28,7 @@ public sealed partial class PredictionStore(FerryDbContext db)
         return pending.Count;
     }
 
-    /// <summary>How many predictions the log holds for an endpoint (all endpoints when null).</summary>
+    /// <inheritdoc />
     public Task<int> CountAsync(string? endpointName = null, CancellationToken cancellationToken = default) =>
         endpointName is null
             ? db.Predictions.CountAsync(cancellationToken)

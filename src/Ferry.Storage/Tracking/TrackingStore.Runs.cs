@@ -53,6 +53,13 @@ public sealed partial class TrackingStore
         ?? throw RunNotFound(runId);
 
     /// <inheritdoc />
+    public Task<string?> FindRunArtifactUriAsync(string runId, CancellationToken cancellationToken = default) =>
+        db.Runs.AsNoTracking()
+            .Where(r => r.Id == runId)
+            .Select(r => r.ArtifactUri)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    /// <inheritdoc />
     public Task<Run> UpdateRunAsync(string runId, RunUpdate update, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);

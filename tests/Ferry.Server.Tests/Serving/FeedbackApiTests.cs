@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using Ferry.Core.Identity;
 using Ferry.Core.Serving;
-using Ferry.Storage.Serving;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -98,7 +97,7 @@ public abstract class FeedbackApiTests<TFixture>(TFixture fixture) : IClassFixtu
         Assert.Contains(foreign[0].ToString(), text, StringComparison.Ordinal);
 
         await using var scope = Server.Services.CreateAsyncScope();
-        Assert.Null(await scope.ServiceProvider.GetRequiredService<FeedbackStore>().FindAsync(ids[0]));
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<IFeedbackStore>().FindAsync(ids[0]));
     }
 
     [SkippableFact]
@@ -192,7 +191,7 @@ public abstract class FeedbackApiTests<TFixture>(TFixture fixture) : IClassFixtu
         var endpoint = $"ep-{Guid.NewGuid():N}";
         PredictionRecord[] records = PredictionLogBufferTests.Records(count, endpoint, at);
         await using var scope = Server.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<PredictionStore>().InsertBatchAsync(records, skipExisting: false);
+        await scope.ServiceProvider.GetRequiredService<IPredictionStore>().InsertBatchAsync(records, skipExisting: false);
         return (endpoint, [.. records.Select(r => r.Id)]);
     }
 }

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using Ferry.Core.Serving;
 using Ferry.Server.Hosting;
 using Ferry.Server.Serving;
-using Ferry.Storage.Serving;
 using Ferry.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +30,7 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
 
         await WaitForRowsAsync(endpoint, 5);
         await using var scope = Server.Services.CreateAsyncScope();
-        var found = await scope.ServiceProvider.GetRequiredService<PredictionStore>().FindAsync(endpoint, records[0].Id);
+        var found = await scope.ServiceProvider.GetRequiredService<IPredictionStore>().FindAsync(endpoint, records[0].Id);
         Assert.Equal(records[0].ShadowOutputsJson, found?.Prediction.ShadowOutputsJson);
     }
 
@@ -77,7 +76,7 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
         using var response = await client.PostAsJsonAsync($"/api/v1/endpoints/{endpoint}/feedback", body);
         Assert.Equal(4, (await response.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("accepted").GetInt32());
         await using var scope = server.Services.CreateAsyncScope();
-        var stored = await scope.ServiceProvider.GetRequiredService<FeedbackStore>().FindAsync(records[3].Id);
+        var stored = await scope.ServiceProvider.GetRequiredService<IFeedbackStore>().FindAsync(records[3].Id);
         Assert.Equal("1", stored?.Label);
 
         // An id that is still unknown once the log has been written is refused, as before.
@@ -94,7 +93,7 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
         var now = DateTimeOffset.UtcNow.AddYears(-1);
         await using (var scope = Server.Services.CreateAsyncScope())
         {
-            var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+            var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
             await store.InsertBatchAsync(PredictionLogBufferTests.Records(4, endpoint, now.AddDays(-31)), skipExisting: false);
             await store.InsertBatchAsync(PredictionLogBufferTests.Records(2, endpoint, now.AddDays(-29)), skipExisting: false);
         }
@@ -103,7 +102,7 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
         Assert.NotNull(result);
         Assert.Equal(4, result.Predictions);
         await using var check = Server.Services.CreateAsyncScope();
-        Assert.Equal(2, await check.ServiceProvider.GetRequiredService<PredictionStore>().CountAsync(endpoint));
+        Assert.Equal(2, await check.ServiceProvider.GetRequiredService<IPredictionStore>().CountAsync(endpoint));
     }
 
     [SkippableFact]
@@ -163,7 +162,7 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
         while (watch.Elapsed < TimeSpan.FromSeconds(30))
         {
             await using var scope = Server.Services.CreateAsyncScope();
-            count = await scope.ServiceProvider.GetRequiredService<PredictionStore>().CountAsync(endpoint);
+            count = await scope.ServiceProvider.GetRequiredService<IPredictionStore>().CountAsync(endpoint);
             if (count >= expected)
             {
                 break;

@@ -12,14 +12,11 @@ namespace Ferry.Storage.Tests.Serving;
 /// <summary>The prediction and feedback stores on SQLite and PostgreSQL: batches, paging, retention, upserts, all-or-nothing feedback.</summary>
 public abstract class PredictionStoreTests(DatabaseKind kind) : StorageTestBase(kind)
 {
-    protected override void ConfigureServices(IServiceCollection services) =>
-        services.AddScoped<PredictionStore>().AddScoped<FeedbackStore>();
-
     [SkippableFact]
     public async Task InsertBatch_WritesEveryRow_AndARetrySkipsRowsAlreadyWritten()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var batch = Records("credit", 50, Clock.GetUtcNow());
         Assert.Equal(50, await store.InsertBatchAsync(batch, skipExisting: false));
         var more = Records("credit", 10, Clock.GetUtcNow());
@@ -32,7 +29,7 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : StorageTestBase(
     public async Task InsertBatch_SpanningSeveralStatements_WritesRowsThatEfReadsBackUnchanged()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var batch = Records("multi", (2 * PredictionStore.RowsPerCommand) + 37, Clock.GetUtcNow());
         batch[5].ShadowOutputsJson = """{"credit:2":{"error":"it's \"quoted\""}}""";
         batch[230].InputsJson = """{"purpose":"café ; DROP TABLE predictions"}""";
@@ -53,11 +50,11 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : StorageTestBase(
     public async Task Find_ReturnsTheRowWithItsFeedback_OnlyUnderItsEndpoint()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var record = Records("credit", 1, Clock.GetUtcNow())[0];
         record.ShadowOutputsJson = """{"credit:3":{"label":"0"}}""";
         await store.InsertBatchAsync([record], skipExisting: false);
-        await scope.ServiceProvider.GetRequiredService<FeedbackStore>().IngestAsync("credit", [new FeedbackItem(record.Id, "1", null)], "test");
+        await scope.ServiceProvider.GetRequiredService<IFeedbackStore>().IngestAsync("credit", [new FeedbackItem(record.Id, "1", null)], "test");
 
         var found = await store.FindAsync("credit", record.Id);
         Assert.NotNull(found);
@@ -72,7 +69,7 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : StorageTestBase(
     public async Task List_PagesInTimeOrder_ThroughRowsSharingATimestamp()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var start = Clock.GetUtcNow();
         // 25 rows over 5 distinct milliseconds: pages of 7 cut through groups of equal timestamps.
         var rows = Enumerable.Range(0, 25).Select(i => Record("paged", start.AddMilliseconds(i / 5))).ToList();
@@ -108,13 +105,13 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : StorageTestBase(
     public async Task Retention_DeletesOnlyOldRows_AndTheirFeedback()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var old = Records("credit", 5, Clock.GetUtcNow());
         await store.InsertBatchAsync(old, skipExisting: false);
         Clock.Advance(TimeSpan.FromDays(31));
         var recent = Records("credit", 3, Clock.GetUtcNow());
         await store.InsertBatchAsync(recent, skipExisting: false);
-        await scope.ServiceProvider.GetRequiredService<FeedbackStore>().IngestAsync("credit",
+        await scope.ServiceProvider.GetRequiredService<IFeedbackStore>().IngestAsync("credit",
             [new FeedbackItem(old[0].Id, "1", null), new FeedbackItem(recent[0].Id, null, 2.5)], "test");
 
         var cutoff = Clock.GetUtcNow().AddDays(-30).ToUnixTimeMilliseconds();
@@ -131,8 +128,8 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : StorageTestBase(
     {
         await using var scope = Scope();
         var records = Records("credit", 3, Clock.GetUtcNow());
-        await scope.ServiceProvider.GetRequiredService<PredictionStore>().InsertBatchAsync(records, skipExisting: false);
-        var feedback = scope.ServiceProvider.GetRequiredService<FeedbackStore>();
+        await scope.ServiceProvider.GetRequiredService<IPredictionStore>().InsertBatchAsync(records, skipExisting: false);
+        var feedback = scope.ServiceProvider.GetRequiredService<IFeedbackStore>();
 
         Assert.Equal(2, await feedback.IngestAsync("credit", [new(records[0].Id, "0", null), new(records[1].Id, "1", null)], "alice"));
         Clock.Advance(TimeSpan.FromDays(5));
@@ -155,11 +152,11 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : StorageTestBase(
     public async Task Feedback_WithUnknownOrForeignIds_WritesNothing_AndNamesThem()
     {
         await using var scope = Scope();
-        var store = scope.ServiceProvider.GetRequiredService<PredictionStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
         var mine = Records("credit", 2, Clock.GetUtcNow());
         var theirs = Records("fraud", 1, Clock.GetUtcNow());
         await store.InsertBatchAsync([.. mine, .. theirs], skipExisting: false);
-        var feedback = scope.ServiceProvider.GetRequiredService<FeedbackStore>();
+        var feedback = scope.ServiceProvider.GetRequiredService<IFeedbackStore>();
         var unknown = Guid.CreateVersion7();
 
         var error = await Assert.ThrowsAsync<ValidationException>(() =>

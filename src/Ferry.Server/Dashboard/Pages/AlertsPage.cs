@@ -1,5 +1,4 @@
 using Ferry.Core.Monitoring;
-using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -7,7 +6,7 @@ namespace Ferry.Server.Dashboard.Pages;
 public static class AlertsPage
 {
     /// <summary>Renders the page.</summary>
-    public static async Task<IResult> RenderAsync(HttpContext context, string? status, MonitoringStore monitoring, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext context, string? status, IAlertStore monitoring, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(monitoring);
         var filter = status is AlertStatus.Open or AlertStatus.Resolved ? status : null;

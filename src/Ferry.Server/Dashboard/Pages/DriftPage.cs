@@ -1,7 +1,7 @@
+using Ferry.Core.Dashboard;
 using Ferry.Core.Monitoring;
 using Ferry.Server.Dashboard.Charts;
 using Ferry.Statistics.Drift;
-using Ferry.Storage.Dashboard;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -15,7 +15,7 @@ public static class DriftPage
     private const int ReportCount = 96;
 
     /// <summary>Renders the page.</summary>
-    public static async Task<IResult> RenderAsync(HttpContext context, string name, string? monitor, DashboardQueries queries, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext context, string name, string? monitor, IDashboardReadModel queries, TimeProvider clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(queries);

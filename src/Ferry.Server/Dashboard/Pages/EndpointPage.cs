@@ -1,11 +1,7 @@
-using System.Text.Json;
+using Ferry.Core.Dashboard;
 using Ferry.Core.Monitoring;
 using Ferry.Core.Serving;
 using Ferry.Server.Dashboard.Charts;
-using Ferry.Statistics;
-using Ferry.Statistics.Profiles;
-using Ferry.Storage.Dashboard;
-using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -17,7 +13,7 @@ public static class EndpointPage
 {
     /// <summary>Renders the page.</summary>
     public static async Task<IResult> RenderAsync(HttpContext context, string name, int? hours, string? kpiOutcome, string? kpiAmong,
-        DashboardQueries queries, MonitoringStore monitoring, TimeProvider clock, CancellationToken cancellationToken)
+        IDashboardReadModel queries, IAlertStore monitoring, TimeProvider clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(queries);
@@ -102,25 +98,15 @@ public static class EndpointPage
 
     private static string Target(TrafficRoute route) => route.Alias is { } alias ? $"{route.ModelName} @{alias}" : $"{route.ModelName} v{route.Version}";
 
-    private static Dictionary<DateTimeOffset, double> RefusedByHour(IReadOnlyList<ProfileBucket> buckets)
+    private static Dictionary<DateTimeOffset, double> RefusedByHour(IReadOnlyList<BucketProfile> buckets)
     {
         var refused = new Dictionary<DateTimeOffset, double>();
         foreach (var bucket in buckets)
         {
-            DatasetProfile? profile;
-            try
-            {
-                profile = JsonSerializer.Deserialize(bucket.ProfileJson, StatisticsJsonContext.Default.DatasetProfile);
-            }
-            catch (JsonException)
-            {
-                continue;
-            }
-
-            if (profile is not null && profile.RefusedRequests > 0)
+            if (bucket.Profile.RefusedRequests > 0)
             {
                 var hour = Hourly.HourOf(bucket.BucketStart);
-                refused[hour] = refused.GetValueOrDefault(hour) + profile.RefusedRequests;
+                refused[hour] = refused.GetValueOrDefault(hour) + bucket.Profile.RefusedRequests;
             }
         }
 

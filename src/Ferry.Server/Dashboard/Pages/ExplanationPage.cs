@@ -4,12 +4,12 @@ using System.Text.Json;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
 using Ferry.Core.Registry;
+using Ferry.Core.Serving;
 using Ferry.Explain;
 using Ferry.Server.Dashboard.Charts;
 using Ferry.Server.Endpoints.Explain;
 using Ferry.Server.Explain;
 using Ferry.Server.Serving;
-using Ferry.Storage.Serving;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -22,7 +22,7 @@ public static class ExplanationPage
     private const int WaterfallSteps = 10;
 
     /// <summary>Renders the page.</summary>
-    public static async Task<IResult> RenderAsync(HttpContext context, string name, Guid id, PredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext context, string name, Guid id, IPredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, TimeProvider clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(predictions);

@@ -1,7 +1,6 @@
 using Ferry.Core.Monitoring;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
-using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -9,16 +8,17 @@ namespace Ferry.Server.Dashboard.Pages;
 public static class InventoryPage
 {
     /// <summary>Renders the page.</summary>
-    public static async Task<IResult> RenderAsync(HttpContext context, IRegistryStore registry, IEndpointStore endpoints, MonitoringStore monitoring, CardFieldsReader owners, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext context, IRegistryStore registry, IEndpointStore endpoints, IMonitorStore monitoring, IAlertStore alerts, CardFieldsReader owners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(monitoring);
+        ArgumentNullException.ThrowIfNull(alerts);
         ArgumentNullException.ThrowIfNull(owners);
         var models = await registry.ListModelsAsync(cancellationToken);
         var served = await endpoints.ListAsync(cancellationToken);
         var monitors = await monitoring.ListMonitorsAsync(cancellationToken);
-        var open = await monitoring.ListAlertsAsync(AlertStatus.Open, null, 1000, cancellationToken);
+        var open = await alerts.ListAlertsAsync(AlertStatus.Open, null, 1000, cancellationToken);
         var health = served.ToDictionary(e => e.Name, e => EndpointHealth.Of(
             [.. monitors.Where(m => m.EndpointName == e.Name)], [.. open.Where(a => a.EndpointName == e.Name)]), StringComparer.Ordinal);
 

@@ -1,5 +1,5 @@
+using Ferry.Core.Dashboard;
 using Ferry.Server.Dashboard.Charts;
-using Ferry.Storage.Dashboard;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -14,7 +14,7 @@ public static class KpiSection
     public static readonly IReadOnlyList<string> Populations = ["negative", "positive", "all"];
 
     /// <summary>Renders the KPI form, chart and summary.</summary>
-    public static async Task<Html> RenderAsync(EndpointView view, string? outcome, string? among, DashboardQueries queries, CancellationToken cancellationToken)
+    public static async Task<Html> RenderAsync(EndpointView view, string? outcome, string? among, IDashboardReadModel queries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(queries);

@@ -1,6 +1,6 @@
+using Ferry.Core.Monitoring;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
-using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -8,7 +8,7 @@ namespace Ferry.Server.Dashboard.Pages;
 public static class ModelPage
 {
     /// <summary>Renders the page.</summary>
-    public static async Task<IResult> RenderAsync(HttpContext context, string name, IRegistryStore registry, IEndpointStore endpoints, MonitoringStore monitoring, CardFieldsReader cards, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext context, string name, IRegistryStore registry, IEndpointStore endpoints, IReferenceProfileStore monitoring, CardFieldsReader cards, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(endpoints);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ferry.Storage.Dashboard;
+using Ferry.Core.Dashboard;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -10,7 +10,7 @@ public static class PredictionsPage
     private const int Shown = 100;
 
     /// <summary>Renders the page.</summary>
-    public static async Task<IResult> RenderAsync(HttpContext context, string name, string? decision, DashboardQueries queries, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext context, string name, string? decision, IDashboardReadModel queries, TimeProvider clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(queries);

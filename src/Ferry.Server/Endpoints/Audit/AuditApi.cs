@@ -2,7 +2,6 @@ using Ferry.Core.Audit;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
 using Ferry.Server.Identity;
-using Ferry.Storage.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ferry.Server.Endpoints.Audit;
@@ -35,9 +34,9 @@ public static class AuditApi
     {
         ArgumentNullException.ThrowIfNull(log);
         var size = limit ?? 100;
-        if (size is < 1 or > AuditLog.MaxLimit)
+        if (size is < 1 or > AuditQuery.MaxLimit)
         {
-            throw new ValidationException("limit", $"must be between 1 and {AuditLog.MaxLimit}");
+            throw new ValidationException("limit", $"must be between 1 and {AuditQuery.MaxLimit}");
         }
 
         if (from is { } f && to is { } t && t <= f)

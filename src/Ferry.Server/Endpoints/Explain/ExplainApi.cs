@@ -8,7 +8,6 @@ using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Explain;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
-using Ferry.Storage.Serving;
 
 namespace Ferry.Server.Endpoints.Explain;
 
@@ -65,7 +64,7 @@ public static class ExplainApi
     }
 
     /// <summary>Explains a logged prediction.</summary>
-    public static async Task<IResult> ExplainLoggedAsync(string name, Guid id, int? reasons, string? outcome, string? method, int? samples, PredictionStore predictions, PredictionLog log, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    public static async Task<IResult> ExplainLoggedAsync(string name, Guid id, int? reasons, string? outcome, string? method, int? samples, IPredictionStore predictions, PredictionLog log, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(log);
@@ -78,7 +77,7 @@ public static class ExplainApi
 
     /// <summary>Explains a logged prediction with the version that answered it (also used by the dashboard).</summary>
     /// <exception cref="NotFoundException">The endpoint has no such logged prediction.</exception>
-    public static async Task<ExplanationView> ExplainLoggedViewAsync(string name, Guid id, ReasonSettings settings, PredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    public static async Task<ExplanationView> ExplainLoggedViewAsync(string name, Guid id, ReasonSettings settings, IPredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(registry);

@@ -2,14 +2,14 @@ using System.Security.Claims;
 using System.Text.Json;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
+using Ferry.Core.Explain;
+using Ferry.Core.Monitoring;
 using Ferry.Core.Registry;
 using Ferry.Server.Explain;
 using Ferry.Server.Explain.ModelCards;
 using Ferry.Server.Identity;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
-using Ferry.Storage.Explain;
-using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Endpoints.Explain;
 
@@ -37,7 +37,7 @@ public static class ModelCardApi
     }
 
     /// <summary>The stored global importance.</summary>
-    public static async Task<IResult> InsightsAsync(string name, int version, IRegistryStore registry, MonitoringStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> InsightsAsync(string name, int version, IRegistryStore registry, IReferenceProfileStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(store);
@@ -100,7 +100,7 @@ public static class ModelCardApi
     }
 
     /// <summary>Sets the editable fields.</summary>
-    public static async Task<IResult> SetCardAsync(string name, int version, HttpRequest request, IRegistryStore registry, ModelCardStore cards, ModelCardAssembler assembler, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> SetCardAsync(string name, int version, HttpRequest request, IRegistryStore registry, IModelCardStore cards, ModelCardAssembler assembler, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(registry);

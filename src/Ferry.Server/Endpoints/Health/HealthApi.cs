@@ -1,5 +1,5 @@
+using Ferry.Core.Health;
 using Ferry.Server.Errors;
-using Ferry.Storage;
 
 namespace Ferry.Server.Endpoints.Health;
 
@@ -19,10 +19,10 @@ public static class HealthApi
     public static IResult Alive() => TypedResults.Ok(new HealthStatus("alive"));
 
     /// <summary>200 when the database answers and has no pending migration; 503 problem otherwise.</summary>
-    public static async Task<IResult> ReadyAsync(HttpContext context, FerryDbContext db, DatabaseReadiness readiness, CancellationToken cancellationToken)
+    public static async Task<IResult> ReadyAsync(HttpContext context, IDatabaseHealth database, DatabaseReadiness readiness, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(readiness);
         string reason;
         try
@@ -35,7 +35,7 @@ public static class HealthApi
             {
                 reason = "start-up is still creating the admin token and the default experiment";
             }
-            else if (await db.Database.CanConnectAsync(cancellationToken))
+            else if (await database.CanConnectAsync(cancellationToken))
             {
                 return TypedResults.Ok(new HealthStatus("ready"));
             }

@@ -5,7 +5,6 @@ using Ferry.Core.Errors;
 using Ferry.Core.Monitoring;
 using Ferry.Server.Identity;
 using Ferry.Server.Monitoring;
-using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Endpoints.Monitoring;
 
@@ -31,7 +30,7 @@ public static class AlertsApi
     }
 
     /// <summary>Alerts.</summary>
-    public static async Task<IResult> ListAlertsAsync(string? status, string? monitor, int? limit, MonitoringStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAlertsAsync(string? status, string? monitor, int? limit, IAlertStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (status is not null and not AlertStatus.Open and not AlertStatus.Resolved)
@@ -44,7 +43,7 @@ public static class AlertsApi
     }
 
     /// <summary>Webhooks.</summary>
-    public static async Task<IResult> ListWebhooksAsync(MonitoringStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> ListWebhooksAsync(IWebhookStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var webhooks = await store.ListWebhooksAsync(cancellationToken);
@@ -52,7 +51,7 @@ public static class AlertsApi
     }
 
     /// <summary>Adds a webhook.</summary>
-    public static async Task<IResult> AddWebhookAsync(HttpRequest request, MonitoringStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> AddWebhookAsync(HttpRequest request, IWebhookStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
@@ -77,7 +76,7 @@ public static class AlertsApi
     }
 
     /// <summary>Removes a webhook.</summary>
-    public static async Task<IResult> RemoveWebhookAsync(string name, MonitoringStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> RemoveWebhookAsync(string name, IWebhookStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         await store.RemoveWebhookAsync(name, user.ActorName(), cancellationToken);
@@ -85,7 +84,7 @@ public static class AlertsApi
     }
 
     /// <summary>Delivery attempts.</summary>
-    public static async Task<IResult> ListDeliveriesAsync(Guid? alert, int? limit, MonitoringStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> ListDeliveriesAsync(Guid? alert, int? limit, IWebhookStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var deliveries = await store.ListDeliveriesAsync(alert, limit ?? 100, cancellationToken);

@@ -7,7 +7,6 @@ using Ferry.Core.Monitoring;
 using Ferry.Core.Serving;
 using Ferry.Server.Identity;
 using Ferry.Server.Monitoring;
-using Ferry.Storage.Monitoring;
 
 namespace Ferry.Server.Endpoints.Monitoring;
 
@@ -34,7 +33,7 @@ public static class MonitorsApi
     }
 
     /// <summary>Creates or replaces a monitor.</summary>
-    public static async Task<IResult> PutAsync(string name, HttpRequest request, IEndpointStore endpoints, MonitoringStore store, MonitorSchedules schedules, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> PutAsync(string name, HttpRequest request, IEndpointStore endpoints, IMonitorStore store, MonitorSchedules schedules, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -69,7 +68,7 @@ public static class MonitorsApi
     }
 
     /// <summary>Every monitor.</summary>
-    public static async Task<IResult> ListAsync(MonitoringStore store, MonitorSchedules schedules, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(IMonitorStore store, MonitorSchedules schedules, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var views = new List<MonitorView>();
@@ -82,7 +81,7 @@ public static class MonitorsApi
     }
 
     /// <summary>One monitor.</summary>
-    public static async Task<IResult> GetAsync(string name, MonitoringStore store, MonitorSchedules schedules, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(string name, IMonitorStore store, MonitorSchedules schedules, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var monitor = await store.FindMonitorAsync(name, cancellationToken) ?? throw new NotFoundException($"No monitor is named '{name}'.");
@@ -90,7 +89,7 @@ public static class MonitorsApi
     }
 
     /// <summary>Deletes a monitor and its schedule.</summary>
-    public static async Task<IResult> DeleteAsync(string name, MonitoringStore store, MonitorSchedules schedules, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteAsync(string name, IMonitorStore store, MonitorSchedules schedules, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(schedules);
@@ -108,7 +107,7 @@ public static class MonitorsApi
     }
 
     /// <summary>A monitor's latest reports.</summary>
-    public static async Task<IResult> ReportsAsync(string name, int? limit, MonitoringStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> ReportsAsync(string name, int? limit, IMonitorStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         _ = await store.FindMonitorAsync(name, cancellationToken) ?? throw new NotFoundException($"No monitor is named '{name}'.");
@@ -117,7 +116,7 @@ public static class MonitorsApi
     }
 
     /// <summary>One report.</summary>
-    public static async Task<IResult> ReportAsync(string name, Guid id, MonitoringStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> ReportAsync(string name, Guid id, IMonitorStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var report = await store.FindReportAsync(id, cancellationToken);
@@ -138,7 +137,7 @@ public static class MonitorsApi
             AlertView.Iso(report.WindowEnd), report.Status, report.Trigger, report.FailedChecks, body);
     }
 
-    private static async Task<MonitorView> ViewAsync(MonitorDefinition monitor, MonitoringStore store, MonitorSchedules schedules, CancellationToken cancellationToken)
+    private static async Task<MonitorView> ViewAsync(MonitorDefinition monitor, IMonitorStore store, MonitorSchedules schedules, CancellationToken cancellationToken)
     {
         var spec = JsonSerializer.Deserialize(monitor.SpecJson, MonitoringJsonContext.Default.MonitorSpec)!;
         var latest = await store.ListReportsAsync(monitor.Name, 1, cancellationToken);

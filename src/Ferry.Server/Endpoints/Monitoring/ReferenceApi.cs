@@ -13,7 +13,6 @@ using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
 using Ferry.Statistics;
 using Ferry.Statistics.Profiles;
-using Ferry.Storage.Monitoring;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Ferry.Server.Endpoints.Monitoring;
@@ -46,7 +45,7 @@ public static class ReferenceApi
         HttpContext context,
         IRegistryStore registry,
         ModelCache models,
-        MonitoringStore store,
+        IReferenceProfileStore store,
         ReferenceCache cache,
         ClaimsPrincipal user,
         CancellationToken cancellationToken)
@@ -107,7 +106,7 @@ public static class ReferenceApi
     }
 
     /// <summary>The stored reference.</summary>
-    public static async Task<IResult> GetAsync(string name, int version, MonitoringStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(string name, int version, IReferenceProfileStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var entry = await store.FindReferenceAsync(name, version, cancellationToken)

@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using Ferry.Core.Serving;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
-using Ferry.Storage.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;
 
@@ -33,7 +33,7 @@ public static class FeedbackApi
     public static async Task<IResult> PostAsync(
         string name,
         HttpRequest request,
-        FeedbackStore store,
+        IFeedbackStore store,
         PredictionLog log,
         PredictionLogMetrics metrics,
         ClaimsPrincipal user,

@@ -1,6 +1,6 @@
 using System.Text;
 using Ferry.Core.Errors;
-using Ferry.Storage.Serving;
+using Ferry.Core.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;
 

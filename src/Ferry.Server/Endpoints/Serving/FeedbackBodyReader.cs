@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Ferry.Core.Errors;
-using Ferry.Storage.Serving;
+using Ferry.Core.Serving;
 using Microsoft.Net.Http.Headers;
 
 namespace Ferry.Server.Endpoints.Serving;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Ferry.Storage.Serving;
+using Ferry.Core.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;
 

@@ -3,7 +3,6 @@ using Ferry.Core.Errors;
 using Ferry.Core.Serving;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
-using Ferry.Storage.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;
 
@@ -22,7 +21,7 @@ public static class PredictionsApi
     }
 
     /// <summary>One prediction.</summary>
-    public static async Task<IResult> GetAsync(string name, Guid id, PredictionStore store, PredictionLog log, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(string name, Guid id, IPredictionStore store, PredictionLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(log);
@@ -38,14 +37,14 @@ public static class PredictionsApi
         DateTimeOffset? to,
         int? limit,
         Guid? after,
-        PredictionStore store,
+        IPredictionStore store,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var size = limit ?? 100;
-        if (size is < 1 or > PredictionStore.MaxLimit)
+        if (size is < 1 or > PredictionQuery.MaxLimit)
         {
-            throw new ValidationException("limit", $"must be between 1 and {PredictionStore.MaxLimit}");
+            throw new ValidationException("limit", $"must be between 1 and {PredictionQuery.MaxLimit}");
         }
 
         if (from is { } f && to is { } t && t <= f)

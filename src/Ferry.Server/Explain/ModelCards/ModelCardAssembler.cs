@@ -1,17 +1,17 @@
 using System.Text.Json;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
+using Ferry.Core.Explain;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Core.Tracking;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
-using Ferry.Storage.Explain;
 
 namespace Ferry.Server.Explain.ModelCards;
 
 /// <summary>Gathers a card's data: the registry version, its run, signature, reference, stored importance and fairness.</summary>
-public sealed class ModelCardAssembler(IRegistryStore registry, ITrackingStore tracking, ModelCardStore cards, ReferenceCache references, ModelCache models, TimeProvider clock)
+public sealed class ModelCardAssembler(IRegistryStore registry, ITrackingStore tracking, IModelCardStore cards, ReferenceCache references, ModelCache models, TimeProvider clock)
 {
     /// <summary>The card of a version.</summary>
     /// <exception cref="NotFoundException">No such model or version.</exception>

@@ -1,8 +1,7 @@
 using Ferry.Core.Artifacts;
 using Ferry.Server.Errors;
+using Ferry.Core.Tracking;
 using Ferry.Server.Identity;
-using Ferry.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace Ferry.Server.Endpoints.Mlflow.Artifacts;
 
@@ -37,14 +36,12 @@ public static class MlflowRunArtifactsApi
     /// 404 <c>RESOURCE_DOES_NOT_EXIST</c> for an unknown run. Only <c>mlflow-artifacts:</c> URIs are served by this
     /// proxy; a run stored elsewhere lists as empty. Everything comes in one page (no <c>next_page_token</c>).
     /// </summary>
-    internal static async Task<IResult> ListAsync(HttpRequest request, FerryDbContext db, IArtifactStore store, CancellationToken cancellationToken)
+    internal static async Task<IResult> ListAsync(HttpRequest request, ITrackingStore tracking, IArtifactStore store, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(tracking);
         var runId = MlflowQuery.RunId(request);
         var path = MlflowQuery.Optional(request, "path");
-        var artifactUri = await db.Runs.AsNoTracking()
-            .Where(r => r.Id == runId)
-            .Select(r => r.ArtifactUri)
-            .FirstOrDefaultAsync(cancellationToken)
+        var artifactUri = await tracking.FindRunArtifactUriAsync(runId, cancellationToken)
             ?? throw new MlflowException(MlflowErrorCodes.ResourceDoesNotExist, $"Run with id={runId} not found");
 
         IReadOnlyList<ArtifactFileInfo>? files = null;

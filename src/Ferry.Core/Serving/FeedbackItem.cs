@@ -1,4 +1,4 @@
-namespace Ferry.Storage.Serving;
+namespace Ferry.Core.Serving;
 
 /// <summary>One piece of ground truth as submitted: a class label or a numeric value for a prediction.</summary>
 /// <param name="PredictionId">The prediction it belongs to.</param>
