@@ -1,5 +1,5 @@
-using Ferry.Server.Serving;
 using Ferry.Server.Explain.ModelCards;
+using Ferry.Server.Serving;
 
 namespace Ferry.Server.Explain;
 

@@ -1,6 +1,6 @@
-using Ferry.Core.Explain;
 using System.Globalization;
 using Ferry.Core.Errors;
+using Ferry.Core.Explain;
 
 namespace Ferry.Server.Explain;
 

@@ -1,5 +1,5 @@
-using Ferry.Core.Explain;
 using Ferry.Core.Errors;
+using Ferry.Core.Explain;
 using Ferry.Core.Serving;
 using Ferry.Server.Serving;
 

@@ -1,5 +1,5 @@
-using Ferry.Core.Explain;
 using Ferry.Core.Contracts;
+using Ferry.Core.Explain;
 using Ferry.Core.Serving;
 using Ferry.Explain;
 using Ferry.Explain.Reasons;

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using Ferry.Core.Serving;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
 

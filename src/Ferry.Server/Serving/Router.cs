@@ -1,7 +1,7 @@
-using Ferry.Core.Explain;
 using System.Diagnostics;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
+using Ferry.Core.Explain;
 using Ferry.Core.Serving;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving.Batching;

@@ -1,13 +1,12 @@
-using Ferry.Core.Explain;
 using System.Globalization;
 using System.Text.Json;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
+using Ferry.Core.Explain;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Explain;
 using Ferry.Server.Dashboard.Charts;
-using Ferry.Server.Endpoints.Explain;
 using Ferry.Server.Explain;
 using Ferry.Server.Serving;
 
@@ -37,7 +36,7 @@ public static class ExplanationPage
         Html explanation;
         try
         {
-            var explained = await ExplainApi.ExplainLoggedViewAsync(name, id, new ReasonSettings(5, outcome), predictions, registry, models, explainers, cancellationToken);
+            var explained = await LoggedExplanations.ExplainAsync(name, id, new ReasonSettings(5, outcome), predictions, registry, models, explainers, cancellationToken);
             explanation = Render(explained, EndpointView.ScoreOf(logged.Prediction.OutputsJson), view);
         }
         catch (ValidationException e)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Identity;
 
 namespace Ferry.Server.Endpoints.Diagnostics;
@@ -24,7 +23,7 @@ public static class EchoApi
     public static async Task EchoAsync(HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var document = await PredictApi.ReadBodyAsync(context.Request, cancellationToken);
+        using var document = await RequestJson.ReadAsync(context.Request, cancellationToken);
         context.Response.ContentType = "application/json";
         await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
         {

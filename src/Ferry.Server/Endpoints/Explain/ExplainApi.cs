@@ -1,10 +1,8 @@
-using Ferry.Core.Explain;
 using System.Text.Json;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
-using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Explain;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
@@ -43,7 +41,7 @@ public static class ExplainApi
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(models);
         var settings = ExplanationSettings.Parse(reasons, outcome, method, samples);
-        using var document = await PredictApi.ReadBodyAsync(request, cancellationToken);
+        using var document = await RequestJson.ReadAsync(request, cancellationToken);
         if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("records", out var records))
         {
             throw new ValidationException("records", "is required: the body must be {\"records\": [{\"feature\": value, ...}, ...]}");
@@ -71,27 +69,8 @@ public static class ExplainApi
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(models);
         var settings = ExplanationSettings.Parse(reasons, outcome, method, samples);
-        var view = await log.AfterQueuedWrittenAsync(ct => ExplainLoggedViewAsync(name, id, settings, predictions, registry, models, explainers, ct), cancellationToken);
+        var view = await log.AfterQueuedWrittenAsync(ct => LoggedExplanations.ExplainAsync(name, id, settings, predictions, registry, models, explainers, ct), cancellationToken);
         return TypedResults.Json(view, ExplainJsonContext.Default.ExplanationView);
-    }
-
-    /// <summary>Explains a logged prediction with the version that answered it (also used by the dashboard).</summary>
-    /// <exception cref="NotFoundException">The endpoint has no such logged prediction.</exception>
-    public static async Task<ExplanationView> ExplainLoggedViewAsync(string name, Guid id, ReasonSettings settings, IPredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(predictions);
-        ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(models);
-        ArgumentNullException.ThrowIfNull(explainers);
-        var logged = await predictions.FindAsync(name, id, cancellationToken)
-            ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (or retention removed it).");
-        var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);
-        var route = RegisteredRoute.Of(found);
-        using var lease = await models.AcquireAsync(route, cancellationToken);
-        using var inputs = JsonDocument.Parse("[" + logged.Prediction.InputsJson + "]");
-        var batch = RecordValidator.FromRecords(inputs.RootElement, lease.Model.Features, "inputs");
-        var context = await explainers.GetAsync(route, lease.Model, cancellationToken);
-        return ExplanationViews.Explain(context, route, lease.Model, batch, settings, [id])[0];
     }
 
     private static ResolvedRoute Primary(ResolvedPolicy policy, int? version)

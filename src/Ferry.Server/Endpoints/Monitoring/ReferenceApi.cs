@@ -5,7 +5,6 @@ using Ferry.Core.Errors;
 using Ferry.Core.Monitoring;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
-using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Explain;
 using Ferry.Server.Explain.ModelCards;
 using Ferry.Server.Identity;
@@ -66,7 +65,7 @@ public static class ReferenceApi
             throw new ValidationException("version", $"{name} version {version} is not a servable model (no flavor or model file), so it cannot score its reference");
         }
 
-        using var document = await PredictApi.ReadBodyAsync(context.Request, cancellationToken);
+        using var document = await RequestJson.ReadAsync(context.Request, cancellationToken);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("records", out var records))
         {

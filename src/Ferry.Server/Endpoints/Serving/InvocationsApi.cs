@@ -39,12 +39,12 @@ public static class InvocationsApi
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(router);
-        using var document = await PredictApi.ReadBodyAsync(context.Request, cancellationToken);
+        using var document = await RequestJson.ReadAsync(context.Request, cancellationToken);
         var bind = Binder(document.RootElement);
         var served = await router.PredictAsync(name, null, bind, cancellationToken);
         if (served is null)
         {
-            await PredictApi.WriteLogFullAsync(context);
+            await ServingProblems.WriteLogFullAsync(context);
             return;
         }
 

@@ -105,12 +105,12 @@ public static partial class OipApi
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(router);
-        using var document = await PredictApi.ReadBodyAsync(context.Request, cancellationToken);
+        using var document = await RequestJson.ReadAsync(context.Request, cancellationToken);
         var request = OipRequest.Parse(document.RootElement);
         var served = await router.PredictAsync(name, version, model => request.Bind(model), cancellationToken);
         if (served is null)
         {
-            await PredictApi.WriteLogFullAsync(context);
+            await ServingProblems.WriteLogFullAsync(context);
             return;
         }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Ferry.Core.Errors;
-using Ferry.Server.Errors;
 using Ferry.Server.Explain;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
@@ -32,7 +31,7 @@ public static class PredictApi
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(router);
-        using var document = await ReadBodyAsync(context.Request, cancellationToken);
+        using var document = await RequestJson.ReadAsync(context.Request, cancellationToken);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("records", out var records))
         {
@@ -45,7 +44,7 @@ public static class PredictApi
         var served = await router.PredictAsync(name, null, model => RecordValidator.FromRecords(records, model.Features, "records"), explain, cancellationToken);
         if (served is null)
         {
-            await WriteLogFullAsync(context);
+            await ServingProblems.WriteLogFullAsync(context);
             return;
         }
 
@@ -82,28 +81,5 @@ public static class PredictApi
         }
 
         await context.Response.BodyWriter.FlushAsync(cancellationToken);
-    }
-
-    /// <summary>Parses the request body; malformed JSON is a 400 naming where it broke.</summary>
-    /// <exception cref="ValidationException">The body is not JSON.</exception>
-    internal static async Task<JsonDocument> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : string.Empty;
-            throw new ValidationException("$", $"the body is not valid JSON{where}");
-        }
-    }
-
-    /// <summary>503: the prediction log stayed full, so nothing was answered (no prediction ids).</summary>
-    internal static Task WriteLogFullAsync(HttpContext context)
-    {
-        context.Response.Headers.RetryAfter = "1";
-        return ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Prediction log full",
-            "the prediction log's buffer stayed full, so the request was not answered (no prediction ids were issued); retry shortly");
     }
 }

@@ -1,6 +1,6 @@
 using Ferry.Core.Artifacts;
-using Ferry.Server.Errors;
 using Ferry.Core.Tracking;
+using Ferry.Server.Errors;
 using Ferry.Server.Identity;
 
 namespace Ferry.Server.Endpoints.Mlflow.Artifacts;

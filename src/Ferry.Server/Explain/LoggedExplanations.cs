@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Ferry.Core.Contracts;
+using Ferry.Core.Errors;
+using Ferry.Core.Explain;
+using Ferry.Core.Registry;
+using Ferry.Core.Serving;
+using Ferry.Server.Serving;
+
+namespace Ferry.Server.Explain;
+
+/// <summary>Explanations of predictions already in the log, each with the version that answered it.</summary>
+public static class LoggedExplanations
+{
+    /// <summary>Explains a logged prediction with the version that answered it (the explanation API and the dashboard).</summary>
+    /// <exception cref="NotFoundException">The endpoint has no such logged prediction.</exception>
+    public static async Task<ExplanationView> ExplainAsync(string name, Guid id, ReasonSettings settings, IPredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(explainers);
+        var logged = await predictions.FindAsync(name, id, cancellationToken)
+            ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (or retention removed it).");
+        var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);
+        var route = RegisteredRoute.Of(found);
+        using var lease = await models.AcquireAsync(route, cancellationToken);
+        using var inputs = JsonDocument.Parse("[" + logged.Prediction.InputsJson + "]");
+        var batch = RecordValidator.FromRecords(inputs.RootElement, lease.Model.Features, "inputs");
+        var context = await explainers.GetAsync(route, lease.Model, cancellationToken);
+        return ExplanationViews.Explain(context, route, lease.Model, batch, settings, [id])[0];
+    }
+}
