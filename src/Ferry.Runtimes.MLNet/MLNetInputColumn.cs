@@ -1,4 +1,4 @@
-using Ferry.Core.Models;
+using Ferry.Core.Signatures;
 using Ferry.Core.Serving;
 using Microsoft.ML;
 using Microsoft.ML.Data;

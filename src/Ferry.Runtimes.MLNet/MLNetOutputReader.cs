@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ferry.Core.Models;
+using Ferry.Core.Signatures;
 using Ferry.Core.Serving;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Ferry.Core.Models;
+using Ferry.Core.Signatures;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

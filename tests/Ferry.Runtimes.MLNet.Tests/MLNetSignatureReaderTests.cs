@@ -1,4 +1,4 @@
-using Ferry.Core.Models;
+using Ferry.Core.Signatures;
 using Microsoft.ML;
 
 namespace Ferry.Runtimes.MLNet.Tests;

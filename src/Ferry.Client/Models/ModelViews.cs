@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Ferry.Core.Models;
+using Ferry.Core.Signatures;
 
 namespace Ferry.Client.Models;
 

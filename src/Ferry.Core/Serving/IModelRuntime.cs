@@ -1,4 +1,4 @@
-using Ferry.Core.Models;
+using Ferry.Core.Signatures;
 
 namespace Ferry.Core.Serving;
 

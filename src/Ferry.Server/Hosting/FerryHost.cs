@@ -1,4 +1,4 @@
-using Ferry.Core.Models;
+using Ferry.Core.Signatures;
 using Ferry.Runtimes.MLNet;
 using Ferry.Runtimes.Onnx;
 using Ferry.Server.Artifacts;

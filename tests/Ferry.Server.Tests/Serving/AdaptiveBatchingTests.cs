@@ -282,7 +282,7 @@ public sealed class AdaptiveBatchingUnitTests : IDisposable
 
         public IReadOnlyList<FeatureSpec> Features { get; } = [new("x", FeatureKind.Number)];
 
-        public Ferry.Core.Models.ModelSignature Signature { get; } = new([], []);
+        public Ferry.Core.Signatures.ModelSignature Signature { get; } = new([], []);
 
         public long ApproximateBytes => 1;
 

@@ -248,7 +248,7 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
 
         public IReadOnlyList<FeatureSpec> Features { get; } = [new("x", FeatureKind.Number)];
 
-        public Ferry.Core.Models.ModelSignature Signature { get; } = new([], []);
+        public Ferry.Core.Signatures.ModelSignature Signature { get; } = new([], []);
 
         public long ApproximateBytes => 100;
 

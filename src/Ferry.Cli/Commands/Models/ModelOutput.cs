@@ -1,6 +1,6 @@
 using Ferry.Cli.Output;
 using Ferry.Client.Models;
-using Ferry.Core.Models;
+using Ferry.Core.Signatures;
 
 namespace Ferry.Cli.Commands.Models;
 

@@ -158,7 +158,7 @@ public static partial class OipApi
         return (policy, route);
     }
 
-    private static void WriteTensors(Utf8JsonWriter writer, string property, IEnumerable<Core.Models.TensorSpec> tensors)
+    private static void WriteTensors(Utf8JsonWriter writer, string property, IEnumerable<Core.Signatures.TensorSpec> tensors)
     {
         writer.WriteStartArray(property);
         foreach (var tensor in tensors)

@@ -97,6 +97,6 @@ public sealed class ModelCardAssembler(IRegistryStore registry, ITrackingStore t
             datasets);
     }
 
-    private static CardField Field(Ferry.Core.Models.TensorSpec spec) =>
+    private static CardField Field(Ferry.Core.Signatures.TensorSpec spec) =>
         new(spec.Name, $"{spec.ElementType} [{string.Join(", ", spec.Shape.Select(d => d < 0 ? "n" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]");
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Ferry.Core.Models;
+namespace Ferry.Core.Signatures;
 
 /// <summary>
 /// The element type names used in <see cref="TensorSpec.ElementType"/>. Tensor element types use NumPy's names;

@@ -1,6 +1,6 @@
 using Ferry.Core.Errors;
 
-namespace Ferry.Core.Models;
+namespace Ferry.Core.Signatures;
 
 /// <summary>
 /// A model file could not be read: it is corrupt, truncated, not a model of the declared flavor, or too large.

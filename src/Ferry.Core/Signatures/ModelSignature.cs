@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Ferry.Core.Models;
+namespace Ferry.Core.Signatures;
 
 /// <summary>
 /// The typed input/output schema of a model version, read from the model file when the version is registered.

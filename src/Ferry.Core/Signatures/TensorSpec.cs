@@ -1,4 +1,4 @@
-namespace Ferry.Core.Models;
+namespace Ferry.Core.Signatures;
 
 /// <summary>
 /// One named input or output of a model: an ONNX graph input/output or an ML.NET schema column.

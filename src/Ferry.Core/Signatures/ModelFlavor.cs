@@ -1,4 +1,4 @@
-namespace Ferry.Core.Models;
+namespace Ferry.Core.Signatures;
 
 /// <summary>The format a registered model version is stored in, which also picks the runtime that serves it.</summary>
 public enum ModelFlavor

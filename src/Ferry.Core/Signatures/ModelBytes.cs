@@ -1,4 +1,4 @@
-namespace Ferry.Core.Models;
+namespace Ferry.Core.Signatures;
 
 /// <summary>Reads a model file into memory under a size cap, for runtimes that need the whole file at once.</summary>
 public static class ModelBytes

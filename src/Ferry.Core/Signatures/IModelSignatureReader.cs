@@ -1,4 +1,4 @@
-namespace Ferry.Core.Models;
+namespace Ferry.Core.Signatures;
 
 /// <summary>
 /// Reads the typed input/output schema of a model file of one flavor, so that registering a version records what
