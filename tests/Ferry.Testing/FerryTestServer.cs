@@ -1,11 +1,13 @@
 using System.Net.Http.Headers;
 using Ferry.Core.Identity;
 using Ferry.Server.Hosting;
+using Ferry.Server.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
 namespace Ferry.Testing;
 
@@ -37,6 +39,18 @@ public sealed class FerryTestServer : IAsyncDisposable
     public string DataDirectory => _dataDirectory.Path;
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The server's clock (<see cref="FerryServerOptions.Clock"/>, else the system's): what it stamps records with.</summary>
+    public TimeProvider Clock => _app.Services.GetRequiredService<TimeProvider>();
+
+    /// <summary>Waits until the prediction log has written everything queued so far; fails after 30 s of real time.</summary>
+    public async Task WaitForPredictionLogAsync()
+    {
+        var bound = TimeSpan.FromSeconds(30);
+        var log = _app.Services.GetRequiredService<PredictionLog>();
+        var queued = log.Published;
+        Assert.True(await log.WaitUntilWrittenAsync(queued, bound).WaitAsync(bound), $"the prediction log did not write the {queued} records queued so far within {bound.TotalSeconds} s");
+    }
 
     public static async Task<FerryTestServer> StartAsync(DatabaseKind kind, Action<FerryServerOptions>? configure = null)
     {

@@ -36,11 +36,14 @@ public static class ArtifactStoreRegistration
     }
 
     /// <summary>Registers the store as a singleton, opening it now so a bad root fails at start-up rather than on the first upload.</summary>
+    /// <param name="services">The server's services.</param>
+    /// <param name="options">Where the artifacts live (<see cref="FerryServerOptions.ArtifactRoot"/>).</param>
+    /// <param name="clock">The server's clock (stamps written files).</param>
     /// <exception cref="ArgumentException">The root's scheme is not supported.</exception>
-    public static IServiceCollection AddFerryArtifactStore(this IServiceCollection services, FerryServerOptions options)
+    public static IServiceCollection AddFerryArtifactStore(this IServiceCollection services, FerryServerOptions options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(options);
         var directory = ResolveDirectory(options.ArtifactRoot, options.DataDirectory);
-        return services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(directory));
+        return services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(directory, clock));
     }
 }

@@ -61,7 +61,10 @@ public static class FerryHost
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
-        services.AddSingleton(options.Clock ?? TimeProvider.System);
+#pragma warning disable RS0030 // composition root: the server runs on the system clock unless its options bring one (tests, quickstart's replayed day)
+        var clock = options.Clock ?? TimeProvider.System;
+#pragma warning restore RS0030
+        services.AddSingleton(clock);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FerryJsonContext.Default));
@@ -72,7 +75,7 @@ public static class FerryHost
         services.AddRouting();
 
         services.AddFerryDatabase(options);
-        services.AddFerryArtifactStore(options);
+        services.AddFerryArtifactStore(options, clock);
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializer>();
         services.AddFerryPredictionLog(options);

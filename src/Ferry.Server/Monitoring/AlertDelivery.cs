@@ -79,7 +79,7 @@ public sealed partial class AlertDelivery(
             {
                 MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
                 BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
+                UseJitter = options.UseJitter,
                 Delay = options.FirstRetryDelay,
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()
