@@ -7,7 +7,6 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Ferry.Cli.Tests.Infrastructure;
 using Ferry.Client;
-using Ferry.Testing;
 using Xunit.Abstractions;
 
 namespace Ferry.Cli.Tests;
@@ -113,7 +112,7 @@ public sealed class ArtifactMemoryTests(ITestOutputHelper output)
     private static async Task WaitUntilReadyAsync(Process server, Uri url, string adminTokenFile)
     {
         using var client = new FerryClient(url, token: null);
-        var ready = await RealTime.PollUntilAsync(async () =>
+        var ready = await Ferry.Testing.RealTime.PollUntilAsync(async () =>
         {
             Assert.False(server.HasExited, $"ferry server exited with {(server.HasExited ? server.ExitCode : 0)} before it was ready");
             return File.Exists(adminTokenFile) && await client.IsReadyAsync();

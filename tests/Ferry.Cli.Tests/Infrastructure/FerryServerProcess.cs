@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Ferry.Client;
-using Ferry.Testing;
 
 namespace Ferry.Cli.Tests.Infrastructure;
 
@@ -114,7 +113,7 @@ internal sealed class FerryServerProcess : IDisposable
     private async Task WaitUntilReadyAsync()
     {
         using var client = new FerryClient(Url, token: null);
-        await PollAsync(client.IsReadyAsync, "answer /readyz");
+        await PollAsync(() => client.IsReadyAsync(), "answer /readyz");
 
         // The console logger writes asynchronously: wait for Kestrel's line so every earlier line is in too.
         await PollAsync(() => Task.FromResult(Stdout.Contains("Now listening on", StringComparison.Ordinal)), "log 'Now listening on'");
@@ -123,7 +122,7 @@ internal sealed class FerryServerProcess : IDisposable
     // The process runs on the real clock: poll it (RealTime), failing at once if it exited.
     private async Task PollAsync(Func<Task<bool>> condition, string what)
     {
-        var ready = await RealTime.PollUntilAsync(async () =>
+        var ready = await Ferry.Testing.RealTime.PollUntilAsync(async () =>
         {
             if (_process.HasExited)
             {
