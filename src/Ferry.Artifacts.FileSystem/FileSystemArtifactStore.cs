@@ -44,12 +44,16 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     private readonly string _realRootPrefix;
     private readonly string _tempDirectory;
     private readonly string _hashDirectory;
+    private readonly TimeProvider _clock;
 
     /// <summary>Opens the store rooted at <paramref name="rootDirectory"/>, creating the directory if needed.</summary>
     /// <param name="rootDirectory">Where the artifacts live; relative paths are taken from the current directory.</param>
-    public FileSystemArtifactStore(string rootDirectory)
+    /// <param name="clock">Stamps written files and tells stale temp files (older than a day) apart.</param>
+    public FileSystemArtifactStore(string rootDirectory, TimeProvider clock)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
+        ArgumentNullException.ThrowIfNull(clock);
+        _clock = clock;
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
         Directory.CreateDirectory(_root);
         _rootPrefix = WithSeparator(_root);
@@ -187,7 +191,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         return Task.FromResult(deleted);
     }
 
-    private static async Task<(string Sha256, long Length, DateTimeOffset Modified)> WriteTempAsync(
+    private async Task<(string Sha256, long Length, DateTimeOffset Modified)> WriteTempAsync(
         string temp, Stream content, CancellationToken cancellationToken)
     {
         var options = new FileStreamOptions
@@ -219,7 +223,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
 
             // A fresh, precise modification time tells this content's sidecar apart from a stale one
             // even when two writes of the same length land within the filesystem's clock tick.
-            File.SetLastWriteTimeUtc(file.SafeFileHandle, DateTime.UtcNow);
+            File.SetLastWriteTimeUtc(file.SafeFileHandle, _clock.GetUtcNow().UtcDateTime);
             file.Flush(flushToDisk: true);
             var modified = new DateTimeOffset(File.GetLastWriteTimeUtc(file.SafeFileHandle), TimeSpan.Zero);
             return (Convert.ToHexStringLower(hash.GetHashAndReset()), file.Length, modified);
@@ -559,7 +563,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     {
         foreach (var file in new DirectoryInfo(_tempDirectory).EnumerateFiles("*", ListOptions))
         {
-            if (DateTime.UtcNow - file.LastWriteTimeUtc > StaleTempAge)
+            if (_clock.GetUtcNow().UtcDateTime - file.LastWriteTimeUtc > StaleTempAge)
             {
                 TryDeleteFile(file.FullName);
             }

@@ -23,10 +23,22 @@ public sealed class FerryClient : IDisposable
     private readonly bool _ownsHttp;
     private readonly FerryHttp _requests;
 
+#pragma warning disable RS0030 // composition root of the client library (the constructors without a clock)
+    private static TimeProvider SystemClock => TimeProvider.System;
+#pragma warning restore RS0030
+
     /// <summary>Uses an <see cref="HttpClient"/> the caller configured (base address, authorization, handlers) and still owns.</summary>
     /// <param name="http">A client whose <see cref="HttpClient.BaseAddress"/> is the server's address.</param>
     public FerryClient(HttpClient http)
-        : this(http, ownsHttp: false)
+        : this(http, ownsHttp: false, SystemClock)
+    {
+    }
+
+    /// <summary>Uses an <see cref="HttpClient"/> the caller configured and still owns, and <paramref name="clock"/> for the times the client records (run start and end).</summary>
+    /// <param name="http">A client whose <see cref="HttpClient.BaseAddress"/> is the server's address.</param>
+    /// <param name="clock">The clock for the times the client stamps itself (a fake one in tests).</param>
+    public FerryClient(HttpClient http, TimeProvider clock)
+        : this(http, ownsHttp: false, clock)
     {
     }
 
@@ -34,13 +46,14 @@ public sealed class FerryClient : IDisposable
     /// <param name="server">The server's base address ("http://127.0.0.1:5077").</param>
     /// <param name="token">A Ferry API token; null for the anonymous routes only (health).</param>
     public FerryClient(Uri server, string? token)
-        : this(CreateHttpClient(server, token), ownsHttp: true)
+        : this(CreateHttpClient(server, token), ownsHttp: true, SystemClock)
     {
     }
 
-    private FerryClient(HttpClient http, bool ownsHttp)
+    private FerryClient(HttpClient http, bool ownsHttp, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(clock);
         if (http.BaseAddress is null)
         {
             throw new ArgumentException("The HttpClient needs a BaseAddress (the Ferry server's address).", nameof(http));
@@ -52,7 +65,7 @@ public sealed class FerryClient : IDisposable
         Tokens = new TokensClient(_requests);
         Audit = new AuditClient(_requests);
         var mlflow = new MlflowHttp(http);
-        Tracking = new TrackingClient(mlflow, TimeProvider.System);
+        Tracking = new TrackingClient(mlflow, clock);
         Artifacts = new ArtifactsClient(mlflow, Tracking);
         Registry = new RegistryClient(mlflow, Tracking);
         Models = new ModelsClient(_requests);

@@ -18,7 +18,9 @@ public static class StorageServiceCollectionExtensions
     /// <summary>Adds Ferry's stores behind their Ferry.Core ports.</summary>
     public static IServiceCollection AddFerryStores(this IServiceCollection services)
     {
+#pragma warning disable RS0030 // composition root: the stores' default clock when the host registered none (the server registers its own first)
         services.TryAddSingleton(TimeProvider.System);
+#pragma warning restore RS0030
         services.AddScoped<AuditedWriter>();
         services.AddScoped<ITokenStore, TokenStore>();
         services.AddScoped<IAuditLog, AuditLog>();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Ferry.Core.Artifacts;
 using Ferry.Core.Errors;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ferry.Artifacts.FileSystem.Tests;
 
@@ -11,9 +12,10 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
     private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private readonly TempRoot _dirs = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly FileSystemArtifactStore _store;
 
-    public FileSystemArtifactStoreTests() => _store = new FileSystemArtifactStore(_dirs.Root);
+    public FileSystemArtifactStoreTests() => _store = new FileSystemArtifactStore(_dirs.Root, _clock);
 
     public void Dispose() => _dirs.Dispose();
 
@@ -250,7 +252,7 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
 
         // Same length, new content: only the modification time tells the sidecar is stale.
         await File.WriteAllTextAsync(_dirs.InRoot("a.txt"), "abc");
-        File.SetLastWriteTimeUtc(_dirs.InRoot("a.txt"), DateTime.UtcNow.AddMinutes(1));
+        File.SetLastWriteTimeUtc(_dirs.InRoot("a.txt"), _clock.GetUtcNow().UtcDateTime.AddMinutes(1));
 
         var info = await _store.GetInfoAsync("a.txt");
 
@@ -543,9 +545,10 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
         var recent = Path.Combine(_dirs.TempDirectory, "recent.tmp");
         await File.WriteAllTextAsync(stale, "x");
         await File.WriteAllTextAsync(recent, "x");
-        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddDays(-2));
+        File.SetLastWriteTimeUtc(stale, _clock.GetUtcNow().UtcDateTime.AddDays(-1).AddMinutes(-1));
+        File.SetLastWriteTimeUtc(recent, _clock.GetUtcNow().UtcDateTime.AddDays(-1).AddMinutes(1));
 
-        _ = new FileSystemArtifactStore(_dirs.Root);
+        _ = new FileSystemArtifactStore(_dirs.Root, _clock);
 
         Assert.False(File.Exists(stale));
         Assert.True(File.Exists(recent));

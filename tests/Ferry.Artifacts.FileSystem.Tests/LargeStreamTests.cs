@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace Ferry.Artifacts.FileSystem.Tests;
 
 [CollectionDefinition(nameof(LargeStreamTests), DisableParallelization = true)]
@@ -16,7 +18,7 @@ public sealed class LargeStreamTests : IDisposable
     [Fact]
     public async Task PutAsync_64MegabyteStream_RoundTripsWithFlatMemory()
     {
-        var store = new FileSystemArtifactStore(_dirs.Root);
+        var store = new FileSystemArtifactStore(_dirs.Root, new FakeTimeProvider());
         using var source = new GeneratedStream(Size, seed: 7);
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);

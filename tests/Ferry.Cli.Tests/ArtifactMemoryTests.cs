@@ -112,13 +112,12 @@ public sealed class ArtifactMemoryTests(ITestOutputHelper output)
     private static async Task WaitUntilReadyAsync(Process server, Uri url, string adminTokenFile)
     {
         using var client = new FerryClient(url, token: null);
-        var deadline = DateTimeOffset.UtcNow + Patience;
-        while (!File.Exists(adminTokenFile) || !await client.IsReadyAsync())
+        var ready = await Ferry.Testing.RealTime.PollUntilAsync(async () =>
         {
             Assert.False(server.HasExited, $"ferry server exited with {(server.HasExited ? server.ExitCode : 0)} before it was ready");
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"ferry server was not ready within {Patience.TotalSeconds} s");
-            await Task.Delay(100);
-        }
+            return File.Exists(adminTokenFile) && await client.IsReadyAsync();
+        }, Patience);
+        Assert.True(ready, $"ferry server was not ready within {Patience.TotalSeconds} s");
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using CreditRisk.Data;
 using CreditRisk.Training;
 using Ferry.Client.Serving;
 using Ferry.Core.Monitoring;
+using Ferry.Server.Monitoring;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -98,11 +99,13 @@ public sealed class CreditRiskMonitoringTests : IAsyncLifetime
         Assert.DoesNotContain(alerts, a => a.Check == "drift:dataset");
         var income = alerts.Single(a => a.Check == "drift:income");
 
-        var deliveries = await WaitForAsync(async () =>
-        {
-            var list = await _client.Monitoring.ListDeliveriesAsync(income.Id);
-            return list.Any(d => d.Succeeded) ? list : null;
-        });
+        // Alert events are posted one after another: once an event queued after the run's has arrived, every attempt
+        // for the run's alerts has been made and recorded (a signal, bounded; no polling).
+        var sentinel = Sentinel();
+        _server.Services.GetRequiredService<AlertDelivery>().Enqueue([new AlertChange(sentinel, "opened")]);
+        await receiver.ReceivedAsync(body => JsonDocument.Parse(body).RootElement.GetProperty("alert").GetProperty("id").GetGuid() == sentinel.Id)
+            .WaitAsync(TimeSpan.FromSeconds(60));
+        var deliveries = await _client.Monitoring.ListDeliveriesAsync(income.Id);
         var ordered = deliveries.OrderBy(d => d.Attempt).ToList();
         Assert.Equal([1, 2, 3], ordered.Select(d => d.Attempt));
         Assert.Equal([false, false, true], ordered.Select(d => d.Succeeded));
@@ -138,34 +141,21 @@ public sealed class CreditRiskMonitoringTests : IAsyncLifetime
             var predictions = await _client.Predictions.PredictAsync(endpoint, [.. chunk.Select(r => r.ToRecord())]);
             if (feedback)
             {
-                await WaitForAsync(async () =>
-                {
-                    try
-                    {
-                        return await _client.Predictions.SendFeedbackAsync(endpoint, [.. predictions.Select((p, i) => new Feedback(p.Id, chunk[i].OutcomeLabel))]) > 0 ? "ok" : null;
-                    }
-                    catch (FerryApiException)
-                    {
-                        return null; // the prediction log writes in the background; ids are known once it has
-                    }
-                });
+                // Right after the predictions: the server waits for its prediction log to write them before checking the ids.
+                Assert.Equal(chunk.Length, await _client.Predictions.SendFeedbackAsync(endpoint, [.. predictions.Select((p, i) => new Feedback(p.Id, chunk[i].OutcomeLabel))]));
             }
         }
     }
 
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
-        where T : class
+    // An alert of no monitor, only queued for delivery (never stored): its arrival marks the end of what was queued before.
+    private static Alert Sentinel() => new()
     {
-        for (var i = 0; i < 200; i++)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException("the condition did not hold within 10 s");
-    }
+        Id = Guid.CreateVersion7(),
+        MonitorName = "sentinel",
+        EndpointName = "sentinel",
+        CheckKey = "sentinel",
+        Status = AlertStatus.Open,
+        Message = "sentinel",
+        Occurrences = 1,
+    };
 }

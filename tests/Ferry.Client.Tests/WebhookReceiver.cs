@@ -10,6 +10,9 @@ internal sealed class WebhookReceiver : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
+    private readonly Lock _gate = new();
+    private readonly List<string> _answered = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource Signal)> _waiters = [];
     private int _failuresLeft;
 
     public WebhookReceiver(int failures)
@@ -29,6 +32,22 @@ internal sealed class WebhookReceiver : IDisposable
 
     /// <summary>Bodies answered 200.</summary>
     public ConcurrentQueue<string> Accepted { get; } = new();
+
+    /// <summary>Completes once a body matching <paramref name="match"/> has been received and answered.</summary>
+    public Task ReceivedAsync(Func<string, bool> match)
+    {
+        lock (_gate)
+        {
+            if (_answered.Any(match))
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((match, signal));
+            return signal.Task;
+        }
+    }
 
     public void Dispose()
     {
@@ -68,6 +87,15 @@ internal sealed class WebhookReceiver : IDisposable
 
             context.Response.StatusCode = fail ? 500 : 200;
             context.Response.Close();
+            lock (_gate)
+            {
+                _answered.Add(body);
+                foreach (var waiter in _waiters.Where(w => w.Match(body)).ToList())
+                {
+                    waiter.Signal.TrySetResult();
+                    _waiters.Remove(waiter);
+                }
+            }
         }
     }
 

@@ -2,11 +2,13 @@ using System.Net.Http.Headers;
 using Ferry.Core.Identity;
 using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Hosting;
+using Ferry.Server.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
 namespace Ferry.Testing;
 
@@ -38,6 +40,18 @@ public sealed class FerryTestServer : IAsyncDisposable
     public string DataDirectory => _dataDirectory.Path;
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The server's clock (the one it was started with, else the system's): what it stamps records with.</summary>
+    public TimeProvider Clock => _app.Services.GetRequiredService<TimeProvider>();
+
+    /// <summary>Waits until the prediction log has written everything queued so far; fails after 30 s of real time.</summary>
+    public async Task WaitForPredictionLogAsync()
+    {
+        var bound = TimeSpan.FromSeconds(30);
+        var log = _app.Services.GetRequiredService<PredictionLog>();
+        var queued = log.Published;
+        Assert.True(await log.WaitUntilWrittenAsync(queued, bound).WaitAsync(bound), $"the prediction log did not write the {queued} records queued so far within {bound.TotalSeconds} s");
+    }
 
     /// <summary>Starts a server on a fresh database of <paramref name="kind"/>.</summary>
     /// <param name="kind">The database.</param>

@@ -37,7 +37,7 @@ internal sealed class PredictCommand : Command
         AllowMultipleArgumentsPerToken = true,
     };
 
-    public PredictCommand()
+    public PredictCommand(TimeProvider clock)
         : base("predict", "Score a CSV or Parquet file against an endpoint, streaming, into a CSV of predictions.")
     {
         var client = new ClientOptions();
@@ -71,7 +71,7 @@ internal sealed class PredictCommand : Command
                 .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .ToHashSet(StringComparer.Ordinal);
             return client.RunAsync(parseResult, ferry =>
-                ScoreAsync(ferry, endpoint, input, output, passthrough, new BatchScorer(ferry.Predictions, endpoint, batchSize, concurrency), cancellationToken));
+                ScoreAsync(ferry, endpoint, input, output, passthrough, new BatchScorer(ferry.Predictions, endpoint, batchSize, concurrency, clock), cancellationToken));
         });
     }
 

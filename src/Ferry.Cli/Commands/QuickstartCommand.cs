@@ -23,6 +23,8 @@ namespace Ferry.Cli.Commands;
 /// </summary>
 internal sealed class QuickstartCommand : Command
 {
+    private readonly TimeProvider _clock;
+
     private readonly Option<int?> _port = new("--port", "-p")
     {
         Description = $"Port to listen on; 0 picks a free one [default: {FerryServerOptions.DefaultPort}]",
@@ -40,9 +42,10 @@ internal sealed class QuickstartCommand : Command
         Description = "Stop the server once the quickstart is done instead of serving until Ctrl+C",
     };
 
-    public QuickstartCommand()
+    public QuickstartCommand(TimeProvider clock)
         : base("quickstart", "Start Ferry with a trained, deployed and monitored credit-risk model and a day of traffic, then open the dashboard.")
     {
+        _clock = clock;
         Options.Add(_port);
         Options.Add(_dataDirectory);
         Options.Add(_exit);
@@ -54,7 +57,7 @@ internal sealed class QuickstartCommand : Command
         var started = Stopwatch.StartNew();
         var dataDirectory = Path.GetFullPath(parseResult.GetValue(_dataDirectory) ?? QuickstartDirectory.Default());
         QuickstartDirectory.Prepare(dataDirectory);
-        var clock = new SimulatedClock();
+        var clock = new SimulatedClock(_clock);
         var options = new FerryServerOptions
         {
             DataDirectory = dataDirectory,
@@ -79,7 +82,7 @@ internal sealed class QuickstartCommand : Command
                 using var ferry = new FerryClient(address, token);
                 var work = Path.Combine(dataDirectory, "work");
                 var scenario = new QuickstartScenario(ferry, clock, progress, work);
-                var result = await scenario.RunAsync(WholeHour(TimeProvider.System.GetUtcNow().AddMinutes(-5)), cancellationToken);
+                var result = await scenario.RunAsync(WholeHour(_clock.GetUtcNow().AddMinutes(-5)), cancellationToken);
                 clock.FollowSystem();
                 return (address, result);
             });

@@ -48,6 +48,7 @@ public static class ArtifactStoreRegistration
         services.AddOptions<ArtifactStoreOptions>().BindConfiguration(ArtifactStoreOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ArtifactStoreOptions>, ArtifactStoreOptionsValidator>();
         return services.AddSingleton<IArtifactStore>(provider =>
-            new FileSystemArtifactStore(ResolveDirectory(provider.GetRequiredService<IOptions<ArtifactStoreOptions>>().Value.Root, dataDirectory)));
+            new FileSystemArtifactStore(ResolveDirectory(provider.GetRequiredService<IOptions<ArtifactStoreOptions>>().Value.Root, dataDirectory),
+                provider.GetRequiredService<TimeProvider>()));
     }
 }

@@ -77,12 +77,14 @@ public static class FerryHost
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="options">How the server is started.</param>
-    /// <param name="clock">The server's clock; null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="clock">The server's clock; null for the system clock.</param>
     public static IServiceCollection AddFerryServer(this IServiceCollection services, FerryServerOptions options, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
+#pragma warning disable RS0030 // composition root: the server runs on the system clock unless its host brings one (tests, quickstart's replayed day)
         services.AddSingleton(clock ?? TimeProvider.System);
+#pragma warning restore RS0030
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, FerryJsonContext.Default));

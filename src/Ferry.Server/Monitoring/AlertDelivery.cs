@@ -79,7 +79,7 @@ public sealed partial class AlertDelivery(
             {
                 MaxRetryAttempts = Math.Max(0, options.Value.MaxAttempts - 1),
                 BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
+                UseJitter = options.Value.UseJitter,
                 Delay = options.Value.FirstRetryDelay,
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()

@@ -11,8 +11,11 @@ public sealed class AlertDeliveryOptions
     /// <summary>Tries per webhook and alert event, the first included (default 5).</summary>
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Wait before the second try; each later wait doubles (with jitter; default 2 s).</summary>
+    /// <summary>Wait before the second try; each later wait doubles (with jitter unless <see cref="UseJitter"/> is off; default 2 s).</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Spreads each wait randomly around its doubled value, so that replicas do not retry in step (on by default).</summary>
+    public bool UseJitter { get; set; } = true;
 
     /// <summary>How long one try may take (default 10 s).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);

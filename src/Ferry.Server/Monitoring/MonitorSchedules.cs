@@ -7,11 +7,16 @@ namespace Ferry.Server.Monitoring;
 /// <summary>
 /// Keeps Quartz's triggers in step with the monitors: one job per monitor with a schedule (a Quartz cron expression),
 /// replaced when the monitor changes and removed when it is deleted or loses its schedule. It starts Quartz's scheduler
-/// (in-memory store) <see cref="StartDelay"/> after the server started listening, schedules every stored monitor, and
+/// (in-memory store) <see cref="StartDelay"/> after the server started listening (on <see cref="TimeProvider"/>'s clock), schedules every stored monitor, and
 /// shuts the scheduler down at stop, letting a running monitor finish. Monitors saved before then are scheduled as
 /// they are saved (Quartz's scheduler exists before it starts).
 /// </summary>
-public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<MonitorSchedules> logger) : BackgroundService
+public sealed partial class MonitorSchedules(
+    ISchedulerFactory schedulers,
+    IServiceScopeFactory scopes,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger<MonitorSchedules> logger) : BackgroundService
 {
     private const string Group = "monitors";
 
@@ -55,7 +60,7 @@ public sealed partial class MonitorSchedules(ISchedulerFactory schedulers, IServ
         try
         {
             await StartedAsync(stoppingToken);
-            await Task.Delay(StartDelay, stoppingToken);
+            await Task.Delay(StartDelay, clock, stoppingToken);
             var scheduler = await schedulers.GetScheduler(stoppingToken);
             await scheduler.Start(stoppingToken);
             await using var scope = scopes.CreateAsyncScope();

@@ -5,7 +5,7 @@ namespace Ferry.Server.Serving;
 
 /// <summary>
 /// Deletes predictions (and their feedback) older than <see cref="RetentionOptions.Predictions"/>: once
-/// <see cref="StartDelay"/> after start and then every <see cref="Interval"/>, on <see cref="TimeProvider"/>'s clock. Does nothing when retention is
+/// <see cref="StartDelay"/> after start and then <see cref="Interval"/> after each pass ended, on <see cref="TimeProvider"/>'s clock. Does nothing when retention is
 /// null (keep forever). Every replica may run it; the deletes are idempotent.
 /// </summary>
 public sealed partial class RetentionService(
@@ -14,7 +14,7 @@ public sealed partial class RetentionService(
     TimeProvider clock,
     ILogger<RetentionService> logger) : BackgroundService
 {
-    /// <summary>Time between passes.</summary>
+    /// <summary>Time from the end of one pass to the start of the next.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
     /// <summary>
@@ -54,17 +54,8 @@ public sealed partial class RetentionService(
             return;
         }
 
-        try
-        {
-            await Task.Delay(StartDelay, clock, stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
+        var wait = StartDelay;
+        while (await WaitAsync(wait, stoppingToken))
         {
             try
             {
@@ -75,15 +66,18 @@ public sealed partial class RetentionService(
                 // The next pass tries again; old rows only wait another interval.
                 LogFailed(logger, e);
             }
+
+            wait = Interval;
         }
-        while (await WaitAsync(timer, stoppingToken));
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    // False once the service is stopping.
+    private async Task<bool> WaitAsync(TimeSpan wait, CancellationToken stoppingToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
+            await Task.Delay(wait, clock, stoppingToken);
+            return true;
         }
         catch (OperationCanceledException)
         {

@@ -10,7 +10,6 @@ internal sealed class FerryServerProcess : IDisposable
 {
     /// <summary>Bound on start-up and shutdown; only reached when something is broken.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -114,29 +113,25 @@ internal sealed class FerryServerProcess : IDisposable
     private async Task WaitUntilReadyAsync()
     {
         using var client = new FerryClient(Url, token: null);
-        var deadline = DateTimeOffset.UtcNow + Patience;
-        while (!await client.IsReadyAsync())
-        {
-            ThrowIfExitedOrLate(deadline, "answer /readyz");
-            await Task.Delay(PollInterval);
-        }
+        await PollAsync(() => client.IsReadyAsync(), "answer /readyz");
 
         // The console logger writes asynchronously: wait for Kestrel's line so every earlier line is in too.
-        while (!Stdout.Contains("Now listening on", StringComparison.Ordinal))
-        {
-            ThrowIfExitedOrLate(deadline, "log 'Now listening on'");
-            await Task.Delay(PollInterval);
-        }
+        await PollAsync(() => Task.FromResult(Stdout.Contains("Now listening on", StringComparison.Ordinal)), "log 'Now listening on'");
     }
 
-    private void ThrowIfExitedOrLate(DateTimeOffset deadline, string what)
+    // The process runs on the real clock: poll it (RealTime), failing at once if it exited.
+    private async Task PollAsync(Func<Task<bool>> condition, string what)
     {
-        if (_process.HasExited)
+        var ready = await Ferry.Testing.RealTime.PollUntilAsync(async () =>
         {
-            throw new InvalidOperationException($"ferry server exited with {_process.ExitCode} before it was ready.\n{Stdout}\n{Stderr}");
-        }
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"ferry server exited with {_process.ExitCode} before it was ready.\n{Stdout}\n{Stderr}");
+            }
 
-        if (DateTimeOffset.UtcNow > deadline)
+            return await condition();
+        }, Patience);
+        if (!ready)
         {
             throw new TimeoutException($"ferry server did not {what} within {Patience.TotalSeconds} s.\n{Stdout}\n{Stderr}");
         }

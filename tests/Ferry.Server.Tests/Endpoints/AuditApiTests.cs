@@ -39,7 +39,7 @@ public abstract class AuditApiTests<TFixture>(TFixture fixture) : IClassFixture<
     public async Task Filters_CombineActorActionTargetAndTime()
     {
         var admin = Server.CreateAdminClient();
-        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var before = Server.Clock.GetUtcNow().AddSeconds(-1);
         using var created = await admin.PostAsJsonAsync("/api/v1/tokens", new { name = $"f-{Guid.NewGuid():N}", role = "viewer" });
         var id = (await created.AssertJsonAsync(HttpStatusCode.Created)).GetProperty("token").GetProperty("id").GetGuid();
         (await admin.DeleteAsync($"/api/v1/tokens/{id}")).EnsureSuccessStatusCode();
@@ -53,7 +53,7 @@ public abstract class AuditApiTests<TFixture>(TFixture fixture) : IClassFixture<
         var from = Uri.EscapeDataString(before.ToString("O"));
         var recent = await ReadEventsAsync(admin, $"/api/v1/audit?from={from}&target=token/{id}");
         Assert.Equal(2, recent.Count);
-        var future = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"));
+        var future = Uri.EscapeDataString(Server.Clock.GetUtcNow().AddHours(1).ToString("O"));
         Assert.Empty(await ReadEventsAsync(admin, $"/api/v1/audit?from={future}"));
         Assert.Empty(await ReadEventsAsync(admin, $"/api/v1/audit?actor=nobody-{Guid.NewGuid():N}"));
     }

@@ -84,7 +84,7 @@ public abstract class TokensApiTests<TFixture>(TFixture fixture) : IClassFixture
     public async Task Create_WithPastExpiry_Returns400()
     {
         using var response = await Server.CreateAdminClient().PostAsJsonAsync("/api/v1/tokens",
-            new { name = $"old-{Guid.NewGuid():N}", role = "viewer", expiresAt = DateTimeOffset.UtcNow.AddDays(-1) });
+            new { name = $"old-{Guid.NewGuid():N}", role = "viewer", expiresAt = Server.Clock.GetUtcNow().AddDays(-1) });
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("expiresAt", out _));
     }

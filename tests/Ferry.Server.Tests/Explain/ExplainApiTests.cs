@@ -180,12 +180,8 @@ public abstract class ExplainApiTests<TFixture>(TFixture fixture) : IClassFixtur
         Assert.Equal(1, afterPlain - start);
         Assert.Equal(afterPlain - start, afterExplained - afterPlain);
         // Every hold is released once the rows are scored and explained (the batcher's own just after it answers).
-        for (var i = 0; i < 100 && cache.Usage(model, version).Held > 0; i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.Equal(0, cache.Usage(model, version).Held);
+        // A bounded wait for a condition, not a sleep: it returns as soon as the holds are gone.
+        Assert.True(SpinWait.SpinUntil(() => cache.Usage(model, version).Held == 0, TimeSpan.FromSeconds(10)), "a model hold was never released");
 
         var direct = (await ExplainAsync(admin, endpoint, [expected.Records[4], expected.Records[5]])).GetProperty("explanations").EnumerateArray().ToList();
         var predictions = explained.GetProperty("predictions").EnumerateArray().ToList();

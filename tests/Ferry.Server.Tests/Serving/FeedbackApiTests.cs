@@ -47,7 +47,7 @@ public abstract class FeedbackApiTests<TFixture>(TFixture fixture) : IClassFixtu
     [SkippableFact]
     public async Task JsonLines_InBulk_AreAccepted_DaysLate()
     {
-        var (endpoint, ids) = await SeedAsync(500, DateTimeOffset.UtcNow.AddDays(-9));
+        var (endpoint, ids) = await SeedAsync(500, Server.Clock.GetUtcNow().AddDays(-9));
         var body = new StringBuilder();
         foreach (var id in ids)
         {

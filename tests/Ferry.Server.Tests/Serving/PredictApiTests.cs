@@ -142,19 +142,12 @@ public abstract class PredictApiTests<TFixture>(TFixture fixture) : IClassFixtur
 
     protected async Task<List<Core.Serving.PredictionRecord>> WaitForLoggedAsync(List<Guid> ids)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            await using var db = Server.Database.CreateContext();
-            var rows = db.Predictions.Where(p => ids.Contains(p.Id)).ToList();
-            if (rows.Count == ids.Count)
-            {
-                return rows;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException("the predictions were not logged within 10 s");
+        // The answers were acknowledged, so their records are queued: wait for the log to write them (a signal, bounded).
+        await Server.WaitForPredictionLogAsync();
+        await using var db = Server.Database.CreateContext();
+        var rows = db.Predictions.Where(p => ids.Contains(p.Id)).ToList();
+        Assert.Equal(ids.Order(), rows.Select(r => r.Id).Order());
+        return rows;
     }
 }
 

@@ -1,15 +1,22 @@
 using System.Diagnostics.Metrics;
 using Ferry.Core.Serving;
 using Ferry.Server.Serving;
+using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Ferry.Server.Tests.Serving;
 
-/// <summary>The buffer alone (no writer drains it): all-or-nothing calls, the full-buffer wait and refusal, and their counters.</summary>
+/// <summary>
+/// The buffer alone (no writer drains it): all-or-nothing calls, the full-buffer wait and refusal, and their counters.
+/// Its waits are on a <see cref="TestClock"/>, advanced once the buffer waits.
+/// </summary>
 public sealed class PredictionLogBufferTests : IDisposable
 {
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly DateTimeOffset At = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly TestClock _clock = new();
     private readonly MeterListener _listener = new();
     private readonly Dictionary<string, long> _counts = [];
 
@@ -60,7 +67,7 @@ public sealed class PredictionLogBufferTests : IDisposable
         log.Release(2);
         Assert.False(waiting.IsCompleted, "two free slots are not room for three records");
         log.Release(2);
-        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await waiting.WaitAsync(Bound));
         Assert.Equal(3, log.Count);
         Assert.Equal(0, Count("prediction_log_rejected_total"));
     }
@@ -68,9 +75,15 @@ public sealed class PredictionLogBufferTests : IDisposable
     [Fact]
     public async Task FullBuffer_AfterTheWait_Refuses()
     {
-        var log = CreateLog(capacity: 2, fullWait: TimeSpan.FromMilliseconds(20));
+        var wait = TimeSpan.FromMilliseconds(20);
+        var log = CreateLog(capacity: 2, fullWait: wait);
         Assert.True(await log.TryEnqueueAsync(Records(2)));
-        Assert.False(await log.TryEnqueueAsync(Records(1)).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        var refused = log.TryEnqueueAsync(Records(1)).AsTask();
+        await _clock.WaitForTimerAsync(wait);
+        _clock.Advance(wait - TimeSpan.FromTicks(1));
+        Assert.False(refused.IsCompleted, "refused before the wait was up");
+        _clock.Advance(TimeSpan.FromTicks(1));
+        Assert.False(await refused.WaitAsync(Bound));
         Assert.Equal(1, Count("prediction_log_rejected_total"));
     }
 
@@ -84,13 +97,17 @@ public sealed class PredictionLogBufferTests : IDisposable
         Assert.Equal(5, mark);
         Assert.True(await log.TryEnqueueAsync(Records(4))); // queued after the mark: not waited for
 
-        Assert.False(await log.WaitUntilWrittenAsync(mark, TimeSpan.FromMilliseconds(50)));
+        var timeout = TimeSpan.FromMilliseconds(50);
+        var timingOut = log.WaitUntilWrittenAsync(mark, timeout);
+        await _clock.WaitForTimerAsync(timeout);
+        _clock.Advance(timeout);
+        Assert.False(await timingOut.WaitAsync(Bound));
         var waiting = log.WaitUntilWrittenAsync(mark, TimeSpan.FromMinutes(5));
         log.MarkWritten(3);
         await Task.Yield();
         Assert.False(waiting.IsCompleted);
         log.MarkWritten(2);
-        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await waiting.WaitAsync(Bound));
         Assert.Equal(5, log.Written);
         Assert.Equal(4, log.Count);
     }
@@ -112,7 +129,7 @@ public sealed class PredictionLogBufferTests : IDisposable
 
     private PredictionLog CreateLog(int capacity, TimeSpan fullWait) => new(
         Microsoft.Extensions.Options.Options.Create(new PredictionLogOptions { Capacity = capacity, FullWait = fullWait }),
-        TimeProvider.System,
+        _clock,
         new PredictionLogMetrics(_services.GetRequiredService<IMeterFactory>()));
 
     private long Count(string name)
@@ -123,8 +140,9 @@ public sealed class PredictionLogBufferTests : IDisposable
         }
     }
 
+    /// <summary>Records served at <paramref name="at"/> (a fixed instant by default; servers' tests pass their clock's now).</summary>
     internal static PredictionRecord[] Records(int count, string endpoint = "credit", DateTimeOffset? at = null) =>
-        [.. Enumerable.Range(0, count).Select(_ => Record(endpoint, at ?? DateTimeOffset.UtcNow))];
+        [.. Enumerable.Range(0, count).Select(_ => Record(endpoint, at ?? At))];
 
     internal static PredictionRecord Record(string endpoint, DateTimeOffset at) => new()
     {

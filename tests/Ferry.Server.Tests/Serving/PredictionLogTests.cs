@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Ferry.Core.Serving;
@@ -12,7 +11,10 @@ using Xunit;
 
 namespace Ferry.Server.Tests.Serving;
 
-/// <summary>The prediction log in a running server, on SQLite and PostgreSQL: rows appear, shutdown drains, retention, metrics.</summary>
+/// <summary>
+/// The prediction log in a running server, on SQLite and PostgreSQL: rows appear, the writer retries, shutdown drains,
+/// retention, metrics. Tests of time-driven behaviour run their own server on a <see cref="TestClock"/> and advance it.
+/// </summary>
 public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : ServerFixture
 {
@@ -23,35 +25,58 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
     {
         var endpoint = $"ep-{Guid.NewGuid():N}";
         var log = Server.Services.GetRequiredService<IPredictionLog>();
-        var records = PredictionLogBufferTests.Records(3, endpoint);
+        var records = Records(3, endpoint);
         records[0].ShadowOutputsJson = """{"credit-risk:2":{"label":"1"}}""";
         Assert.True(await log.TryEnqueueAsync(records));
-        Assert.True(await log.TryEnqueueAsync(PredictionLogBufferTests.Records(2, endpoint)));
+        Assert.True(await log.TryEnqueueAsync(Records(2, endpoint)));
 
-        await WaitForRowsAsync(endpoint, 5);
+        await WaitForRowsAsync(Server, endpoint, 5);
         await using var scope = Server.Services.CreateAsyncScope();
         var found = await scope.ServiceProvider.GetRequiredService<IPredictionStore>().FindAsync(endpoint, records[0].Id);
         Assert.Equal(records[0].ShadowOutputsJson, found?.Prediction.ShadowOutputsJson);
     }
 
     [SkippableFact]
-    public async Task Writer_RetriesWhileTheDatabaseFails_AndWritesOnceItRecovers()
+    public async Task Writer_RetriesAfterItsBackoffWhileTheDatabaseFails_AndWritesEveryRowOnceItRecovers()
     {
+        // A batch of 5 closes by size; every wait after that is on the test clock.
+        DatabaseRequirement.EnsureAvailable(fixture.Kind);
+        var clock = new TestClock();
+        await using var server = await FerryTestServer.StartAsync(fixture.Kind, services: services => services
+            .Configure<PredictionLogOptions>(o => o.BatchSize = 5)
+            .Configure<RetentionOptions>(o => o.Predictions = null), clock: clock);
         var endpoint = $"ep-{Guid.NewGuid():N}";
-        await using var db = Server.Database.CreateContext();
+        var log = server.Services.GetRequiredService<PredictionLog>();
+        var records = Records(5, endpoint, clock.GetUtcNow());
+        var first = PredictionLogWriter.FirstBackoff;
+        var tick = TimeSpan.FromTicks(1);
+        await using var db = server.Database.CreateContext();
         await db.Database.ExecuteSqlRawAsync("ALTER TABLE predictions RENAME TO predictions_away");
         try
         {
-            Assert.True(await Server.Services.GetRequiredService<IPredictionLog>().TryEnqueueAsync(PredictionLogBufferTests.Records(5, endpoint)));
-            // Not an assertion: gives the writer time to fail its first attempts (flush interval 200 ms, backoff from 100 ms).
-            await Task.Delay(400);
+            Assert.True(await log.TryEnqueueAsync(records));
+
+            // Attempt 1 fails; the writer waits the first backoff on the clock and tries nothing before it is up.
+            await clock.WaitForTimerAsync(first);
+            clock.Advance(first - tick);
+            Assert.False(clock.HasTimer(first * 2), "the writer tried again before its backoff was up");
+
+            // Attempt 2, once the backoff is up, fails too: the next backoff is twice as long.
+            clock.Advance(tick);
+            await clock.WaitForTimerAsync(first * 2);
+            Assert.Equal(0, log.Written);
         }
         finally
         {
             await db.Database.ExecuteSqlRawAsync("ALTER TABLE predictions_away RENAME TO predictions");
         }
 
-        await WaitForRowsAsync(endpoint, 5);
+        // Attempt 3 finds the table back and writes the batch, each row once.
+        clock.Advance(first * 2);
+        await server.WaitForPredictionLogAsync();
+        Assert.Equal(5, log.Written);
+        var stored = await db.Predictions.Where(p => p.EndpointName == endpoint).Select(p => p.Id).ToListAsync();
+        Assert.Equal(records.Select(r => r.Id).Order(), stored.Order());
     }
 
     [SkippableFact]
@@ -63,13 +88,13 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
         var endpoint = $"ep-{Guid.NewGuid():N}";
         var log = server.Services.GetRequiredService<PredictionLog>();
         using var client = server.CreateAdminClient();
-        var read = PredictionLogBufferTests.Records(1, endpoint);
+        var read = Records(1, endpoint, server.Clock.GetUtcNow());
         Assert.True(await log.TryEnqueueAsync(read));
         Assert.Equal(0, log.Written);
         var view = await (await client.GetAsync($"/api/v1/endpoints/{endpoint}/predictions/{read[0].Id}")).AssertJsonAsync(HttpStatusCode.OK);
         Assert.Equal(read[0].Id, view.GetProperty("id").GetGuid());
 
-        var records = PredictionLogBufferTests.Records(4, endpoint);
+        var records = Records(4, endpoint, server.Clock.GetUtcNow());
         Assert.True(await log.TryEnqueueAsync(records));
         Assert.Equal(1, log.Written);
         var body = new { feedback = records.Select(r => new { predictionId = r.Id, label = "1" }) };
@@ -90,12 +115,12 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
     {
         var endpoint = $"ep-{Guid.NewGuid():N}";
         // A year back, so the rows other tests log now are never old enough to go.
-        var now = DateTimeOffset.UtcNow.AddYears(-1);
+        var now = Server.Clock.GetUtcNow().AddYears(-1);
         await using (var scope = Server.Services.CreateAsyncScope())
         {
             var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
-            await store.InsertBatchAsync(PredictionLogBufferTests.Records(4, endpoint, now.AddDays(-31)), skipExisting: false);
-            await store.InsertBatchAsync(PredictionLogBufferTests.Records(2, endpoint, now.AddDays(-29)), skipExisting: false);
+            await store.InsertBatchAsync(Records(4, endpoint, now.AddDays(-31)), skipExisting: false);
+            await store.InsertBatchAsync(Records(2, endpoint, now.AddDays(-29)), skipExisting: false);
         }
 
         var result = await Server.Services.GetRequiredService<RetentionService>().RunOnceAsync(now);
@@ -109,8 +134,8 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
     public async Task Metrics_AppearOnTheMetricsRoute()
     {
         var endpoint = $"ep-{Guid.NewGuid():N}";
-        Assert.True(await Server.Services.GetRequiredService<IPredictionLog>().TryEnqueueAsync(PredictionLogBufferTests.Records(2, endpoint)));
-        await WaitForRowsAsync(endpoint, 2);
+        Assert.True(await Server.Services.GetRequiredService<IPredictionLog>().TryEnqueueAsync(Records(2, endpoint)));
+        await WaitForRowsAsync(Server, endpoint, 2);
         var text = await Server.CreateClient().GetStringAsync("/metrics");
         var names = text.Split('\n').Where(l => l.StartsWith("ferry_", StringComparison.Ordinal)).Select(l => l.Split(' ', '{')[0]).ToHashSet();
         foreach (var name in new[] { "ferry_prediction_log_queued", "ferry_prediction_log_written_total", "ferry_prediction_log_queue_depth" })
@@ -143,7 +168,7 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
         var accepted = 0;
         for (var i = 0; i < 100; i++)
         {
-            var records = PredictionLogBufferTests.Records(100, "drain");
+            var records = Records(100, "drain", app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
             Assert.True(await log.TryEnqueueAsync(records));
             accepted += records.Length;
         }
@@ -155,23 +180,53 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
         Assert.Equal(10_000, accepted);
     }
 
-    private async Task WaitForRowsAsync(string endpoint, int expected)
+    [SkippableFact]
+    public async Task Retention_RunsAtItsStartDelay_ThenAnIntervalAfterEachPass_OnTheClock()
     {
-        var watch = Stopwatch.StartNew();
-        var count = 0;
-        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        DatabaseRequirement.EnsureAvailable(fixture.Kind);
+        var clock = new TestClock();
+        await using var server = await FerryTestServer.StartAsync(fixture.Kind,
+            services: services => services.Configure<RetentionOptions>(o => o.Predictions = TimeSpan.FromDays(30)), clock: clock);
+        var endpoint = $"ep-{Guid.NewGuid():N}";
+        var start = clock.GetUtcNow();
+        var tick = TimeSpan.FromTicks(1);
+        await using (var scope = server.Services.CreateAsyncScope())
         {
-            await using var scope = Server.Services.CreateAsyncScope();
-            count = await scope.ServiceProvider.GetRequiredService<IPredictionStore>().CountAsync(endpoint);
-            if (count >= expected)
-            {
-                break;
-            }
-
-            await Task.Delay(50);
+            var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
+            // Past the retention at the first pass; past it only at the second (an hour later).
+            await store.InsertBatchAsync(Records(4, endpoint, start.AddDays(-31)), skipExisting: false);
+            await store.InsertBatchAsync(Records(2, endpoint, start.AddDays(-30).AddMinutes(30)), skipExisting: false);
         }
 
-        Assert.Equal(expected, count);
+        await clock.WaitForTimerAsync(RetentionService.StartDelay);
+        clock.Advance(RetentionService.StartDelay - tick);
+        Assert.Equal(6, await CountAsync(server, endpoint));
+
+        // The first pass, at the start delay: once it is done, the service waits an interval.
+        clock.Advance(tick);
+        await clock.WaitForTimerAsync(RetentionService.Interval);
+        Assert.Equal(2, await CountAsync(server, endpoint));
+
+        clock.Advance(RetentionService.Interval);
+        await clock.WaitForTimerAsync(RetentionService.Interval);
+        Assert.Equal(0, await CountAsync(server, endpoint));
+    }
+
+    private static PredictionRecord[] Records(int count, string endpoint, DateTimeOffset at) => PredictionLogBufferTests.Records(count, endpoint, at);
+
+    private PredictionRecord[] Records(int count, string endpoint) => Records(count, endpoint, Server.Clock.GetUtcNow());
+
+    private static async Task<int> CountAsync(FerryTestServer server, string endpoint)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IPredictionStore>().CountAsync(endpoint);
+    }
+
+    // Everything enqueued so far is written (a signal from the log, not a poll), so the count is final.
+    private static async Task WaitForRowsAsync(FerryTestServer server, string endpoint, int expected)
+    {
+        await server.WaitForPredictionLogAsync();
+        Assert.Equal(expected, await CountAsync(server, endpoint));
     }
 }
 

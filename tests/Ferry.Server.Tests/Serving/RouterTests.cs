@@ -6,6 +6,7 @@ using Ferry.Core.Serving;
 using Ferry.Server.Serving;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using static Ferry.Server.Tests.Mlflow.Registry.RegistryTestKit;
 
@@ -14,6 +15,9 @@ namespace Ferry.Server.Tests.Serving;
 /// <summary>Weighted routing, shadows and a swap under load, over HTTP on real models.</summary>
 public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
+    // Bounds a hang of the swap test (2,000 requests on two cores), never a sleep.
+    private static readonly TimeSpan SwapBound = TimeSpan.FromMinutes(2);
+
     private FerryTestServer Server => fixture.Server;
 
     [Fact]
@@ -100,6 +104,8 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
         var done = 0;
         var failures = 0;
         var versions = new int[3];
+        var swapAt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var rollbackAt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         async Task WorkerAsync()
         {
@@ -118,21 +124,30 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
                     Interlocked.Increment(ref versions[answer.GetProperty("predictions")[0].GetProperty("version").GetInt32()]);
                 }
 
-                Interlocked.Increment(ref done);
+                switch (Interlocked.Increment(ref done))
+                {
+                    case 600:
+                        swapAt.TrySetResult();
+                        break;
+                    case 1400:
+                        rollbackAt.TrySetResult();
+                        break;
+                }
             }
         }
 
         var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(WorkerAsync)).ToList();
-        while (Volatile.Read(ref done) < 600)
+
+        // Each milestone is signalled by the request that reaches it; a worker that fails ends the wait at once.
+        async Task ReachAsync(TaskCompletionSource milestone, int requests)
         {
-            await Task.Delay(10);
+            await Task.WhenAny(milestone.Task, Task.WhenAll(workers)).WaitAsync(SwapBound);
+            Assert.True(milestone.Task.IsCompleted, $"the workers ended before {requests} requests were answered");
         }
 
+        await ReachAsync(swapAt, 600);
         await ServingTestKit.DeployAsync(Server, endpoint, new { model, version = v2, weight = 100 });
-        while (Volatile.Read(ref done) < 1400)
-        {
-            await Task.Delay(10);
-        }
+        await ReachAsync(rollbackAt, 1400);
 
         using (var rollback = await Server.CreateAdminClient().PostAsync($"/api/v1/endpoints/{endpoint}/rollback", null))
         {
@@ -140,7 +155,7 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
         }
 
         await Server.Services.GetRequiredService<PolicyCache>().RefreshAsync(endpoint);
-        await Task.WhenAll(workers);
+        await Task.WhenAll(workers).WaitAsync(SwapBound);
 
         Assert.Equal(0, failures);
         Assert.True(versions[v1] > 0 && versions[v2] > 0, $"v1 answered {versions[v1]}, v2 {versions[v2]}");
@@ -150,7 +165,7 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
     public async Task ModelCache_LoadsOnce_EvictsLeastRecentlyUsed_AndNeverDisposesAModelInUse()
     {
         using var directory = new TempDirectory("ferry-cache");
-        var store = new Ferry.Artifacts.FileSystem.FileSystemArtifactStore(directory.Path);
+        var store = new Ferry.Artifacts.FileSystem.FileSystemArtifactStore(directory.Path, new FakeTimeProvider());
         foreach (var name in new[] { "a", "b", "c" })
         {
             await store.PutAsync($"{name}/model.onnx", new MemoryStream([1, 2, 3]));
@@ -190,7 +205,7 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
     public async Task ModelLease_Hold_KeepsTheSameModelLoaded_UntilEveryHoldIsReleased_WithoutAcquiringAgain()
     {
         using var directory = new TempDirectory("ferry-cache");
-        var store = new Ferry.Artifacts.FileSystem.FileSystemArtifactStore(directory.Path);
+        var store = new Ferry.Artifacts.FileSystem.FileSystemArtifactStore(directory.Path, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
         foreach (var name in new[] { "a", "b", "c" })
         {
             await store.PutAsync($"{name}/model.onnx", new MemoryStream([1, 2, 3]));
@@ -237,7 +252,7 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
         public async Task<ILoadedModel> LoadAsync(Stream model, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _loads);
-            await Task.Delay(50, cancellationToken);
+            await Task.Yield(); // completes asynchronously, as a real load does
             return new FakeModel();
         }
     }
@@ -259,18 +274,11 @@ public sealed class RouterTests(SqliteServerFixture fixture) : IClassFixture<Sql
 
     private async Task<List<PredictionRecord>> WaitForLoggedAsync(List<Guid> ids)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            await using var db = Server.Database.CreateContext();
-            var rows = db.Predictions.Where(p => ids.Contains(p.Id)).ToList();
-            if (rows.Count == ids.Count)
-            {
-                return rows;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException("the predictions were not logged within 10 s");
+        // The answers were acknowledged, so their records are queued: wait for the log to write them (a signal, bounded).
+        await Server.WaitForPredictionLogAsync();
+        await using var db = Server.Database.CreateContext();
+        var rows = db.Predictions.Where(p => ids.Contains(p.Id)).ToList();
+        Assert.Equal(ids.Order(), rows.Select(r => r.Id).Order());
+        return rows;
     }
 }

@@ -22,7 +22,7 @@ internal sealed class DriftCommand : Command
     private readonly Option<string[]> _ignore = new("--ignore") { Description = "Columns to leave out (e.g. an id or the label)", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string> _output = new("--output", "-o") { Description = "table or json", DefaultValueFactory = _ => "table" };
 
-    public DriftCommand()
+    public DriftCommand(TimeProvider clock)
         : base("drift", "Compare two datasets offline: drift per column, data quality, an optional HTML report.")
     {
         Arguments.Add(_reference);
@@ -61,7 +61,7 @@ internal sealed class DriftCommand : Command
             var body = MonitorEvaluator.Evaluate(spec, referenceFile.Name, 0, profile, window, null);
             if (parseResult.GetValue(_html) is { } html)
             {
-                await File.WriteAllTextAsync(html.FullName, ReportHtml.Render($"Drift: {currentFile.Name} against {referenceFile.Name}", body, DateTimeOffset.UtcNow), cancellationToken);
+                await File.WriteAllTextAsync(html.FullName, ReportHtml.Render($"Drift: {currentFile.Name} against {referenceFile.Name}", body, clock.GetUtcNow()), cancellationToken);
             }
 
             if (string.Equals(parseResult.GetValue(_output), "json", StringComparison.OrdinalIgnoreCase))

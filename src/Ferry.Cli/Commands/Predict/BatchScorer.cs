@@ -13,7 +13,7 @@ namespace Ferry.Cli.Commands.Predict;
 /// and field; every batch before it has been written. A 503 (the prediction log was full, nothing was answered) is
 /// retried a few times.
 /// </summary>
-internal sealed partial class BatchScorer(PredictionsClient client, string endpoint, int batchSize, int concurrency)
+internal sealed partial class BatchScorer(PredictionsClient client, string endpoint, int batchSize, int concurrency, TimeProvider clock)
 {
     private const int MaxAttempts = 5;
 
@@ -104,7 +104,7 @@ internal sealed partial class BatchScorer(PredictionsClient client, string endpo
             }
             catch (FerryApiException e) when (e.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < MaxAttempts)
             {
-                await Task.Delay(RetryDelay * attempt, cancellationToken);
+                await Task.Delay(RetryDelay * attempt, clock, cancellationToken);
             }
         }
     }
