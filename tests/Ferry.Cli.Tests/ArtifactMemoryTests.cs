@@ -24,7 +24,7 @@ public sealed class ArtifactMemoryTests(ITestOutputHelper output)
 
     [Fact]
     [SupportedOSPlatform("linux")]
-    public async Task Uploading_and_downloading_200_MB_keeps_the_servers_peak_memory_flat()
+    public async Task UploadingAndDownloading200MB_KeepsServersPeakMemory_Flat()
     {
         if (!OperatingSystem.IsLinux())
         {

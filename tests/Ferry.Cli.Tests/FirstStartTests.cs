@@ -10,7 +10,7 @@ public sealed partial class FirstStartTests(SharedServerFixture fixture)
 {
     [Fact]
     [UnsupportedOSPlatform("windows")]
-    public void First_start_writes_the_admin_token_file_readable_by_its_owner_only()
+    public void FirstStart_WritesAdminTokenFile_ReadableByItsOwnerOnly()
     {
         var file = fixture.Server.AdminTokenFile;
         Assert.True(File.Exists(file));
@@ -19,7 +19,7 @@ public sealed partial class FirstStartTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public void First_start_prints_the_admin_token_once_on_stdout()
+    public void FirstStart_PrintsAdminTokenOnce_OnStdout()
     {
         var stdout = fixture.Server.Stdout;
         Assert.Single(Regex.Matches(stdout, Regex.Escape(fixture.AdminToken)));
@@ -28,7 +28,7 @@ public sealed partial class FirstStartTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task The_admin_token_authenticates_explicitly_and_from_the_data_directory()
+    public async Task AdminToken_AuthenticatesExplicitly_AndFromTheDataDirectory()
     {
         var explicitToken = Json.Read<TokenList>(await fixture.Server.RunAsync(fixture.AdminToken, "tokens", "list", "--output", "json"));
         Assert.Contains(explicitToken.Tokens, t => t is { Name: "admin", Role: "admin" });

@@ -53,7 +53,7 @@ public sealed class CreditRiskMonitoringTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Baseline_traffic_passes_and_CBPE_brackets_the_realized_accuracy_and_auc()
+    public async Task BaselineTraffic_Passes_AndCbpeBracketsRealizedAccuracyAndAuc()
     {
         await DeployAsync("credit-baseline");
         await _client.Monitoring.SaveMonitorAsync("baseline", "credit-baseline", new MonitorSpec
@@ -79,7 +79,7 @@ public sealed class CreditRiskMonitoringTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Shifted_traffic_flags_exactly_the_shifted_features_and_the_alert_reaches_a_failing_webhook_after_retries()
+    public async Task ShiftedTraffic_FlagsExactlyTheShiftedFeatures_AndAlertReachesFailingWebhookAfterRetries()
     {
         using var receiver = new WebhookReceiver(failures: 2);
         await _client.Monitoring.AddWebhookAsync("ops", receiver.Url);

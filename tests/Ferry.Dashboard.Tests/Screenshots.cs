@@ -1,3 +1,4 @@
+using Ferry.Testing;
 using Microsoft.Playwright;
 
 namespace Ferry.Dashboard.Tests;
@@ -14,18 +15,8 @@ public static class Screenshots
 
     private static string Find()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Ferry.slnx")))
-            {
-                var folder = Path.Combine(directory.FullName, "docs", "images");
-                Directory.CreateDirectory(folder);
-                return folder;
-            }
-        }
-
-        var fallback = Path.Combine(Path.GetTempPath(), "ferry-screenshots");
-        Directory.CreateDirectory(fallback);
-        return fallback;
+        var folder = RepositoryRoot.TryFind() is { } root ? Path.Combine(root, "docs", "images") : Path.Combine(Path.GetTempPath(), "ferry-screenshots");
+        Directory.CreateDirectory(folder);
+        return folder;
     }
 }

@@ -22,7 +22,7 @@ public sealed class ServingSettingsTests
     [InlineData("2GiB", 2L * 1024 * 1024 * 1024)]
     [InlineData("3 gb", 3_000_000_000L)]
     [InlineData("1TiB", 1L << 40)]
-    public void Sizes_are_read_with_binary_and_decimal_units(string text, long bytes) =>
+    public void Sizes_AreRead_WithBinaryAndDecimalUnits(string text, long bytes) =>
         Assert.Equal(bytes, Quantities.ParseSize(text));
 
     [Theory]
@@ -31,7 +31,7 @@ public sealed class ServingSettingsTests
     [InlineData("1.5GiB")]
     [InlineData("2 parsecs")]
     [InlineData("9999999999999TiB")]
-    public void Sizes_that_are_not_sizes_are_refused(string text) => Assert.Null(Quantities.ParseSize(text));
+    public void SizesThatAreNotSizes_AreRefused(string text) => Assert.Null(Quantities.ParseSize(text));
 
     [Theory]
     [InlineData("0ms", 0)]
@@ -40,7 +40,7 @@ public sealed class ServingSettingsTests
     [InlineData("2m", 120_000)]
     [InlineData("1h", 3_600_000)]
     [InlineData("30d", 2_592_000_000)]
-    public void Durations_are_read_with_their_unit(string text, long milliseconds) =>
+    public void Durations_AreRead_WithTheirUnit(string text, long milliseconds) =>
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Quantities.ParseDuration(text));
 
     [Theory]
@@ -48,10 +48,10 @@ public sealed class ServingSettingsTests
     [InlineData("1w")]
     [InlineData("-5s")]
     [InlineData("soon")]
-    public void Durations_without_a_known_unit_are_refused(string text) => Assert.Null(Quantities.ParseDuration(text));
+    public void DurationsWithoutKnownUnit_AreRefused(string text) => Assert.Null(Quantities.ParseDuration(text));
 
     [Fact]
-    public void Options_land_in_the_feature_options_configuration()
+    public void Options_LandInFeatureOptionsConfiguration()
     {
         var settings = Apply("--model-memory-budget", "256MiB", "--prediction-log-capacity", "500", "--prediction-log-batch-size", "50",
             "--prediction-log-flush-interval", "1s", "--prediction-log-full-wait", "0ms", "--prediction-retention", "7d", "--artifact-max-size", "unlimited");
@@ -70,7 +70,7 @@ public sealed class ServingSettingsTests
     }
 
     [Fact]
-    public void Without_options_nothing_is_set_and_the_defaults_stay()
+    public void WithoutOptions_NothingIsSet_AndDefaultsStay()
     {
         var settings = Apply();
 
@@ -83,7 +83,7 @@ public sealed class ServingSettingsTests
     }
 
     [Fact]
-    public void Forever_keeps_predictions_without_limit()
+    public void Forever_KeepsPredictions_WithoutLimit()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Apply("--prediction-retention", "forever")).Build();
 
@@ -91,7 +91,7 @@ public sealed class ServingSettingsTests
     }
 
     [Fact]
-    public void Environment_style_keys_bind_to_the_same_options()
+    public void EnvironmentStyleKeys_BindToTheSameOptions()
     {
         // What FERRY__PREDICTIONLOG__CAPACITY becomes: keys are case-insensitive and "__" separates sections.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -111,7 +111,7 @@ public sealed class ServingSettingsTests
     [InlineData("--prediction-retention", "soon")]
     [InlineData("--model-memory-budget", "0")]
     [InlineData("--artifact-max-size", "big")]
-    public void Malformed_values_are_refused_naming_the_option(string option, string value)
+    public void MalformedValues_AreRefused_NamingTheOption(string option, string value)
     {
         var error = Assert.Throws<CliException>(() => Apply(option, value));
 
@@ -121,7 +121,7 @@ public sealed class ServingSettingsTests
     }
 
     [Fact]
-    public void A_batch_larger_than_the_buffer_is_refused()
+    public void BatchLargerThanBuffer_IsRefused()
     {
         var error = Assert.Throws<CliException>(() => Apply("--prediction-log-capacity", "10", "--prediction-log-batch-size", "11"));
 
@@ -129,7 +129,7 @@ public sealed class ServingSettingsTests
     }
 
     [Fact]
-    public async Task The_server_reads_them_from_the_environment_and_refuses_a_bad_one()
+    public async Task Server_ReadsThemFromEnvironment_AndRefusesABadOne()
     {
         using var dataDirectory = new TempDirectory("badenv");
 
@@ -140,7 +140,7 @@ public sealed class ServingSettingsTests
     }
 
     [Fact]
-    public async Task The_server_refuses_a_bad_feature_option_from_a_Ferry_variable()
+    public async Task Server_RefusesBadFeatureOption_FromAFerryVariable()
     {
         using var dataDirectory = new TempDirectory("badsection");
 
@@ -151,7 +151,7 @@ public sealed class ServingSettingsTests
     }
 
     [Fact]
-    public async Task The_server_refuses_a_bad_feature_option_from_the_settings_file()
+    public async Task Server_RefusesBadFeatureOption_FromTheSettingsFile()
     {
         using var dataDirectory = new TempDirectory("badfile");
         await File.WriteAllTextAsync(Path.Combine(dataDirectory.Path, FerryHost.SettingsFileName), """{ "Ferry": { "AlertDelivery": { "MaxAttempts": 0 } } }""");
@@ -162,7 +162,7 @@ public sealed class ServingSettingsTests
     }
 
     [Fact]
-    public async Task The_model_memory_budget_reaches_the_model_cache()
+    public async Task ModelMemoryBudget_ReachesModelCache()
     {
         using var dataDirectory = new TempDirectory("budget");
         var options = new FerryServerOptions { DataDirectory = dataDirectory.Path, Port = 0, PrintAdminToken = false };

@@ -33,7 +33,7 @@ public sealed class PageTokenTests
     [InlineData("/abs", "Invalid metric name")]
     [InlineData("semi;colon", "Invalid metric name")]
     [InlineData("", "Missing value")]
-    public void KeyValidation(string key, string? error)
+    public void Key_IsAcceptedOrRefused_WithMlflowsMessage(string key, string? error)
     {
         if (error is null)
         {

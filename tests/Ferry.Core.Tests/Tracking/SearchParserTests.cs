@@ -98,7 +98,7 @@ public sealed class SearchParserTests
     [InlineData("attributes.start_time asc", SearchEntityType.Attribute, "start_time", false)]
     [InlineData("params.`learning rate` DESC", SearchEntityType.Param, "learning rate", true)]
     [InlineData("tags.x", SearchEntityType.Tag, "x", false)]
-    public void OrderBy(string clause, SearchEntityType type, string key, bool descending)
+    public void OrderBy_ParsesEntityKeyAndDirection(string clause, SearchEntityType type, string key, bool descending)
     {
         Assert.Equal(new SearchOrder(new SearchIdentifier(type, key), descending), SearchParser.ParseOrderBy(clause, SearchGrammar.Runs));
     }

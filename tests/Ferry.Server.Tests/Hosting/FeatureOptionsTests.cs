@@ -28,7 +28,7 @@ public sealed class FeatureOptionsTests
     [InlineData("Ferry:AlertDelivery:MaxAttempts", "0", "Ferry:AlertDelivery:MaxAttempts must be at least 1")]
     [InlineData("Ferry:ArtifactStore:MaxUploadBytes", "0", "Ferry:ArtifactStore:MaxUploadBytes must be at least 1")]
     [InlineData("Ferry:ArtifactStore:Root", "s3://bucket/prefix", "Ferry:ArtifactStore:Root: The artifact root 's3://bucket/prefix' uses s3://")]
-    public async Task A_bad_value_stops_the_start_naming_its_key(string key, string value, string message)
+    public async Task BadValue_StopsTheStart_NamingItsKey(string key, string value, string message)
     {
         using var data = new TempDirectory("ferry-options");
         await using var app = Build(data.Path, builder => builder.Configuration[key] = value);
@@ -39,7 +39,7 @@ public sealed class FeatureOptionsTests
     }
 
     [Fact]
-    public async Task Every_feature_reads_its_section()
+    public async Task EveryFeature_ReadsItsSection()
     {
         using var data = new TempDirectory("ferry-options");
         await using var app = Build(data.Path, builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -68,7 +68,7 @@ public sealed class FeatureOptionsTests
     }
 
     [Fact]
-    public async Task An_empty_value_keeps_predictions_forever_and_lifts_the_upload_limit()
+    public async Task EmptyValue_KeepsPredictionsForever_AndLiftsTheUploadLimit()
     {
         using var data = new TempDirectory("ferry-options");
         await using var app = Build(data.Path, builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -82,7 +82,7 @@ public sealed class FeatureOptionsTests
     }
 
     [Fact]
-    public async Task The_settings_file_in_the_data_directory_is_read_below_later_sources()
+    public async Task SettingsFileInDataDirectory_IsRead_BelowLaterSources()
     {
         using var data = new TempDirectory("ferry-options");
         await File.WriteAllTextAsync(Path.Combine(data.Path, FerryHost.SettingsFileName), """
@@ -96,7 +96,7 @@ public sealed class FeatureOptionsTests
     }
 
     [Fact]
-    public async Task Services_can_set_options_over_configuration()
+    public async Task Services_CanSetOptions_OverConfiguration()
     {
         using var data = new TempDirectory("ferry-options");
         await using var app = Build(data.Path, builder =>
@@ -109,7 +109,7 @@ public sealed class FeatureOptionsTests
     }
 
     [Fact]
-    public async Task The_clock_given_is_the_servers_clock()
+    public async Task ClockGiven_IsTheServersClock()
     {
         using var data = new TempDirectory("ferry-options");
         var clock = new FixedClock(DateTimeOffset.Parse("2026-01-02T03:04:05Z", System.Globalization.CultureInfo.InvariantCulture));

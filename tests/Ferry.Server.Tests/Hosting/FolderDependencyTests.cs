@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ferry.Testing;
 using Xunit;
 
 namespace Ferry.Server.Tests.Hosting;
@@ -15,7 +16,7 @@ public sealed partial class FolderDependencyTests
     private const string CompositionRoot = "Hosting";
 
     [Fact]
-    public void NoFolderDependsOnHosting()
+    public void Hosting_IsDependedOnByNoFolder()
     {
         var graph = FolderGraph.Read(SourceRoot());
 
@@ -28,7 +29,7 @@ public sealed partial class FolderDependencyTests
     }
 
     [Fact]
-    public void FoldersFormNoCycle()
+    public void Folders_FormNoCycle()
     {
         var graph = FolderGraph.Read(SourceRoot());
 
@@ -38,7 +39,7 @@ public sealed partial class FolderDependencyTests
     }
 
     [Fact]
-    public void EveryWayOfNamingAFolderIsSeen()
+    public void Graph_SeesEveryWayOfNamingAFolder()
     {
         HashSet<string> namespaces = ["Ferry.Server.Explain", "Ferry.Server.Hosting", "Ferry.Server.Identity", "Ferry.Server.Monitoring", "Ferry.Server.Endpoints",
             "Ferry.Server.Endpoints.Health", "Ferry.Server.Endpoints.Mlflow", "Ferry.Server.Endpoints.Mlflow.Artifacts", "Ferry.Server.Artifacts"];
@@ -57,7 +58,7 @@ public sealed partial class FolderDependencyTests
     }
 
     [Fact]
-    public void TheGraphIsReadFromTheSources()
+    public void Graph_IsReadFromTheSources()
     {
         var graph = FolderGraph.Read(SourceRoot());
 
@@ -67,18 +68,7 @@ public sealed partial class FolderDependencyTests
     }
 
     /// <summary>src/Ferry.Server, found from the test's output folder by walking up to the folder holding Ferry.slnx.</summary>
-    private static string SourceRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Ferry.slnx")))
-            {
-                return Path.Combine(directory.FullName, "src", "Ferry.Server");
-            }
-        }
-
-        throw new InvalidOperationException($"No Ferry.slnx above {AppContext.BaseDirectory}.");
-    }
+    private static string SourceRoot() => Path.Combine(RepositoryRoot.Find(), "src", "Ferry.Server");
 
     private sealed record Edge(string From, string To, IReadOnlyList<string> Files);
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Ferry.Server.Hosting;
+using Ferry.Testing;
 using Xunit;
 
 namespace Ferry.Server.Tests.Hosting;
@@ -23,7 +24,7 @@ public sealed partial class StorageSeamTests
     [Fact]
     public void ServerSources_OutsideCompositionRoot_DoNotNameFerryStorage()
     {
-        var server = Path.Combine(RepositoryRoot(), "src", "Ferry.Server");
+        var server = Path.Combine(RepositoryRoot.Find(), "src", "Ferry.Server");
         var offenders = new List<string>();
         foreach (var file in Directory.EnumerateFiles(server, "*.cs", SearchOption.AllDirectories))
         {
@@ -145,18 +146,6 @@ public sealed partial class StorageSeamTests
         return type.IsGenericType && type.GetGenericArguments().Any(NamesStorage);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Ferry.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Ferry.slnx above {AppContext.BaseDirectory}.");
-    }
 
     [GeneratedRegex(@"^\s*global\s+using\s+(static\s+)?(\w+\s*=\s*)?Ferry\.Storage\b")]
     private static partial Regex GlobalUsing();

@@ -255,7 +255,7 @@ public abstract class MlflowRegistryTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [SkippableFact]
-    public async Task UpdateRenameAndTags()
+    public async Task UpdateRenameAndTags_ChangeDescriptionsNameAndTags()
     {
         var admin = Server.CreateAdminClient();
         var name = await CreateModelAsync(admin);
