@@ -11,48 +11,9 @@ using Xunit;
 namespace Ferry.Storage.Tests.Monitoring;
 
 /// <summary>The profile bucket store on SQLite and PostgreSQL: typed deltas in, merged typed profiles out, per replica.</summary>
-public abstract class ProfileBucketStoreTests(DatabaseKind kind) : IAsyncLifetime
+public abstract class ProfileBucketStoreTests(DatabaseKind kind) : StorageTestBase(kind)
 {
     private const long Hour = 3_600_000;
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private TestDatabase? _database;
-    private ServiceProvider? _services;
-
-    public async Task InitializeAsync()
-    {
-        if (kind == DatabaseKind.PostgreSql && TestDatabase.PostgresUnavailableReason is not null && !TestDatabase.InCi)
-        {
-            return;
-        }
-
-        _database = await TestDatabase.CreateAsync(kind);
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock);
-        if (kind == DatabaseKind.Sqlite)
-        {
-            services.AddFerrySqliteStorage(_database.ConnectionString);
-        }
-        else
-        {
-            services.AddFerryPostgreSqlStorage(_database.ConnectionString);
-        }
-
-        _services = services.BuildServiceProvider();
-        await using var scope = _services.CreateAsyncScope();
-        await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<FerryDbContext>(), scope.ServiceProvider.GetService<IDatabasePreparer>());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
 
     [SkippableFact]
     public async Task Upsert_MergesDeltasIntoTheReplicasBucket_AndKeepsReplicasApart()
@@ -107,11 +68,6 @@ public abstract class ProfileBucketStoreTests(DatabaseKind kind) : IAsyncLifetim
         Assert.Equal("a", bucket.ReplicaId);
     }
 
-    private AsyncServiceScope Scope()
-    {
-        DatabaseRequirement.EnsureAvailable(kind);
-        return (_services ?? throw new InvalidOperationException("storage did not start")).CreateAsyncScope();
-    }
 
     private static ProfileDelta Delta(long start, DatasetProfile profile) => new("credit", "credit-risk", 2, start, Hour, profile);
 
