@@ -1,11 +1,9 @@
 using Ferry.Core.Dashboard;
 using Ferry.Core.Monitoring;
 using Ferry.Statistics.Profiles;
-using Ferry.Storage.PostgreSql;
 using Ferry.Storage.Sqlite;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Ferry.Storage.Tests.Monitoring;
