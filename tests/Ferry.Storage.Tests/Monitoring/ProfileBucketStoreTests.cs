@@ -1,7 +1,6 @@
 using Ferry.Core.Dashboard;
 using Ferry.Core.Monitoring;
 using Ferry.Statistics.Profiles;
-using Ferry.Storage.Sqlite;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
