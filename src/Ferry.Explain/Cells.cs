@@ -6,9 +6,20 @@ namespace Ferry.Explain;
 /// <summary>Converts a row's cell (number, string, JSON element, array) to what a preprocessing op needs.</summary>
 internal static class Cells
 {
-    public static double ToDouble(object? cell, string name) => cell switch
+    public static double ToDouble(object? cell, string name) => AsNumber(cell) ?? cell switch
     {
         null => double.NaN,
+        bool flag => flag ? 1 : 0,
+        string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        JsonElement { ValueKind: JsonValueKind.Null } => double.NaN,
+        JsonElement { ValueKind: JsonValueKind.True } => 1,
+        JsonElement { ValueKind: JsonValueKind.False } => 0,
+        _ => throw new ArgumentException($"Input '{name}' needs a number, got '{cell}'."),
+    };
+
+    /// <summary>A cell that is a number (a .NET numeric type or a JSON number) as a double; null for anything else.</summary>
+    public static double? AsNumber(object? cell) => cell switch
+    {
         double d => d,
         float f => f,
         int i => i,
@@ -16,13 +27,8 @@ internal static class Cells
         short s => s,
         byte b => b,
         decimal m => (double)m,
-        bool flag => flag ? 1 : 0,
-        string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
         JsonElement { ValueKind: JsonValueKind.Number } json => json.GetDouble(),
-        JsonElement { ValueKind: JsonValueKind.Null } => double.NaN,
-        JsonElement { ValueKind: JsonValueKind.True } => 1,
-        JsonElement { ValueKind: JsonValueKind.False } => 0,
-        _ => throw new ArgumentException($"Input '{name}' needs a number, got '{cell}'."),
+        _ => null,
     };
 
     public static string? ToCategory(object? cell) => cell switch

@@ -1,5 +1,5 @@
-using Ferry.Core.Signatures;
 using Ferry.Core.Serving;
+using Ferry.Core.Signatures;
 using Microsoft.ML;
 
 namespace Ferry.Runtimes.MLNet;
@@ -19,10 +19,7 @@ public sealed class MLNetModelRuntime : IModelRuntime
     public MLNetModelRuntime(MLNetModelRuntimeOptions? options = null)
     {
         _options = options ?? new MLNetModelRuntimeOptions();
-        if (_options.MaxModelBytes is <= 0 or > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "MaxModelBytes must be between 1 and 2 GiB.");
-        }
+        ModelBytes.CheckLimit(_options.MaxModelBytes, nameof(options));
     }
 
     /// <inheritdoc />
@@ -36,19 +33,7 @@ public sealed class MLNetModelRuntime : IModelRuntime
 
         var signature = await new MLNetSignatureReader(new MLNetSignatureReaderOptions { MaxModelBytes = _options.MaxModelBytes })
             .ReadAsync(new MemoryStream(bytes, writable: false), cancellationToken);
-        var context = new MLContext(seed: 0);
-        ITransformer transformer;
-        DataViewSchema? inputSchema;
-        try
-        {
-            using var stream = new MemoryStream(bytes, writable: false);
-            transformer = context.Model.Load(stream, out inputSchema);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-        {
-            throw new InvalidModelException(ModelFlavor.MLNet, MLNetSignatureReader.Describe(ex), ex);
-        }
-
+        var transformer = MLNetSignatureReader.Load(new MLContext(seed: 0), bytes, out var inputSchema);
         return new MLNetLoadedModel(transformer, inputSchema!, signature, bytes.LongLength);
     }
 }

@@ -29,10 +29,7 @@ public sealed class MLNetSignatureReader : IModelSignatureReader
     public MLNetSignatureReader(MLNetSignatureReaderOptions? options = null)
     {
         _options = options ?? new MLNetSignatureReaderOptions();
-        if (_options.MaxModelBytes is <= 0 or > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "MaxModelBytes must be between 1 and 2 GiB.");
-        }
+        ModelBytes.CheckLimit(_options.MaxModelBytes, nameof(options));
     }
 
     /// <inheritdoc />
@@ -44,19 +41,7 @@ public sealed class MLNetSignatureReader : IModelSignatureReader
         var bytes = await ModelBytes.ReadAsync(model, _options.MaxModelBytes, ModelFlavor.MLNet, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var context = new MLContext(seed: 0);
-        ITransformer transformer;
-        DataViewSchema? inputSchema;
-        try
-        {
-            using var stream = new MemoryStream(bytes, writable: false);
-            transformer = context.Model.Load(stream, out inputSchema);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-        {
-            // ML.NET reports a bad zip, a missing model entry or an unknown loader with several exception types.
-            throw new InvalidModelException(ModelFlavor.MLNet, Describe(ex), ex);
-        }
+        var transformer = Load(new MLContext(seed: 0), bytes, out var inputSchema);
 
         if (inputSchema is null)
         {
@@ -85,6 +70,21 @@ public sealed class MLNetSignatureReader : IModelSignatureReader
             .Select(column => ToSpec(column, optional: false))
             .ToArray();
         return new ModelSignature(inputs, outputs);
+    }
+
+    /// <summary>Loads a model zip (shared with <see cref="MLNetModelRuntime"/>), refusing one ML.NET cannot load as an invalid model.</summary>
+    internal static ITransformer Load(MLContext context, byte[] bytes, out DataViewSchema? inputSchema)
+    {
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            return context.Model.Load(stream, out inputSchema);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // ML.NET reports a bad zip, a missing model entry or an unknown loader with several exception types.
+            throw new InvalidModelException(ModelFlavor.MLNet, Describe(ex), ex);
+        }
     }
 
     private static IEnumerable<DataViewSchema.Column> Visible(DataViewSchema schema) =>

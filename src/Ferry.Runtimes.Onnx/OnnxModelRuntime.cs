@@ -1,5 +1,5 @@
-using Ferry.Core.Signatures;
 using Ferry.Core.Serving;
+using Ferry.Core.Signatures;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Ferry.Runtimes.Onnx;
@@ -20,10 +20,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
     public OnnxModelRuntime(OnnxModelRuntimeOptions? options = null)
     {
         _options = options ?? new OnnxModelRuntimeOptions();
-        if (_options.MaxModelBytes is <= 0 or > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "MaxModelBytes must be between 1 and 2 GiB.");
-        }
+        ModelBytes.CheckLimit(_options.MaxModelBytes, nameof(options));
 
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.IntraOpNumThreads, 0, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.InterOpNumThreads, 0, nameof(options));
@@ -46,15 +43,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
             GraphOptimizationLevel = _options.GraphOptimizationLevel,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(bytes, sessionOptions);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new InvalidModelException(ModelFlavor.Onnx, FirstLine(ex.Message), ex);
-        }
+        var session = OpenSession(bytes, sessionOptions);
 
         try
         {
@@ -64,6 +53,19 @@ public sealed class OnnxModelRuntime : IModelRuntime
         {
             session.Dispose();
             throw ex as InvalidModelException ?? new InvalidModelException(ModelFlavor.Onnx, FirstLine(ex.Message), ex);
+        }
+    }
+
+    /// <summary>Opens a session on a model file, refusing one ONNX Runtime cannot load as an invalid model.</summary>
+    internal static InferenceSession OpenSession(byte[] bytes, SessionOptions options)
+    {
+        try
+        {
+            return new InferenceSession(bytes, options);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new InvalidModelException(ModelFlavor.Onnx, FirstLine(ex.Message), ex);
         }
     }
 

@@ -24,10 +24,7 @@ public sealed class OnnxSignatureReader : IModelSignatureReader
     public OnnxSignatureReader(OnnxSignatureReaderOptions? options = null)
     {
         _options = options ?? new OnnxSignatureReaderOptions();
-        if (_options.MaxModelBytes is <= 0 or > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "MaxModelBytes must be between 1 and 2 GiB.");
-        }
+        ModelBytes.CheckLimit(_options.MaxModelBytes, nameof(options));
     }
 
     /// <inheritdoc />
@@ -47,15 +44,7 @@ public sealed class OnnxSignatureReader : IModelSignatureReader
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(bytes, sessionOptions);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new InvalidModelException(ModelFlavor.Onnx, FirstLine(ex.Message), ex);
-        }
+        var session = OnnxModelRuntime.OpenSession(bytes, sessionOptions);
 
         using (session)
         {
@@ -123,11 +112,4 @@ public sealed class OnnxSignatureReader : IModelSignatureReader
         TensorElementType.String => ElementTypes.String,
         _ => throw new NotSupportedException($"the graph uses the element type {type}, which Ferry does not support."),
     };
-
-    private static string FirstLine(string message)
-    {
-        var line = message.AsSpan().Trim();
-        var end = line.IndexOfAny('\r', '\n');
-        return (end < 0 ? line : line[..end]).ToString();
-    }
 }

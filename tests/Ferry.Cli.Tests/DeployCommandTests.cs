@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ferry.Cli.Tests.Infrastructure;
 using Ferry.Client;
+using static Ferry.Cli.Tests.Infrastructure.CliAssert;
 
 namespace Ferry.Cli.Tests;
 
@@ -94,33 +95,13 @@ public sealed class DeployCommandTests(SharedServerFixture fixture)
         var model = Unique("cli-model");
         foreach (var file in files)
         {
-            Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", TestData(file), "--name", model));
+            Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", Ferry.Testing.TestDataFiles.Find(file), "--name", model));
         }
 
         return model;
     }
 
     private static JsonElement Json(CliResult result) => JsonSerializer.Deserialize<JsonElement>(Succeeded(result).Stdout);
-
-    private static CliResult Succeeded(CliResult result)
-    {
-        CliAssert.Succeeded(result);
-        return result;
-    }
-
-    private static string TestData(string file)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "tests", "testdata", file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"tests/testdata/{file} not found above {AppContext.BaseDirectory}");
-    }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ferry.Cli.Tests.Infrastructure;
 using Ferry.Client;
 using Ferry.Client.Mlflow;
+using static Ferry.Cli.Tests.Infrastructure.CliAssert;
 
 namespace Ferry.Cli.Tests;
 
@@ -9,7 +10,7 @@ namespace Ferry.Cli.Tests;
 [Collection(SharedServerDefinition.Name)]
 public sealed class ModelCommandTests(SharedServerFixture fixture)
 {
-    private static readonly string LinearOnnx = TestData("linear.onnx");
+    private static readonly string LinearOnnx = Ferry.Testing.TestDataFiles.Find("linear.onnx");
 
     private FerryServerProcess Server => fixture.Server;
 
@@ -127,27 +128,6 @@ public sealed class ModelCommandTests(SharedServerFixture fixture)
         Assert.Contains(name, Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "list")).Stdout, StringComparison.Ordinal);
 
         CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "models", "show", Unique("nope")), ExitCodes.NotFound);
-    }
-
-    private static CliResult Succeeded(CliResult result)
-    {
-        CliAssert.Succeeded(result);
-        return result;
-    }
-
-    /// <summary>A file in the repository's tests/testdata, found by walking up from the test binaries.</summary>
-    private static string TestData(string file)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "tests", "testdata", file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"tests/testdata/{file} not found above {AppContext.BaseDirectory}");
     }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];

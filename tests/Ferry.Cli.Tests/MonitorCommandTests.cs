@@ -20,7 +20,7 @@ public sealed class MonitorCommandTests(SharedServerFixture fixture)
         var model = Unique("cli-mon");
         var endpoint = Unique("cli-mon-ep");
         var monitor = Unique("cli-monitor");
-        CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", TestData("credit_pipeline.onnx"), "--name", model));
+        CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", Ferry.Testing.TestDataFiles.Find("credit_pipeline.onnx"), "--name", model));
         CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1"));
         var train = WriteCsv(files.Combine("train.csv"), Rows(600, seed: 1, incomeFactor: 1), withLabel: true);
 
@@ -125,18 +125,4 @@ public sealed class MonitorCommandTests(SharedServerFixture fixture)
     }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
-
-    private static string TestData(string file)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "tests", "testdata", file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException(file);
-    }
 }

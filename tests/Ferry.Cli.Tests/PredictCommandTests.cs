@@ -154,7 +154,7 @@ public sealed class PredictCommandTests(SharedServerFixture fixture)
     {
         var model = Unique("cli-credit");
         var endpoint = Unique("cli-predict");
-        CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", TestData("credit_pipeline.onnx"), "--name", model));
+        CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", Ferry.Testing.TestDataFiles.Find("credit_pipeline.onnx"), "--name", model));
         CliAssert.Succeeded(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1"));
         return endpoint;
     }
@@ -192,20 +192,6 @@ public sealed class PredictCommandTests(SharedServerFixture fixture)
     }
 
     private static double Parse(string text) => double.Parse(text, CultureInfo.InvariantCulture);
-
-    private static string TestData(string file)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "tests", "testdata", file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"tests/testdata/{file} not found above {AppContext.BaseDirectory}");
-    }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 

@@ -20,19 +20,7 @@ public sealed class TreeShapPropertyTests
             for (var r = 0; r < 3; r++)
             {
                 var x = RandomTrees.Row(random, c.Features);
-                var explanations = shap.ExplainAllOutputs(x);
-                for (var k = 0; k < c.Outputs; k++)
-                {
-                    var exact = ExactShapley.Explain(c.Features, mask => Reference.PathDependentValue(ensemble, x, mask, k), "test");
-                    Assert.Equal(exact.BaseValue, explanations[k].BaseValue, 1e-9);
-                    Assert.Equal(exact.Output, explanations[k].Output, 1e-9);
-                    for (var i = 0; i < c.Features; i++)
-                    {
-                        Assert.Equal(exact.Attributions[i], explanations[k].Attributions[i], 1e-9);
-                    }
-
-                    Assert.True(explanations[k].LocalAccuracyGap < 1e-9);
-                }
+                AssertEqualsBruteForce(shap.ExplainAllOutputs(x), c.Outputs, c.Features, (mask, k) => Reference.PathDependentValue(ensemble, x, mask, k));
             }
         }, iter: 300);
     }
@@ -49,20 +37,26 @@ public sealed class TreeShapPropertyTests
             for (var r = 0; r < 3; r++)
             {
                 var x = RandomTrees.Row(random, c.Features);
-                var explanations = shap.ExplainAllOutputs(x);
-                for (var k = 0; k < c.Outputs; k++)
-                {
-                    var exact = ExactShapley.Explain(c.Features, mask => Reference.InterventionalValue(ensemble, x, background, mask, k), "test");
-                    Assert.Equal(exact.BaseValue, explanations[k].BaseValue, 1e-9);
-                    Assert.Equal(exact.Output, explanations[k].Output, 1e-9);
-                    for (var i = 0; i < c.Features; i++)
-                    {
-                        Assert.Equal(exact.Attributions[i], explanations[k].Attributions[i], 1e-9);
-                    }
-
-                    Assert.True(explanations[k].LocalAccuracyGap < 1e-9);
-                }
+                AssertEqualsBruteForce(shap.ExplainAllOutputs(x), c.Outputs, c.Features, (mask, k) => Reference.InterventionalValue(ensemble, x, background, mask, k));
             }
         }, iter: 300);
+    }
+
+    /// <summary>Each of the first <paramref name="outputs"/> explanations equals the brute-force Shapley values of
+    /// <paramref name="value"/> (players present, output) for that output.</summary>
+    private static void AssertEqualsBruteForce(Explanation[] explanations, int outputs, int features, Func<ulong, int, double> value)
+    {
+        for (var k = 0; k < outputs; k++)
+        {
+            var exact = ExactShapley.Explain(features, mask => value(mask, k), "test");
+            Assert.Equal(exact.BaseValue, explanations[k].BaseValue, 1e-9);
+            Assert.Equal(exact.Output, explanations[k].Output, 1e-9);
+            for (var i = 0; i < features; i++)
+            {
+                Assert.Equal(exact.Attributions[i], explanations[k].Attributions[i], 1e-9);
+            }
+
+            Assert.True(explanations[k].LocalAccuracyGap < 1e-9);
+        }
     }
 }

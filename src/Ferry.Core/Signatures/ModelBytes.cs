@@ -40,6 +40,19 @@ public static class ModelBytes
         return buffer.ToArray();
     }
 
+    /// <summary>Checks a runtime's or reader's <c>MaxModelBytes</c> option: the whole file is read into one array, so
+    /// the cap must be between 1 byte and 2 GiB.</summary>
+    /// <param name="maxModelBytes">The configured cap.</param>
+    /// <param name="paramName">The options parameter named in the error.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The cap is not between 1 and <see cref="int.MaxValue"/>.</exception>
+    public static void CheckLimit(long maxModelBytes, string paramName)
+    {
+        if (maxModelBytes is <= 0 or > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(paramName, "MaxModelBytes must be between 1 and 2 GiB.");
+        }
+    }
+
     private static InvalidModelException TooLarge(ModelFlavor flavor, long maxBytes) =>
         new(flavor, $"the file is larger than the {maxBytes:N0}-byte limit for reading a model's signature.");
 }

@@ -58,8 +58,8 @@ public static class ReasonCodes
 
     private static string Describe(string feature, object? value, object? typical, Func<double, string> format)
     {
-        var number = AsNumber(value);
-        var usualNumber = AsNumber(typical);
+        var number = Cells.AsNumber(value);
+        var usualNumber = Cells.AsNumber(typical);
         if (value is null || (number is { } n && double.IsNaN(n)))
         {
             return typical is null ? $"{feature} is missing" : $"{feature} is missing (typical {Text(typical, usualNumber, format)})";
@@ -90,17 +90,4 @@ public static class ReasonCodes
 
     private static string Text(object typical, double? number, Func<double, string> format) =>
         number is { } n ? format(n) : $"'{Cells.ToCategory(typical)}'";
-
-    internal static double? AsNumber(object? value) => value switch
-    {
-        double d => d,
-        float f => f,
-        int i => i,
-        long l => l,
-        short s => s,
-        byte b => b,
-        decimal m => (double)m,
-        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } json => json.GetDouble(),
-        _ => null,
-    };
 }

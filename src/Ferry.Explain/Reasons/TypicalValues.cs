@@ -50,7 +50,7 @@ public static class TypicalValues
             return null;
         }
 
-        var numbers = values.Select(ReasonCodes.AsNumber).ToList();
+        var numbers = values.Select(Cells.AsNumber).ToList();
         if (numbers.All(n => n is not null))
         {
             return Median(numbers.Select(n => n!.Value));

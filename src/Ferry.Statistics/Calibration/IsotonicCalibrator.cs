@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Ferry.Statistics.Numerics;
 
 namespace Ferry.Statistics.Calibration;
 
@@ -128,21 +129,7 @@ public sealed class IsotonicCalibrator
         }
 
         var clipped = Math.Clamp(score, Thresholds[0], Thresholds[^1]);
-        int low = 0, high = Thresholds.Length;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (Thresholds[middle] < clipped)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        var hi = Math.Clamp(low, 1, Thresholds.Length - 1);
+        var hi = Math.Clamp(SortedSearch.LowerBound(Thresholds, clipped), 1, Thresholds.Length - 1);
         var lo = hi - 1;
         var slope = (Values[hi] - Values[lo]) / (Thresholds[hi] - Thresholds[lo]);
         return (slope * (clipped - Thresholds[lo])) + Values[lo];

@@ -1,3 +1,5 @@
+using Ferry.Statistics.Numerics;
+
 namespace Ferry.Statistics.Metrics;
 
 /// <summary>
@@ -35,7 +37,7 @@ public static class CalibrationCurve
                 throw new ArgumentException("Scores must lie in [0, 1].", nameof(score));
             }
 
-            var bin = LowerBound(interiorEdges, value);
+            var bin = SortedSearch.LowerBound(interiorEdges, value);
             sums[bin] += value;
             positives[bin] += actual[i] ? 1 : 0;
             totals[bin]++;
@@ -51,25 +53,5 @@ public static class CalibrationCurve
         }
 
         return result;
-    }
-
-    /// <summary>np.searchsorted(edges, value, side='left').</summary>
-    private static int LowerBound(double[] edges, double value)
-    {
-        int low = 0, high = edges.Length;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (edges[middle] < value)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
     }
 }

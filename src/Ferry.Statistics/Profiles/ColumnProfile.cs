@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
+using Ferry.Statistics.Numerics;
 
 namespace Ferry.Statistics.Profiles;
 
@@ -293,25 +294,7 @@ public sealed class ColumnProfile
     public void AddInvalid() => Invalid++;
 
     /// <summary>Bin of a value: the number of edges strictly below it.</summary>
-    public int BinIndex(double value)
-    {
-        var edges = BinEdges;
-        int low = 0, high = edges.Length;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (edges[middle] < value)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
-    }
+    public int BinIndex(double value) => SortedSearch.LowerBound(BinEdges, value);
 
     /// <summary>Adds another profile of the same layout into this one.</summary>
     /// <exception cref="ArgumentException">The layouts differ.</exception>

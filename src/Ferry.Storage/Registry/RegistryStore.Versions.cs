@@ -161,17 +161,8 @@ public sealed partial class RegistryStore
     public async Task<RegistryPage<RegistryVersion>> SearchVersionsAsync(RegistrySearch search, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(search);
-        var filter = RegistryFilter.Parse(search.Filter, RegistrySearchTarget.Versions);
-        var orders = RegistryOrder.Parse(search.OrderBy, RegistrySearchTarget.Versions);
-        var offset = RegistryPageToken.Decode(search.PageToken);
-        var query = Full(db);
-        foreach (var equal in filter.Conditions.Where(c => c.Attribute == RegistryAttributes.Name && c.Operator == FilterOperator.Equal))
-        {
-            var value = equal.Values[0];
-            query = query.Where(m => m.Name == value);
-        }
-
-        var matches = (await query.ToListAsync(cancellationToken))
+        var (filter, orders, offset, models) = await LoadSearchAsync(search, RegistrySearchTarget.Versions, cancellationToken);
+        var matches = models
             .SelectMany(m => m.Versions.Select(v => View(m, v)))
             .Where(v => filter.Matches(c => c.Attribute switch
             {

@@ -119,17 +119,8 @@ public sealed partial class RegistryStore(FerryDbContext db, AuditedWriter write
     public async Task<RegistryPage<RegisteredModel>> SearchModelsAsync(RegistrySearch search, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(search);
-        var filter = RegistryFilter.Parse(search.Filter, RegistrySearchTarget.Models);
-        var orders = RegistryOrder.Parse(search.OrderBy, RegistrySearchTarget.Models);
-        var offset = RegistryPageToken.Decode(search.PageToken);
-        var query = Full(db);
-        foreach (var equal in filter.Conditions.Where(c => c.Attribute == RegistryAttributes.Name && c.Operator == FilterOperator.Equal))
-        {
-            var value = equal.Values[0];
-            query = query.Where(m => m.Name == value);
-        }
-
-        var matches = (await query.ToListAsync(cancellationToken))
+        var (filter, orders, offset, models) = await LoadSearchAsync(search, RegistrySearchTarget.Models, cancellationToken);
+        var matches = models
             .Where(m => filter.Matches(c => c.Attribute == RegistryAttributes.Tag
                 ? m.Tags.FirstOrDefault(t => t.Key == c.TagKey)?.Value
                 : m.Name))
@@ -255,6 +246,23 @@ public sealed partial class RegistryStore(FerryDbContext db, AuditedWriter write
             .Include(r => r.DatasetInputs)
             .AsSplitQuery()
             .FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+
+    /// <summary>A search's filter, orders and offset, and the models it can match (an equality on <c>name</c> pushed down to SQL).</summary>
+    private async Task<(RegistryFilter Filter, IReadOnlyList<RegistryOrder> Orders, int Offset, List<RegisteredModel> Models)> LoadSearchAsync(
+        RegistrySearch search, RegistrySearchTarget target, CancellationToken cancellationToken)
+    {
+        var filter = RegistryFilter.Parse(search.Filter, target);
+        var orders = RegistryOrder.Parse(search.OrderBy, target);
+        var offset = RegistryPageToken.Decode(search.PageToken);
+        var query = Full(db);
+        foreach (var equal in filter.Conditions.Where(c => c.Attribute == RegistryAttributes.Name && c.Operator == FilterOperator.Equal))
+        {
+            var value = equal.Values[0];
+            query = query.Where(m => m.Name == value);
+        }
+
+        return (filter, orders, offset, await query.ToListAsync(cancellationToken));
+    }
 
     private static IOrderedEnumerable<T> Sort<T>(IOrderedEnumerable<T>? sorted, IEnumerable<T> source, Func<T, object> key, bool descending)
     {

@@ -3,7 +3,12 @@ namespace Ferry.Cli.Tests.Infrastructure;
 /// <summary>Assertions on how the CLI reports failures: a named exit code and one <c>error:</c> line on stderr.</summary>
 internal static class CliAssert
 {
-    public static void Succeeded(CliResult result) => Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+    /// <summary>Asserts that the command exited with success, and returns its result to read on.</summary>
+    public static CliResult Succeeded(CliResult result)
+    {
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        return result;
+    }
 
     public static void FailedWithOneLine(CliResult result, int exitCode, params string[] mentions)
     {

@@ -1,6 +1,6 @@
 using Ferry.Core.Monitoring;
-using Ferry.Statistics.Profiles;
 using Xunit;
+using static Ferry.Testing.IncomeProfiles;
 
 namespace Ferry.Core.Tests.Monitoring;
 
@@ -31,20 +31,5 @@ public sealed class BucketProfileMergeTests
         Assert.Same(delta, merged);
         Assert.Equal(1, merged.Rows);
         Assert.Equal(3, stored.Rows);
-    }
-
-    private static ProfileSchema Layout(params double[] edges) =>
-        new([ColumnSchema.Numeric("income", edges, edges.Length == 0 ? double.NaN : edges[0], edges.Length == 0 ? double.NaN : edges[^1])]);
-
-    private static DatasetProfile Profile(ProfileSchema schema, params double[] incomes)
-    {
-        var profile = DatasetProfile.Empty(schema);
-        foreach (var income in incomes)
-        {
-            profile.Columns["income"].AddNumber(income);
-        }
-
-        profile.AddRowCount(incomes.Length);
-        return profile;
     }
 }

@@ -4,6 +4,7 @@ using Ferry.Statistics.Profiles;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using static Ferry.Testing.IncomeProfiles;
 
 namespace Ferry.Storage.Tests.Monitoring;
 
@@ -67,21 +68,6 @@ public abstract class ProfileBucketStoreTests(DatabaseKind kind) : StorageTestBa
 
 
     private static ProfileDelta Delta(long start, DatasetProfile profile) => new("credit", "credit-risk", 2, start, Hour, profile);
-
-    private static ProfileSchema Layout(params double[] edges) =>
-        new([ColumnSchema.Numeric("income", edges, edges.Length == 0 ? double.NaN : edges[0], edges.Length == 0 ? double.NaN : edges[^1])]);
-
-    private static DatasetProfile Profile(ProfileSchema schema, params double[] incomes)
-    {
-        var profile = DatasetProfile.Empty(schema);
-        foreach (var income in incomes)
-        {
-            profile.Columns["income"].AddNumber(income);
-        }
-
-        profile.AddRowCount(incomes.Length);
-        return profile;
-    }
 }
 
 public sealed class SqliteProfileBucketStoreTests() : ProfileBucketStoreTests(DatabaseKind.Sqlite);

@@ -19,32 +19,18 @@ public static class DriftPage
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(queries);
-        var view = await EndpointView.LoadAsync(name, null, context.RequestServices, clock, cancellationToken);
-        if (view is null)
-        {
-            return NotFoundPage.Render(context, $"No endpoint is named '{name}'.");
-        }
-
-        var choice = MonitorChoice.Pick(view, monitor, spec => spec.Drift is not null);
-        var chosen = choice.Chosen;
-        Html body;
-        if (chosen is null)
-        {
-            body = Ui.Empty("No monitor checks this endpoint for drift.",
-                Html.Of($"Create one: <code>./ferry monitor create {name}-drift --endpoint {name} --window 1d --schedule \"0 0 * * * ?\"</code>, and give the model version a reference (its training data): <code>./ferry models reference MODEL VERSION train.csv</code>."));
-        }
-        else
+        var page = new MonitorPage("Drift", $"Drift of {name}",
+            Html.Of($"Whether the applications the model sees now look like the data it was trained on. {Ui.Term("What is drift?", Terms.Drift)}"),
+            DashboardLinks.Drift(name),
+            Ui.Empty("No monitor checks this endpoint for drift.",
+                Html.Of($"Create one: <code>./ferry monitor create {name}-drift --endpoint {name} --window 1d --schedule \"0 0 * * * ?\"</code>, and give the model version a reference (its training data): <code>./ferry models reference MODEL VERSION train.csv</code>.")));
+        return await page.RenderAsync(context, name, monitor, spec => spec.Drift is not null, async chosen =>
         {
             var reports = ParsedReport.Parse(await queries.ReportsAsync(chosen.Name, ReportCount, cancellationToken)).Where(r => r.Body?.Drift is not null).ToList();
-            body = reports.Count == 0
+            return reports.Count == 0
                 ? Ui.Empty($"Monitor {chosen.Name} has not judged drift yet.", Html.Of($"Run it now: <code>./ferry monitor run {chosen.Name}</code>. A run needs at least the monitor's minimum rows in its window, and the served version needs a reference."))
                 : Render(chosen.Name, reports, EndpointView.SpecOf(chosen));
-        }
-
-        var picker = choice.Picker(DashboardLinks.Drift(name));
-        return Layout.Page(context, Layout.Section.Models, $"Drift of {name}",
-            Html.Of($"Whether the applications the model sees now look like the data it was trained on. {Ui.Term("What is drift?", Terms.Drift)}"),
-            Html.Join([view.Tabs("Drift"), picker, body]), view.Crumbs(includeSelf: true));
+        }, clock, cancellationToken);
     }
 
     private static Html Render(string monitor, IReadOnlyList<ParsedReport> reports, MonitorSpec spec)

@@ -17,33 +17,19 @@ public static class PerformancePage
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(queries);
-        var view = await EndpointView.LoadAsync(name, null, context.RequestServices, clock, cancellationToken);
-        if (view is null)
-        {
-            return NotFoundPage.Render(context, $"No endpoint is named '{name}'.");
-        }
-
-        var choice = MonitorChoice.Pick(view, monitor, spec => spec.Performance is not null);
-        var chosen = choice.Chosen;
-        Html body;
-        if (chosen is null)
-        {
-            body = Ui.Empty("No monitor checks this endpoint's performance.",
-                Html.Of($"Create one: <code>./ferry monitor create {name}-performance --endpoint {name} --window 1d --metric roc_auc --min 0.7</code>, and send ground truth to <code>POST /api/v1/endpoints/{name}/feedback</code> as it arrives."));
-        }
-        else
+        var page = new MonitorPage("Performance", $"Performance of {name}",
+            Html.Of($"How often the model is right, measured once the true outcomes arrive, and estimated with {Ui.Term("CBPE", Terms.Cbpe)} before they do."),
+            DashboardLinks.Performance(name),
+            Ui.Empty("No monitor checks this endpoint's performance.",
+                Html.Of($"Create one: <code>./ferry monitor create {name}-performance --endpoint {name} --window 1d --metric roc_auc --min 0.7</code>, and send ground truth to <code>POST /api/v1/endpoints/{name}/feedback</code> as it arrives.")));
+        return await page.RenderAsync(context, name, monitor, spec => spec.Performance is not null, async chosen =>
         {
             var spec = EndpointView.SpecOf(chosen).Performance!;
             var reports = ParsedReport.Parse(await queries.ReportsAsync(chosen.Name, ReportCount, cancellationToken)).Where(r => r.Body is not null).ToList();
-            body = reports.Count == 0
+            return reports.Count == 0
                 ? Ui.Empty($"Monitor {chosen.Name} has not run yet.", Html.Of($"Run it now: <code>./ferry monitor run {chosen.Name}</code>."))
                 : Render(chosen.Name, spec.Metric, spec.Min ?? spec.Max, reports);
-        }
-
-        var picker = choice.Picker(DashboardLinks.Performance(name));
-        return Layout.Page(context, Layout.Section.Models, $"Performance of {name}",
-            Html.Of($"How often the model is right, measured once the true outcomes arrive, and estimated with {Ui.Term("CBPE", Terms.Cbpe)} before they do."),
-            Html.Join([view.Tabs("Performance"), picker, body]), view.Crumbs(includeSelf: true));
+        }, clock, cancellationToken);
     }
 
     private static Html Render(string monitor, string metric, double? limit, IReadOnlyList<ParsedReport> reports)
