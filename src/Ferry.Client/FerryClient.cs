@@ -2,11 +2,11 @@ using System.Net.Http.Headers;
 using Ferry.Client.Artifacts;
 using Ferry.Client.Audit;
 using Ferry.Client.Http;
+using Ferry.Client.Identity;
 using Ferry.Client.Mlflow;
 using Ferry.Client.Models;
 using Ferry.Client.Registry;
 using Ferry.Client.Serving;
-using Ferry.Client.Identity;
 using Ferry.Client.Tracking;
 
 namespace Ferry.Client;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Ferry.Core.Signatures;
 using Ferry.Core.Serving;
+using Ferry.Core.Signatures;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,5 +1,5 @@
-using Ferry.Core.Signatures;
 using Ferry.Core.Serving;
+using Ferry.Core.Signatures;
 
 namespace Ferry.Runtimes.Onnx.Tests;
 

@@ -1,5 +1,5 @@
-using Ferry.Core.Signatures;
 using Ferry.Core.Registry;
+using Ferry.Core.Signatures;
 using Ferry.Server.Errors;
 
 namespace Ferry.Server.Endpoints.Mlflow.Registry;
