@@ -21,6 +21,9 @@ public sealed partial class DatabaseInitializer(
     /// <summary>The actor recorded for changes Ferry makes on its own.</summary>
     public const string SystemActor = "system";
 
+    /// <summary>Logged once start-up is complete (the admin token and the default experiment exist; <c>/readyz</c> answers 200).</summary>
+    public const string ReadyMessage = "Ferry is ready: /readyz answers 200";
+
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -64,6 +67,7 @@ public sealed partial class DatabaseInitializer(
             }
 
             readiness.MarkInitialized();
+            LogReady(logger);
         }
         catch (Exception exception)
         {
@@ -150,6 +154,9 @@ public sealed partial class DatabaseInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metadata database ready ({Provider})")]
     private static partial void LogMigrated(ILogger logger, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = ReadyMessage)]
+    private static partial void LogReady(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Added the admin token supplied by FERRY_ADMIN_TOKEN")]
     private static partial void LogSuppliedAdmin(ILogger logger);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Ferry.Client;
+using Ferry.Server.Hosting;
 
 namespace Ferry.Cli.Tests.Infrastructure;
 
@@ -15,13 +15,15 @@ internal sealed class FerryServerProcess : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FerryServerProcess(Process process, Uri url, string dataDirectory)
     {
         _process = process;
         Url = url;
         DataDirectory = dataDirectory;
-        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -30,6 +32,9 @@ internal sealed class FerryServerProcess : IDisposable
     public Uri Url { get; }
 
     public string DataDirectory { get; }
+
+    /// <summary>The server's process id.</summary>
+    public int ProcessId => _process.Id;
 
     public string AdminTokenFile => Path.Combine(DataDirectory, "admin.token");
 
@@ -110,30 +115,41 @@ internal sealed class FerryServerProcess : IDisposable
         _process.Dispose();
     }
 
+    // The process runs on the real clock, so nothing is polled: its own output says when it is ready. Kestrel's
+    // "Now listening on" and Ferry's ready line (after the admin token and default experiment exist, when /readyz
+    // answers 200) both arrive through the console logger, so every earlier line is in too. Patience only bounds a hang.
     private async Task WaitUntilReadyAsync()
     {
-        using var client = new FerryClient(Url, token: null);
-        await PollAsync(() => client.IsReadyAsync(), "answer /readyz");
-
-        // The console logger writes asynchronously: wait for Kestrel's line so every earlier line is in too.
-        await PollAsync(() => Task.FromResult(Stdout.Contains("Now listening on", StringComparison.Ordinal)), "log 'Now listening on'");
+        try
+        {
+            await Task.WhenAll(_listening.Task, _ready.Task).WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"ferry server was not ready within {Patience.TotalSeconds} s.\n{Stdout}\n{Stderr}");
+        }
     }
 
-    // The process runs on the real clock: poll it (RealTime), failing at once if it exited.
-    private async Task PollAsync(Func<Task<bool>> condition, string what)
+    private void OnOutput(string? line)
     {
-        var ready = await Ferry.Testing.RealTime.PollUntilAsync(async () =>
+        if (line is null)
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"ferry server exited with {_process.ExitCode} before it was ready.\n{Stdout}\n{Stderr}");
-            }
+            // End of output: the process exited.
+            var exited = new InvalidOperationException($"ferry server exited before it was ready.\n{Stdout}\n{Stderr}");
+            _listening.TrySetException(exited);
+            _ready.TrySetException(exited);
+            return;
+        }
 
-            return await condition();
-        }, Patience);
-        if (!ready)
+        Append(_stdout, line);
+        if (line.Contains("Now listening on", StringComparison.Ordinal))
         {
-            throw new TimeoutException($"ferry server did not {what} within {Patience.TotalSeconds} s.\n{Stdout}\n{Stderr}");
+            _listening.TrySetResult();
+        }
+
+        if (line.Contains(DatabaseInitializer.ReadyMessage, StringComparison.Ordinal))
+        {
+            _ready.TrySetResult();
         }
     }
 
