@@ -35,7 +35,7 @@ public static class ProblemResponses
         context.Response.StatusCode = status;
         var problem = errors is null
             ? new ProblemDetails()
-            : new ValidationProblemDetails(errors);
+            : new HttpValidationProblemDetails(errors);
         problem.Status = status;
         problem.Title = title;
         problem.Detail = detail;
@@ -44,8 +44,11 @@ public static class ProblemResponses
             problem.Extensions["error"] = detail;
         }
 
-        var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await service.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+        // The same problem+json whatever the Accept header says: TypedResults.Problem asks the problem-details service
+        // first and, when no writer takes the request's Accept (a browser's text/html, image/*, */*;q=0), writes
+        // application/problem+json itself; the service's customisation is repeated here for that case.
+        problem.Extensions["traceId"] = context.TraceIdentifier;
+        await TypedResults.Problem(problem).ExecuteAsync(context);
     }
 
     /// <summary>Answers a request that reached no endpoint (unknown route or method) or ended with an empty error status.</summary>

@@ -118,6 +118,7 @@ public static class FerryHost
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages(context => ProblemResponses.WriteStatusCodeAsync(context.HttpContext));
+        app.UseRequestTextCheck();
         app.UseRouting();
         app.UseHttpMetrics();
         app.UseAuthentication();

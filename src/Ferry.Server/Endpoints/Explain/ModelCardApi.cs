@@ -107,17 +107,7 @@ public static class ModelCardApi
         ArgumentNullException.ThrowIfNull(cards);
         ArgumentNullException.ThrowIfNull(assembler);
         _ = await registry.GetVersionAsync(name, version, cancellationToken);
-        ModelCardFields? fields;
-        try
-        {
-            fields = await JsonSerializer.DeserializeAsync(request.Body, ExplainJsonContext.Default.ModelCardFields, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw new ValidationException("$", $"is not valid JSON: {e.Message}");
-        }
-
-        fields ??= new ModelCardFields();
+        var fields = await RequestJson.DeserializeAsync(request, ExplainJsonContext.Default.ModelCardFields, cancellationToken) ?? new ModelCardFields();
         foreach (var (field, value) in new[] { ("owner", fields.Owner), ("intendedUse", fields.IntendedUse), ("limitations", fields.Limitations), ("ethicalConsiderations", fields.EthicalConsiderations), ("fairnessAttribute", fields.FairnessAttribute), ("positiveDecision", fields.PositiveDecision), ("negativeDecision", fields.NegativeDecision), ("positiveOutcome", fields.PositiveOutcome) })
         {
             if (value is { Length: > MaxFieldLength })

@@ -34,6 +34,7 @@ public static class TokensApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
+        RequestText.Check(request.Name, "name");
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Name))
         {

@@ -23,7 +23,8 @@ public static class MlflowJson
 
     /// <summary>
     /// Reads a request body; an empty body reads as <c>{}</c> (as MLflow's server does). A malformed or
-    /// mistyped body raises <see cref="MlflowException"/> naming the field.
+    /// mistyped body, or a string that is not valid UTF-8 or holds NUL (<see cref="RequestText"/>), raises
+    /// <see cref="MlflowException"/> naming the field.
     /// </summary>
     public static async Task<T> ReadBodyAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo)
         where T : new()
@@ -43,12 +44,18 @@ public static class MlflowJson
                 return new T();
             }
 
-            buffer.Position = 0;
-            return await JsonSerializer.DeserializeAsync(buffer, typeInfo, request.HttpContext.RequestAborted) ?? new T();
+            var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+            RequestText.CheckJson(json);
+            return JsonSerializer.Deserialize(json, typeInfo) ?? new T();
         }
         catch (JsonException e)
         {
             throw new MlflowException(MlflowErrorCodes.InvalidParameterValue, MlflowErrors.Describe(e));
+        }
+        catch (Ferry.Core.Errors.ValidationException e)
+        {
+            var (field, why) = e.Errors.First();
+            throw MlflowException.InvalidParameter(field, why[0]);
         }
     }
 

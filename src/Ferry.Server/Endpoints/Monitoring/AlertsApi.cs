@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
 using Ferry.Core.Monitoring;
@@ -55,15 +54,7 @@ public static class AlertsApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
-        WebhookBody? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync(request.Body, MonitoringJsonContext.Default.WebhookBody, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw new ValidationException("$", $"is not valid JSON: {e.Message}");
-        }
+        var body = await RequestJson.DeserializeAsync(request, MonitoringJsonContext.Default.WebhookBody, cancellationToken);
 
         MonitorNames.Check(body?.Name ?? string.Empty);
         if (!Uri.TryCreate(body!.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))

@@ -39,15 +39,7 @@ public static class MonitorsApi
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(schedules);
-        MonitorBody? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync(request.Body, MonitoringJsonContext.Default.MonitorBody, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw new ValidationException(e.Path is { Length: > 2 } path ? path[2..] : "$", $"is not valid: {e.Message}");
-        }
+        var body = await RequestJson.DeserializeAsync(request, MonitoringJsonContext.Default.MonitorBody, cancellationToken);
 
         MonitorNames.Check(name);
         if (body?.Endpoint is not { Length: > 0 } endpoint)

@@ -11,7 +11,7 @@ internal static class EndpointsRequests
     /// <summary>Default weight of a weighted route that names none.</summary>
     public const int DefaultWeight = 100;
 
-    /// <summary>Reads a JSON body; an empty body reads as <c>{}</c>; malformed JSON is a 400 naming the JSON path.</summary>
+    /// <summary>Reads a JSON body; an empty body reads as <c>{}</c>; malformed JSON or refused text (<see cref="RequestText"/>) is a 400 naming the JSON path.</summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo)
         where T : new()
     {
@@ -27,10 +27,11 @@ internal static class EndpointsRequests
             return new T();
         }
 
-        buffer.Position = 0;
+        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        RequestText.CheckJson(json);
         try
         {
-            return await JsonSerializer.DeserializeAsync(buffer, typeInfo, request.HttpContext.RequestAborted) ?? new T();
+            return JsonSerializer.Deserialize(json, typeInfo) ?? new T();
         }
         catch (JsonException e)
         {

@@ -1,4 +1,4 @@
-using System.Text;
+using System.IO.Pipelines;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
 
@@ -6,29 +6,36 @@ namespace Ferry.Server.Endpoints.Serving;
 
 internal static partial class FeedbackBodyReader
 {
-    private static async Task<List<FeedbackItem>> ReadCsvAsync(Stream body, CancellationToken cancellationToken)
+    private static async Task<List<FeedbackItem>> ReadCsvAsync(PipeReader body, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        var reader = new FeedbackLines(body);
         var lineNumber = 0;
-        string? headerLine;
+        FeedbackLine? headerLine;
         do
         {
-            headerLine = await reader.ReadLineAsync(cancellationToken);
+            headerLine = await reader.ReadAsync(cancellationToken);
             lineNumber++;
         }
-        while (headerLine is not null && string.IsNullOrWhiteSpace(headerLine));
+        while (headerLine is { } blank && string.IsNullOrWhiteSpace(blank.Text));
 
-        if (headerLine is null)
+        if (headerLine is not { } header)
         {
             throw new ValidationException("body", "empty CSV: expected a header prediction_id,label or prediction_id,value");
         }
 
-        var (idColumn, labelColumn, valueColumn, width) = ReadHeader(headerLine, lineNumber);
+        if (header.Problem is { } headerProblem)
+        {
+            throw new ValidationException($"line {lineNumber}", "the header " + headerProblem);
+        }
+
+        var (idColumn, labelColumn, valueColumn, width) = ReadHeader(header.Text, lineNumber);
+        var names = FeedbackCsvLine.Split(header.Text)!;
         var items = new List<FeedbackItem>();
         var errors = new Errors();
-        while (!errors.Full && await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (!errors.Full && await reader.ReadAsync(cancellationToken) is { } read)
         {
             lineNumber++;
+            var line = read.Text;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -38,6 +45,15 @@ internal static partial class FeedbackBodyReader
             if (FeedbackCsvLine.Split(line) is not { } cells)
             {
                 errors.Add($"line {lineNumber}", "unterminated quoted field");
+                continue;
+            }
+
+            if (read.Problem is { } problem)
+            {
+                // The line was decoded with U+FFFD standing for its bad bytes: name the cell that holds them.
+                var marker = problem == RequestText.NotUtf8 ? '\uFFFD' : '\0';
+                var cell = cells.FindIndex(c => c.Contains(marker, StringComparison.Ordinal));
+                errors.Add($"line {lineNumber}", cell >= 0 && cell < names.Count ? $"the {names[cell].Trim()} cell {problem}" : $"the line {problem}");
                 continue;
             }
 

@@ -1,4 +1,4 @@
-using System.Text;
+using System.IO.Pipelines;
 using System.Text.Json;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
@@ -29,28 +29,19 @@ internal static partial class FeedbackBodyReader
         var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value?.ToLowerInvariant() : null;
         return mediaType switch
         {
-            null or "application/json" => ReadJsonAsync(request.Body, cancellationToken),
+            null or "application/json" => ReadJsonAsync(request, cancellationToken),
             "application/x-ndjson" or "application/jsonl" or "application/jsonlines" or "application/json-lines" or "application/x-jsonlines"
-                => ReadJsonLinesAsync(request.Body, cancellationToken),
-            "text/csv" => ReadCsvAsync(request.Body, cancellationToken),
-            _ when mediaType.EndsWith("+json", StringComparison.Ordinal) => ReadJsonAsync(request.Body, cancellationToken),
+                => ReadJsonLinesAsync(request.BodyReader, cancellationToken),
+            "text/csv" => ReadCsvAsync(request.BodyReader, cancellationToken),
+            _ when mediaType.EndsWith("+json", StringComparison.Ordinal) => ReadJsonAsync(request, cancellationToken),
             _ => throw new BadHttpRequestException(
                 $"feedback bodies are application/json, application/x-ndjson or text/csv, not {mediaType}", StatusCodes.Status415UnsupportedMediaType),
         };
     }
 
-    private static async Task<List<FeedbackItem>> ReadJsonAsync(Stream body, CancellationToken cancellationToken)
+    private static async Task<List<FeedbackItem>> ReadJsonAsync(HttpRequest body, CancellationToken cancellationToken)
     {
-        FeedbackRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync(body, PredictionLogJsonContext.Default.FeedbackRequest, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
-            throw new ValidationException(path, $"malformed JSON{Where(e)}");
-        }
+        var request = await RequestJson.DeserializeAsync(body, PredictionLogJsonContext.Default.FeedbackRequest, cancellationToken);
 
         if (request?.Feedback is not { Count: > 0 } feedback)
         {
@@ -76,16 +67,16 @@ internal static partial class FeedbackBodyReader
         return items;
     }
 
-    private static async Task<List<FeedbackItem>> ReadJsonLinesAsync(Stream body, CancellationToken cancellationToken)
+    private static async Task<List<FeedbackItem>> ReadJsonLinesAsync(PipeReader body, CancellationToken cancellationToken)
     {
         var items = new List<FeedbackItem>();
         var errors = new Errors();
-        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        var reader = new FeedbackLines(body);
         var lineNumber = 0;
-        while (!errors.Full && await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (!errors.Full && await reader.ReadAsync(cancellationToken) is { } line)
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (string.IsNullOrWhiteSpace(line.Text))
             {
                 continue;
             }
@@ -94,11 +85,18 @@ internal static partial class FeedbackBodyReader
             FeedbackItemRequest? request;
             try
             {
-                request = JsonSerializer.Deserialize(line, PredictionLogJsonContext.Default.FeedbackItemRequest);
+                RequestText.CheckJson(line.Bytes);
+                request = JsonSerializer.Deserialize(line.Bytes, PredictionLogJsonContext.Default.FeedbackItemRequest);
             }
             catch (JsonException e)
             {
-                errors.Add($"line {lineNumber}", $"malformed JSON{Where(e, includeLine: false)}");
+                errors.Add($"line {lineNumber}", $"malformed JSON{Where(e)}");
+                continue;
+            }
+            catch (ValidationException e)
+            {
+                var (field, why) = e.Errors.First();
+                errors.Add($"line {lineNumber}", $"{field} {why[0]}");
                 continue;
             }
 
@@ -116,13 +114,7 @@ internal static partial class FeedbackBodyReader
         return items.Count > 0 ? items : throw new ValidationException("body", "no feedback lines");
     }
 
-    private static string Where(JsonException e, bool includeLine = true) =>
-        (e.LineNumber, e.BytePositionInLine) switch
-        {
-            ({ } line, { } position) when includeLine => $" at line {line + 1}, byte {position + 1}",
-            (_, { } position) => $" at byte {position + 1}",
-            _ => string.Empty,
-        };
+    private static string Where(JsonException e) => e.BytePositionInLine is { } position ? $" at byte {position + 1}" : string.Empty;
 
     private static void EnsureWithinLimit(int count)
     {
