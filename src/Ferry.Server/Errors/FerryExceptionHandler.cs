@@ -40,6 +40,10 @@ public sealed partial class FerryExceptionHandler(ILogger<FerryExceptionHandler>
             case BadHttpRequestException badRequest:
                 await WriteBadRequestAsync(httpContext, badRequest);
                 return true;
+            case InvalidDataException form when httpContext.Request.HasFormContentType:
+                // ASP.NET Core's form reader refuses a value that decodes to NUL or breaks its limits.
+                await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status400BadRequest, "Malformed form", form.Message);
+                return true;
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 // The caller went away; there is nobody to answer.
                 return true;
