@@ -16,6 +16,7 @@ using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Errors;
 using Ferry.Server.Explain;
 using Ferry.Server.Identity;
+using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
 using Microsoft.AspNetCore.Http.Json;
@@ -109,6 +110,7 @@ public static class FerryHost
         services.AddSingleton<IModelSignatureReader>(_ => new OnnxSignatureReader());
         services.AddSingleton<IModelSignatureReader>(_ => new MLNetSignatureReader());
         services.AddFerryTelemetry();
+        services.AddFerryMemoryTrimming();
         return services;
     }
 

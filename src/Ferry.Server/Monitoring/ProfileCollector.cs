@@ -11,7 +11,8 @@ namespace Ferry.Server.Monitoring;
 /// Folds every served batch into per-endpoint, per-version, per-bucket profiles, off the request path: the request only
 /// queues a reference to its validated batch and answer (never blocking; when the queue is full the batch is not
 /// profiled and <c>ferry_profile_dropped_rows_total</c> counts it; the prediction log still has the rows). A background
-/// loop folds the queue and writes the profiles every <see cref="ProfileOptions.FlushInterval"/>, and on shutdown.
+/// loop folds each batch as it arrives and writes the profiles every <see cref="ProfileOptions.FlushInterval"/>, and on
+/// shutdown.
 /// Columns are laid out by the version's reference (its bin edges and categories); without one, by kind only.
 /// </summary>
 public sealed partial class ProfileCollector : BackgroundService
@@ -81,21 +82,44 @@ public sealed partial class ProfileCollector : BackgroundService
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Batches are folded as they arrive, so the queue holds only what arrived since the last fold (a served batch is
+    /// not kept alive for a whole flush interval), and the folded profiles are written every
+    /// <see cref="ProfileOptions.FlushInterval"/>.
+    /// </remarks>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.FlushInterval, _clock);
+        var lastWrite = _clock.GetTimestamp();
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                var remaining = _options.FlushInterval - _clock.GetElapsedTime(lastWrite);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    lastWrite = _clock.GetTimestamp();
+                    await FlushLoggingFailuresAsync(stoppingToken);
+                    continue;
+                }
+
+                if (_queue.Reader.Count > 0)
+                {
+                    await FoldQueuedAsync(stoppingToken);
+                    continue;
+                }
+
+                using var interval = new CancellationTokenSource(remaining, _clock);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(interval.Token, stoppingToken);
                 try
                 {
-                    await FlushAsync(stoppingToken);
+                    await _queue.Reader.WaitToReadAsync(wait.Token);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
                 {
-                    LogFlushFailed(_logger, exception);
+                    continue; // the interval is up: write
                 }
+
+                await FoldQueuedAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -107,6 +131,11 @@ public sealed partial class ProfileCollector : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        await FlushLoggingFailuresAsync(cancellationToken);
+    }
+
+    private async Task FlushLoggingFailuresAsync(CancellationToken cancellationToken)
+    {
         try
         {
             await FlushAsync(cancellationToken);
@@ -114,6 +143,19 @@ public sealed partial class ProfileCollector : BackgroundService
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFlushFailed(_logger, exception);
+        }
+    }
+
+    private async Task FoldQueuedAsync(CancellationToken cancellationToken)
+    {
+        await _flushLock.WaitAsync(cancellationToken);
+        try
+        {
+            await DrainAsync(cancellationToken);
+        }
+        finally
+        {
+            _flushLock.Release();
         }
     }
 
