@@ -142,15 +142,21 @@ public sealed class PredictionLog : IPredictionLog
     /// <see cref="LookupWait"/>) for those and runs it once more. An id Ferry answered is thus never refused for being
     /// too recent; an unknown one costs at most that wait.
     /// </summary>
+    /// <remarks>
+    /// Both counters are read before the lookup: whether to retry depends on what was unwritten when the lookup
+    /// started, not when it failed. (Checking <see cref="Written"/> only after a failure refused ids whose batch was
+    /// committed between the failed lookup and the check.)
+    /// </remarks>
     public async Task<T> AfterQueuedWrittenAsync<T>(Func<CancellationToken, Task<T>> lookup, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lookup);
         var queuedBefore = Published;
+        var unwrittenAtStart = Written < queuedBefore;
         try
         {
             return await lookup(cancellationToken);
         }
-        catch (Exception e) when (e is NotFoundException or ValidationException && Written < queuedBefore)
+        catch (Exception e) when (e is NotFoundException or ValidationException && unwrittenAtStart)
         {
             if (!await WaitUntilWrittenAsync(queuedBefore, LookupWait, cancellationToken))
             {
