@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -89,6 +91,52 @@ public abstract class DurabilityTests<TFixture>(TFixture fixture) : IClassFixtur
         clock.Advance(first * 2);
         await server.WaitForPredictionLogAsync();
         Assert.Equal(1 + records.Count, await db.Predictions.CountAsync(p => p.EndpointName == endpoint));
+    }
+
+    [SkippableFact]
+    public async Task DurableRequests_QueuedWhileACommitIsInProgress_ShareTheNextTransaction()
+    {
+        DatabaseRequirement.EnsureAvailable(fixture.Kind);
+        await using var server = await StartAsync(new TestClock());
+        var log = server.Services.GetRequiredService<PredictionLog>();
+        var factory = server.Services.GetRequiredService<IMeterFactory>();
+        var batches = new ConcurrentQueue<long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == "prediction_log_written_total")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => batches.Enqueue(value));
+        listener.Start();
+
+        // Another writer holds the database's (SQLite) or the table's (PostgreSQL) write lock, so the log's first
+        // commit blocks; the other requests queue meanwhile.
+        const int Requests = 8;
+        var endpoint = $"ep-{Guid.NewGuid():N}";
+        await using var blocker = server.Database.CreateContext();
+        var transaction = await blocker.Database.BeginTransactionAsync();
+        await blocker.Database.ExecuteSqlRawAsync(fixture.Kind == DatabaseKind.Sqlite
+            ? "UPDATE predictions SET latency_micros = latency_micros"
+            : "LOCK TABLE predictions IN SHARE MODE");
+        var waits = new List<Task<bool>>();
+        for (var i = 0; i < Requests; i++)
+        {
+            var published = await log.EnqueueAsync(PredictionLogBufferTests.Records(1, endpoint, server.Clock.GetUtcNow()), null, durable: true);
+            waits.Add(log.WaitUntilWrittenAsync(published!.Value, TestClock.Bound));
+        }
+
+        Assert.DoesNotContain(waits, w => w.IsCompleted);
+        await transaction.CommitAsync();
+        Assert.All(await Task.WhenAll(waits).WaitAsync(TestClock.Bound), Assert.True);
+
+        // One transaction per request would be 8 commits; the first commit took what was queued when it began, the
+        // next one the rest.
+        listener.RecordObservableInstruments();
+        Assert.Equal(Requests, batches.Sum());
+        Assert.InRange(batches.Count, 1, 2);
     }
 
     private Task<FerryTestServer> StartAsync(TestClock clock) => FerryTestServer.StartAsync(fixture.Kind, services: services => services
