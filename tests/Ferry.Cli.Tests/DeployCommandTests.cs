@@ -46,6 +46,26 @@ public sealed class DeployCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
+    public async Task Durability_SetByDeployAndEndpoints_ShownInListAndShow()
+    {
+        var model = await RegisterAsync("linear.onnx");
+        var endpoint = Unique("cli-durable");
+
+        var deployed = Json(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1", "--output", "json"));
+        Assert.Equal("buffered", deployed.GetProperty("durability").GetString());
+        var durable = Json(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1", "--durability", "durable", "--output", "json"));
+        Assert.Equal("durable", durable.GetProperty("durability").GetString());
+        Assert.Contains("durable prediction log", Succeeded(await Server.RunAsync(fixture.AdminToken, "endpoints", "show", endpoint)).Stdout, StringComparison.Ordinal);
+
+        Assert.Contains("is now buffered", Succeeded(await Server.RunAsync(fixture.AdminToken, "endpoints", "durability", endpoint, "buffered")).Stdout, StringComparison.Ordinal);
+        var listed = Json(await Server.RunAsync(fixture.AdminToken, "endpoints", "list", "--output", "json"));
+        Assert.Equal("buffered", listed.GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("name").GetString() == endpoint).GetProperty("durability").GetString());
+
+        Assert.Equal(ExitCodes.InvalidArguments, (await Server.RunAsync(fixture.AdminToken, "endpoints", "durability", endpoint, "eventually")).ExitCode);
+        Assert.Equal(ExitCodes.InvalidArguments, (await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1", "--durability", "sometimes")).ExitCode);
+    }
+
+    [Fact]
     public async Task Deploy_FollowsAnAlias()
     {
         var model = await RegisterAsync("linear.onnx", "linear.onnx");

@@ -2,13 +2,16 @@ using System.CommandLine;
 using Ferry.Cli.Commands.Endpoints;
 using Ferry.Cli.Output;
 using Ferry.Client.Serving;
+using Ferry.Core.Contracts;
 
 namespace Ferry.Cli.Commands;
 
 /// <summary>
-/// <c>ferry deploy &lt;endpoint&gt; --model N (--version V | --alias A) [--canary V2 --weight 10] [--shadow V3] [--force]</c>:
+/// <c>ferry deploy &lt;endpoint&gt; --model N (--version V | --alias A) [--canary V2 --weight 10] [--shadow V3] [--force] [--durability buffered|durable]</c>:
 /// switches an endpoint (creating it on first use) to a new policy in one audited step. The primary gets
 /// 100 - weight of the traffic, a canary the weight; a shadow sees copies whose answers are only logged.
+/// <c>--durability</c> then sets the endpoint's prediction-log durability (a second audited change, as
+/// <c>ferry endpoints durability</c>); without it the endpoint keeps what it had (buffered for a new one).
 /// </summary>
 internal sealed class DeployCommand : Command
 {
@@ -22,6 +25,11 @@ internal sealed class DeployCommand : Command
     private readonly Option<int?> _weight = new("--weight") { Description = $"The canary's share in percent, 1-99 [default: {DefaultCanaryWeight}]", HelpName = "percent" };
     private readonly Option<int?> _shadow = new("--shadow") { Description = "A version that sees a copy of every request (its answers are only logged)", HelpName = "version" };
     private readonly Option<bool> _force = new("--force") { Description = "Deploy even if a version would reject records the endpoint accepts now" };
+    private readonly Option<string?> _durability = new("--durability")
+    {
+        Description = "buffered: answer once predictions are queued (default for a new endpoint); durable: answer only once they are committed",
+        HelpName = "mode",
+    };
 
     public DeployCommand()
         : base("deploy", "Deploy model versions behind an endpoint (canary and shadow optional).")
@@ -36,20 +44,28 @@ internal sealed class DeployCommand : Command
         Options.Add(_weight);
         Options.Add(_shadow);
         Options.Add(_force);
+        _durability.AcceptOnlyFromAmong(EndpointDurabilityNames.Buffered, EndpointDurabilityNames.Durable);
+        Options.Add(_durability);
         this.SetGuardedAction((parseResult, cancellationToken) =>
         {
             var request = Request(parseResult);
             var name = parseResult.GetValue(_endpoint)!;
+            var durability = parseResult.GetValue(_durability);
             return client.RunAsync(parseResult, async ferry =>
             {
                 var endpoint = await ferry.Endpoints.DeployAsync(name, request, cancellationToken);
+                if (durability is not null && durability != endpoint.Durability)
+                {
+                    endpoint = await ferry.Endpoints.SetDurabilityAsync(name, durability, cancellationToken);
+                }
+
                 if (client.OutputOf(parseResult) == OutputFormat.Json)
                 {
                     CliConsole.Json(endpoint);
                 }
                 else
                 {
-                    CliConsole.Line($"Deployed '{endpoint.Name}': revision {endpoint.ActiveRevision} is active.");
+                    CliConsole.Line($"Deployed '{endpoint.Name}': revision {endpoint.ActiveRevision} is active ({endpoint.Durability} prediction log).");
                     EndpointOutput.WriteRoutes(endpoint.Routes);
                 }
 

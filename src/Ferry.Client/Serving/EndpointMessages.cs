@@ -24,3 +24,7 @@ public sealed record DeployRequest(IReadOnlyList<DeployRoute> Routes, bool Force
 /// <param name="MaxBatchSize">Largest batch, 1 (off) to 4096.</param>
 /// <param name="MaxDelayMicros">Longest a request waits for others, in microseconds.</param>
 public sealed record BatchingRequest(int MaxBatchSize, int MaxDelayMicros);
+
+/// <summary>The body of a durability change.</summary>
+/// <param name="Durability">"buffered" (answer once queued) or "durable" (answer once committed).</param>
+public sealed record DurabilityRequest(string Durability);

@@ -34,6 +34,11 @@ public sealed class EndpointsClient
     public Task<EndpointView> SetBatchingAsync(string name, int maxBatchSize, int maxDelayMicros, CancellationToken cancellationToken = default) =>
         SendAsync<EndpointView>(HttpMethod.Put, Named(name) + "/batching", new BatchingRequest(maxBatchSize, maxDelayMicros), cancellationToken);
 
+    /// <summary>Sets prediction-log durability: "buffered" (answer once queued) or "durable" (answer once committed).</summary>
+    /// <exception cref="FerryApiException">No such endpoint (404), or an unknown mode (400).</exception>
+    public Task<EndpointView> SetDurabilityAsync(string name, string durability, CancellationToken cancellationToken = default) =>
+        SendAsync<EndpointView>(HttpMethod.Put, Named(name) + "/durability", new DurabilityRequest(durability), cancellationToken);
+
     /// <summary>One endpoint with its history.</summary>
     /// <exception cref="FerryApiException">No such endpoint (404).</exception>
     public Task<EndpointView> GetAsync(string name, CancellationToken cancellationToken = default) =>

@@ -32,6 +32,7 @@ public sealed record BatchingView(int MaxBatchSize, int MaxDelayMicros);
 /// <param name="CreatedAt">When.</param>
 /// <param name="UpdatedAt">Last change.</param>
 /// <param name="History">Every revision, oldest first.</param>
+/// <param name="Durability">"buffered" (answers once the rows are queued) or "durable" (once they are committed).</param>
 public sealed record EndpointView(
     string Name,
     int ActiveRevision,
@@ -40,7 +41,18 @@ public sealed record EndpointView(
     string CreatedBy,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<RevisionView> History);
+    IReadOnlyList<RevisionView> History,
+    string Durability = EndpointDurabilityNames.Buffered);
+
+/// <summary>The wire names of an endpoint's prediction-log durability.</summary>
+public static class EndpointDurabilityNames
+{
+    /// <summary>Answers once the rows are queued; they are written within the flush interval.</summary>
+    public const string Buffered = "buffered";
+
+    /// <summary>Answers only once the rows are committed.</summary>
+    public const string Durable = "durable";
+}
 
 /// <summary>An endpoint in the list: its active routes, resolved.</summary>
 /// <param name="Name">Endpoint name.</param>
@@ -48,7 +60,9 @@ public sealed record EndpointView(
 /// <param name="Routes">The active routes, aliases resolved now.</param>
 /// <param name="Batching">Adaptive batching.</param>
 /// <param name="UpdatedAt">Last change.</param>
-public sealed record EndpointSummaryView(string Name, int ActiveRevision, IReadOnlyList<RouteView> Routes, BatchingView Batching, DateTimeOffset UpdatedAt);
+/// <param name="Durability">"buffered" or "durable".</param>
+public sealed record EndpointSummaryView(string Name, int ActiveRevision, IReadOnlyList<RouteView> Routes, BatchingView Batching, DateTimeOffset UpdatedAt,
+    string Durability = EndpointDurabilityNames.Buffered);
 
 /// <summary>Every endpoint, by name.</summary>
 /// <param name="Endpoints">The endpoints.</param>

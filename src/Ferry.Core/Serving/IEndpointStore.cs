@@ -16,7 +16,9 @@ public sealed record ResolvedRoute(string ModelName, int Version, string? Alias,
 /// <param name="Routes">Weighted routes and shadows.</param>
 /// <param name="MaxBatchSize">Adaptive batching: largest batch (1 = off).</param>
 /// <param name="MaxBatchDelayMicros">Adaptive batching: longest wait.</param>
-public sealed record ResolvedPolicy(string EndpointName, int Revision, IReadOnlyList<ResolvedRoute> Routes, int MaxBatchSize, int MaxBatchDelayMicros);
+/// <param name="Durability">Whether answers wait for their prediction-log rows to be committed.</param>
+public sealed record ResolvedPolicy(string EndpointName, int Revision, IReadOnlyList<ResolvedRoute> Routes, int MaxBatchSize, int MaxBatchDelayMicros,
+    PredictionDurability Durability = PredictionDurability.Buffered);
 
 /// <summary>A route as a deploy request names it: a version or an alias, a role and a weight.</summary>
 /// <param name="ModelName">Registered model.</param>
@@ -42,6 +44,9 @@ public interface IEndpointStore
 
     /// <summary>Sets adaptive batching (1 and 0 turn it off).</summary>
     Task<ServingEndpoint> SetBatchingAsync(string endpointName, int maxBatchSize, int maxBatchDelayMicros, string actor, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets whether answers wait for their prediction-log rows to be committed.</summary>
+    Task<ServingEndpoint> SetDurabilityAsync(string endpointName, PredictionDurability durability, string actor, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes an endpoint (its prediction log stays).</summary>
     Task DeleteAsync(string endpointName, string actor, CancellationToken cancellationToken = default);

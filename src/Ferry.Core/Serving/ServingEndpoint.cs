@@ -21,6 +21,9 @@ public sealed class ServingEndpoint
     /// <summary>Adaptive batching: how long a request may wait for others, in microseconds.</summary>
     public int MaxBatchDelayMicros { get; set; }
 
+    /// <summary>Whether answers wait for their prediction-log rows to be committed (default buffered).</summary>
+    public PredictionDurability Durability { get; set; } = PredictionDurability.Buffered;
+
     /// <summary>Who created it.</summary>
     public string CreatedBy { get; set; } = string.Empty;
 

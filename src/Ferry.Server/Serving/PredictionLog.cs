@@ -41,6 +41,7 @@ public sealed class PredictionLog : IPredictionLog
         ArgumentNullException.ThrowIfNull(metrics);
         Capacity = options.Value.Capacity;
         _fullWait = options.Value.FullWait;
+        DurableTimeout = options.Value.DurableTimeout;
         _clock = clock;
         _metrics = metrics;
         metrics.Meter.CreateObservableGauge("prediction_log_queue_depth", () => Count, "{record}",
@@ -49,6 +50,9 @@ public sealed class PredictionLog : IPredictionLog
 
     /// <summary>Most records the buffer holds.</summary>
     public int Capacity { get; }
+
+    /// <summary>How long a durable request waits for its rows' commit (<see cref="PredictionLogOptions.DurableTimeout"/>).</summary>
+    public TimeSpan DurableTimeout { get; }
 
     /// <summary>Records accepted and not yet written or given up on.</summary>
     public long Count => Interlocked.Read(ref _count);
@@ -74,21 +78,30 @@ public sealed class PredictionLog : IPredictionLog
     /// <paramref name="completed"/> before it writes them, and writes them whatever its outcome. False as
     /// <see cref="TryEnqueueAsync(IReadOnlyList{PredictionRecord}, CancellationToken)"/>.
     /// </summary>
-    public ValueTask<bool> TryEnqueueAsync(IReadOnlyList<PredictionRecord> records, Task? completed, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> TryEnqueueAsync(IReadOnlyList<PredictionRecord> records, Task? completed, CancellationToken cancellationToken = default) =>
+        await EnqueueAsync(records, completed, durable: false, cancellationToken) is not null;
+
+    /// <summary>
+    /// Queues records as <see cref="TryEnqueueAsync(IReadOnlyList{PredictionRecord}, Task?, CancellationToken)"/> and
+    /// returns the value <see cref="Published"/> reached with them (pass it to <see cref="WaitUntilWrittenAsync"/>),
+    /// or null when refused. With <paramref name="durable"/> the writer writes as soon as it is free instead of waiting
+    /// for its batch to fill: whatever is queued by then shares the transaction (group commit).
+    /// </summary>
+    public ValueTask<long?> EnqueueAsync(IReadOnlyList<PredictionRecord> records, Task? completed, bool durable, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
         {
-            return ValueTask.FromResult(true);
+            return ValueTask.FromResult<long?>(Published);
         }
 
         if (records.Count > Capacity)
         {
             _metrics.Rejected(records.Count);
-            return ValueTask.FromResult(false);
+            return ValueTask.FromResult<long?>(null);
         }
 
-        var batch = new PendingRecords(records.ToArray(), completed);
+        var batch = new PendingRecords(records.ToArray(), completed, durable);
         if (TryReserve(batch.Records.Length))
         {
             return ValueTask.FromResult(Publish(batch));
@@ -97,7 +110,7 @@ public sealed class PredictionLog : IPredictionLog
         if (_fullWait <= TimeSpan.Zero || _channel.Reader.Completion.IsCompleted)
         {
             _metrics.Rejected(batch.Records.Length);
-            return ValueTask.FromResult(false);
+            return ValueTask.FromResult<long?>(null);
         }
 
         return WaitForRoomAsync(batch, cancellationToken);
@@ -142,15 +155,21 @@ public sealed class PredictionLog : IPredictionLog
     /// <see cref="LookupWait"/>) for those and runs it once more. An id Ferry answered is thus never refused for being
     /// too recent; an unknown one costs at most that wait.
     /// </summary>
+    /// <remarks>
+    /// Both counters are read before the lookup: whether to retry depends on what was unwritten when the lookup
+    /// started, not when it failed. (Checking <see cref="Written"/> only after a failure refused ids whose batch was
+    /// committed between the failed lookup and the check.)
+    /// </remarks>
     public async Task<T> AfterQueuedWrittenAsync<T>(Func<CancellationToken, Task<T>> lookup, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lookup);
         var queuedBefore = Published;
+        var unwrittenAtStart = Written < queuedBefore;
         try
         {
             return await lookup(cancellationToken);
         }
-        catch (Exception e) when (e is NotFoundException or ValidationException && Written < queuedBefore)
+        catch (Exception e) when (e is NotFoundException or ValidationException && unwrittenAtStart)
         {
             if (!await WaitUntilWrittenAsync(queuedBefore, LookupWait, cancellationToken))
             {
@@ -178,7 +197,7 @@ public sealed class PredictionLog : IPredictionLog
     /// <summary>Stops accepting records (shutdown); what is queued stays readable for the drain.</summary>
     internal void Complete() => _channel.Writer.TryComplete();
 
-    private async ValueTask<bool> WaitForRoomAsync(PendingRecords batch, CancellationToken cancellationToken)
+    private async ValueTask<long?> WaitForRoomAsync(PendingRecords batch, CancellationToken cancellationToken)
     {
         var started = _clock.GetTimestamp();
         while (true)
@@ -194,7 +213,7 @@ public sealed class PredictionLog : IPredictionLog
             if (remaining <= TimeSpan.Zero || _channel.Reader.Completion.IsCompleted)
             {
                 _metrics.Rejected(batch.Records.Length);
-                return false;
+                return null;
             }
 
             try
@@ -225,34 +244,36 @@ public sealed class PredictionLog : IPredictionLog
         return false;
     }
 
-    private bool Publish(PendingRecords batch)
+    private long? Publish(PendingRecords batch)
     {
         var count = batch.Records.Length;
-        bool queued;
+        long? published = null;
         lock (_publishOrder)
         {
             // Counted under the same lock as the write, so Published always counts a prefix of the queue.
-            queued = _channel.Writer.TryWrite(batch);
-            if (queued)
+            if (_channel.Writer.TryWrite(batch))
             {
-                Interlocked.Add(ref _published, count);
+                published = Interlocked.Add(ref _published, count);
             }
         }
 
-        if (queued)
+        if (published is not null)
         {
             _metrics.Queued(count);
-            return true;
+            return published;
         }
 
         // Shutting down: the writer no longer takes records.
         Release(count);
         _metrics.Rejected(count);
-        return false;
+        return null;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-/// <summary>One request's records in the buffer, with what the writer waits for before writing them (null: nothing).</summary>
-internal readonly record struct PendingRecords(PredictionRecord[] Records, Task? Completed);
+/// <summary>
+/// One request's records in the buffer, with what the writer waits for before writing them (null: nothing), and
+/// whether a caller waits for their commit (the writer then writes without waiting for its batch to fill).
+/// </summary>
+internal readonly record struct PendingRecords(PredictionRecord[] Records, Task? Completed, bool Durable = false);

@@ -19,6 +19,12 @@ public sealed class PredictionLogOptions
 
     /// <summary>How long a request waits for room in a full prediction-log buffer before it is refused with 503 (default 100 ms).</summary>
     public TimeSpan FullWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long a request to a durable endpoint waits for its rows to be committed before it is answered 503 with
+    /// Retry-After (default 5 s); its rows stay queued and are still written once the database accepts them.
+    /// </summary>
+    public TimeSpan DurableTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Checks <see cref="PredictionLogOptions"/> at start-up.</summary>
@@ -50,6 +56,11 @@ internal sealed class PredictionLogOptionsValidator : IValidateOptions<Predictio
         if (options.FullWait < TimeSpan.Zero)
         {
             failures.Add($"{Section}:{nameof(options.FullWait)} must not be negative, not {options.FullWait}");
+        }
+
+        if (options.DurableTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:{nameof(options.DurableTimeout)} must be positive, not {options.DurableTimeout}");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -7,7 +7,9 @@ namespace Ferry.Server.Serving;
 /// Drains <see cref="PredictionLog"/> into the <c>predictions</c> table off the request path: a batch is up to
 /// <see cref="PredictionLogOptions.BatchSize"/> records or whatever arrived within
 /// <see cref="PredictionLogOptions.FlushInterval"/> of its first record, written with one
-/// <c>SaveChanges</c> (one transaction).
+/// <c>SaveChanges</c> (one transaction). A batch holding records of a durable endpoint (whose caller waits for the
+/// commit) is written as soon as it holds what is queued, without waiting for the flush interval: requests that arrive
+/// while a batch is being written share the next transaction (group commit).
 /// </summary>
 /// <remarks>
 /// <para>Database errors (SQLite busy, a PostgreSQL restart) are retried until they succeed, with exponential
@@ -100,10 +102,12 @@ public sealed partial class PredictionLogWriter(
     {
         var reader = log.Reader;
         var started = clock.GetTimestamp();
+        var urgent = false;
         while (true)
         {
             while (batch.Count < options.Value.BatchSize && reader.TryRead(out var pending))
             {
+                urgent |= pending.Durable;
                 if (pending.Completed is { IsCompleted: false } completing)
                 {
                     // Shadow answers still being scored: they never fail (see Router) and take microseconds to milliseconds.
@@ -114,7 +118,7 @@ public sealed partial class PredictionLogWriter(
             }
 
             var remaining = options.Value.FlushInterval - clock.GetElapsedTime(started);
-            if (batch.Count >= options.Value.BatchSize || remaining <= TimeSpan.Zero)
+            if (urgent || batch.Count >= options.Value.BatchSize || remaining <= TimeSpan.Zero)
             {
                 return;
             }

@@ -36,6 +36,9 @@ public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, Infere
 /// loaded yet is loaded in the background and skipped, one that fails or whose fields differ is logged as
 /// <c>{"error": ...}</c>, and beyond <see cref="ModelCacheOptions.MaxConcurrentShadows"/> batches in flight a copy is
 /// skipped; each skip is counted in <c>ferry_shadow_skipped_total</c>. No shadow load happens on the request path.
+/// Durability: on a <see cref="PredictionDurability.Durable"/> endpoint the answer waits until the prediction-log rows
+/// are committed, at most <see cref="PredictionLogOptions.DurableTimeout"/>; past it the request fails with
+/// <see cref="PredictionNotCommittedException"/> (503) and its rows are still written once the database accepts them.
 /// Adaptive batching: when the policy turns it on, the primary's scoring goes through <see cref="AdaptiveBatching"/>,
 /// which then owns the request's model lease until its rows are scored.
 /// Explanations: a request that asks for them (<see cref="ReasonSettings"/>) has its rows explained once they are
@@ -168,7 +171,8 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
 
             var shadows = version is null ? ShadowRoutes(policy) : null;
             var shadowsScored = shadows is null ? null : new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!await log.TryEnqueueAsync(records, shadowsScored?.Task, cancellationToken))
+            var durable = policy.Durability == PredictionDurability.Durable;
+            if (await log.EnqueueAsync(records, shadowsScored?.Task, durable, cancellationToken) is not { } published)
             {
                 outcome = Outcomes.Unavailable;
                 return null;
@@ -178,6 +182,14 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
             if (shadows is not null)
             {
                 StartShadows(endpoint, shadows, batch, records, shadowsScored!);
+            }
+
+            // Durable: answer only once the rows are committed (the writer group-commits what is queued meanwhile).
+            // Past the timeout the rows stay queued and are written later, but the caller gets no ids.
+            if (durable && !await log.WaitUntilWrittenAsync(published, log.DurableTimeout, cancellationToken))
+            {
+                outcome = Outcomes.Unavailable;
+                throw new PredictionNotCommittedException(endpoint, records.Length, log.DurableTimeout);
             }
 
             outcome = Outcomes.Ok;

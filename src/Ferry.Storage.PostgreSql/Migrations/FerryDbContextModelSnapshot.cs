@@ -853,6 +853,12 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("created_by");
 
+                    b.Property<string>("Durability")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("durability");
+
                     b.Property<int>("MaxBatchDelayMicros")
                         .HasColumnType("integer")
                         .HasColumnName("max_batch_delay_micros");

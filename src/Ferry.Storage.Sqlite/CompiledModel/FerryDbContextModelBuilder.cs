@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3269b39d-8876-4b97-ab76-ef96c21d4cd8"), entityTypeCount: 28)
+            : base(skipDetectChanges: false, modelId: new Guid("04188989-ea7d-46fd-954e-11fdf1b854fb"), entityTypeCount: 28)
         {
         }
 

@@ -19,7 +19,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 "Ferry.Core.Serving.ServingEndpoint",
                 typeof(ServingEndpoint),
                 baseEntityType,
-                propertyCount: 8,
+                propertyCount: 9,
                 navigationCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -56,6 +56,16 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 fieldInfo: typeof(ServingEndpoint).GetField("<CreatedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 256);
             createdBy.AddAnnotation("Relational:ColumnName", "created_by");
+
+            var durability = runtimeEntityType.AddProperty(
+                "Durability",
+                typeof(PredictionDurability),
+                propertyInfo: typeof(ServingEndpoint).GetProperty("Durability", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ServingEndpoint).GetField("<Durability>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 20,
+                providerPropertyType: typeof(string));
+            durability.SetSentinelFromProviderValue("Buffered");
+            durability.AddAnnotation("Relational:ColumnName", "durability");
 
             var maxBatchDelayMicros = runtimeEntityType.AddProperty(
                 "MaxBatchDelayMicros",

@@ -848,6 +848,12 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_by");
 
+                    b.Property<string>("Durability")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("durability");
+
                     b.Property<int>("MaxBatchDelayMicros")
                         .HasColumnType("INTEGER")
                         .HasColumnName("max_batch_delay_micros");

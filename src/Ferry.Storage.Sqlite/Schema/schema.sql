@@ -396,3 +396,11 @@ VALUES ('20261122235535_Explain', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "serving_endpoints" ADD "durability" TEXT NOT NULL DEFAULT 'Buffered';
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206075135_EndpointDurability', '10.0.15');
+
+COMMIT;
+

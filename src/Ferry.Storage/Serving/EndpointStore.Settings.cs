@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Ferry.Storage.Serving;
 
-/// <summary>Batching settings and deletion.</summary>
+/// <summary>Batching and durability settings, and deletion.</summary>
 public sealed partial class EndpointStore
 {
     /// <inheritdoc />
@@ -38,6 +38,35 @@ public sealed partial class EndpointStore
     }
 
     /// <inheritdoc />
+    /// <remarks>Like batching, durability is not part of the traffic policy: no revision, and a rollback keeps it.</remarks>
+    public async Task<ServingEndpoint> SetDurabilityAsync(string endpointName, PredictionDurability durability, string actor, CancellationToken cancellationToken = default)
+    {
+        if (!EndpointStoreRules.IsValidName(endpointName))
+        {
+            throw NotFound(endpointName);
+        }
+
+        if (!Enum.IsDefined(durability))
+        {
+            throw new Core.Errors.ValidationException("durability", $"must be buffered or durable, not {(int)durability}");
+        }
+
+        await writer.RunAsync(actor, async (context, ct) =>
+        {
+            var endpoint = await TrackedAsync(context, endpointName, ct);
+            var before = endpoint.Durability;
+            endpoint.Durability = durability;
+            endpoint.UpdatedAt = Now();
+            return (true, AuditRecord.Of("endpoint.durability", Target(endpointName), new
+            {
+                Before = new { Durability = EndpointStoreRules.DurabilityName(before) },
+                After = new { Durability = EndpointStoreRules.DurabilityName(durability) },
+            }));
+        }, cancellationToken);
+        return (await GetAsync(endpointName, cancellationToken))!;
+    }
+
+    /// <inheritdoc />
     /// <remarks>The audit event keeps the active routes and the number of revisions that were deleted with it.</remarks>
     public Task DeleteAsync(string endpointName, string actor, CancellationToken cancellationToken = default)
     {
@@ -59,6 +88,7 @@ public sealed partial class EndpointStore
                 Before = Describe(active),
                 endpoint.MaxBatchSize,
                 endpoint.MaxBatchDelayMicros,
+                Durability = EndpointStoreRules.DurabilityName(endpoint.Durability),
             }));
         }, cancellationToken);
     }

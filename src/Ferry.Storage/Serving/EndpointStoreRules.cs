@@ -98,6 +98,8 @@ internal static partial class EndpointStoreRules
 
     public static string Label(TrafficRoute route) => Label(route.ModelName, route.Version, route.Alias);
 
+    public static string DurabilityName(PredictionDurability durability) => durability == PredictionDurability.Durable ? "durable" : "buffered";
+
     public static string RoleName(RouteRole role) => role == RouteRole.Shadow ? "shadow" : "weighted";
 
     private static string? Problem(RouteRequest? route)

@@ -61,10 +61,13 @@ internal sealed class FerryServerProcess : IDisposable
     }
 
     /// <summary>Starts <c>ferry server --port P --data-dir D</c> and waits until <c>/readyz</c> answers and the start-up output is complete.</summary>
-    public static async Task<FerryServerProcess> StartAsync(string dataDirectory)
+    public static Task<FerryServerProcess> StartAsync(string dataDirectory) => StartAsync(dataDirectory, null);
+
+    /// <summary>Starts the server as <see cref="StartAsync(string)"/> with extra environment variables (e.g. <c>Ferry__PredictionLog__Capacity</c>).</summary>
+    public static async Task<FerryServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment)
     {
         var port = FreePort.Next();
-        var process = FerryCli.Start(["server", "--port", port.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory]);
+        var process = FerryCli.Start(["server", "--port", port.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory], environment);
         var server = new FerryServerProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
         try
         {
@@ -95,6 +98,14 @@ internal sealed class FerryServerProcess : IDisposable
         using var timeout = new CancellationTokenSource(Patience);
         await _process.WaitForExitAsync(timeout.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGKILL (no drain, no shutdown hooks) and waits for the process to be gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        using var timeout = new CancellationTokenSource(Patience);
+        await _process.WaitForExitAsync(timeout.Token);
     }
 
     public void Dispose()

@@ -21,6 +21,7 @@ public sealed class FeatureOptionsTests
     [InlineData("Ferry:PredictionLog:BatchSize", "200000", "Ferry:PredictionLog:BatchSize (200000) must not exceed Ferry:PredictionLog:Capacity (100000)")]
     [InlineData("Ferry:PredictionLog:FlushInterval", "00:00:00", "Ferry:PredictionLog:FlushInterval must be positive")]
     [InlineData("Ferry:PredictionLog:FullWait", "-00:00:01", "Ferry:PredictionLog:FullWait must not be negative")]
+    [InlineData("Ferry:PredictionLog:DurableTimeout", "00:00:00", "Ferry:PredictionLog:DurableTimeout must be positive")]
     [InlineData("Ferry:Retention:Predictions", "00:00:00", "Ferry:Retention:Predictions must be positive")]
     [InlineData("Ferry:ModelCache:ModelMemoryBudgetBytes", "0", "Ferry:ModelCache:ModelMemoryBudgetBytes must be at least 1")]
     [InlineData("Ferry:TokenCache:Duration", "-00:00:01", "Ferry:TokenCache:Duration must not be negative")]

@@ -179,6 +179,33 @@ public abstract class EndpointsApiTests<TFixture>(TFixture fixture) : IClassFixt
             Assert.True(problem.GetProperty("errors").TryGetProperty("maxDelayMicros", out _));
         }
 
+        using (var shownBefore = await viewer.GetAsync($"/api/v1/endpoints/{name}"))
+        {
+            Assert.Equal("buffered", (await shownBefore.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("durability").GetString());
+        }
+
+        using (var viewerDurability = await viewer.PutAsJsonAsync($"/api/v1/endpoints/{name}/durability", new { durability = "durable" }))
+        {
+            await viewerDurability.AssertProblemAsync(HttpStatusCode.Forbidden);
+        }
+
+        using (var durability = await scientist.PutAsJsonAsync($"/api/v1/endpoints/{name}/durability", new { durability = "durable" }))
+        {
+            Assert.Equal("durable", (await durability.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("durability").GetString());
+        }
+
+        using (var listed = await viewer.GetAsync("/api/v1/endpoints"))
+        {
+            var entry = (await listed.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
+            Assert.Equal("durable", entry.GetProperty("durability").GetString());
+        }
+
+        using (var badDurability = await scientist.PutAsJsonAsync($"/api/v1/endpoints/{name}/durability", new { durability = "eventually" }))
+        {
+            var problem = await badDurability.AssertProblemAsync(HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("durability", out _));
+        }
+
         using (var deleted = await scientist.DeleteAsync($"/api/v1/endpoints/{name}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
@@ -191,6 +218,7 @@ public abstract class EndpointsApiTests<TFixture>(TFixture fixture) : IClassFixt
 
         Assert.Equal(1, await CountAuditAsync(Server, "endpoint.delete", $"endpoint/{name}"));
         Assert.Equal(1, await CountAuditAsync(Server, "endpoint.batching", $"endpoint/{name}"));
+        Assert.Equal(1, await CountAuditAsync(Server, "endpoint.durability", $"endpoint/{name}"));
     }
 
     private static string EndpointName() => $"ep-{Guid.NewGuid():N}";

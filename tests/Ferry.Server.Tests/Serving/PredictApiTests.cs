@@ -96,6 +96,13 @@ internal static class ServingTestKit
         return status == HttpStatusCode.OK ? await response.AssertJsonAsync(status) : await response.AssertProblemAsync(status);
     }
 
+    /// <summary>Posts records to the predict route and returns the response as it is.</summary>
+    public static Task<HttpResponseMessage> PredictRawAsync(HttpClient client, string endpoint, IEnumerable<JsonObject> records)
+    {
+        var body = new JsonObject { ["records"] = new JsonArray(records.Select(r => (JsonNode)r.DeepClone()).ToArray()) };
+        return client.PostAsync($"/api/v1/endpoints/{endpoint}/predict", JsonContent.Create(body));
+    }
+
     public sealed record Expected(JsonObject Features, List<JsonObject> Records, string[] Classes, string[] Labels, double[][] Probabilities);
 }
 

@@ -113,6 +113,44 @@ public sealed class PredictionLogBufferTests : IDisposable
     }
 
     [Fact]
+    public async Task AfterQueuedWritten_BatchCommittedBetweenTheFailedLookupAndTheCheck_RetriesAndFinds()
+    {
+        // The interleaving the tester hit: the lookup misses the row, then the writer commits its batch before the
+        // log checks whether anything was unwritten. The id must still be found, not refused.
+        var log = CreateLog(capacity: 100, fullWait: TimeSpan.Zero);
+        var records = Records(3);
+        Assert.True(await log.TryEnqueueAsync(records));
+        var calls = 0;
+        var found = await log.AfterQueuedWrittenAsync(_ =>
+        {
+            if (++calls == 1)
+            {
+                log.MarkWritten(records.Length); // the writer's commit lands here, after the lookup missed
+                throw new Ferry.Core.Errors.NotFoundException("not logged yet");
+            }
+
+            return Task.FromResult(records[2].Id);
+        }).WaitAsync(Bound);
+        Assert.Equal(records[2].Id, found);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task AfterQueuedWritten_NothingUnwrittenWhenTheLookupStarted_RefusesAtOnce()
+    {
+        var log = CreateLog(capacity: 100, fullWait: TimeSpan.Zero);
+        Assert.True(await log.TryEnqueueAsync(Records(2)));
+        log.MarkWritten(2);
+        var calls = 0;
+        await Assert.ThrowsAsync<Ferry.Core.Errors.NotFoundException>(() => log.AfterQueuedWrittenAsync<Guid>(_ =>
+        {
+            calls++;
+            throw new Ferry.Core.Errors.NotFoundException("unknown id");
+        }).WaitAsync(Bound));
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
     public async Task AfterShutdownBegan_EveryCallIsRefused()
     {
         var log = CreateLog(capacity: 10, fullWait: TimeSpan.Zero);

@@ -2,17 +2,18 @@ using System.CommandLine;
 
 namespace Ferry.Cli.Commands.Endpoints;
 
-/// <summary><c>ferry endpoints</c>: list, show, roll back and delete endpoints (list and show need a viewer; the rest a scientist).</summary>
+/// <summary><c>ferry endpoints</c>: list, show, roll back, set durability and delete endpoints (list and show need a viewer; the rest a scientist).</summary>
 internal sealed class EndpointsCommand : Command
 {
     public EndpointsCommand()
-        : base("endpoints", "List, show, roll back and delete serving endpoints ('ferry deploy' creates and changes them).")
+        : base("endpoints", "List, show, roll back, set durability of and delete serving endpoints ('ferry deploy' creates and changes them).")
     {
         var client = new ClientOptions();
         client.AddTo(this);
         Subcommands.Add(new ListEndpointsCommand(client));
         Subcommands.Add(new ShowEndpointCommand(client));
         Subcommands.Add(new RollbackEndpointCommand(client));
+        Subcommands.Add(new DurabilityEndpointCommand(client));
         Subcommands.Add(new DeleteEndpointCommand(client));
     }
 }

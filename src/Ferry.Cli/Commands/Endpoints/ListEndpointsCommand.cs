@@ -19,7 +19,7 @@ internal sealed class ListEndpointsCommand : Command
                 return ExitCodes.Success;
             }
 
-            var table = TableFormat.Create("Name", "Revision", "Routes", "Batching", "Updated");
+            var table = TableFormat.Create("Name", "Revision", "Routes", "Batching", "Durability", "Updated");
             foreach (var endpoint in endpoints)
             {
                 table.AddTextRow(
@@ -27,6 +27,7 @@ internal sealed class ListEndpointsCommand : Command
                     endpoint.ActiveRevision.ToString(CultureInfo.InvariantCulture),
                     EndpointOutput.Summary(endpoint.Routes),
                     endpoint.Batching.MaxBatchSize <= 1 ? "off" : $"{endpoint.Batching.MaxBatchSize} / {endpoint.Batching.MaxDelayMicros} µs",
+                    endpoint.Durability,
                     TableFormat.Time(endpoint.UpdatedAt));
             }
 

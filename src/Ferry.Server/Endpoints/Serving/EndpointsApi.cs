@@ -8,8 +8,8 @@ using Ferry.Server.Serving;
 namespace Ferry.Server.Endpoints.Serving;
 
 /// <summary>
-/// Endpoint management (<c>/api/v1/endpoints</c>): viewers read; scientists deploy, roll back, tune batching and
-/// delete. Every change is one audited policy switch. Deploying can only point at what the registry already holds
+/// Endpoint management (<c>/api/v1/endpoints</c>): viewers read; scientists deploy, roll back, tune batching,
+/// set durability and delete. Every change is one audited policy switch. Deploying can only point at what the registry already holds
 /// (it never moves an alias or a stage), so the registry's protections (the champion alias, Production) stay whole.
 /// </summary>
 public static class EndpointsApi
@@ -27,6 +27,8 @@ public static class EndpointsApi
             .WithSummary("Re-activates the revision before the active one, as a new revision.");
         group.MapPut("/{name}/batching", SetBatchingAsync).RequireAuthorization(FerryPolicies.Scientist).WithName("SetEndpointBatching")
             .WithSummary("Sets adaptive batching: {\"maxBatchSize\" (1 = off), \"maxDelayMicros\"}.");
+        group.MapPut("/{name}/durability", SetDurabilityAsync).RequireAuthorization(FerryPolicies.Scientist).WithName("SetEndpointDurability")
+            .WithSummary("Sets prediction-log durability: {\"durability\": \"buffered\" (answer once queued, the default) or \"durable\" (answer once committed)}.");
         group.MapDelete("/{name}", DeleteAsync).RequireAuthorization(FerryPolicies.Scientist).WithName("DeleteEndpoint")
             .WithSummary("Deletes the endpoint and its policy history (its prediction log stays).");
         return routes;
@@ -85,6 +87,18 @@ public static class EndpointsApi
         ArgumentNullException.ThrowIfNull(policies);
         var (size, delay) = EndpointsRequests.Batching(await EndpointsRequests.ReadAsync(request, EndpointsJsonContext.Default.BatchingBody));
         var endpoint = await store.SetBatchingAsync(name, size, delay, user.ActorName(), cancellationToken);
+        await policies.RefreshAsync(name, cancellationToken);
+        return await ViewAsync(endpoint, store, cancellationToken);
+    }
+
+    /// <summary>Sets prediction-log durability.</summary>
+    public static async Task<IResult> SetDurabilityAsync(string name, HttpRequest request, IEndpointStore store, PolicyCache policies, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(policies);
+        var durability = EndpointsRequests.Durability(await EndpointsRequests.ReadAsync(request, EndpointsJsonContext.Default.DurabilityBody));
+        var endpoint = await store.SetDurabilityAsync(name, durability, user.ActorName(), cancellationToken);
         await policies.RefreshAsync(name, cancellationToken);
         return await ViewAsync(endpoint, store, cancellationToken);
     }

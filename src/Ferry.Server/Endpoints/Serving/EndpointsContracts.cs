@@ -38,3 +38,10 @@ public sealed record BatchingBody
     /// <summary>Longest a request waits for others, 0 to 1,000,000 microseconds.</summary>
     public int? MaxDelayMicros { get; init; }
 }
+
+/// <summary>The body of <c>PUT /api/v1/endpoints/{name}/durability</c>.</summary>
+public sealed record DurabilityBody
+{
+    /// <summary>"buffered" (answer once queued) or "durable" (answer once committed).</summary>
+    public string? Durability { get; init; }
+}

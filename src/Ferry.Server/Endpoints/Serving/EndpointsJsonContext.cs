@@ -11,6 +11,7 @@ namespace Ferry.Server.Endpoints.Serving;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(DeployBody))]
 [JsonSerializable(typeof(BatchingBody))]
+[JsonSerializable(typeof(DurabilityBody))]
 [JsonSerializable(typeof(EndpointView))]
 [JsonSerializable(typeof(EndpointListView))]
 public sealed partial class EndpointsJsonContext : JsonSerializerContext;

@@ -82,6 +82,15 @@ internal static class EndpointsRequests
         return errors.Count > 0 ? throw new ValidationException(errors) : result;
     }
 
+    /// <summary>The durability of a body: "buffered" or "durable" (required).</summary>
+    public static PredictionDurability Durability(DurabilityBody body) => body.Durability?.Trim().ToLowerInvariant() switch
+    {
+        "buffered" => PredictionDurability.Buffered,
+        "durable" => PredictionDurability.Durable,
+        null or "" => throw new ValidationException("durability", "is required: buffered or durable"),
+        _ => throw new ValidationException("durability", $"must be buffered or durable, not '{body.Durability}'"),
+    };
+
     /// <summary>The batching settings of a body, both required.</summary>
     public static (int MaxBatchSize, int MaxDelayMicros) Batching(BatchingBody body)
     {

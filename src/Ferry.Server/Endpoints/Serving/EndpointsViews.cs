@@ -19,10 +19,14 @@ internal static class EndpointsViews
             p.Revision == endpoint.ActiveRevision,
             p.CreatedBy,
             At(p.CreatedAt),
-            [.. p.Routes.Select(r => Route(r, null))]))]);
+            [.. p.Routes.Select(r => Route(r, null))]))],
+        DurabilityName(endpoint.Durability));
 
     public static EndpointSummaryView Summary(ServingEndpoint endpoint, ResolvedPolicy? resolved) =>
-        new(endpoint.Name, endpoint.ActiveRevision, ActiveRoutes(endpoint, resolved), Batching(endpoint), At(endpoint.UpdatedAt));
+        new(endpoint.Name, endpoint.ActiveRevision, ActiveRoutes(endpoint, resolved), Batching(endpoint), At(endpoint.UpdatedAt), DurabilityName(endpoint.Durability));
+
+    public static string DurabilityName(PredictionDurability durability) =>
+        durability == PredictionDurability.Durable ? EndpointDurabilityNames.Durable : EndpointDurabilityNames.Buffered;
 
     public static string RoleName(RouteRole role) => role == RouteRole.Shadow ? "shadow" : "weighted";
 

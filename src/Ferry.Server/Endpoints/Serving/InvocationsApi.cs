@@ -41,10 +41,9 @@ public static class InvocationsApi
         ArgumentNullException.ThrowIfNull(router);
         using var document = await RequestJson.ReadAsync(context.Request, cancellationToken);
         var bind = Binder(document.RootElement);
-        var served = await router.PredictAsync(name, null, bind, cancellationToken);
+        var served = await ServingProblems.ServeAsync(context, () => router.PredictAsync(name, null, bind, cancellationToken));
         if (served is null)
         {
-            await ServingProblems.WriteLogFullAsync(context);
             return;
         }
 

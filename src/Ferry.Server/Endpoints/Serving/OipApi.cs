@@ -107,10 +107,9 @@ public static partial class OipApi
         ArgumentNullException.ThrowIfNull(router);
         using var document = await RequestJson.ReadAsync(context.Request, cancellationToken);
         var request = OipRequest.Parse(document.RootElement);
-        var served = await router.PredictAsync(name, version, model => request.Bind(model), cancellationToken);
+        var served = await ServingProblems.ServeAsync(context, () => router.PredictAsync(name, version, model => request.Bind(model), cancellationToken));
         if (served is null)
         {
-            await ServingProblems.WriteLogFullAsync(context);
             return;
         }
 

@@ -41,10 +41,9 @@ public static class PredictApi
         RecordValidator.RowCount(records, "records");
         // Checked before anything is served, so a bad setting refuses the whole request.
         var explain = ExplanationSettings.Requested(context.Request.Query);
-        var served = await router.PredictAsync(name, null, model => RecordValidator.FromRecords(records, model.Features, "records"), explain, cancellationToken);
+        var served = await ServingProblems.ServeAsync(context, () => router.PredictAsync(name, null, model => RecordValidator.FromRecords(records, model.Features, "records"), explain, cancellationToken));
         if (served is null)
         {
-            await ServingProblems.WriteLogFullAsync(context);
             return;
         }
 

@@ -1,4 +1,5 @@
 using Ferry.Server.Errors;
+using Ferry.Server.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;
 
@@ -11,5 +12,34 @@ public static class ServingProblems
         context.Response.Headers.RetryAfter = "1";
         return ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Prediction log full",
             "the prediction log's buffer stayed full, so the request was not answered (no prediction ids were issued); retry shortly");
+    }
+
+    /// <summary>
+    /// Serves a request through <paramref name="serve"/> (the router); when the prediction log refused its rows
+    /// (buffer full) or a durable endpoint's commit did not finish in time, answers 503 with Retry-After and returns null.
+    /// </summary>
+    public static async Task<ServedBatch?> ServeAsync(HttpContext context, Func<Task<ServedBatch?>> serve)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(serve);
+        ServedBatch? served;
+        try
+        {
+            served = await serve();
+        }
+        catch (PredictionNotCommittedException e)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Prediction not committed",
+                e.Message + " The request was not answered (no prediction ids were issued); its rows will still be written once the database accepts them. Retry shortly.");
+            return null;
+        }
+
+        if (served is null)
+        {
+            await WriteLogFullAsync(context);
+        }
+
+        return served;
     }
 }
