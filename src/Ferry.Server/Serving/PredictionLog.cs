@@ -9,7 +9,8 @@ namespace Ferry.Server.Serving;
 /// The prediction log's in-memory buffer: <see cref="IPredictionLog"/> on the request path, drained by
 /// <see cref="PredictionLogWriter"/>. A request's records travel as one array, and room for all of them is reserved
 /// on a record counter before the array is queued, so a call is all-or-nothing and the buffer (queued plus being
-/// written) never holds more than <see cref="Capacity"/> records. No database work happens here.
+/// written) never holds more than <see cref="Capacity"/> records nor more than <see cref="MaxBytes"/> of their estimated
+/// memory. No database work happens here.
 /// </summary>
 /// <remarks>
 /// Full-buffer policy: wait up to <see cref="PredictionLogOptions.FullWait"/> for the writer to free
@@ -30,6 +31,7 @@ public sealed class PredictionLog : IPredictionLog
     private readonly PredictionLogMetrics _metrics;
     private readonly Lock _publishOrder = new();
     private long _count;
+    private long _bytes;
     private long _published;
     private long _written;
     private TaskCompletionSource _roomFreed = NewSignal();
@@ -40,6 +42,7 @@ public sealed class PredictionLog : IPredictionLog
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
         Capacity = options.Value.Capacity;
+        MaxBytes = options.Value.MaxBufferBytes;
         _fullWait = options.Value.FullWait;
         DurableTimeout = options.Value.DurableTimeout;
         _clock = clock;
@@ -50,6 +53,12 @@ public sealed class PredictionLog : IPredictionLog
 
     /// <summary>Most records the buffer holds.</summary>
     public int Capacity { get; }
+
+    /// <summary>Most memory the buffered records may take, by <see cref="EstimateBytes"/> (<see cref="PredictionLogOptions.MaxBufferBytes"/>).</summary>
+    public long MaxBytes { get; }
+
+    /// <summary>The estimated memory of the records accepted and not yet written.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
 
     /// <summary>How long a durable request waits for its rows' commit (<see cref="PredictionLogOptions.DurableTimeout"/>).</summary>
     public TimeSpan DurableTimeout { get; }
@@ -95,14 +104,15 @@ public sealed class PredictionLog : IPredictionLog
             return ValueTask.FromResult<long?>(Published);
         }
 
-        if (records.Count > Capacity)
+        var bytes = EstimateBytes(records);
+        if (records.Count > Capacity || bytes > MaxBytes)
         {
             _metrics.Rejected(records.Count);
             return ValueTask.FromResult<long?>(null);
         }
 
-        var batch = new PendingRecords(records.ToArray(), completed, durable);
-        if (TryReserve(batch.Records.Length))
+        var batch = new PendingRecords(records.ToArray(), completed, durable, bytes);
+        if (TryReserve(batch))
         {
             return ValueTask.FromResult(Publish(batch));
         }
@@ -180,17 +190,39 @@ public sealed class PredictionLog : IPredictionLog
         return await lookup(cancellationToken);
     }
 
-    /// <summary>Counts records the writer stored and returns their room (see <see cref="Release"/>).</summary>
-    internal void MarkWritten(int records)
+    /// <summary>Counts records the writer stored and returns their room (see <see cref="Release(IReadOnlyList{PredictionRecord})"/>).</summary>
+    internal void MarkWritten(IReadOnlyList<PredictionRecord> records)
     {
-        Interlocked.Add(ref _written, records);
-        Release(records);
+        Interlocked.Add(ref _written, records.Count);
+        Release(records.Count, EstimateBytes(records));
     }
 
     /// <summary>Returns room for records that were written or given up on, and wakes callers waiting for it.</summary>
-    internal void Release(int records)
+    internal void Release(IReadOnlyList<PredictionRecord> records) => Release(records.Count, EstimateBytes(records));
+
+    /// <summary>
+    /// The memory a record holds while it waits, estimated from its strings (UTF-16, two bytes a character) plus a
+    /// fixed 160 bytes for the object, its id and numbers: what bounds the buffer for wide rows, where a record count
+    /// alone does not.
+    /// </summary>
+    public static long EstimateBytes(IReadOnlyList<PredictionRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        const int PerRecord = 160;
+        long bytes = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var r = records[i];
+            bytes += PerRecord + (2L * (r.InputsJson.Length + r.OutputsJson.Length + (r.ShadowOutputsJson?.Length ?? 0)));
+        }
+
+        return bytes;
+    }
+
+    private void Release(int records, long bytes)
     {
         Interlocked.Add(ref _count, -records);
+        Interlocked.Add(ref _bytes, -bytes);
         Interlocked.Exchange(ref _roomFreed, NewSignal()).TrySetResult();
     }
 
@@ -204,7 +236,7 @@ public sealed class PredictionLog : IPredictionLog
         {
             // Take the signal before trying, so a release between the try and the wait is not missed.
             var roomFreed = Volatile.Read(ref _roomFreed).Task;
-            if (TryReserve(batch.Records.Length))
+            if (TryReserve(batch))
             {
                 return Publish(batch);
             }
@@ -227,12 +259,28 @@ public sealed class PredictionLog : IPredictionLog
         }
     }
 
-    private bool TryReserve(int records)
+    private bool TryReserve(PendingRecords batch)
     {
-        var current = Interlocked.Read(ref _count);
-        while (current + records <= Capacity)
+        if (!TryAdd(ref _count, batch.Records.Length, Capacity))
         {
-            var seen = Interlocked.CompareExchange(ref _count, current + records, current);
+            return false;
+        }
+
+        if (TryAdd(ref _bytes, batch.Bytes, MaxBytes))
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _count, -batch.Records.Length);
+        return false;
+    }
+
+    private static bool TryAdd(ref long counter, long amount, long limit)
+    {
+        var current = Interlocked.Read(ref counter);
+        while (current + amount <= limit)
+        {
+            var seen = Interlocked.CompareExchange(ref counter, current + amount, current);
             if (seen == current)
             {
                 return true;
@@ -264,7 +312,7 @@ public sealed class PredictionLog : IPredictionLog
         }
 
         // Shutting down: the writer no longer takes records.
-        Release(count);
+        Release(count, batch.Bytes);
         _metrics.Rejected(count);
         return null;
     }
@@ -276,4 +324,4 @@ public sealed class PredictionLog : IPredictionLog
 /// One request's records in the buffer, with what the writer waits for before writing them (null: nothing), and
 /// whether a caller waits for their commit (the writer then writes without waiting for its batch to fill).
 /// </summary>
-internal readonly record struct PendingRecords(PredictionRecord[] Records, Task? Completed, bool Durable = false);
+internal readonly record struct PendingRecords(PredictionRecord[] Records, Task? Completed, bool Durable = false, long Bytes = 0);

@@ -11,6 +11,12 @@ public sealed class PredictionLogOptions
     /// <summary>Most predictions held in memory waiting to be written to the prediction log (default 100,000).</summary>
     public int Capacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// Most memory the waiting predictions may take (default 256 MiB), estimated from their inputs' and outputs' text
+    /// (<see cref="PredictionLog.EstimateBytes"/>): with wide rows this, not <see cref="Capacity"/>, bounds the buffer.
+    /// </summary>
+    public long MaxBufferBytes { get; set; } = 256L << 20;
+
     /// <summary>Most predictions written to the prediction log in one batch (one transaction; default 1,000).</summary>
     public int BatchSize { get; set; } = 1000;
 
@@ -56,6 +62,11 @@ internal sealed class PredictionLogOptionsValidator : IValidateOptions<Predictio
         if (options.FullWait < TimeSpan.Zero)
         {
             failures.Add($"{Section}:{nameof(options.FullWait)} must not be negative, not {options.FullWait}");
+        }
+
+        if (options.MaxBufferBytes < (1L << 20))
+        {
+            failures.Add($"{Section}:{nameof(options.MaxBufferBytes)} must be at least 1 MiB (1048576), not {options.MaxBufferBytes}");
         }
 
         if (options.DurableTimeout <= TimeSpan.Zero)

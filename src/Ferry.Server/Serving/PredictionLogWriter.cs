@@ -149,7 +149,7 @@ public sealed partial class PredictionLogWriter(
                 var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
                 await store.InsertBatchAsync(batch, skipExisting: attempt > 1, abort);
                 metrics.Written(batch.Count);
-                log.MarkWritten(batch.Count);
+                log.MarkWritten(batch);
                 return;
             }
             catch (Exception e) when (!abort.IsCancellationRequested)

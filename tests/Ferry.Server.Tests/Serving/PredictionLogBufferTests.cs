@@ -59,14 +59,36 @@ public sealed class PredictionLogBufferTests : IDisposable
     }
 
     [Fact]
+    public async Task WideRecords_BoundedByMemoryBeforeTheRecordCount_AndFreedWhenWritten()
+    {
+        const long MiB = 1L << 20;
+        var log = CreateLog(capacity: 100_000, fullWait: TimeSpan.Zero, maxBytes: MiB);
+        var wide = Wide(100, inputChars: 2_000); // about 420 KB: 100 x (160 + 2 x (2,000 + 39 characters of outputs))
+        var each = PredictionLog.EstimateBytes(wide);
+        Assert.InRange(each, 400_000, 430_000);
+
+        Assert.True(await log.TryEnqueueAsync(wide));
+        Assert.True(await log.TryEnqueueAsync(Wide(100, inputChars: 2_000)));
+        Assert.False(await log.TryEnqueueAsync(Wide(100, inputChars: 2_000)), "a third would pass 1 MiB");
+        Assert.Equal(200, log.Count);
+        Assert.Equal(2 * each, log.Bytes);
+        Assert.False(await log.TryEnqueueAsync(Wide(1, inputChars: 600_000)), "one record larger than the whole budget");
+
+        log.MarkWritten(wide);
+        Assert.Equal(each, log.Bytes);
+        Assert.True(await log.TryEnqueueAsync(Wide(100, inputChars: 2_000)));
+        Assert.Equal(101, Count("prediction_log_rejected_total"));
+    }
+
+    [Fact]
     public async Task FullBuffer_WaitsForRoom_AndTakesTheCallWhenTheWriterFreesEnough()
     {
         var log = CreateLog(capacity: 4, fullWait: TimeSpan.FromMinutes(5));
         Assert.True(await log.TryEnqueueAsync(Records(4)));
         var waiting = log.TryEnqueueAsync(Records(3)).AsTask();
-        log.Release(2);
+        log.Release(Records(2));
         Assert.False(waiting.IsCompleted, "two free slots are not room for three records");
-        log.Release(2);
+        log.Release(Records(2));
         Assert.True(await waiting.WaitAsync(Bound));
         Assert.Equal(3, log.Count);
         Assert.Equal(0, Count("prediction_log_rejected_total"));
@@ -103,10 +125,10 @@ public sealed class PredictionLogBufferTests : IDisposable
         _clock.Advance(timeout);
         Assert.False(await timingOut.WaitAsync(Bound));
         var waiting = log.WaitUntilWrittenAsync(mark, TimeSpan.FromMinutes(5));
-        log.MarkWritten(3);
+        log.MarkWritten(Records(3));
         await Task.Yield();
         Assert.False(waiting.IsCompleted);
-        log.MarkWritten(2);
+        log.MarkWritten(Records(2));
         Assert.True(await waiting.WaitAsync(Bound));
         Assert.Equal(5, log.Written);
         Assert.Equal(4, log.Count);
@@ -125,7 +147,7 @@ public sealed class PredictionLogBufferTests : IDisposable
         {
             if (++calls == 1)
             {
-                log.MarkWritten(records.Length); // the writer's commit lands here, after the lookup missed
+                log.MarkWritten(records); // the writer's commit lands here, after the lookup missed
                 throw new Ferry.Core.Errors.NotFoundException("not logged yet");
             }
 
@@ -140,7 +162,7 @@ public sealed class PredictionLogBufferTests : IDisposable
     {
         var log = CreateLog(capacity: 100, fullWait: TimeSpan.Zero);
         Assert.True(await log.TryEnqueueAsync(Records(2)));
-        log.MarkWritten(2);
+        log.MarkWritten(Records(2));
         var calls = 0;
         await Assert.ThrowsAsync<Ferry.Core.Errors.NotFoundException>(() => log.AfterQueuedWrittenAsync<Guid>(_ =>
         {
@@ -165,8 +187,8 @@ public sealed class PredictionLogBufferTests : IDisposable
         _services.Dispose();
     }
 
-    private PredictionLog CreateLog(int capacity, TimeSpan fullWait) => new(
-        Microsoft.Extensions.Options.Options.Create(new PredictionLogOptions { Capacity = capacity, FullWait = fullWait }),
+    private PredictionLog CreateLog(int capacity, TimeSpan fullWait, long maxBytes = 256L << 20) => new(
+        Microsoft.Extensions.Options.Options.Create(new PredictionLogOptions { Capacity = capacity, FullWait = fullWait, MaxBufferBytes = maxBytes }),
         _clock,
         new PredictionLogMetrics(_services.GetRequiredService<IMeterFactory>()));
 
@@ -181,6 +203,13 @@ public sealed class PredictionLogBufferTests : IDisposable
     /// <summary>Records served at <paramref name="at"/> (a fixed instant by default; servers' tests pass their clock's now).</summary>
     internal static PredictionRecord[] Records(int count, string endpoint = "credit", DateTimeOffset? at = null) =>
         [.. Enumerable.Range(0, count).Select(_ => Record(endpoint, at ?? At))];
+
+    private static PredictionRecord[] Wide(int count, int inputChars) =>
+        [.. Records(count).Select(r =>
+        {
+            r.InputsJson = "{\"text\":\"" + new string('x', inputChars - 12) + "\"}";
+            return r;
+        })];
 
     internal static PredictionRecord Record(string endpoint, DateTimeOffset at) => new()
     {
