@@ -611,7 +611,21 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         }
         else
         {
-            Directory.CreateDirectory(path, PrivateDirectory);
+            // Directory.CreateDirectory(path, mode) gives the mode to the last directory only: each missing one gets it.
+            var missing = new Stack<string>();
+            for (var at = Path.GetFullPath(path); !Directory.Exists(at); at = Path.GetDirectoryName(at)!)
+            {
+                missing.Push(at);
+                if (Path.GetDirectoryName(at) is null)
+                {
+                    break;
+                }
+            }
+
+            foreach (var directory in missing)
+            {
+                Directory.CreateDirectory(directory, PrivateDirectory);
+            }
         }
     }
 }

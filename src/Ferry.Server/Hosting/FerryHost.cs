@@ -58,7 +58,7 @@ public static class FerryHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         AddSettingsFile(builder.Configuration, Path.Combine(options.DataDirectory, SettingsFileName));
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;

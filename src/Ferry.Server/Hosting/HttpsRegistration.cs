@@ -13,14 +13,15 @@ public static class HttpsRegistration
     {
         services.AddOptions<HttpsOptions>().BindConfiguration(HttpsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HttpsOptions>, HttpsOptionsValidator>();
+        // Read when an HTTPS address is bound (after the options were checked), not when Kestrel is created.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpsOptions>>((kestrel, https) =>
-        {
-            if (https.Value.Enabled)
+            kestrel.ConfigureHttpsDefaults(defaults =>
             {
-                var certificate = https.Value.LoadCertificate();
-                kestrel.ConfigureHttpsDefaults(defaults => defaults.ServerCertificate = certificate);
-            }
-        });
+                if (https.Value.Enabled)
+                {
+                    defaults.ServerCertificate = https.Value.LoadCertificate();
+                }
+            }));
         services.AddHsts(_ => { });
         services.AddOptions<HstsOptions>().Configure<IOptions<HttpsOptions>>((hsts, https) =>
         {

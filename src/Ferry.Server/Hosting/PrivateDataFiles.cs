@@ -27,7 +27,21 @@ public static partial class PrivateDataFiles
         }
         else
         {
-            Directory.CreateDirectory(path, DirectoryMode);
+            // Directory.CreateDirectory(path, mode) gives the mode to the last directory only: each missing one gets it.
+            var missing = new Stack<string>();
+            for (var at = Path.GetFullPath(path); !Directory.Exists(at); at = Path.GetDirectoryName(at)!)
+            {
+                missing.Push(at);
+                if (Path.GetDirectoryName(at) is null)
+                {
+                    break;
+                }
+            }
+
+            foreach (var directory in missing)
+            {
+                Directory.CreateDirectory(directory, DirectoryMode);
+            }
         }
     }
 

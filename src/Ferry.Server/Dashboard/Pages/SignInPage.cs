@@ -25,14 +25,15 @@ public static class SignInPage
             return Render(context, null, "This sign-in came from another site and was refused.", StatusCodes.Status403Forbidden);
         }
 
-        if (!context.Request.HasFormContentType)
-        {
-            return Render(context, null, "Sign in with the form below.", StatusCodes.Status400BadRequest);
-        }
-
+        // First: once the antiforgery check failed, ASP.NET Core refuses to look at the form at all.
         if (!await DashboardForms.IsValidAsync(context))
         {
             return Render(context, null, ForgedFormMessage, StatusCodes.Status400BadRequest);
+        }
+
+        if (!context.Request.HasFormContentType)
+        {
+            return Render(context, null, "Sign in with the form below.", StatusCodes.Status400BadRequest);
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
