@@ -144,6 +144,7 @@ public static class FerryHost
             .AllowAnonymous();
 
         app.MapTokensApi();
+        app.MapDashboardSessionsApi();
         app.MapAuditApi();
         app.MapModelsApi();
         app.MapEndpointsApi();

@@ -117,6 +117,28 @@ public abstract class DashboardSessionTests<TFixture>(TFixture fixture) : IClass
         using var page = await browser.GetAsync("/ui");
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
     }
+
+    [SkippableFact]
+    public async Task Admin_ListsOpenSessions_AndRevokesOne()
+    {
+        var name = $"listed-{Guid.NewGuid():N}";
+        using var browser = new DashboardBrowser(fixture.Server.Address);
+        (await browser.SignInAsync(await fixture.Server.CreateTokenAsync(Role.Viewer, name))).Dispose();
+        using var admin = fixture.Server.CreateAdminClient();
+
+        var list = await (await admin.GetAsync("/api/v1/dashboard/sessions")).AssertJsonAsync(HttpStatusCode.OK);
+        var listed = list.GetProperty("sessions").EnumerateArray().Single(s => s.GetProperty("tokenName").GetString() == name);
+        Assert.Equal("viewer", listed.GetProperty("role").GetString());
+        Assert.DoesNotContain(browser.Session!, list.GetRawText(), StringComparison.Ordinal);
+        using var viewer = fixture.Server.CreateClient(await fixture.Server.CreateTokenAsync(Role.Viewer));
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/api/v1/dashboard/sessions")).StatusCode);
+
+        var id = listed.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/dashboard/sessions/{id}")).StatusCode);
+        await (await admin.DeleteAsync($"/api/v1/dashboard/sessions/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        using var page = await browser.GetAsync("/ui");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+    }
 }
 
 public sealed class SqliteDashboardSessionTests(SqliteServerFixture fixture) : DashboardSessionTests<SqliteServerFixture>(fixture);
