@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Ferry.Core.Identity;
 using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Hosting;
+using Ferry.Server.RateLimiting;
 using Ferry.Server.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -81,6 +82,8 @@ public sealed class FerryTestServer : IAsyncDisposable
         configure?.Invoke(options);
         var app = FerryHost.Build(options, clock, builder =>
         {
+            // Every test signs in from 127.0.0.1 to a shared server: the sign-in limit is off unless a test sets it.
+            builder.Services.Configure<RateLimitOptions>(limits => limits.SignIn.PermitLimit = 0);
             host?.Invoke(builder);
             services?.Invoke(builder.Services);
         });

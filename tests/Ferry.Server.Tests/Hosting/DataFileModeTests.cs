@@ -1,6 +1,7 @@
 using Ferry.Core.Artifacts;
 using Ferry.Server.Hosting;
 using Ferry.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -31,7 +32,7 @@ public sealed class DataFileModeTests
 
         Assert.Equal(PrivateDirectory, File.GetUnixFileMode(data));
         var database = Path.Combine(data, "ferry.db");
-        Assert.True(File.Exists(database + "-wal"), "the database runs in WAL mode, so -wal exists while it is open");
+        await using var open = await OpenAsync(database);
         foreach (var file in new[] { database, database + "-wal", database + "-shm", FerryServerOptions.AdminTokenFile(data) })
         {
             Assert.True(File.GetUnixFileMode(file) == Private, $"{file} is {File.GetUnixFileMode(file)}");
@@ -73,9 +74,22 @@ public sealed class DataFileModeTests
         });
 
         Assert.Equal(Private, File.GetUnixFileMode(database));
+        await using var open = await OpenAsync(database);
         Assert.Equal(Private, File.GetUnixFileMode(database + "-wal"));
+        Assert.Equal(Private, File.GetUnixFileMode(database + "-shm"));
         Assert.Equal(Private, File.GetUnixFileMode(token));
         // The directory itself is only reported (it may be shared on purpose).
         Assert.NotEqual(PrivateDirectory, File.GetUnixFileMode(data.Path));
+    }
+
+    /// <summary>A connection kept open, so the WAL companions exist (SQLite removes them when the last one closes).</summary>
+    private static async Task<SqliteConnection> OpenAsync(string database)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM api_tokens;";
+        await command.ExecuteScalarAsync();
+        return connection;
     }
 }
