@@ -55,15 +55,21 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         ArgumentNullException.ThrowIfNull(clock);
         _clock = clock;
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
-        Directory.CreateDirectory(_root);
+        CreatePrivateDirectory(_root);
         _rootPrefix = WithSeparator(_root);
         _realRootPrefix = WithSeparator(RealPath(_root));
         _tempDirectory = Path.Join(_root, ArtifactPath.ReservedSegment, "tmp");
         _hashDirectory = Path.Join(_root, ArtifactPath.ReservedSegment, "sha256");
-        Directory.CreateDirectory(_tempDirectory);
-        Directory.CreateDirectory(_hashDirectory);
+        CreatePrivateDirectory(_tempDirectory);
+        CreatePrivateDirectory(_hashDirectory);
         RemoveStaleTempFiles();
     }
+
+    /// <summary>Mode of every file the store writes on Unix (0600).</summary>
+    public const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Mode of every directory the store creates on Unix (0700); existing directories keep theirs.</summary>
+    public const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <summary>The root directory, as a full path.</summary>
     public string RootDirectory => _root;
@@ -77,14 +83,14 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         var target = Resolve(relative);
         EnsureWritable(relative, target);
 
-        Directory.CreateDirectory(_tempDirectory);
+        CreatePrivateDirectory(_tempDirectory);
         var temp = NewTempPath();
         try
         {
             var (sha256, length, modified) = await WriteTempAsync(temp, content, cancellationToken);
             // Last point at which cancelling still leaves the previous content in place.
             cancellationToken.ThrowIfCancellationRequested();
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            CreatePrivateDirectory(Path.GetDirectoryName(target)!);
             File.Move(temp, target, overwrite: true);
 
             var info = new ArtifactInfo(relative, length, sha256, modified);
@@ -202,6 +208,10 @@ public sealed class FileSystemArtifactStore : IArtifactStore
             Options = FileOptions.Asynchronous,
             BufferSize = 0, // writes are already large; no second buffer
         };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = PrivateFile; // the rename keeps it: artifacts are readable by Ferry's user only
+        }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
@@ -525,9 +535,20 @@ public sealed class FileSystemArtifactStore : IArtifactStore
                 }
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(sidecar)!);
+            CreatePrivateDirectory(Path.GetDirectoryName(sidecar)!);
             var line = string.Create(CultureInfo.InvariantCulture, $"{info.Sha256} {info.Length} {info.LastModified.UtcTicks}\n");
-            await File.WriteAllTextAsync(temp, line);
+            var sidecarOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                sidecarOptions.UnixCreateMode = PrivateFile;
+            }
+
+            await using (var stream = new FileStream(temp, sidecarOptions))
+            await using (var writer = new StreamWriter(stream))
+            {
+                await writer.WriteAsync(line);
+            }
+
             File.Move(temp, sidecar, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -579,6 +600,32 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Left for RemoveStaleTempFiles.
+        }
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            // Directory.CreateDirectory(path, mode) gives the mode to the last directory only: each missing one gets it.
+            var missing = new Stack<string>();
+            for (var at = Path.GetFullPath(path); !Directory.Exists(at); at = Path.GetDirectoryName(at)!)
+            {
+                missing.Push(at);
+                if (Path.GetDirectoryName(at) is null)
+                {
+                    break;
+                }
+            }
+
+            foreach (var directory in missing)
+            {
+                Directory.CreateDirectory(directory, PrivateDirectory);
+            }
         }
     }
 }

@@ -20,6 +20,9 @@ public static class SqliteStorage
         Pooling = true,
     }.ToString();
 
+    /// <summary>The database file a connection string names.</summary>
+    public static string DatabaseFile(string connectionString) => new SqliteConnectionStringBuilder(connectionString).DataSource;
+
     /// <summary>Applies Ferry's SQLite options to a builder.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="connectionString">The SQLite connection string.</param>

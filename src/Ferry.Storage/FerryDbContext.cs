@@ -18,6 +18,9 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
     /// <summary>API tokens (hashed secrets).</summary>
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    /// <summary>Dashboard sessions (hashed ids).</summary>
+    public DbSet<DashboardSession> DashboardSessions => Set<DashboardSession>();
+
     /// <summary>The audit chain.</summary>
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
 #pragma warning restore RS0030
         services.AddScoped<AuditedWriter>();
         services.AddScoped<ITokenStore, TokenStore>();
+        services.AddScoped<IDashboardSessionStore, DashboardSessionStore>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<Ferry.Core.Tracking.ITrackingStore, Tracking.TrackingStore>();
         services.AddScoped<Ferry.Core.Registry.IRegistryStore, Registry.RegistryStore>();

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Ferry.Core.Identity;
 using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Hosting;
+using Ferry.Server.RateLimiting;
 using Ferry.Server.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -58,11 +59,13 @@ public sealed class FerryTestServer : IAsyncDisposable
     /// <param name="configure">Changes the hosting options.</param>
     /// <param name="services">Changes services, such as feature options: <c>services => services.Configure&lt;PredictionLogOptions&gt;(o => o.BatchSize = 10)</c>.</param>
     /// <param name="clock">The server's clock (default: the system clock).</param>
+    /// <param name="host">Changes the host builder: configuration (<c>Ferry:Https:*</c>) or Kestrel's addresses.</param>
     public static async Task<FerryTestServer> StartAsync(
         DatabaseKind kind,
         Action<FerryServerOptions>? configure = null,
         Action<IServiceCollection>? services = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        Action<WebApplicationBuilder>? host = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
         var dataDirectory = new TempDirectory("ferry-data");
@@ -77,7 +80,13 @@ public sealed class FerryTestServer : IAsyncDisposable
             LogLevel = LogLevel.Warning,
         };
         configure?.Invoke(options);
-        var app = FerryHost.Build(options, clock, builder => services?.Invoke(builder.Services));
+        var app = FerryHost.Build(options, clock, builder =>
+        {
+            // Every test signs in from 127.0.0.1 to a shared server: the sign-in limit is off unless a test sets it.
+            builder.Services.Configure<RateLimitOptions>(limits => limits.SignIn.PermitLimit = 0);
+            host?.Invoke(builder);
+            services?.Invoke(builder.Services);
+        });
         await app.StartAsync();
         await app.Services.GetRequiredService<DatabaseReadiness>().Initialized.WaitAsync(TimeSpan.FromSeconds(60));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

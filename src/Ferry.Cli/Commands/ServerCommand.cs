@@ -47,6 +47,8 @@ internal sealed class ServerCommand : Command
 
     private readonly ServingSettings _serving = new();
 
+    private readonly SecuritySettings _security = new();
+
     public ServerCommand()
         : base("server", $"Run the Ferry server. The first start creates an admin token, prints it once and saves it to <data-dir>/admin.token; {FerryEnvironment.AdminToken} supplies one instead.")
     {
@@ -65,6 +67,7 @@ internal sealed class ServerCommand : Command
         Options.Add(_artifactRoot);
         Options.Add(_logFormat);
         _serving.AddTo(this);
+        _security.AddTo(this);
         this.SetGuardedAction((parseResult, _) => RunAsync(parseResult));
     }
 
@@ -147,6 +150,10 @@ internal sealed class ServerCommand : Command
     private Dictionary<string, string?> ReadSettings(ParseResult parseResult)
     {
         var settings = _serving.Read(parseResult);
+        foreach (var (key, value) in _security.Read(parseResult))
+        {
+            settings[key] = value;
+        }
         if ((parseResult.GetValue(_artifactRoot) ?? FerryEnvironment.Get(FerryEnvironment.ArtifactRoot)) is { } artifactRoot)
         {
             settings[ServingSettings.Key(ArtifactStoreOptions.Section, nameof(ArtifactStoreOptions.Root))] = artifactRoot;

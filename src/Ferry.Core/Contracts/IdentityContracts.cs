@@ -49,3 +49,26 @@ public sealed record TokenList(IReadOnlyList<TokenView> Tokens);
 /// <param name="Name">Token name (the actor in the audit trail).</param>
 /// <param name="Role">Its role.</param>
 public sealed record CallerView(Guid Id, string Name, string Role);
+
+/// <summary>A signed-in dashboard session as the API shows it: never its cookie value or hash.</summary>
+/// <param name="Id">Identifier used to revoke it.</param>
+/// <param name="TokenId">The token it signed in with.</param>
+/// <param name="TokenName">That token's name.</param>
+/// <param name="Role">That token's role.</param>
+/// <param name="CreatedAt">When the browser signed in.</param>
+/// <param name="LastSeenAt">When it was last used (to within a minute).</param>
+/// <param name="ExpiresAt">When it ends however often it is used.</param>
+public sealed record DashboardSessionView(Guid Id, Guid TokenId, string TokenName, string Role, DateTimeOffset CreatedAt, DateTimeOffset LastSeenAt, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Projects a stored session and its token.</summary>
+    public static DashboardSessionView From(DashboardSessionWithToken entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var (session, token) = (entry.Session, entry.Token);
+        return new DashboardSessionView(session.Id, token.Id, token.Name, token.Role.ToWireName(), session.CreatedAt, session.LastSeenAt, session.ExpiresAt);
+    }
+}
+
+/// <summary>The dashboard sessions still open.</summary>
+/// <param name="Sessions">Newest first.</param>
+public sealed record DashboardSessionList(IReadOnlyList<DashboardSessionView> Sessions);

@@ -1,5 +1,7 @@
 using Ferry.Server.Dashboard.Pages;
 using Ferry.Server.Endpoints;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Ferry.Server.Dashboard;
 
@@ -15,9 +17,13 @@ public static class DashboardApi
     {
         var open = routes.MapGroup(DashboardAuthenticationHandler.BasePath).ExcludeFromDescription().AllowAnonymous();
         open.MapGet("/signin", SignInPage.Show);
-        // Both only set or clear the browser's cookie: nothing on the server changes.
-        open.MapPost("/signin", SignInPage.SignInAsync).DisableAntiforgery().WithMetadata(new ReadOnlyOperationAttribute());
-        open.MapPost("/signout", SignInPage.SignOut).DisableAntiforgery().WithMetadata(new ReadOnlyOperationAttribute());
+        // Both need the form's antiforgery token and change only the browser's own session, so they need no role.
+        // Sign-in attempts are limited per client address (token guessing); sign-out authenticates the dashboard
+        // session without requiring one, so its antiforgery token is checked against the signed-in user.
+        open.MapPost("/signin", SignInPage.SignInAsync).WithMetadata(new RequireAntiforgeryTokenAttribute(), new ReadOnlyOperationAttribute())
+            .RequireRateLimiting(DashboardRateLimits.SignInPolicy);
+        open.MapPost("/signout", SignInPage.SignOutAsync).WithMetadata(new RequireAntiforgeryTokenAttribute(), new ReadOnlyOperationAttribute())
+            .RequireAuthorization(new AuthorizationPolicyBuilder(DashboardAuthenticationHandler.SchemeName).RequireAssertion(_ => true).Build());
         open.MapGet("/assets/ferry.css", DashboardAssets.Stylesheet);
 
         var pages = routes.MapGroup(DashboardAuthenticationHandler.BasePath).ExcludeFromDescription().RequireAuthorization(DashboardPolicy.Name);

@@ -7,22 +7,23 @@ using Microsoft.Extensions.Options;
 namespace Ferry.Server.Dashboard;
 
 /// <summary>
-/// Signs dashboard pages in with the API token kept in an HttpOnly, SameSite=Strict cookie scoped to <c>/ui</c>
-/// (set by the sign-in form). The token is checked on every page like a bearer token, so revoking it signs the browser
-/// out. Without one, a page redirects to the sign-in form. The cookie is never accepted outside <c>/ui</c>, so it can
-/// not be used to call the API from another site.
+/// Signs dashboard pages in with a server-side session (<see cref="DashboardSessions"/>) whose random id is kept in an
+/// HttpOnly, SameSite=Strict cookie scoped to <c>/ui</c> (set by the sign-in form; never the API token itself). The
+/// session and its token are checked on every page, so signing out, revoking the session or revoking the token signs
+/// the browser out. Without one, a page redirects to the sign-in form. The cookie is never accepted outside
+/// <c>/ui</c>, so it can not be used to call the API from another site.
 /// </summary>
 public sealed class DashboardAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TokenCache cache)
+    DashboardSessions sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name.</summary>
     public const string SchemeName = "FerryDashboard";
 
-    /// <summary>The cookie holding the token.</summary>
+    /// <summary>The cookie holding the session id.</summary>
     public const string CookieName = "ferry_session";
 
     /// <summary>Where every dashboard page lives.</summary>
@@ -36,10 +37,10 @@ public sealed class DashboardAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var token = await cache.FindActiveAsync(secret.Trim(), Context.RequestServices, Context.RequestAborted);
-        if (token is null)
+        var session = await sessions.AuthenticateAsync(secret.Trim(), Context.RequestServices, Context.RequestAborted);
+        if (session is not { Token: var token })
         {
-            return AuthenticateResult.Fail("the token is unknown, revoked or expired");
+            return AuthenticateResult.Fail("the session is unknown, ended or revoked, or its token is");
         }
 
         return AuthenticateResult.Success(new AuthenticationTicket(TokenPrincipal.Create(token, SchemeName), SchemeName));
@@ -67,9 +68,17 @@ public static class DashboardPolicy
     /// <summary>The policy name.</summary>
     public const string Name = "dashboard";
 
-    /// <summary>Registers the scheme, the policy and the pages' <see cref="CardFieldsReader"/>.</summary>
+    /// <summary>
+    /// Registers the scheme, the policy, sessions (<see cref="DashboardOptions"/> bound from
+    /// <see cref="DashboardOptions.Section"/> and checked at start-up), antiforgery for the forms and the pages'
+    /// <see cref="CardFieldsReader"/>.
+    /// </summary>
     public static IServiceCollection AddFerryDashboard(this IServiceCollection services)
     {
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+        services.AddSingleton<DashboardSessions>();
+        services.AddDashboardAntiforgery();
         services.AddScoped<CardFieldsReader>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, DashboardAuthenticationHandler>(DashboardAuthenticationHandler.SchemeName, null);

@@ -50,7 +50,7 @@ public static class Layout
             <header class="top">
             <a class="brand" href="{DashboardLinks.Home}">Ferry</a>
             <nav aria-label="Main"><ul>{nav}</ul></nav>
-            {WhoAmI(user)}
+            {WhoAmI(context, user)}
             </header>
             <main id="main" tabindex="-1">
             {trail}
@@ -79,7 +79,7 @@ public static class Layout
     private static Html NavItem(string text, string href, bool current) =>
         current ? Html.Of($"<li><a href=\"{href}\" aria-current=\"page\">{text}</a></li>") : Html.Of($"<li><a href=\"{href}\">{text}</a></li>");
 
-    private static Html WhoAmI(ClaimsPrincipal user)
+    private static Html WhoAmI(HttpContext context, ClaimsPrincipal user)
     {
         if (user.Identity?.IsAuthenticated != true)
         {
@@ -87,6 +87,6 @@ public static class Layout
         }
 
         var role = FerryPolicies.RoleOf(user)?.ToString().ToLowerInvariant() ?? "unknown";
-        return Html.Of($"""<div class="who"><span>Signed in as <strong>{user.Identity.Name}</strong> ({role})</span><form method="post" action="{DashboardLinks.SignOut}"><button type="submit">Sign out</button></form></div>""");
+        return Html.Of($"""<div class="who"><span>Signed in as <strong>{user.Identity.Name}</strong> ({role})</span><form method="post" action="{DashboardLinks.SignOut}">{DashboardForms.Field(context)}<button type="submit">Sign out</button></form></div>""");
     }
 }

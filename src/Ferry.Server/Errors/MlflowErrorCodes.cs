@@ -30,6 +30,9 @@ public static class MlflowErrorCodes
     /// <summary>500.</summary>
     public const string InternalError = "INTERNAL_ERROR";
 
+    /// <summary>429: a rate limit was reached.</summary>
+    public const string RequestLimitExceeded = "REQUEST_LIMIT_EXCEEDED";
+
     /// <summary>501.</summary>
     public const string NotImplemented = "NOT_IMPLEMENTED";
 
@@ -45,6 +48,7 @@ public static class MlflowErrorCodes
         PermissionDenied => StatusCodes.Status403Forbidden,
         ResourceDoesNotExist or EndpointNotFound => StatusCodes.Status404NotFound,
         NotImplemented => StatusCodes.Status501NotImplemented,
+        RequestLimitExceeded => StatusCodes.Status429TooManyRequests,
         TemporarilyUnavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };

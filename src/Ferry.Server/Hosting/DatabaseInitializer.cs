@@ -33,6 +33,9 @@ public sealed partial class DatabaseInitializer(
                 $"FERRY_ADMIN_TOKEN must be at least {TokenSecret.MinimumSuppliedLength} characters (128 bits of randomness).");
         }
 
+        var (kind, connectionString) = DatabaseRegistration.Resolve(options.Database, options.DataDirectory);
+        PrivateDataFiles.Secure(options.DataDirectory, kind == DatabaseRegistration.Kind.Sqlite ? DatabaseRegistration.SqliteFile(connectionString) : null, logger);
+
         bool created;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -128,7 +131,7 @@ public sealed partial class DatabaseInitializer(
 
     private static async Task WriteSecretFileAsync(string path, string secret, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateDataFiles.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp";
         var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())

@@ -49,6 +49,9 @@ public static class DatabaseRegistration
         throw new ArgumentException("--database must be a PostgreSQL connection string (Host=...;Database=...;Username=...) or a SQLite one (Data Source=path).", nameof(database));
     }
 
+    /// <summary>The database file a SQLite connection string names.</summary>
+    public static string SqliteFile(string connectionString) => SqliteStorage.DatabaseFile(connectionString);
+
     /// <summary>Registers the chosen store.</summary>
     public static IServiceCollection AddFerryDatabase(this IServiceCollection services, FerryServerOptions options)
     {

@@ -18,6 +18,7 @@ using Ferry.Server.Explain;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
+using Ferry.Server.RateLimiting;
 using Ferry.Server.Serving;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
@@ -51,22 +52,30 @@ public static class FerryHost
     {
         ArgumentNullException.ThrowIfNull(options);
         MetricsExport.Configure();
-        Directory.CreateDirectory(options.DataDirectory);
+        PrivateDataFiles.CreateDirectory(options.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(FerryHost).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
         AddSettingsFile(builder.Configuration, Path.Combine(options.DataDirectory, SettingsFileName));
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
-        builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
+        var plainUrl = $"http://{FormatHost(options.Host)}:{options.Port}";
+        builder.WebHost.UseUrls(plainUrl);
         builder.Services.AddFerryServer(options, clock);
         builder.Logging.AddFerryLogging(options);
         configure?.Invoke(builder);
+        // With a certificate (Ferry:Https:Certificate, from any source, the CLI's flags included) the same address
+        // speaks HTTPS; a host that chose its own addresses keeps them.
+        if (builder.Configuration.GetSection(HttpsOptions.Section).Get<HttpsOptions>() is { Enabled: true }
+            && builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) == plainUrl)
+        {
+            builder.WebHost.UseUrls($"https://{FormatHost(options.Host)}:{options.Port}");
+        }
         var app = builder.Build();
         app.UseFerryServer();
         return app;
@@ -105,6 +114,8 @@ public static class FerryHost
         services.AddFerryExplanations();
         services.AddFerryIdentity();
         services.AddFerryDashboard();
+        services.AddFerryRateLimits();
+        services.AddFerryHttps();
 
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
         services.AddSingleton<IModelSignatureReader>(_ => new OnnxSignatureReader());
@@ -120,11 +131,14 @@ public static class FerryHost
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages(context => ProblemResponses.WriteStatusCodeAsync(context.HttpContext));
+        app.UseFerryHttps();
         app.UseRequestTextCheck();
         app.UseRouting();
         app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseRateLimiter();
 
         app.MapHealthApi();
         app.MapMetrics("/metrics").AllowAnonymous().WithTags("Health").ExcludeFromDescription();
@@ -133,6 +147,7 @@ public static class FerryHost
             .AllowAnonymous();
 
         app.MapTokensApi();
+        app.MapDashboardSessionsApi();
         app.MapAuditApi();
         app.MapModelsApi();
         app.MapEndpointsApi();

@@ -15,6 +15,8 @@ namespace Ferry.Server.Hosting;
 [JsonSerializable(typeof(CreateTokenRequest))]
 [JsonSerializable(typeof(CreatedTokenResponse))]
 [JsonSerializable(typeof(CallerView))]
+[JsonSerializable(typeof(DashboardSessionView))]
+[JsonSerializable(typeof(DashboardSessionList))]
 [JsonSerializable(typeof(AuditEventView))]
 [JsonSerializable(typeof(AuditEventList))]
 [JsonSerializable(typeof(AuditVerification))]

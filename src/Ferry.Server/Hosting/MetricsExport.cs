@@ -18,6 +18,7 @@ public static class MetricsExport
         "Microsoft.AspNetCore.Routing",
         "Microsoft.AspNetCore.Authentication",
         "Microsoft.AspNetCore.Authorization",
+        "Microsoft.AspNetCore.RateLimiting", // refusals are counted by Ferry's rate_limited_requests_total
     ];
 
     private static int _configured;

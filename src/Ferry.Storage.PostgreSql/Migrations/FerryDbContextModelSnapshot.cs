@@ -170,6 +170,49 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Identity.DashboardSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("secret_hash")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("token_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.HasIndex("TokenId");
+
+                    b.ToTable("dashboard_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Monitoring.Alert", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1246,6 +1289,15 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.HasIndex("Key", "RunId");
 
                     b.ToTable("run_tags", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.DashboardSession", b =>
+                {
+                    b.HasOne("Ferry.Core.Identity.ApiToken", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Ferry.Core.Registry.ModelAlias", b =>

@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("04188989-ea7d-46fd-954e-11fdf1b854fb"), entityTypeCount: 28)
+            : base(skipDetectChanges: false, modelId: new Guid("8281cd73-e977-4f54-9463-5b509bd462d7"), entityTypeCount: 29)
         {
         }
 
@@ -20,6 +20,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var auditEvent = AuditEventEntityType.Create(this);
             var modelCardEntry = ModelCardEntryEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
+            var dashboardSession = DashboardSessionEntityType.Create(this);
             var alert = AlertEntityType.Create(this);
             var alertWebhook = AlertWebhookEntityType.Create(this);
             var monitorDefinition = MonitorDefinitionEntityType.Create(this);
@@ -46,6 +47,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var runParam = RunParamEntityType.Create(this);
             var runTag = RunTagEntityType.Create(this);
 
+            DashboardSessionEntityType.CreateForeignKey1(dashboardSession, apiToken);
             ModelAliasEntityType.CreateForeignKey1(modelAlias, registeredModel);
             ModelVersionEntityType.CreateForeignKey1(modelVersion, registeredModel);
             ModelVersionTagEntityType.CreateForeignKey1(modelVersionTag, modelVersion);
@@ -63,6 +65,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             AuditEventEntityType.CreateAnnotations(auditEvent);
             ModelCardEntryEntityType.CreateAnnotations(modelCardEntry);
             ApiTokenEntityType.CreateAnnotations(apiToken);
+            DashboardSessionEntityType.CreateAnnotations(dashboardSession);
             AlertEntityType.CreateAnnotations(alert);
             AlertWebhookEntityType.CreateAnnotations(alertWebhook);
             MonitorDefinitionEntityType.CreateAnnotations(monitorDefinition);

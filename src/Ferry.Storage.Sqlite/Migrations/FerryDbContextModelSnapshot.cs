@@ -165,6 +165,49 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Identity.DashboardSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret_hash")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.HasIndex("TokenId");
+
+                    b.ToTable("dashboard_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Monitoring.Alert", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1239,6 +1282,15 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.HasIndex("Key", "RunId");
 
                     b.ToTable("run_tags", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.DashboardSession", b =>
+                {
+                    b.HasOne("Ferry.Core.Identity.ApiToken", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Ferry.Core.Registry.ModelAlias", b =>

@@ -397,6 +397,27 @@ VALUES ('20261122235535_Explain', '10.0.15');
 COMMIT;
 
 BEGIN TRANSACTION;
+CREATE TABLE "dashboard_sessions" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_dashboard_sessions" PRIMARY KEY,
+    "secret_hash" TEXT NOT NULL,
+    "token_id" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    "last_seen_at" INTEGER NOT NULL,
+    "expires_at" INTEGER NOT NULL,
+    "revoked_at" INTEGER NULL,
+    CONSTRAINT "FK_dashboard_sessions_api_tokens_token_id" FOREIGN KEY ("token_id") REFERENCES "api_tokens" ("id") ON DELETE CASCADE
+);
+
+CREATE UNIQUE INDEX "IX_dashboard_sessions_secret_hash" ON "dashboard_sessions" ("secret_hash");
+
+CREATE INDEX "IX_dashboard_sessions_token_id" ON "dashboard_sessions" ("token_id");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206074359_DashboardSessions', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
 ALTER TABLE "serving_endpoints" ADD "durability" TEXT NOT NULL DEFAULT 'Buffered';
 
 INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")

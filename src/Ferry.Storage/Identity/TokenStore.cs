@@ -66,6 +66,9 @@ public sealed class TokenStore(FerryDbContext db, AuditedWriter writer, TimeProv
                 ?? throw new NotFoundException($"No token has id '{id}'.");
             var wasRevoked = token.RevokedAt is not null;
             token.RevokedAt ??= clock.GetUtcNow();
+            // Its dashboard sessions end with it (they would be refused anyway; this shows them ended).
+            await context.DashboardSessions.Where(s => s.TokenId == token.Id && s.RevokedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, token.RevokedAt), ct);
             var record = AuditRecord.Of("token.revoke", $"token/{token.Id}", new
             {
                 token.Name,

@@ -186,3 +186,45 @@ public sealed class ServingSettingsTests
         return settings.Read(parsed);
     }
 }
+
+/// <summary><c>ferry server</c>'s HTTPS and rate-limit options and the configuration keys they set.</summary>
+public sealed class SecuritySettingsTests
+{
+    [Fact]
+    public void HttpsAndRateLimitOptions_LandInTheirSections()
+    {
+        var settings = Apply("--https-certificate", "/etc/ferry/cert.pem", "--https-certificate-key", "/etc/ferry/key.pem",
+            "--require-https", "--rate-limit-per-token", "100/1s", "--rate-limit-per-endpoint", "5000/1m");
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var https = configuration.GetSection(HttpsOptions.Section).Get<HttpsOptions>()!;
+        Assert.Equal(("/etc/ferry/cert.pem", "/etc/ferry/key.pem", true), (https.Certificate, https.CertificateKey, https.Required));
+        var limits = configuration.GetSection(Ferry.Server.RateLimiting.RateLimitOptions.Section).Get<Ferry.Server.RateLimiting.RateLimitOptions>()!;
+        Assert.Equal((100, TimeSpan.FromSeconds(1)), (limits.PerToken.PermitLimit, limits.PerToken.Window));
+        Assert.Equal((5000, TimeSpan.FromMinutes(1)), (limits.PerEndpoint.PermitLimit, limits.PerEndpoint.Window));
+        Assert.Empty(Apply());
+    }
+
+    [Theory]
+    [InlineData("100")]
+    [InlineData("0/1s")]
+    [InlineData("ten/1s")]
+    [InlineData("100/soon")]
+    public void MalformedRateLimit_IsRefused_NamingTheOption(string value)
+    {
+        var error = Assert.Throws<CliException>(() => Apply("--rate-limit-per-token", value));
+
+        Assert.Equal(ExitCodes.InvalidArguments, error.ExitCode);
+        Assert.Contains("--rate-limit-per-token", error.Message, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string?> Apply(params string[] args)
+    {
+        var settings = new SecuritySettings();
+        var command = new RootCommand();
+        settings.AddTo(command);
+        var parsed = command.Parse(args);
+        Assert.Empty(parsed.Errors);
+        return settings.Read(parsed);
+    }
+}

@@ -29,41 +29,40 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     public async Task ValidToken_SetsHttpOnlyStrictCookie_ScopedToDashboard()
     {
         var token = await fixture.Server.CreateTokenAsync(Role.Viewer);
-        using var browser = Browser();
-        using var response = await SignInAsync(browser, token, "/ui/alerts");
+        using var browser = new DashboardBrowser(fixture.Server.Address);
+        using var response = await browser.SignInAsync(token, "/ui/alerts");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/ui/alerts", response.Headers.Location?.OriginalString);
-        var cookie = response.Headers.GetValues("Set-Cookie").Single();
-        Assert.StartsWith("ferry_session=", cookie, StringComparison.Ordinal);
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ferry_session=", StringComparison.Ordinal));
         Assert.Contains("path=/ui", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase); // plain HTTP here; see HttpsTests
 
-        var session = cookie.Split(';')[0];
-        using var page = await browser.SendAsync(WithCookie(HttpMethod.Get, "/ui/alerts", session));
+        using var page = await browser.GetAsync("/ui/alerts");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<h1>Alerts</h1>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // The cookie is the dashboard's only: the API still wants a bearer token (no cross-site requests ride on it).
-        using var api = await browser.SendAsync(WithCookie(HttpMethod.Get, "/api/v1/models", session));
+        using var api = await browser.GetAsync("/api/v1/models");
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
     }
 
     [Fact]
     public async Task UnknownToken_IsRefusedOnForm_AndRevokedOneSignsBrowserOut()
     {
-        using var browser = Browser();
-        using var wrong = await SignInAsync(browser, "ferry_not_a_real_token", null);
+        using var browser = new DashboardBrowser(fixture.Server.Address);
+        using var wrong = await browser.SignInAsync("ferry_not_a_real_token");
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Contains("That token is unknown, revoked or expired.", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.False(wrong.Headers.Contains("Set-Cookie"));
+        Assert.Null(browser.Session);
 
         var (id, token) = await CreateRevocableAsync();
-        using var signedIn = await SignInAsync(browser, token, null);
-        var session = signedIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        (await browser.SignInAsync(token)).Dispose();
+        Assert.NotNull(browser.Session);
         using var admin = fixture.Server.CreateClient(fixture.Server.AdminToken);
         (await admin.DeleteAsync($"/api/v1/tokens/{id}")).EnsureSuccessStatusCode();
-        using var after = await browser.SendAsync(WithCookie(HttpMethod.Get, "/ui", session));
+        using var after = await browser.GetAsync("/ui");
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
     }
 
@@ -71,12 +70,10 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     public async Task SignInPostedFromAnotherSite_IsRefused()
     {
         var token = await fixture.Server.CreateTokenAsync(Role.Viewer);
-        using var browser = Browser();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/ui/signin") { Content = new FormUrlEncodedContent([new("token", token)]) };
-        request.Headers.Add("Origin", "https://attacker.example");
-        using var response = await browser.SendAsync(request);
+        using var browser = new DashboardBrowser(fixture.Server.Address);
+        using var response = await browser.PostFormAsync("/ui/signin", [new("token", token)], origin: "https://attacker.example");
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.Null(browser.Session);
     }
 
     [Theory]
@@ -96,10 +93,9 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     {
         var name = "<script>alert(1)</script>";
         var token = await fixture.Server.CreateTokenAsync(Role.Approver, name);
-        using var browser = Browser();
-        using var signedIn = await SignInAsync(browser, token, "/ui/audit");
-        var session = signedIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-        using var page = await browser.SendAsync(WithCookie(HttpMethod.Get, "/ui/audit", session));
+        using var browser = new DashboardBrowser(fixture.Server.Address);
+        (await browser.SignInAsync(token, "/ui/audit")).Dispose();
+        using var page = await browser.GetAsync("/ui/audit");
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.DoesNotContain(name, html, StringComparison.Ordinal);
@@ -110,10 +106,9 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     public async Task AuditLog_NeedsApprover_AsOnTheApi()
     {
         var viewer = await fixture.Server.CreateTokenAsync(Role.Viewer);
-        using var browser = Browser();
-        using var signedIn = await SignInAsync(browser, viewer, null);
-        var session = signedIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-        using var page = await browser.SendAsync(WithCookie(HttpMethod.Get, "/ui/audit", session));
+        using var browser = new DashboardBrowser(fixture.Server.Address);
+        (await browser.SignInAsync(viewer)).Dispose();
+        using var page = await browser.GetAsync("/ui/audit");
         Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();
         Assert.Contains("The audit log needs an approver or admin token.", html, StringComparison.Ordinal);
@@ -123,28 +118,10 @@ public sealed class DashboardSignInTests(SqliteServerFixture fixture) : IClassFi
     private HttpClient Browser() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = fixture.Server.Address };
 
-    private static Task<HttpResponseMessage> SignInAsync(HttpClient browser, string token, string? returnUrl)
-    {
-        var fields = new List<KeyValuePair<string, string>> { new("token", token) };
-        if (returnUrl is not null)
-        {
-            fields.Add(new("returnUrl", returnUrl));
-        }
-
-        return browser.PostAsync("/ui/signin", new FormUrlEncodedContent(fields));
-    }
-
-    private static HttpRequestMessage WithCookie(HttpMethod method, string path, string cookie)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("Cookie", cookie);
-        return request;
-    }
-
     private async Task<(string Id, string Token)> CreateRevocableAsync()
     {
         using var admin = fixture.Server.CreateClient(fixture.Server.AdminToken);
-        using var response = await admin.PostAsJsonAsync("/api/v1/tokens", new { name = "dashboard-revoked", role = "viewer" });
+        using var response = await admin.PostAsJsonAsync("/api/v1/tokens", new { name = $"dashboard-revoked-{Guid.NewGuid():N}", role = "viewer" });
         response.EnsureSuccessStatusCode();
         var created = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         return (created.GetProperty("token").GetProperty("id").GetString()!, created.GetProperty("secret").GetString()!);

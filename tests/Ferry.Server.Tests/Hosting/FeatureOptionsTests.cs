@@ -29,6 +29,14 @@ public sealed class FeatureOptionsTests
     [InlineData("Ferry:AlertDelivery:MaxAttempts", "0", "Ferry:AlertDelivery:MaxAttempts must be at least 1")]
     [InlineData("Ferry:ArtifactStore:MaxUploadBytes", "0", "Ferry:ArtifactStore:MaxUploadBytes must be at least 1")]
     [InlineData("Ferry:ArtifactStore:Root", "s3://bucket/prefix", "Ferry:ArtifactStore:Root: The artifact root 's3://bucket/prefix' uses s3://")]
+    [InlineData("Ferry:Dashboard:IdleTimeout", "00:00:00", "Ferry:Dashboard:IdleTimeout must be positive")]
+    [InlineData("Ferry:Dashboard:AbsoluteLifetime", "00:10:00", "Ferry:Dashboard:AbsoluteLifetime (00:10:00) must be at least the idle timeout (00:30:00)")]
+    [InlineData("Ferry:Dashboard:TouchInterval", "00:30:00", "Ferry:Dashboard:TouchInterval must be from zero to below the idle timeout")]
+    [InlineData("Ferry:RateLimits:PerToken:PermitLimit", "-1", "Ferry:RateLimits:PerToken:PermitLimit must not be negative")]
+    [InlineData("Ferry:RateLimits:PerEndpoint:Window", "00:00:00", "Ferry:RateLimits:PerEndpoint:Window must be above zero")]
+    [InlineData("Ferry:RateLimits:SignIn:QueueLimit", "-1", "Ferry:RateLimits:SignIn:QueueLimit must not be negative")]
+    [InlineData("Ferry:Https:Required", "true", "Ferry:Https:Required needs Certificate")]
+    [InlineData("Ferry:Https:Certificate", "/nonexistent/ferry.pfx", "Ferry:Https:Certificate '/nonexistent/ferry.pfx' does not exist")]
     public async Task BadValue_StopsTheStart_NamingItsKey(string key, string value, string message)
     {
         using var data = new TempDirectory("ferry-options");
