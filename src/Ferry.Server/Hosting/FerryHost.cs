@@ -15,6 +15,7 @@ using Ferry.Server.Endpoints.Monitoring;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Errors;
 using Ferry.Server.Explain;
+using Ferry.Server.Health;
 using Ferry.Server.Identity;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
@@ -95,6 +96,7 @@ public static class FerryHost
         services.AddRouting();
 
         services.AddFerryDatabase(options);
+        services.AddFerryDatabaseOutage();
         services.AddFerryArtifactStore(options.DataDirectory);
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializer>();

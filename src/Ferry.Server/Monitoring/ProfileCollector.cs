@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Ferry.Core.Monitoring;
 using Ferry.Core.Serving;
+using Ferry.Server.Health;
 using Ferry.Statistics.Profiles;
 using Microsoft.Extensions.Options;
 
@@ -24,11 +25,15 @@ public sealed partial class ProfileCollector : BackgroundService
     private readonly ProfileOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<ProfileCollector> _logger;
+    private readonly DatabaseOutage _outage;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _folded;
 
+    // Taken from the queue but not folded yet (its reference could not be read): folded first at the next flush.
+    private Observation? _held;
+
     /// <summary>Creates the collector.</summary>
-    public ProfileCollector(IServiceScopeFactory scopes, ReferenceCache references, IOptions<ProfileOptions> options, TimeProvider clock, IMeterFactory meters, ILogger<ProfileCollector> logger)
+    public ProfileCollector(IServiceScopeFactory scopes, ReferenceCache references, IOptions<ProfileOptions> options, TimeProvider clock, IMeterFactory meters, DatabaseOutage outage, ILogger<ProfileCollector> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meters);
@@ -37,6 +42,7 @@ public sealed partial class ProfileCollector : BackgroundService
         _options = options.Value;
         _clock = clock;
         _logger = logger;
+        _outage = outage;
         _queue = Channel.CreateBounded<Observation>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
@@ -94,7 +100,11 @@ public sealed partial class ProfileCollector : BackgroundService
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    LogFlushFailed(_logger, exception);
+                    // An unavailable database is logged once by DatabaseOutage; the profiles wait for the next flush.
+                    if (!_outage.Observe(exception))
+                    {
+                        LogFlushFailed(_logger, exception);
+                    }
                 }
             }
         }
@@ -111,7 +121,7 @@ public sealed partial class ProfileCollector : BackgroundService
         {
             await FlushAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (exception is not OperationCanceledException && !_outage.Observe(exception))
         {
             LogFlushFailed(_logger, exception);
         }
@@ -119,8 +129,9 @@ public sealed partial class ProfileCollector : BackgroundService
 
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        while (_queue.Reader.TryRead(out var observation))
+        while (_held is { } observation || _queue.Reader.TryRead(out observation))
         {
+            _held = observation;
             var width = (long)_options.BucketWidth.TotalMilliseconds;
             var key = new BucketKey(observation.Endpoint, observation.Model, observation.Version, observation.Timestamp / width * width);
             if (!_pending.TryGetValue(key, out var profile))
@@ -147,6 +158,8 @@ public sealed partial class ProfileCollector : BackgroundService
                     }
                 }
             }
+
+            _held = null;
         }
     }
 
@@ -161,6 +174,7 @@ public sealed partial class ProfileCollector : BackgroundService
         var deltas = _pending.Select(p => new ProfileDelta(p.Key.Endpoint, p.Key.Model, p.Key.Version, p.Key.BucketStart, width, p.Value)).ToList();
         await using var scope = _scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IProfileBucketStore>().UpsertAsync(_options.ReplicaId, deltas, cancellationToken);
+        _outage.ReportAvailable();
         _pending.Clear();
     }
 
