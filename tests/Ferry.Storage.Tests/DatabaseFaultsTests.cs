@@ -21,7 +21,7 @@ public sealed class DatabaseFaultsTests
         await using var holder = new SqliteConnection($"Data Source={file};Pooling=False");
         await holder.OpenAsync();
         await Execute(holder, "CREATE TABLE t (x INTEGER); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);");
-        await using var reader = new SqliteConnection($"Data Source={file};Pooling=False;Default Timeout=0");
+        await using var reader = new SqliteConnection($"Data Source={file};Pooling=False;Default Timeout=1");
         await reader.OpenAsync();
 
         var busy = await Assert.ThrowsAsync<SqliteException>(() => Execute(reader, "SELECT count(*) FROM t;"));
