@@ -78,5 +78,6 @@ echo "rows acknowledged: $acknowledged; rows in the predictions table after reco
 echo "MLflow calls during the outage by status: $(awk '/^HTTP/ {print $2}' "$work/mlflow.txt" | sort | uniq -c | awk '{printf "%s x%s  ", $2, $1}')"
 echo "  of them with Retry-After: $(grep -ci '^retry-after:' "$work/mlflow.txt" || true)"
 echo "ferry_database_unavailable_responses_total: $unavailable"
-echo "server log: $(grep -c 'Database unavailable since' "$work/server.log" || true) 'unavailable' line(s), $(grep -c 'Database available again' "$work/server.log" || true) 'available again' line(s), $(grep -cE '^\s+at ' "$work/server.log" || true) stack-trace lines, $(grep -c 'fail:' "$work/server.log" || true) error entries"
+echo "server log: $(grep -c 'Database unavailable since' "$work/server.log" || true) 'unavailable' line(s), $(grep -c 'Database available again' "$work/server.log" || true) 'available again' line(s), $(grep -cE 'Exception(:| )|^\s+at ' "$work/server.log" || true) line(s) with an exception or stack trace, $(grep -cE '(fail|crit):' "$work/server.log" || true) error entries"
 grep -E 'Database (unavailable|available)' "$work/server.log" | sed 's/^/  /'
+grep -E '(fail|crit):' "$work/server.log" | cut -c1-240 | sed 's/^/  /' || true
