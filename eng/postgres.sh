@@ -3,6 +3,9 @@
 # 127.0.0.1 only, a free port and a data dir under /tmp.
 #   eng/postgres.sh start   -> prints `export FERRY_TEST_POSTGRES=...` (eval it)
 #   eng/postgres.sh stop
+#   eng/postgres.sh pause   -> stops the server of $FERRY_PG_STATE (fast shutdown), keeping its data (a database outage)
+#   eng/postgres.sh resume  -> starts it again on the same port
+# Outage tests give each cluster its own FERRY_PG_STATE, so pausing one never touches the shared test server.
 set -euo pipefail
 
 state_dir=${FERRY_PG_STATE:-/tmp/ferry-pg}
@@ -50,10 +53,26 @@ start() {
   local port; port=$(free_port)
   as_user "$bin/initdb" -D "$state_dir/data" -U ferry --auth=trust -E UTF8 --locale=C.UTF-8 >"$state_dir/initdb.log" 2>&1 \
     || as_user "$bin/initdb" -D "$state_dir/data" -U ferry --auth=trust -E UTF8 --locale=C >"$state_dir/initdb.log" 2>&1
-  as_user "$bin/pg_ctl" -D "$state_dir/data" -l "$state_dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $state_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >&2
   echo "$port" >"$state_dir/port"
+  run_server "$bin" "$port"
   echo "export FERRY_TEST_POSTGRES='Host=127.0.0.1;Port=$port;Username=ferry;Database=postgres;Include Error Detail=true'"
+}
+
+run_server() {
+  as_user "$1/pg_ctl" -D "$state_dir/data" -l "$state_dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $2 -k $state_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >&2
+}
+
+pause() {
+  local bin; bin=$(find_bin)
+  [ -d "$state_dir/data" ] || { echo "no cluster at $state_dir" >&2; exit 1; }
+  as_user "$bin/pg_ctl" -D "$state_dir/data" -m fast -w stop >&2
+}
+
+resume() {
+  local bin; bin=$(find_bin)
+  [ -f "$state_dir/port" ] || { echo "no cluster at $state_dir" >&2; exit 1; }
+  run_server "$bin" "$(cat "$state_dir/port")"
 }
 
 stop_quiet() {
@@ -66,5 +85,7 @@ stop_quiet() {
 case "${1:-}" in
   start) start ;;
   stop) stop_quiet ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  pause) pause ;;
+  resume) resume ;;
+  *) echo "usage: $0 start|stop|pause|resume" >&2; exit 2 ;;
 esac

@@ -17,7 +17,8 @@ public static class PostgreSqlStorage
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(typeof(PostgreSqlStorage).Assembly.GetName().Name))
-            .ReplaceService<IModelCacheKeyFactory, ProviderAwareModelCacheKeyFactory>();
+            .ReplaceService<IModelCacheKeyFactory, ProviderAwareModelCacheKeyFactory>()
+            .LeaveFailuresToCallers();
         return builder;
     }
 
@@ -27,6 +28,7 @@ public static class PostgreSqlStorage
         services.AddDbContext<FerryDbContext>(options => options.UseFerryPostgreSql(connectionString));
         services.AddSingleton<IAuditChainLock, AdvisoryAuditChainLock>();
         services.AddSingleton<ISqlDialect, PostgreSqlDialect>();
+        services.AddSingleton<Ferry.Core.Health.IDatabaseFaults>(new PostgreSqlFaults(connectionString));
         return services.AddFerryStores();
     }
 

@@ -35,7 +35,8 @@ public static class SqliteStorage
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))
-            .ReplaceService<IModelCacheKeyFactory, ProviderAwareModelCacheKeyFactory>();
+            .ReplaceService<IModelCacheKeyFactory, ProviderAwareModelCacheKeyFactory>()
+            .LeaveFailuresToCallers();
         if (compiledModel)
         {
             builder.UseModel(CompiledModel.FerryDbContextModel.Instance);
@@ -52,6 +53,7 @@ public static class SqliteStorage
         services.AddSingleton<IDatabasePreparer, SqlitePreparer>();
         services.AddSingleton<IEmptyDatabaseSchema, SqliteEmptySchema>();
         services.AddSingleton<ISqlDialect, SqliteDialect>();
+        services.AddSingleton<Ferry.Core.Health.IDatabaseFaults, SqliteFaults>();
         return services.AddFerryStores();
     }
 

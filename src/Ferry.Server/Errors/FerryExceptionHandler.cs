@@ -1,19 +1,28 @@
 using System.Text.Json;
 using Ferry.Core.Errors;
+using Ferry.Server.Health;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Ferry.Server.Errors;
 
 /// <summary>
 /// Turns exceptions into problem+json: Ferry's own errors by kind, malformed or oversized requests
-/// into 400/413 naming what was wrong, and anything unexpected into a 500 that reveals nothing internal.
+/// into 400/413 naming what was wrong, the database being unavailable into a 503 with <c>Retry-After</c> (logged once
+/// per outage by <see cref="DatabaseOutage"/>, not per request), and anything unexpected into a 500 that reveals nothing internal.
 /// </summary>
-public sealed partial class FerryExceptionHandler(ILogger<FerryExceptionHandler> logger) : IExceptionHandler
+public sealed partial class FerryExceptionHandler(ILogger<FerryExceptionHandler> logger, DatabaseOutage outage) : IExceptionHandler
 {
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        if (exception is not OperationCanceledException && outage.Observe(exception))
+        {
+            outage.Answered503();
+            await UnavailableResponses.WriteDatabaseUnavailableAsync(httpContext, outage.RetryAfter);
+            return true;
+        }
+
         if (MlflowErrors.IsMlflowPath(httpContext.Request.Path) && await MlflowErrors.TryWriteAsync(httpContext, exception))
         {
             return true;

@@ -15,6 +15,7 @@ using Ferry.Server.Endpoints.Monitoring;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Errors;
 using Ferry.Server.Explain;
+using Ferry.Server.Health;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
@@ -105,6 +106,7 @@ public static class FerryHost
         services.AddRouting();
 
         services.AddFerryDatabase(options);
+        services.AddFerryDatabaseOutage();
         services.AddFerryArtifactStore(options.DataDirectory);
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializer>();

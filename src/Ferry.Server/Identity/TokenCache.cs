@@ -1,4 +1,5 @@
 using Ferry.Core.Identity;
+using Ferry.Server.Health;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -9,9 +10,15 @@ namespace Ferry.Server.Identity;
 /// Keyed by the secret's hash, never the secret. A revocation through this process takes effect at once;
 /// through another replica, within <see cref="TokenCacheOptions.Duration"/> on <see cref="TimeProvider"/>'s clock.
 /// </summary>
-public sealed class TokenCache(IMemoryCache cache, IOptions<TokenCacheOptions> options, TimeProvider clock)
+/// <remarks>
+/// While the database is unavailable, a token the database confirmed within <see cref="TokenCacheOptions.OutageGrace"/>
+/// is still honoured from memory (stale-if-unavailable), so serving goes on through an outage; a token this process
+/// revoked stays refused, and one never seen (or seen longer ago) cannot be checked, so its request is answered 503.
+/// </remarks>
+public sealed class TokenCache(IMemoryCache cache, IOptions<TokenCacheOptions> options, TimeProvider clock, DatabaseOutage outage)
 {
     private readonly TimeSpan _duration = options.Value.Duration;
+    private readonly TimeSpan _grace = options.Value.OutageGrace;
 
     private const string KeyPrefix = "ferry.token:";
 
@@ -21,24 +28,59 @@ public sealed class TokenCache(IMemoryCache cache, IOptions<TokenCacheOptions> o
         ArgumentNullException.ThrowIfNull(requestServices);
         var hash = TokenSecret.Hash(secret);
         var now = clock.GetUtcNow();
-        if (cache.TryGetValue(KeyPrefix + hash, out Entry? cached) && cached is not null && now < cached.Until)
+        cache.TryGetValue(KeyPrefix + hash, out Entry? cached);
+        if (cached is { Revoked: true })
         {
-            return cached.Token.IsActiveAt(now) ? cached.Token : null;
+            return null;
         }
 
-        var store = requestServices.GetRequiredService<ITokenStore>();
-        var token = await store.FindActiveAsync(hash, cancellationToken);
-        if (token is not null && _duration > TimeSpan.Zero)
+        if (cached is not null && now < cached.ConfirmedAt + _duration)
         {
-            // The entry's own expiry is on the server's clock; the memory cache's only evicts it eventually.
-            cache.Set(KeyPrefix + hash, new Entry(token, now + _duration), _duration);
+            return cached.Token!.IsActiveAt(now) ? cached.Token : null;
+        }
+
+        var stale = cached is not null && now < cached.ConfirmedAt + _grace ? cached.Token : null;
+        if (stale is not null && outage.IsUnavailable)
+        {
+            // Known outage: do not wait on the database for every request; its probe notices when it is back.
+            outage.ServedFromMemory("token");
+            return stale.IsActiveAt(now) ? stale : null;
+        }
+
+        ApiToken? token;
+        try
+        {
+            var store = requestServices.GetRequiredService<ITokenStore>();
+            token = await store.FindActiveAsync(hash, cancellationToken);
+        }
+        catch (Exception e) when (stale is not null && e is not OperationCanceledException && outage.Observe(e))
+        {
+            outage.ServedFromMemory("token");
+            return stale.IsActiveAt(now) ? stale : null;
+        }
+
+        outage.ReportAvailable();
+        if (token is not null && (_duration > TimeSpan.Zero || _grace > TimeSpan.Zero))
+        {
+            // The entry's own times are on the server's clock; the memory cache's expiry only evicts it eventually.
+            cache.Set(KeyPrefix + hash, new Entry(token, now, Revoked: false), Max(_duration, _grace));
+        }
+        else if (token is null && cached is not null)
+        {
+            cache.Remove(KeyPrefix + hash);
         }
 
         return token;
     }
 
-    /// <summary>Forgets a token at once (after a revocation).</summary>
-    public void Forget(string secretHash) => cache.Remove(KeyPrefix + secretHash);
+    /// <summary>
+    /// Forgets a token at once (after a revocation) and remembers that it is revoked, so it stays refused even while the
+    /// database is unavailable.
+    /// </summary>
+    public void Forget(string secretHash) =>
+        cache.Set(KeyPrefix + secretHash, new Entry(null, clock.GetUtcNow(), Revoked: true), Max(Max(_duration, _grace), TimeSpan.FromMinutes(1)));
 
-    private sealed record Entry(ApiToken Token, DateTimeOffset Until);
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private sealed record Entry(ApiToken? Token, DateTimeOffset ConfirmedAt, bool Revoked);
 }

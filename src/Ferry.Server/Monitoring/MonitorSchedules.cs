@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ferry.Core.Monitoring;
+using Ferry.Server.Health;
 using Quartz;
 
 namespace Ferry.Server.Monitoring;
@@ -9,13 +10,15 @@ namespace Ferry.Server.Monitoring;
 /// replaced when the monitor changes and removed when it is deleted or loses its schedule. It starts Quartz's scheduler
 /// (in-memory store) <see cref="StartDelay"/> after the server started listening (on <see cref="TimeProvider"/>'s clock), schedules every stored monitor, and
 /// shuts the scheduler down at stop, letting a running monitor finish. Monitors saved before then are scheduled as
-/// they are saved (Quartz's scheduler exists before it starts).
+/// they are saved (Quartz's scheduler exists before it starts). While the database is unavailable, reading the stored
+/// monitors is retried every <see cref="DatabaseOutage.RetryAfter"/> until it succeeds.
 /// </summary>
 public sealed partial class MonitorSchedules(
     ISchedulerFactory schedulers,
     IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
+    DatabaseOutage outage,
     ILogger<MonitorSchedules> logger) : BackgroundService
 {
     private const string Group = "monitors";
@@ -63,8 +66,7 @@ public sealed partial class MonitorSchedules(
             await Task.Delay(StartDelay, clock, stoppingToken);
             var scheduler = await schedulers.GetScheduler(stoppingToken);
             await scheduler.Start(stoppingToken);
-            await using var scope = scopes.CreateAsyncScope();
-            var monitors = await scope.ServiceProvider.GetRequiredService<IMonitorStore>().ListMonitorsAsync(stoppingToken);
+            var monitors = await ListMonitorsAsync(stoppingToken);
             foreach (var monitor in monitors)
             {
                 var spec = JsonSerializer.Deserialize(monitor.SpecJson, MonitoringJsonContext.Default.MonitorSpec);
@@ -77,6 +79,22 @@ public sealed partial class MonitorSchedules(
         catch (Exception exception)
         {
             LogLoadFailed(logger, exception);
+        }
+    }
+
+    private async Task<IReadOnlyList<MonitorDefinition>> ListMonitorsAsync(CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<IMonitorStore>().ListMonitorsAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && outage.Observe(exception))
+            {
+                await Task.Delay(outage.RetryAfter, clock, stoppingToken);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Ferry.Core.Monitoring;
 using Ferry.Core.Serving;
+using Ferry.Server.Health;
 using Ferry.Statistics.Profiles;
 using Microsoft.Extensions.Options;
 
@@ -25,11 +26,15 @@ public sealed partial class ProfileCollector : BackgroundService
     private readonly ProfileOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<ProfileCollector> _logger;
+    private readonly DatabaseOutage _outage;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _folded;
 
+    // Taken from the queue but not folded yet (its reference could not be read): folded first at the next flush.
+    private Observation? _held;
+
     /// <summary>Creates the collector.</summary>
-    public ProfileCollector(IServiceScopeFactory scopes, ReferenceCache references, IOptions<ProfileOptions> options, TimeProvider clock, IMeterFactory meters, ILogger<ProfileCollector> logger)
+    public ProfileCollector(IServiceScopeFactory scopes, ReferenceCache references, IOptions<ProfileOptions> options, TimeProvider clock, IMeterFactory meters, DatabaseOutage outage, ILogger<ProfileCollector> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meters);
@@ -38,6 +43,7 @@ public sealed partial class ProfileCollector : BackgroundService
         _options = options.Value;
         _clock = clock;
         _logger = logger;
+        _outage = outage;
         _queue = Channel.CreateBounded<Observation>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
@@ -90,6 +96,7 @@ public sealed partial class ProfileCollector : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastWrite = _clock.GetTimestamp();
+        var foldFailed = false; // after a failed fold (the database is away), wait for the next write to try again
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -98,13 +105,14 @@ public sealed partial class ProfileCollector : BackgroundService
                 if (remaining <= TimeSpan.Zero)
                 {
                     lastWrite = _clock.GetTimestamp();
+                    foldFailed = false;
                     await FlushLoggingFailuresAsync(stoppingToken);
                     continue;
                 }
 
-                if (_queue.Reader.Count > 0)
+                if (!foldFailed && _queue.Reader.Count > 0)
                 {
-                    await FoldQueuedAsync(stoppingToken);
+                    foldFailed = !await FoldQueuedAsync(stoppingToken);
                     continue;
                 }
 
@@ -112,6 +120,11 @@ public sealed partial class ProfileCollector : BackgroundService
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(interval.Token, stoppingToken);
                 try
                 {
+                    if (foldFailed)
+                    {
+                        await Task.Delay(Timeout.InfiniteTimeSpan, _clock, wait.Token);
+                    }
+
                     await _queue.Reader.WaitToReadAsync(wait.Token);
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
@@ -119,7 +132,7 @@ public sealed partial class ProfileCollector : BackgroundService
                     continue; // the interval is up: write
                 }
 
-                await FoldQueuedAsync(stoppingToken);
+                foldFailed = !await FoldQueuedAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -140,18 +153,29 @@ public sealed partial class ProfileCollector : BackgroundService
         {
             await FlushAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (exception is not OperationCanceledException && !_outage.Observe(exception))
         {
             LogFlushFailed(_logger, exception);
         }
     }
 
-    private async Task FoldQueuedAsync(CancellationToken cancellationToken)
+    /// <summary>Folds what is queued; false when that failed (logged unless the database is known to be away).</summary>
+    private async Task<bool> FoldQueuedAsync(CancellationToken cancellationToken)
     {
         await _flushLock.WaitAsync(cancellationToken);
         try
         {
             await DrainAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            if (!_outage.Observe(exception))
+            {
+                LogFlushFailed(_logger, exception);
+            }
+
+            return false;
         }
         finally
         {
@@ -161,8 +185,9 @@ public sealed partial class ProfileCollector : BackgroundService
 
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        while (_queue.Reader.TryRead(out var observation))
+        while (_held is { } observation || _queue.Reader.TryRead(out observation))
         {
+            _held = observation;
             var width = (long)_options.BucketWidth.TotalMilliseconds;
             var key = new BucketKey(observation.Endpoint, observation.Model, observation.Version, observation.Timestamp / width * width);
             if (!_pending.TryGetValue(key, out var profile))
@@ -189,6 +214,8 @@ public sealed partial class ProfileCollector : BackgroundService
                     }
                 }
             }
+
+            _held = null;
         }
     }
 
@@ -203,6 +230,7 @@ public sealed partial class ProfileCollector : BackgroundService
         var deltas = _pending.Select(p => new ProfileDelta(p.Key.Endpoint, p.Key.Model, p.Key.Version, p.Key.BucketStart, width, p.Value)).ToList();
         await using var scope = _scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IProfileBucketStore>().UpsertAsync(_options.ReplicaId, deltas, cancellationToken);
+        _outage.ReportAvailable();
         _pending.Clear();
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Ferry.Core.Monitoring;
+using Ferry.Server.Health;
 using Ferry.Statistics;
 using Ferry.Statistics.Calibration;
 using Ferry.Statistics.Profiles;
@@ -16,8 +17,9 @@ public sealed record LoadedReference(ReferenceProfileEntry Entry, ReferenceProfi
 /// <summary>
 /// Reference profiles by model version, loaded once from the database. A version without one is asked again after
 /// <see cref="MissingRetry"/> (another replica may have computed it); setting one through this replica replaces it at once.
+/// While the database is unavailable, the answer held (even "no reference") stands until it is back.
 /// </summary>
-public sealed class ReferenceCache(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class ReferenceCache(IServiceScopeFactory scopes, TimeProvider clock, DatabaseOutage outage)
 {
     /// <summary>How long "no reference" is believed.</summary>
     public static readonly TimeSpan MissingRetry = TimeSpan.FromSeconds(30);
@@ -34,8 +36,25 @@ public sealed class ReferenceCache(IServiceScopeFactory scopes, TimeProvider clo
             return cached.Reference;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var entry = await scope.ServiceProvider.GetRequiredService<IReferenceProfileStore>().FindReferenceAsync(model, version, cancellationToken);
+        var held = _entries.TryGetValue((model, version), out var stale);
+        if (held && outage.IsUnavailable)
+        {
+            outage.ServedFromMemory("reference");
+            return stale.Reference;
+        }
+
+        ReferenceProfileEntry? entry;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            entry = await scope.ServiceProvider.GetRequiredService<IReferenceProfileStore>().FindReferenceAsync(model, version, cancellationToken);
+        }
+        catch (Exception e) when (held && e is not OperationCanceledException && outage.Observe(e))
+        {
+            outage.ServedFromMemory("reference");
+            return stale.Reference;
+        }
+
         var loaded = entry is null ? null : Load(entry);
         _entries[(model, version)] = (loaded, now);
         return loaded;

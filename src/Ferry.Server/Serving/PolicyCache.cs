@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Ferry.Core.Serving;
+using Ferry.Server.Health;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
@@ -11,8 +12,10 @@ namespace Ferry.Server.Serving;
 /// <see cref="ModelCacheOptions.PolicyRefreshInterval"/> starts one background re-read and goes on with the copy it has.
 /// A re-read that changes the routes loads the new versions before the new policy is swapped in (load-before-retire),
 /// so a deploy or rollback fails no request. A deploy made by this process calls <see cref="RefreshAsync"/> to apply at once.
+/// While the database is unavailable (<see cref="DatabaseOutage"/>) no re-read is tried and the held policy is served;
+/// a re-read that finds it unavailable is not logged here (the outage is logged once).
 /// </summary>
-public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache models, IOptions<ModelCacheOptions> options, ILogger<PolicyCache> logger)
+public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache models, IOptions<ModelCacheOptions> options, DatabaseOutage outage, ILogger<PolicyCache> logger)
 {
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly long _refreshTicks = (long)(options.Value.PolicyRefreshInterval.TotalSeconds * Stopwatch.Frequency);
@@ -24,7 +27,14 @@ public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache 
         {
             if (Stopwatch.GetTimestamp() - slot.ReadAt > _refreshTicks)
             {
-                _ = RefreshInBackground(endpointName, slot);
+                if (outage.IsUnavailable)
+                {
+                    outage.ServedFromMemory("policy");
+                }
+                else
+                {
+                    _ = RefreshInBackground(endpointName, slot);
+                }
             }
 
             return ValueTask.FromResult(slot.Policy);
@@ -74,7 +84,11 @@ public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache 
         catch (Exception ex)
         {
             // Keep serving the policy we have; the next request after the interval tries again.
-            LogRefreshFailed(logger, ex, endpointName);
+            if (!outage.Observe(ex))
+            {
+                LogRefreshFailed(logger, ex, endpointName);
+            }
+
             _slots.TryUpdate(endpointName, new Slot(stale.Policy, Stopwatch.GetTimestamp()), stale);
         }
     }
@@ -82,7 +96,9 @@ public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache 
     private async Task<ResolvedPolicy?> ReadAsync(string endpointName, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IEndpointStore>().ResolveAsync(endpointName, cancellationToken);
+        var policy = await scope.ServiceProvider.GetRequiredService<IEndpointStore>().ResolveAsync(endpointName, cancellationToken);
+        outage.ReportAvailable();
+        return policy;
     }
 
     // Loads every version the policy routes to, so the first request after the swap finds them ready.

@@ -1,4 +1,5 @@
 using Ferry.Core.Serving;
+using Ferry.Server.Health;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
@@ -26,7 +27,8 @@ public sealed partial class PredictionLogWriter(
     IOptions<PredictionLogOptions> options,
     TimeProvider clock,
     PredictionLogMetrics metrics,
-    ILogger<PredictionLogWriter> logger) : BackgroundService
+    ILogger<PredictionLogWriter> logger,
+    DatabaseOutage outage) : BackgroundService
 {
     /// <summary>Wait before the first retry; doubled before each further one up to <see cref="MaxBackoff"/>.</summary>
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
@@ -150,19 +152,37 @@ public sealed partial class PredictionLogWriter(
                 await store.InsertBatchAsync(batch, skipExisting: attempt > 1, abort);
                 metrics.Written(batch.Count);
                 log.MarkWritten(batch);
+                outage.ReportAvailable();
                 return;
             }
             catch (Exception e) when (!abort.IsCancellationRequested)
             {
                 var backoff = attempt >= 7 ? MaxBackoff : TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, FirstBackoff.Ticks << (attempt - 1)));
-                LogRetrying(logger, e, batch.Count, attempt, backoff.TotalMilliseconds);
+                LogFailedAttempt(e, batch.Count, attempt, backoff);
                 await Task.Delay(backoff, clock, abort);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} predictions failed (attempt {Attempt}); retrying in {BackoffMs} ms")]
-    private static partial void LogRetrying(ILogger logger, Exception exception, int count, int attempt, double backoffMs);
+    // An unavailable database is logged once per outage by DatabaseOutage, not per attempt; another error is logged with
+    // its stack trace on a batch's first failure only, then in one line per attempt at debug level.
+    private void LogFailedAttempt(Exception e, int count, int attempt, TimeSpan backoff)
+    {
+        if (outage.Observe(e) || attempt > 1)
+        {
+            LogRetrying(logger, count, attempt, backoff.TotalMilliseconds, e.Message);
+        }
+        else
+        {
+            LogFirstFailure(logger, e, count, backoff.TotalMilliseconds);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} predictions failed; retrying in {BackoffMs} ms until it succeeds")]
+    private static partial void LogFirstFailure(ILogger logger, Exception exception, int count, double backoffMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Writing {Count} predictions failed (attempt {Attempt}); retrying in {BackoffMs} ms: {Reason}")]
+    private static partial void LogRetrying(ILogger logger, int count, int attempt, double backoffMs, string reason);
 
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Shutdown timed out with {Count} accepted predictions not written to the prediction log")]

@@ -1,4 +1,5 @@
 using Ferry.Core.Serving;
+using Ferry.Server.Health;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
@@ -12,7 +13,8 @@ public sealed partial class RetentionService(
     IServiceScopeFactory scopes,
     IOptions<RetentionOptions> options,
     TimeProvider clock,
-    ILogger<RetentionService> logger) : BackgroundService
+    ILogger<RetentionService> logger,
+    DatabaseOutage outage) : BackgroundService
 {
     /// <summary>Time from the end of one pass to the start of the next.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -63,8 +65,11 @@ public sealed partial class RetentionService(
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // The next pass tries again; old rows only wait another interval.
-                LogFailed(logger, e);
+                // The next pass tries again; old rows only wait another interval. An outage is logged once, by DatabaseOutage.
+                if (!outage.Observe(e))
+                {
+                    LogFailed(logger, e);
+                }
             }
 
             wait = Interval;

@@ -1,4 +1,5 @@
 using Ferry.Core.Identity;
+using Ferry.Server.Health;
 using Ferry.Server.Identity;
 using Ferry.Testing;
 using Microsoft.Extensions.Caching.Memory;
@@ -18,7 +19,7 @@ public sealed class TokenCacheTests(SqliteServerFixture fixture) : IClassFixture
         var server = fixture.Server;
         var clock = new TestClock(server.Clock.GetUtcNow());
         using var memory = new MemoryCache(new MemoryCacheOptions());
-        var cache = new TokenCache(memory, Microsoft.Extensions.Options.Options.Create(new TokenCacheOptions { Duration = Duration }), clock);
+        var cache = new TokenCache(memory, Microsoft.Extensions.Options.Options.Create(new TokenCacheOptions { Duration = Duration }), clock, server.Services.GetRequiredService<DatabaseOutage>());
         CreatedToken created;
         await using (var scope = server.Services.CreateAsyncScope())
         {
@@ -46,7 +47,7 @@ public sealed class TokenCacheTests(SqliteServerFixture fixture) : IClassFixture
         var server = fixture.Server;
         var clock = new TestClock(server.Clock.GetUtcNow());
         using var memory = new MemoryCache(new MemoryCacheOptions());
-        var cache = new TokenCache(memory, Microsoft.Extensions.Options.Options.Create(new TokenCacheOptions { Duration = Duration }), clock);
+        var cache = new TokenCache(memory, Microsoft.Extensions.Options.Options.Create(new TokenCacheOptions { Duration = Duration }), clock, server.Services.GetRequiredService<DatabaseOutage>());
         await using var scope = server.Services.CreateAsyncScope();
         var tokens = scope.ServiceProvider.GetRequiredService<ITokenStore>();
         var created = await tokens.CreateAsync($"forgotten-{Guid.NewGuid():N}", Role.Viewer, null, "test");

@@ -1,5 +1,6 @@
 using Ferry.Core.Health;
 using Ferry.Server.Errors;
+using Ferry.Server.Health;
 
 namespace Ferry.Server.Endpoints.Health;
 
@@ -19,7 +20,7 @@ public static class HealthApi
     public static IResult Alive() => TypedResults.Ok(new HealthStatus("alive"));
 
     /// <summary>200 when the database answers and has no pending migration; 503 problem otherwise.</summary>
-    public static async Task<IResult> ReadyAsync(HttpContext context, IDatabaseHealth database, DatabaseReadiness readiness, CancellationToken cancellationToken)
+    public static async Task<IResult> ReadyAsync(HttpContext context, IDatabaseHealth database, DatabaseReadiness readiness, DatabaseOutage outage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(database);
@@ -37,6 +38,7 @@ public static class HealthApi
             }
             else if (await database.CanConnectAsync(cancellationToken))
             {
+                outage.ReportAvailable();
                 return TypedResults.Ok(new HealthStatus("ready"));
             }
             else
