@@ -66,10 +66,10 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     }
 
     /// <summary>Mode of every file the store writes on Unix (0600).</summary>
-    public const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    public const UnixFileMode PrivateFile = PrivateDirectories.FileMode;
 
     /// <summary>Mode of every directory the store creates on Unix (0700); existing directories keep theirs.</summary>
-    public const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    public const UnixFileMode PrivateDirectory = PrivateDirectories.DirectoryMode;
 
     /// <summary>The root directory, as a full path.</summary>
     public string RootDirectory => _root;
@@ -603,29 +603,5 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         }
     }
 
-    private static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            // Directory.CreateDirectory(path, mode) gives the mode to the last directory only: each missing one gets it.
-            var missing = new Stack<string>();
-            for (var at = Path.GetFullPath(path); !Directory.Exists(at); at = Path.GetDirectoryName(at)!)
-            {
-                missing.Push(at);
-                if (Path.GetDirectoryName(at) is null)
-                {
-                    break;
-                }
-            }
-
-            foreach (var directory in missing)
-            {
-                Directory.CreateDirectory(directory, PrivateDirectory);
-            }
-        }
-    }
+    private static void CreatePrivateDirectory(string path) => PrivateDirectories.Create(path);
 }

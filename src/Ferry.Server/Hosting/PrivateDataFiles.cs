@@ -1,3 +1,5 @@
+using Ferry.Core.Artifacts;
+
 namespace Ferry.Server.Hosting;
 
 /// <summary>
@@ -10,40 +12,16 @@ namespace Ferry.Server.Hosting;
 public static partial class PrivateDataFiles
 {
     /// <summary>0600.</summary>
-    public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    public const UnixFileMode FileMode = PrivateDirectories.FileMode;
 
     /// <summary>0700.</summary>
-    public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    public const UnixFileMode DirectoryMode = PrivateDirectories.DirectoryMode;
 
     private const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     /// <summary>Creates a directory (and missing parents) 0700 on Unix; an existing one keeps its mode.</summary>
-    public static void CreateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            // Directory.CreateDirectory(path, mode) gives the mode to the last directory only: each missing one gets it.
-            var missing = new Stack<string>();
-            for (var at = Path.GetFullPath(path); !Directory.Exists(at); at = Path.GetDirectoryName(at)!)
-            {
-                missing.Push(at);
-                if (Path.GetDirectoryName(at) is null)
-                {
-                    break;
-                }
-            }
-
-            foreach (var directory in missing)
-            {
-                Directory.CreateDirectory(directory, DirectoryMode);
-            }
-        }
-    }
+    public static void CreateDirectory(string path) => PrivateDirectories.Create(path);
 
     /// <summary>
     /// Before the database is opened: creates a missing SQLite file 0600, tightens Ferry's existing files
