@@ -6,9 +6,9 @@ using Ferry.Cli.Output;
 namespace Ferry.Cli.Commands.Models;
 
 /// <summary>
-/// <c>ferry models reference NAME VERSION FILE [--label COLUMN]</c>: computes a version's reference profile from its
-/// training data (CSV or Parquet). Every column but the label is sent as a feature; with a label column, the score is
-/// calibrated for CBPE.
+/// <c>ferry models reference NAME VERSION FILE [--label COLUMN] [--ignore COLUMN...]</c>: computes a version's reference
+/// profile from its training data (CSV or Parquet). Every column but the label and the ignored ones (other targets,
+/// ids) is sent as a feature; with a label column, the score is calibrated for CBPE.
 /// </summary>
 internal sealed class ReferenceCommand : Command
 {
@@ -21,6 +21,13 @@ internal sealed class ReferenceCommand : Command
     private readonly Option<string?> _label = new("--label") { Description = "The column holding the true class (enables CBPE)" };
     private readonly Option<string?> _positive = new("--positive-label") { Description = "The positive class (default: the class the model's score is the probability of)" };
 
+    private readonly Option<string[]> _ignore = new("--ignore")
+    {
+        Description = "A column that is not a feature and not the label (another target, an id), left out; repeat or separate with commas",
+        HelpName = "column",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public ReferenceCommand(ClientOptions client)
         : base("reference", "Compute a version's reference profile (for drift and CBPE) from its training data.")
     {
@@ -29,6 +36,7 @@ internal sealed class ReferenceCommand : Command
         Arguments.Add(_file);
         Options.Add(_label);
         Options.Add(_positive);
+        Options.Add(_ignore);
         this.SetGuardedAction((parseResult, cancellationToken) => client.RunAsync(parseResult, async ferry =>
         {
             var file = parseResult.GetValue(_file)!;
@@ -39,7 +47,18 @@ internal sealed class ReferenceCommand : Command
                 throw new CliException(ExitCodes.InvalidArguments, $"--label: {file.Name} has no column '{label}'");
             }
 
-            var passthrough = label is null ? new HashSet<string>() : new HashSet<string>(StringComparer.Ordinal) { label };
+            var passthrough = new HashSet<string>(
+                (parseResult.GetValue(_ignore) ?? []).SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+                StringComparer.Ordinal);
+            if (passthrough.FirstOrDefault(c => !source.Columns.Contains(c, StringComparer.Ordinal)) is { } missing)
+            {
+                throw new CliException(ExitCodes.InvalidArguments, $"--ignore: {file.Name} has no column '{missing}'");
+            }
+
+            if (label is not null)
+            {
+                passthrough.Add(label);
+            }
             var builder = new RecordBuilder(source.Columns, FieldKinds.For(source.Columns, null), passthrough);
             var records = new List<IReadOnlyDictionary<string, object?>>();
             var labels = label is null ? null : new List<string?>();
