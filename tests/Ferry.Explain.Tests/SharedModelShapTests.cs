@@ -82,6 +82,23 @@ public sealed class SharedModelShapTests
         Assert.True(worst > 1e-4, $"summed slot values came within {worst} of the raw-column game");
     }
 
+    [Fact]
+    public void UntraceableNode_IsNamedWithItsOp_AndNoFeaturizerIsOffered()
+    {
+        // gbc_pipeline with its Imputer replaced by an Abs node: ONNX Runtime could run it, the tracer cannot follow it.
+        var model = Onnx.ModelProto.Parser.ParseFrom(System.IO.File.ReadAllBytes(SharedModels.File("gbc_pipeline.onnx")));
+        var imputer = model.Graph.Node.Single(n => n.OpType == "Imputer");
+        imputer.OpType = "Abs";
+        imputer.Domain = string.Empty;
+        imputer.Attribute.Clear();
+        using var stream = new MemoryStream(Google.Protobuf.MessageExtensions.ToByteArray(model));
+
+        var read = OnnxTreeEnsembleReader.Read(stream);
+
+        Assert.Null(read.Featurizer);
+        Assert.Contains($"'Abs' (node '{imputer.Name}')", read.TracingProblem, StringComparison.Ordinal);
+    }
+
     private static PathDependentTreeShap Trees(OnnxTreeModel read)
     {
         var covered = CoverEstimator.WithCovers(read.Ensemble, SharedModels.Train.Select(read.Featurizer!.Featurize));
