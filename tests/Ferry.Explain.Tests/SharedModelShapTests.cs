@@ -15,16 +15,17 @@ namespace Ferry.Explain.Tests;
 public sealed class SharedModelShapTests
 {
     [Theory]
-    [InlineData("gbc_pipeline", "gbc_pipeline", 1e-6)]
-    [InlineData("gbc_pipeline_zipmap", "gbc_pipeline", 1e-6)]
-    [InlineData("xgb_pipeline", "xgb_pipeline", 1e-6)]
-    [InlineData("rf_pipeline", "rf_pipeline", 1e-6)]
-    [InlineData("hgb_pipeline", "hgb_pipeline", 1e-6)]
-    [InlineData("loss_regressor", "loss_regressor", 1e-3)]
-    public void TreePipeline_ExplainedPerRawColumn_MatchesReferenceShap(string model, string reference, double tolerance)
+    [InlineData("gbc_pipeline", "gbc_pipeline", 1e-6, ExplanationSpaces.LogOdds)]
+    [InlineData("gbc_pipeline_zipmap", "gbc_pipeline", 1e-6, ExplanationSpaces.LogOdds)]
+    [InlineData("xgb_pipeline", "xgb_pipeline", 1e-6, ExplanationSpaces.LogOdds)]
+    [InlineData("rf_pipeline", "rf_pipeline", 1e-6, ExplanationSpaces.Probability)]
+    [InlineData("hgb_pipeline", "hgb_pipeline", 1e-6, ExplanationSpaces.LogOdds)]
+    [InlineData("loss_regressor", "loss_regressor", 1e-3, ExplanationSpaces.Value)]
+    public void TreePipeline_ExplainedPerRawColumn_MatchesReferenceShap(string model, string reference, double tolerance, string space)
     {
         var read = OnnxTreeEnsembleReader.ReadFile(SharedModels.File(model + ".onnx"));
         Assert.Null(read.TracingProblem);
+        Assert.Equal(space, read.Ensemble.MarginSpace);
         Assert.Equal(SharedModels.Columns, read.Groups.Sources);
         var shap = Trees(read);
         var entry = SharedModels.Shap(reference).GetProperty("models").GetProperty(reference);

@@ -23,7 +23,7 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
     [InlineData("gbc_pipeline", "tree-path-dependent", "log-odds")]
     [InlineData("gbc_pipeline_zipmap", "tree-path-dependent", "log-odds")]
     [InlineData("xgb_pipeline", "tree-path-dependent", "log-odds")]
-    [InlineData("rf_pipeline", "tree-path-dependent", "raw-margin")]
+    [InlineData("rf_pipeline", "tree-path-dependent", "probability")]
     [InlineData("hgb_pipeline", "tree-path-dependent", "log-odds")]
     [InlineData("loss_regressor", "tree-path-dependent", "value")]
     [InlineData("lr_pipeline", "linear-exact", "log-odds")]
