@@ -58,8 +58,30 @@ public static class OnnxTreeEnsembleReader
         var maxFeature = (int)a.Ints("nodes_featureids").DefaultIfEmpty(0).Max();
         var (groups, featurizer, problem) = OnnxModels.Trace(model, node.Input[0], maxFeature + 1);
         var trees = treeIds.Select(t => ReadTree(a, t, leaves, mapping, leafScale)).ToList();
+        if (classifier && transform == "NONE" && mapping.Outputs == 1 && AlwaysWithinZeroAndOne(trees, mapping.BaseValues[0]))
+        {
+            // A forest that averages class fractions (skl2onnx's RandomForest: each leaf's weight is its fraction
+            // divided by the tree count): the score can only lie in [0, 1] and is served as the class probability.
+            mapping = mapping with { Space = ExplanationSpaces.Probability };
+        }
+
         var ensemble = new TreeEnsemble(trees, groups.SlotCount, mapping.BaseValues, mapping.Transform, groups.SlotNames, mapping.Space);
         return new OnnxTreeModel(ensemble, groups, featurizer, problem, labels);
+    }
+
+    /// <summary>Whether the single-output score (base value plus one leaf per tree) lies in [0, 1] whatever leaves are reached.</summary>
+    private static bool AlwaysWithinZeroAndOne(List<DecisionTree> trees, double baseValue)
+    {
+        var low = baseValue;
+        var high = baseValue;
+        foreach (var tree in trees)
+        {
+            var leafValues = Enumerable.Range(0, tree.NodeCount).Where(tree.IsLeaf).Select(n => tree.LeafValue(n)).ToArray();
+            low += leafValues.Min();
+            high += leafValues.Max();
+        }
+
+        return trees.Count > 0 && low >= -1e-9 && high <= 1 + 1e-6;
     }
 
     private static string[] ClassLabels(OnnxAttributes a)

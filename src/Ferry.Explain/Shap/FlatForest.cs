@@ -8,7 +8,7 @@ namespace Ferry.Explain.Shap;
 /// </summary>
 internal sealed class FlatForest
 {
-    public FlatForest(TreeEnsemble ensemble, bool requireCovers)
+    public FlatForest(TreeEnsemble ensemble, bool requireCovers, IReadOnlyList<int>? playerOfFeature = null)
     {
         Outputs = ensemble.OutputCount;
         FeatureCount = ensemble.FeatureCount;
@@ -38,6 +38,7 @@ internal sealed class FlatForest
                     Left = leaf ? -1 : offset + tree.LeftArray[node],
                     Right = leaf ? -1 : offset + tree.RightArray[node],
                     Feature = leaf ? 0 : tree.FeatureArray[node],
+                    Player = leaf ? 0 : playerOfFeature is null ? tree.FeatureArray[node] : playerOfFeature[tree.FeatureArray[node]],
                     Rule = tree.RuleArray[node],
                     MissingLeft = tree.MissingLeftArray[node],
                     Threshold = tree.ThresholdArray[node],

@@ -14,6 +14,9 @@ internal struct FlatNode
     /// <summary>Split feature.</summary>
     public int Feature;
 
+    /// <summary>The player (Shapley feature) the split feature belongs to; <see cref="Feature"/> unless players group slots.</summary>
+    public int Player;
+
     /// <summary>Split comparison.</summary>
     public SplitRule Rule;
 

@@ -9,15 +9,31 @@ namespace Ferry.Explain.Shap;
 /// split (so it needs <see cref="DecisionTree.Covers"/>; see <see cref="CoverEstimator"/>). Explains the raw
 /// margin, one output at a time, in <see cref="TreeEnsemble.MarginSpace"/>; a NaN value follows the split's missing
 /// direction. The base value is the cover-weighted expected margin. Thread-safe: one instance serves many threads.
+/// <para>
+/// With <see cref="FeatureGroups"/> the players are the source features, not the slots: a split on any slot of a
+/// source (e.g. a one-hot column of a category, a scaled copy of a column) is a split on that source, so the values
+/// are the exact Shapley values of the source-feature game (a source repeating along a path is handled as TreeSHAP
+/// handles a repeated feature). This differs from summing slot-level values, which explain another game.
+/// </para>
 /// </summary>
 public sealed class PathDependentTreeShap
 {
     private readonly FlatForest _forest;
     private readonly double[] _expected;
     private readonly int _pathLength;
+    private readonly IReadOnlyList<string>? _playerNames;
 
     /// <summary>Prepares <paramref name="ensemble"/> (which must carry covers) for explanation.</summary>
     public PathDependentTreeShap(TreeEnsemble ensemble)
+        : this(ensemble, null)
+    {
+    }
+
+    /// <summary>
+    /// Prepares <paramref name="ensemble"/> (which must carry covers) for explanation with the source features of
+    /// <paramref name="players"/> as players (one attribution per source); <see langword="null"/>: one per feature.
+    /// </summary>
+    public PathDependentTreeShap(TreeEnsemble ensemble, FeatureGroups? players)
     {
         ArgumentNullException.ThrowIfNull(ensemble);
         Ensemble = ensemble;
@@ -26,7 +42,22 @@ public sealed class PathDependentTreeShap
             throw new NotSupportedException($"Trees deeper than {UniquePath.MaxDepth - 2} are not supported.");
         }
 
-        _forest = new FlatForest(ensemble, requireCovers: true);
+        int[]? playerOf = null;
+        PlayerCount = ensemble.FeatureCount;
+        _playerNames = ensemble.FeatureNames;
+        if (players is not null)
+        {
+            if (players.SlotCount < ensemble.FeatureCount)
+            {
+                throw new ArgumentException($"The groups have {players.SlotCount} slots; the ensemble reads {ensemble.FeatureCount}.", nameof(players));
+            }
+
+            playerOf = [.. Enumerable.Range(0, ensemble.FeatureCount).Select(players.SourceIndexOf)];
+            PlayerCount = players.Sources.Count;
+            _playerNames = players.Sources;
+        }
+
+        _forest = new FlatForest(ensemble, requireCovers: true, playerOf);
         var outputs = ensemble.OutputCount;
         _expected = [.. ensemble.BaseValues];
         Span<double> mean = stackalloc double[outputs];
@@ -46,6 +77,9 @@ public sealed class PathDependentTreeShap
     /// <summary>The ensemble explained.</summary>
     public TreeEnsemble Ensemble { get; }
 
+    /// <summary>The number of attributions per output: the features, or the source features when grouped.</summary>
+    public int PlayerCount { get; }
+
     /// <summary>The base value per output: the cover-weighted expected raw margin.</summary>
     public IReadOnlyList<double> ExpectedValues => _expected;
 
@@ -60,7 +94,7 @@ public sealed class PathDependentTreeShap
     /// <summary>Explains every output of the raw margin for row <paramref name="x"/>.</summary>
     public Explanation[] ExplainAllOutputs(ReadOnlySpan<double> x)
     {
-        var features = Ensemble.FeatureCount;
+        var features = PlayerCount;
         var outputs = Ensemble.OutputCount;
         var phi = new double[features * outputs];
         Contributions(x, phi);
@@ -76,7 +110,7 @@ public sealed class PathDependentTreeShap
 
             result[k] = new Explanation(_expected[k], attributions, raw[k], Ensemble.MarginSpace, ExplanationMethods.TreePathDependent)
             {
-                FeatureNames = Ensemble.FeatureNames,
+                FeatureNames = _playerNames,
                 OutputIndex = k,
             };
         }
@@ -86,7 +120,7 @@ public sealed class PathDependentTreeShap
 
     /// <summary>
     /// The allocation-light hot path: writes the SHAP values of row <paramref name="x"/> into
-    /// <paramref name="phi"/> (length FeatureCount × OutputCount, laid out <c>feature * OutputCount + output</c>).
+    /// <paramref name="phi"/> (length PlayerCount × OutputCount, laid out <c>player * OutputCount + output</c>).
     /// The base values are <see cref="ExpectedValues"/>.
     /// </summary>
     public void Contributions(ReadOnlySpan<double> x, Span<double> phi)
@@ -96,7 +130,7 @@ public sealed class PathDependentTreeShap
             throw new ArgumentException($"Expected {Ensemble.FeatureCount} features, got {x.Length}.", nameof(x));
         }
 
-        if (phi.Length < Ensemble.FeatureCount * Ensemble.OutputCount)
+        if (phi.Length < PlayerCount * Ensemble.OutputCount)
         {
             throw new ArgumentException("The destination is too short.", nameof(phi));
         }
@@ -148,7 +182,7 @@ public sealed class PathDependentTreeShap
             var incomingOne = 1.0;
             for (var i = 1; i <= depth; i++)
             {
-                if (unique[i].Feature == n.Feature)
+                if (unique[i].Feature == n.Player)
                 {
                     incomingZero = unique[i].Zero;
                     incomingOne = unique[i].One;
@@ -162,13 +196,13 @@ public sealed class PathDependentTreeShap
             hotZero *= incomingZero;
             if (hotZero != 0 || incomingOne != 0)
             {
-                Recurse(hot, depth + 1, start, hotZero, incomingOne, n.Feature);
+                Recurse(hot, depth + 1, start, hotZero, incomingOne, n.Player);
             }
 
             coldZero *= incomingZero;
             if (coldZero != 0)
             {
-                Recurse(cold, depth + 1, start, coldZero, 0, n.Feature);
+                Recurse(cold, depth + 1, start, coldZero, 0, n.Player);
             }
         }
 

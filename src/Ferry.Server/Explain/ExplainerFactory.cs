@@ -33,6 +33,7 @@ public static class ExplainerFactory
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(modelFile);
         ArgumentNullException.ThrowIfNull(sample);
+        string? fallbackReason = null;
         if (model is MLNetLoadedModel mlnet && TryMlNetTrees(mlnet, sample) is { } trees)
         {
             return trees;
@@ -48,7 +49,7 @@ public static class ExplainerFactory
                 bytes = copy.ToArray();
             }
 
-            if (TryOnnx(bytes, model, sample) is { } onnx)
+            if (TryOnnx(bytes, model, sample, out fallbackReason) is { } onnx)
             {
                 return onnx;
             }
@@ -66,7 +67,8 @@ public static class ExplainerFactory
 
         return new KernelRowExplainer(model, picked, kernel, space)
         {
-            Note = $"KernelSHAP with {kernel.SampleCount} coalition samples against {picked.Length} reference rows; exact when every coalition fits in the samples, else each attribution carries its bootstrap standard error",
+            FallbackReason = fallbackReason,
+            Note = KernelRowExplainer.Describe(kernel.SampleCount, picked.Length, fallbackReason),
         };
     }
 
@@ -94,8 +96,13 @@ public static class ExplainerFactory
             trees.CalibratedEnsemble is null ? string.Empty : "; in the log-odds of the calibrated probability");
     }
 
-    private static VectorRowExplainer? TryOnnx(byte[] bytes, ILoadedModel model, ReferenceSample sample)
+    /// <summary>
+    /// The exact explainer of an ONNX tree ensemble or linear model whose input traces back to the model's inputs, or
+    /// <see langword="null"/> with <paramref name="reason"/> saying which node stopped the trace (or what else failed).
+    /// </summary>
+    private static VectorRowExplainer? TryOnnx(byte[] bytes, ILoadedModel model, ReferenceSample sample, out string? reason)
     {
+        reason = null;
         try
         {
             var trees = OnnxTreeEnsembleReader.Read(new MemoryStream(bytes));
@@ -104,15 +111,28 @@ public static class ExplainerFactory
                 var featurize = Featurizer(featurizer, model);
                 return Trees(trees.Ensemble, featurize(sample.Batch), featurize, trees.Groups, string.Empty);
             }
+
+            reason = trees.TracingProblem is { } problem
+                ? $"the tree ensemble's input could not be traced to the model's inputs: {problem}"
+                : $"the tree ensemble has {trees.Ensemble.OutputCount} outputs (one explained output is supported)";
+            return null;
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
         {
             // Not a (traceable) tree ensemble: try the next way.
+            reason = e is NotSupportedException && !e.Message.StartsWith("The model has no", StringComparison.Ordinal) ? e.Message : null;
         }
 
         try
         {
             var linear = OnnxLinearModelReader.Read(new MemoryStream(bytes));
+            if (linear.Featurizer is null || linear.Model.OutputCount != 1)
+            {
+                reason = linear.TracingProblem is { } problem
+                    ? $"the linear model's input could not be traced to the model's inputs: {problem}"
+                    : $"the linear model has {linear.Model.OutputCount} outputs (one explained output is supported)";
+            }
+
             if (linear.Featurizer is { } featurizer && linear.Model.OutputCount == 1)
             {
                 var featurize = Featurizer(featurizer, model);
@@ -126,6 +146,7 @@ public static class ExplainerFactory
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
         {
             // Not a (traceable) linear model either: KernelSHAP.
+            reason ??= e is NotSupportedException && !e.Message.StartsWith("The model has no", StringComparison.Ordinal) ? e.Message : null;
         }
 
         return null;
@@ -148,8 +169,10 @@ public static class ExplainerFactory
     /// </summary>
     private static VectorRowExplainer Trees(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, string noteSuffix)
     {
-        var shap = new PathDependentTreeShap(CoverEstimator.WithCovers(ensemble, sampleRows));
-        return new VectorRowExplainer(ExplanationMethods.TreePathDependent, ensemble.MarginSpace, x => shap.Explain(x), featurize, groups)
+        // The players are the source features (a split on a one-hot slot is a split on its column), so the values are
+        // the exact Shapley values of the source-feature game, not sums of slot-level values.
+        var shap = new PathDependentTreeShap(CoverEstimator.WithCovers(ensemble, sampleRows), groups);
+        return new VectorRowExplainer(ExplanationMethods.TreePathDependent, ensemble.MarginSpace, x => shap.Explain(x), featurize, FeatureGroups.Identity(groups.Sources))
         {
             Interventional = Interventional(ensemble, sampleRows, featurize, groups),
             Note = $"exact path-dependent TreeSHAP ({ensemble.Trees.Count} trees); node covers counted on {sampleRows.Length} reference rows{noteSuffix}",

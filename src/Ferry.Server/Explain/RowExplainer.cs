@@ -66,11 +66,20 @@ public sealed class KernelRowExplainer(ILoadedModel model, IReadOnlyList<object?
     /// <summary>Coalition samples per row.</summary>
     public int SampleCount => options.SampleCount;
 
+    /// <summary>Why no exact method explains this model (e.g. the graph node that could not be traced), when one was tried.</summary>
+    public string? FallbackReason { get; init; }
+
+    /// <summary>The note for <paramref name="samples"/> coalition samples, <paramref name="rows"/> background rows and an optional fallback reason.</summary>
+    public static string Describe(int samples, int rows, string? fallbackReason) =>
+        $"KernelSHAP with {samples} coalition samples against {rows} reference rows; exact when every coalition fits in the samples, else each attribution carries its bootstrap standard error"
+        + (fallbackReason is null ? string.Empty : $"; not exact because {fallbackReason}");
+
     /// <summary>The same explainer with another number of coalition samples per row.</summary>
     public KernelRowExplainer WithSamples(int samples) =>
         new(model, background, options with { SampleCount = samples }, space)
         {
-            Note = $"KernelSHAP with {samples} coalition samples against {background.Count} reference rows; exact when every coalition fits in the samples, else each attribution carries its bootstrap standard error",
+            FallbackReason = FallbackReason,
+            Note = Describe(samples, background.Count, FallbackReason),
         };
 
     /// <inheritdoc />

@@ -109,12 +109,17 @@ internal sealed class GraphTracer
     private ConcatPlan ConcatOnFeatures(NodeProto node, OnnxAttributes attributes)
     {
         var axis = attributes.Int("axis", 1);
-        if (axis is not (1 or -1))
+        var parts = node.Input.Select(Trace).ToArray();
+
+        // A OneHotEncoder on an [N, 1] column gives [N, 1, k]; skl2onnx joins those on axis 2 (or -1) and reshapes to
+        // [N, Σk], which keeps the categories in order: the same slots as a feature-axis concat.
+        var oneHots = parts.All(p => p is OneHotPlan) && axis is 2 or -1;
+        if (axis is not (1 or -1) && !oneHots)
         {
             throw new NotSupportedException($"Concat on axis {axis} is not on the feature axis (node '{node.Name}').");
         }
 
-        return new ConcatPlan([.. node.Input.Select(Trace)]);
+        return new ConcatPlan(parts);
     }
 
     private OneHotPlan OneHot(NodeProto node, OnnxAttributes attributes)
