@@ -39,8 +39,9 @@ internal sealed class DriftCommand : Command
             var referenceFile = parseResult.GetValue(_reference)!;
             var currentFile = parseResult.GetValue(_current)!;
             var ignore = (parseResult.GetValue(_ignore) ?? []).ToHashSet(StringComparer.Ordinal);
-            var reference = await TableFile.ReadAsync(referenceFile, ignore, cancellationToken);
+            var referenceRead = Task.Run(() => TableFile.ReadAsync(referenceFile, ignore, cancellationToken), cancellationToken);
             var current = await TableFile.ReadAsync(currentFile, ignore, cancellationToken);
+            var reference = await referenceRead;
             var missing = reference.Columns.Keys.Where(c => !current.Columns.ContainsKey(c)).ToList();
             if (missing.Count > 0)
             {
@@ -60,8 +61,20 @@ internal sealed class DriftCommand : Command
                 MinRows = 1,
                 Drift = new DriftCheckSpec { Method = parseResult.GetValue(_method), Threshold = parseResult.GetValue(_threshold), Prediction = false },
             };
+            // Every column gets the same options on the command line: test the columns in parallel up front.
+            var options = new DriftTestOptions { Method = DriftMethods.Parse(spec.Drift.Method, "--method"), Threshold = spec.Drift.Threshold };
+            var exact = new ColumnDriftResult?[profile.Schema.Columns.Count];
+            Parallel.For(0, exact.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                var column = window.Columns[profile.Schema.Columns[i].Name];
+                exact[i] = column.Count > 0 ? ExactTest(profile, reference.Columns[column.Name], current.Columns[column.Name], column, options) : null;
+            });
+            var tested = profile.Schema.Columns.Select((c, i) => (c.Name, Result: exact[i])).Where(t => t.Result is not null)
+                .ToDictionary(t => t.Name, t => t.Result!, StringComparer.Ordinal);
             var body = MonitorEvaluator.Evaluate(spec, referenceFile.Name, 0, profile, window, null,
-                (column, options) => ExactTest(profile, reference.Columns[column.Name], current.Columns[column.Name], column, options));
+                (column, requested) => requested == options && tested.TryGetValue(column.Name, out var result)
+                    ? result
+                    : ExactTest(profile, reference.Columns[column.Name], current.Columns[column.Name], column, requested));
             if (parseResult.GetValue(_html) is { } html)
             {
                 await File.WriteAllTextAsync(html.FullName, ReportHtml.Render($"Drift: {currentFile.Name} against {referenceFile.Name}", body, clock.GetUtcNow()), cancellationToken);
