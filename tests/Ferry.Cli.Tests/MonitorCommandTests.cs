@@ -100,6 +100,37 @@ public sealed class MonitorCommandTests(SharedServerFixture fixture)
         CliAssert.FailedWithOneLine(await FerryCli.RunAsync("drift", reference, files.Combine("narrow.csv")), ExitCodes.InvalidArguments, "open_accounts");
     }
 
+    [Fact]
+    public async Task DriftOffline_NarrowNumericAndBinaryColumns_ReportsScipyStatisticsMarkedExact()
+    {
+        // 700 … 799.5 in steps of 0.5 lies within a few 1 % sketch buckets; the statistics must come from the raw values.
+        using var files = new TempDirectory("drift-exact");
+        var reference = files.Combine("reference.csv");
+        var current = files.Combine("current.csv");
+        File.WriteAllText(reference, "level,flag\n" + string.Concat(Enumerable.Range(0, 200).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{700 + (i * 37 % 200 * 0.5)},{(i % 3 == 0 ? "yes" : "no")}\n"))));
+        File.WriteAllText(current, "level,flag\n" + string.Concat(Enumerable.Range(0, 180).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{705 + (i * 53 % 180 * 0.5)},{(i % 2 == 0 ? "yes" : "no")}\n"))));
+
+        var run = await FerryCli.RunAsync("drift", reference, current, "--output", "json");
+        var level = Column(run.Stdout, "level");
+        Assert.True(level.GetProperty("exact").GetBoolean());
+        // scipy.stats.ks_2samp(reference, current): D = 0.05, p = 0.9600753234617104 (exact method).
+        Assert.Equal(0.05, level.GetProperty("score").GetDouble(), 1e-12);
+        Assert.Equal(0.9600753234617104, level.GetProperty("pValue").GetDouble(), 1e-12);
+
+        var chi = await FerryCli.RunAsync("drift", reference, current, "--output", "json", "--method", "chisquare");
+        var flag = Column(chi.Stdout, "flag");
+        Assert.True(flag.GetProperty("exact").GetBoolean());
+        // scipy.stats.chi2_contingency([[133, 67], [90, 90]]) with Yates's correction.
+        Assert.Equal(9.968097328141319, flag.GetProperty("score").GetDouble(), 1e-9);
+        Assert.Equal(0.001592760036087962, flag.GetProperty("pValue").GetDouble(), 1e-14);
+    }
+
+    private static JsonElement Column(string json, string name) =>
+        JsonDocument.Parse(json).RootElement.GetProperty("drift").GetProperty("features").GetProperty("columns")
+            .EnumerateArray().Single(c => c.GetProperty("column").GetString() == name).Clone();
+
     private static List<(int Age, double Income, int Accounts, string Purpose, string Outcome)> Rows(int count, int seed, double incomeFactor, int ageShift = 0, string[]? purposes = null)
     {
         var random = new Random(seed);

@@ -17,7 +17,16 @@ public static partial class MonitorEvaluator
     /// <param name="reference">The version's reference profile.</param>
     /// <param name="current">The window's merged profile.</param>
     /// <param name="performance">The window's scored rows, when performance is checked.</param>
-    public static MonitorReportBody Evaluate(MonitorSpec spec, string modelName, int modelVersion, ReferenceProfile reference, DatasetProfile current, PerformanceInput? performance)
+    /// <param name="testColumn">Computes one column's drift test in place of <see cref="DriftDetector.TestColumn"/> on
+    /// the profiles (<c>ferry drift</c> passes exact tests on the raw values).</param>
+    public static MonitorReportBody Evaluate(
+        MonitorSpec spec,
+        string modelName,
+        int modelVersion,
+        ReferenceProfile reference,
+        DatasetProfile current,
+        PerformanceInput? performance,
+        Func<ColumnProfile, DriftTestOptions, ColumnDriftResult>? testColumn = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(reference);
@@ -27,7 +36,8 @@ public static partial class MonitorEvaluator
         DriftSection? drift = null;
         if (spec.Drift is { } driftSpec)
         {
-            drift = Drift(driftSpec, reference, current, features, checks);
+            testColumn ??= (profile, options) => DriftDetector.TestColumn(reference, profile, options);
+            drift = Drift(driftSpec, reference, current, features, checks, testColumn);
         }
 
         var quality = spec.Quality is { } qualitySpec ? Quality(qualitySpec, current, features, checks) : null;
@@ -48,14 +58,20 @@ public static partial class MonitorEvaluator
         return [.. chosen];
     }
 
-    private static DriftSection Drift(DriftCheckSpec spec, ReferenceProfile reference, DatasetProfile current, HashSet<string> features, List<CheckResult> checks)
+    private static DriftSection Drift(
+        DriftCheckSpec spec,
+        ReferenceProfile reference,
+        DatasetProfile current,
+        HashSet<string> features,
+        List<CheckResult> checks,
+        Func<ColumnProfile, DriftTestOptions, ColumnDriftResult> testColumn)
     {
         var results = new List<ColumnDriftResult>();
         foreach (var column in reference.Schema.Columns.Where(c => features.Contains(c.Name)))
         {
             if (current.Columns.TryGetValue(column.Name, out var profile) && profile.Count > 0)
             {
-                results.Add(DriftDetector.TestColumn(reference, profile, Options(spec, column.Name)));
+                results.Add(testColumn(profile, Options(spec, column.Name)));
             }
         }
 
@@ -77,7 +93,7 @@ public static partial class MonitorEvaluator
                 ?? reference.Schema.Columns.FirstOrDefault(c => c.Name == ProfileColumns.Label);
             if (output is not null && current.Columns.TryGetValue(output.Name, out var profile) && profile.Count > 0)
             {
-                prediction = DriftDetector.TestColumn(reference, profile, Options(spec, output.Name));
+                prediction = testColumn(profile, Options(spec, output.Name));
                 checks.Add(DriftCheck("drift:prediction", prediction));
             }
         }

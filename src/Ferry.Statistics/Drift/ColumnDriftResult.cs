@@ -12,4 +12,7 @@ public sealed record ColumnDriftResult(string Column, DriftMethod Method, double
 {
     /// <summary>True when the column had no valid values in the reference or in the current data and was not tested.</summary>
     public bool Skipped { get; init; }
+
+    /// <summary>True when computed from the raw values (<see cref="ExactDrift"/>), false when from profiles' sketches.</summary>
+    public bool Exact { get; init; }
 }

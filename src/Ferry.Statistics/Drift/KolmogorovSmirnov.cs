@@ -37,10 +37,15 @@ public static class KolmogorovSmirnov
     /// <summary>The p-value for a statistic from samples of the given sizes, with scipy's choice of method.</summary>
     internal static KsResult WithPValue(double statistic, long n1, long n2)
     {
-        if (Math.Max(n1, n2) <= ExactSizeLimit
-            && ExactTwoSampleKs.TryPValue(n1, n2, statistic, out var rounded, out var exact))
+        if (Math.Max(n1, n2) <= ExactSizeLimit)
         {
-            return new KsResult(rounded, Math.Clamp(exact, 0, 1), Exact: true);
+            if (ExactTwoSampleKs.TryPValue(n1, n2, statistic, out var rounded, out var exact))
+            {
+                return new KsResult(rounded, Math.Clamp(exact, 0, 1), Exact: true);
+            }
+
+            // scipy falls back to the asymptotic p-value but keeps D rounded to the lattice h / lcm(n1, n2).
+            statistic = rounded;
         }
 
         var (m, n) = n1 >= n2 ? ((double)n1, (double)n2) : (n2, n1);

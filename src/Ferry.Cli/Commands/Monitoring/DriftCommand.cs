@@ -3,13 +3,15 @@ using System.Globalization;
 using Ferry.Cli.Output;
 using Ferry.Core.Monitoring;
 using Ferry.Server.Monitoring.Reports;
+using Ferry.Statistics.Drift;
 using Ferry.Statistics.Profiles;
 
 namespace Ferry.Cli.Commands.Monitoring;
 
 /// <summary>
 /// <c>ferry drift REFERENCE CURRENT</c>: the drift and data-quality report of two files (CSV or Parquet), offline, with
-/// the same profiles, tests and defaults as a monitor. Prints a table (or <c>--output json</c>) and writes a
+/// the same tests, defaults and quality checks as a monitor, but every drift statistic computed exactly from the raw
+/// values (<see cref="ExactDrift"/>, as scipy computes it) rather than from profiles' sketches. Prints a table (or <c>--output json</c>) and writes a
 /// self-contained HTML report with <c>--html FILE</c>. Exit code 1 when the dataset drifted.
 /// </summary>
 internal sealed class DriftCommand : Command
@@ -37,8 +39,9 @@ internal sealed class DriftCommand : Command
             var referenceFile = parseResult.GetValue(_reference)!;
             var currentFile = parseResult.GetValue(_current)!;
             var ignore = (parseResult.GetValue(_ignore) ?? []).ToHashSet(StringComparer.Ordinal);
-            var reference = await TableFile.ReadAsync(referenceFile, ignore, cancellationToken);
+            var referenceRead = Task.Run(() => TableFile.ReadAsync(referenceFile, ignore, cancellationToken), cancellationToken);
             var current = await TableFile.ReadAsync(currentFile, ignore, cancellationToken);
+            var reference = await referenceRead;
             var missing = reference.Columns.Keys.Where(c => !current.Columns.ContainsKey(c)).ToList();
             if (missing.Count > 0)
             {
@@ -58,7 +61,20 @@ internal sealed class DriftCommand : Command
                 MinRows = 1,
                 Drift = new DriftCheckSpec { Method = parseResult.GetValue(_method), Threshold = parseResult.GetValue(_threshold), Prediction = false },
             };
-            var body = MonitorEvaluator.Evaluate(spec, referenceFile.Name, 0, profile, window, null);
+            // Every column gets the same options on the command line: test the columns in parallel up front.
+            var options = new DriftTestOptions { Method = DriftMethods.Parse(spec.Drift.Method, "--method"), Threshold = spec.Drift.Threshold };
+            var exact = new ColumnDriftResult?[profile.Schema.Columns.Count];
+            Parallel.For(0, exact.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                var column = window.Columns[profile.Schema.Columns[i].Name];
+                exact[i] = column.Count > 0 ? ExactTest(profile, reference.Columns[column.Name], current.Columns[column.Name], column, options) : null;
+            });
+            var tested = profile.Schema.Columns.Select((c, i) => (c.Name, Result: exact[i])).Where(t => t.Result is not null)
+                .ToDictionary(t => t.Name, t => t.Result!, StringComparer.Ordinal);
+            var body = MonitorEvaluator.Evaluate(spec, referenceFile.Name, 0, profile, window, null,
+                (column, requested) => requested == options && tested.TryGetValue(column.Name, out var result)
+                    ? result
+                    : ExactTest(profile, reference.Columns[column.Name], current.Columns[column.Name], column, requested));
             if (parseResult.GetValue(_html) is { } html)
             {
                 await File.WriteAllTextAsync(html.FullName, ReportHtml.Render($"Drift: {currentFile.Name} against {referenceFile.Name}", body, clock.GetUtcNow()), cancellationToken);
@@ -81,11 +97,27 @@ internal sealed class DriftCommand : Command
         });
     }
 
+    private static ColumnDriftResult ExactTest(ReferenceProfile profile, TableColumn reference, TableColumn current, ColumnProfile column, DriftTestOptions options)
+    {
+        if (column.Kind == ColumnKind.Numeric)
+        {
+            var edges = profile.Schema.Columns.First(c => c.Name == column.Name).BinEdges;
+            return ExactDrift.TestNumeric(column.Name, reference.Numbers, current.Numbers ?? [], edges, options);
+        }
+
+        return ExactDrift.TestCategorical(column.Name, reference.Categories!, current.Categories ?? ExactDrift.AsCategories(current.Numbers), options);
+    }
+
     private static void Write(MonitorReportBody body, long referenceRows)
     {
         var drift = body.Drift!.Features;
         CliConsole.Line(string.Create(CultureInfo.InvariantCulture,
             $"{drift.DriftedColumns} of {drift.Columns.Count} columns drifted ({drift.DriftShare:P0}; {referenceRows:N0} reference rows, {body.Rows:N0} current rows); dataset drift: {(drift.Drifted ? "YES" : "no")}"));
+        if (drift.Columns.Count > 0 && drift.Columns.All(c => c.Exact))
+        {
+            CliConsole.Line("Statistics: exact, computed from the raw values (missing values left out).");
+        }
+
         var table = TableFormat.Create("Column", "Method", "Score", "p-value", "Threshold", "Drift");
         foreach (var c in drift.Columns)
         {

@@ -23,10 +23,38 @@ internal sealed class TableFile
     public long Rows { get; }
 
     /// <summary>Reads <paramref name="file"/>, leaving out <paramref name="ignore"/>.</summary>
+    /// <remarks>A CSV file is read once for its numeric columns, with numbers parsed from the bytes, and once more only
+    /// when some column holds text.</remarks>
     public static async Task<TableFile> ReadAsync(FileInfo file, IReadOnlySet<string> ignore, CancellationToken cancellationToken)
     {
         await using var source = await RowSources.OpenAsync(file, cancellationToken);
         var kept = Enumerable.Range(0, source.Columns.Count).Where(i => !ignore.Contains(source.Columns[i])).ToArray();
+        if (source is not CsvRowSource csv)
+        {
+            return await ReadCellsAsync(source, kept, cancellationToken);
+        }
+
+        var (numbers, rows) = await csv.ReadNumbersAsync(kept, cancellationToken);
+        var columns = new Dictionary<string, TableColumn>(StringComparer.Ordinal);
+        TableFile? text = null;
+        if (numbers.Any(n => n is null))
+        {
+            var textual = kept.Where((_, k) => numbers[k] is null).ToArray();
+            await using var again = await RowSources.OpenAsync(file, cancellationToken);
+            text = await ReadCellsAsync(again, textual, cancellationToken);
+        }
+
+        for (var k = 0; k < kept.Length; k++)
+        {
+            var name = source.Columns[kept[k]];
+            columns[name] = numbers[k] is { } values ? TableColumn.FromNumbers(values) : text!.Columns[name];
+        }
+
+        return new TableFile(columns, rows);
+    }
+
+    private static async Task<TableFile> ReadCellsAsync(IRowSource source, int[] kept, CancellationToken cancellationToken)
+    {
         var cells = kept.Select(_ => new List<object?>()).ToArray();
         long rows = 0;
         await foreach (var row in source.ReadAsync(cancellationToken))
@@ -63,6 +91,9 @@ internal sealed class TableColumn
 
     /// <summary>The values of a categorical column (null = missing).</summary>
     public string?[]? Categories { get; }
+
+    /// <summary>A numeric column (NaN = missing).</summary>
+    public static TableColumn FromNumbers(double[] numbers) => new(numbers, null);
 
     /// <summary>Types a column by its cells.</summary>
     public static TableColumn From(List<object?> cells)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using CsvHelper;
 
@@ -73,6 +74,68 @@ internal sealed class CsvRowSource : IRowSource
         }
 
         Fraction = 1.0;
+    }
+
+    /// <summary>
+    /// Reads every remaining record, parsing the cells of the columns <paramref name="kept"/> as numbers straight from
+    /// their UTF-8 bytes (no string per cell). A column's numbers are null when one of its non-empty cells is not a
+    /// number (its text is then read by <see cref="ReadAsync"/> on a new reader); an empty cell is NaN.
+    /// </summary>
+    /// <returns>The numbers per kept column, and the number of records.</returns>
+    public async Task<(double[]?[] Numbers, long Rows)> ReadNumbersAsync(int[] kept, CancellationToken cancellationToken)
+    {
+        var buffers = new double[]?[kept.Length];
+        for (var k = 0; k < kept.Length; k++)
+        {
+            buffers[k] = new double[1024];
+        }
+
+        var rows = 0;
+        while (await NextAsync(cancellationToken))
+        {
+            for (var k = 0; k < kept.Length; k++)
+            {
+                var buffer = buffers[k];
+                if (buffer is null)
+                {
+                    continue;
+                }
+
+                if (rows == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                    buffers[k] = buffer;
+                }
+
+                var cell = _reader.GetSpan(kept[k]);
+                if (cell.IsEmpty)
+                {
+                    buffer[rows] = double.NaN;
+                }
+                else if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                {
+                    buffer[rows] = value;
+                }
+                else
+                {
+                    buffers[k] = null;
+                }
+            }
+
+            rows++;
+        }
+
+        for (var k = 0; k < kept.Length; k++)
+        {
+            if (buffers[k] is { } buffer && buffer.Length != rows)
+            {
+                Array.Resize(ref buffer, rows);
+                buffers[k] = buffer;
+            }
+        }
+
+        Fraction = 1.0;
+        return (buffers, rows);
     }
 
     /// <inheritdoc />
