@@ -35,6 +35,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IReferenceProfileStore>(provider => provider.GetRequiredService<Monitoring.MonitoringStore>());
         services.AddScoped<IProfileBucketStore, Monitoring.ProfileBucketStore>();
         services.AddScoped<IWindowPredictionStore, Monitoring.WindowPredictionStore>();
+        services.AddScoped<IReferenceColumnStore, Monitoring.ReferenceColumnStore>();
         services.AddScoped<IPredictionStore, Serving.PredictionStore>();
         services.AddScoped<IFeedbackStore, Serving.FeedbackStore>();
         services.AddScoped<IModelCardStore, Explain.ModelCardStore>();

@@ -477,6 +477,42 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("profile_buckets", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Monitoring.ReferenceColumnEntry", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("ColumnName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("column_name");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows");
+
+                    b.HasKey("ModelName", "ModelVersion", "ColumnName");
+
+                    b.ToTable("reference_columns", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Monitoring.ReferenceProfileEntry", b =>
                 {
                     b.Property<string>("ModelName")

@@ -472,6 +472,42 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.ToTable("profile_buckets", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Monitoring.ReferenceColumnEntry", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("ColumnName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("column_name");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("data");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows");
+
+                    b.HasKey("ModelName", "ModelVersion", "ColumnName");
+
+                    b.ToTable("reference_columns", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Monitoring.ReferenceProfileEntry", b =>
                 {
                     b.Property<string>("ModelName")

@@ -425,3 +425,19 @@ VALUES ('20261206075135_EndpointDurability', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE TABLE "reference_columns" (
+    "model_name" TEXT NOT NULL,
+    "model_version" INTEGER NOT NULL,
+    "column_name" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "rows" INTEGER NOT NULL,
+    "data" BLOB NOT NULL,
+    CONSTRAINT "PK_reference_columns" PRIMARY KEY ("model_name", "model_version", "column_name")
+);
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206103514_ReferenceColumns', '10.0.15');
+
+COMMIT;
+

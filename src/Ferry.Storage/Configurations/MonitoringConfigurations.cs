@@ -4,6 +4,19 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Ferry.Storage.Configurations;
 
+internal sealed class ReferenceColumnConfiguration : IEntityTypeConfiguration<ReferenceColumnEntry>
+{
+    public void Configure(EntityTypeBuilder<ReferenceColumnEntry> builder)
+    {
+        builder.ToTable("reference_columns");
+        builder.HasKey(c => new { c.ModelName, c.ModelVersion, c.ColumnName });
+        builder.Property(c => c.ModelName).HasMaxLength(256);
+        builder.Property(c => c.ColumnName).HasMaxLength(256);
+        builder.Property(c => c.Kind).HasMaxLength(16).IsRequired();
+        builder.Property(c => c.Data).IsRequired();
+    }
+}
+
 internal sealed class ReferenceProfileConfiguration : IEntityTypeConfiguration<ReferenceProfileEntry>
 {
     public void Configure(EntityTypeBuilder<ReferenceProfileEntry> builder)

@@ -97,6 +97,7 @@ public sealed partial class RegistryStore
                 model.Aliases.Remove(alias);
             }
 
+            await context.ReferenceColumns.Where(c => c.ModelName == name && c.ModelVersion == version).ExecuteDeleteAsync(ct); // private copies of reference data go with the version
             var now = Now();
             row.IsDeleted = true;
             row.LastUpdatedTimestamp = now;

@@ -106,6 +106,7 @@ public sealed partial class RegistryStore(FerryDbContext db, AuditedWriter write
             }
 
             context.RegisteredModels.Remove(model);
+            await context.ReferenceColumns.Where(c => c.ModelName == name).ExecuteDeleteAsync(ct); // private copies of reference data go with the model
             return (true, AuditRecord.Of("model.delete", Target(name), new
             {
                 Name = name,
