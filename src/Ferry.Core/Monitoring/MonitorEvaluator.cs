@@ -17,8 +17,8 @@ public static partial class MonitorEvaluator
     /// <param name="reference">The version's reference profile.</param>
     /// <param name="current">The window's merged profile.</param>
     /// <param name="performance">The window's scored rows, when performance is checked.</param>
-    /// <param name="testColumn">Computes one column's drift test in place of <see cref="DriftDetector.TestColumn"/> on
-    /// the profiles (<c>ferry drift</c> passes exact tests on the raw values).</param>
+    /// <param name="testColumn">Computes one column's drift test in place of <see cref="ApproximateDrift.Test"/> on
+    /// the profiles (<c>ferry drift</c> and monitors under their row limit pass exact tests on the raw values).</param>
     public static MonitorReportBody Evaluate(
         MonitorSpec spec,
         string modelName,
@@ -36,7 +36,7 @@ public static partial class MonitorEvaluator
         DriftSection? drift = null;
         if (spec.Drift is { } driftSpec)
         {
-            testColumn ??= (profile, options) => DriftDetector.TestColumn(reference, profile, options);
+            testColumn ??= (profile, options) => ApproximateDrift.Test(reference, profile, options);
             drift = Drift(driftSpec, reference, current, features, checks, testColumn);
         }
 

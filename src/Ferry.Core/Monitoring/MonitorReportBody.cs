@@ -29,7 +29,25 @@ public sealed record MonitorReportBody(
 /// <summary>Drift of the features (dataset verdict included) and of the prediction.</summary>
 /// <param name="Features">Feature columns and the dataset verdict.</param>
 /// <param name="Prediction">The model's output, when checked.</param>
-public sealed record DriftSection(DatasetDriftResult Features, ColumnDriftResult? Prediction);
+/// <param name="ExactRows">Logged rows the exact statistics were computed from; null when none were.</param>
+/// <param name="Note">Why the statistics are approximate (e.g. the window is above the exact-row limit), when they are.</param>
+public sealed record DriftSection(
+    DatasetDriftResult Features,
+    ColumnDriftResult? Prediction,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExactRows = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note = null)
+{
+    /// <summary><c>exact</c> when every tested column was computed from the raw values, <c>approximate</c> when none
+    /// was (from profiles), <c>mixed</c> otherwise; each column says which in its own <c>exact</c> field.</summary>
+    public string Statistics
+    {
+        get
+        {
+            var tested = Features.Columns.Append(Prediction).Where(c => c is { Skipped: false }).ToList();
+            return tested.All(c => c!.Exact) ? "exact" : tested.Any(c => c!.Exact) ? "mixed" : "approximate";
+        }
+    }
+}
 
 /// <summary>One column's distribution in the reference and in the window, as shares of rows per bin or category.</summary>
 /// <param name="Column">Column name.</param>

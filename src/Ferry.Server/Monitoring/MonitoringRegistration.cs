@@ -7,13 +7,15 @@ namespace Ferry.Server.Monitoring;
 public static class MonitoringRegistration
 {
     /// <summary>
-    /// Adds monitoring's services, with <see cref="ProfileOptions"/> and <see cref="AlertDeliveryOptions"/> bound from
+    /// Adds monitoring's services, with <see cref="ProfileOptions"/>, <see cref="MonitoringOptions"/> and <see cref="AlertDeliveryOptions"/> bound from
     /// their sections and checked at start-up.
     /// </summary>
     public static IServiceCollection AddFerryMonitoring(this IServiceCollection services)
     {
         services.AddOptions<ProfileOptions>().BindConfiguration(ProfileOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProfileOptions>, ProfileOptionsValidator>();
+        services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>();
         services.AddOptions<AlertDeliveryOptions>().BindConfiguration(AlertDeliveryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AlertDeliveryOptions>, AlertDeliveryOptionsValidator>();
         services.AddMetrics();
@@ -24,6 +26,7 @@ public static class MonitoringRegistration
         services.AddSingleton<AlertDelivery>();
         services.AddHostedService(provider => provider.GetRequiredService<AlertDelivery>());
         services.AddScoped<MonitorRunner>();
+        services.AddScoped<ReferenceColumns>();
         // Quartz's scheduler is started by MonitorSchedules once the server listens, not by Quartz's hosted service
         // before it: creating the scheduler costs ~150 ms that start-up need not wait for.
         services.AddQuartz();

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ferry.Statistics.Drift;
 
 /// <summary>Drift test result for one column.</summary>
@@ -15,4 +17,8 @@ public sealed record ColumnDriftResult(string Column, DriftMethod Method, double
 
     /// <summary>True when computed from the raw values (<see cref="ExactDrift"/>), false when from profiles' sketches.</summary>
     public bool Exact { get; init; }
+
+    /// <summary>For an approximate result, the intervals holding the exact score and p-value (null when exact or not derived).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DriftErrorBound? ErrorBound { get; init; }
 }

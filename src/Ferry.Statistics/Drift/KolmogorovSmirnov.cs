@@ -35,7 +35,7 @@ public static class KolmogorovSmirnov
     }
 
     /// <summary>The p-value for a statistic from samples of the given sizes, with scipy's choice of method.</summary>
-    internal static KsResult WithPValue(double statistic, long n1, long n2)
+    public static KsResult WithPValue(double statistic, long n1, long n2)
     {
         if (Math.Max(n1, n2) <= ExactSizeLimit)
         {

@@ -46,6 +46,7 @@ public static class ReferenceApi
         ModelCache models,
         IReferenceProfileStore store,
         ReferenceCache cache,
+        ReferenceColumns referenceColumns,
         ClaimsPrincipal user,
         CancellationToken cancellationToken)
     {
@@ -99,6 +100,7 @@ public static class ReferenceApi
             InsightsJson = insights is null ? null : JsonSerializer.Serialize(insights, ExplainJsonContext.Default.CardImportance),
         };
         await store.SetReferenceAsync(entry, user.ActorName(), cancellationToken);
+        await referenceColumns.SaveAsync(name, version, lease.Model, batch, cancellationToken); // the full columns, for exact drift
         var loaded = new LoadedReference(entry, built.Profile, built.Calibrator);
         cache.Set(loaded);
         return TypedResults.Json(View(loaded), MonitoringJsonContext.Default.ReferenceView);
