@@ -120,7 +120,7 @@ public static partial class MonitorEvaluator
             : (result.Drifted ? "≥" : "<");
         var verdict = result.Drifted ? "drifted" : "is stable";
         var message = string.Create(CultureInfo.InvariantCulture,
-            $"{result.Column} {verdict}: {DriftMethods.Describe(result.Method)} {Format(value)} {comparison} {Format(result.Threshold)}");
+            $"{result.Column} {verdict}: {DriftMethods.Describe(result.Method)} {Format(value)} {comparison} {Format(result.Threshold)} ({DriftAccuracy.Describe(result)})");
         return new CheckResult(key, "drift", !result.Drifted, value, result.Threshold, message);
     }
 

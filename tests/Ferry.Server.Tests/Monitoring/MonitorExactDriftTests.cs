@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Ferry.Core.Monitoring;
 using Ferry.Core.Serving;
 using Ferry.Server.Monitoring;
+using Ferry.Server.Monitoring.Reports;
 using Ferry.Statistics;
 using Ferry.Statistics.Profiles;
 using Ferry.Testing;
@@ -28,7 +29,8 @@ public abstract class MonitorExactDriftTests(DatabaseKind kind)
     {
         var case_ = Case.Load();
         await using var server = await StartAsync(limit: 1_000_000);
-        var report = await RunAsync(server, case_);
+        var json = await RunAsync(server, case_);
+        var report = JsonNode.Parse(json)!;
 
         var drift = report["drift"]!;
         Assert.Equal("exact", drift["statistics"]!.GetValue<string>());
@@ -48,6 +50,11 @@ public abstract class MonitorExactDriftTests(DatabaseKind kind)
 
             Assert.Null(actual["errorBound"]);
         }
+
+        var check = report["checks"]!.AsArray().Single(c => c!["key"]!.GetValue<string>() == "drift:x")!;
+        Assert.EndsWith("(exact)", check["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var html = ReportHtml.Render("window", JsonSerializer.Deserialize(json, MonitoringJsonContext.Default.MonitorReportBody)!, server.Clock.GetUtcNow());
+        Assert.Contains($"Drift statistics: exact, computed from the raw values ({case_.CurrentRows:N0} logged rows", html, StringComparison.Ordinal);
     }
 
     [SkippableFact]
@@ -55,7 +62,8 @@ public abstract class MonitorExactDriftTests(DatabaseKind kind)
     {
         var case_ = Case.Load();
         await using var server = await StartAsync(limit: 100);
-        var report = await RunAsync(server, case_);
+        var json = await RunAsync(server, case_);
+        var report = JsonNode.Parse(json)!;
 
         var drift = report["drift"]!;
         Assert.Equal("approximate", drift["statistics"]!.GetValue<string>());
@@ -75,6 +83,11 @@ public abstract class MonitorExactDriftTests(DatabaseKind kind)
             Assert.True(bound["scoreHigh"]!.GetValue<double>() - bound["scoreLow"]!.GetValue<double>() < 0.05, bound.ToJsonString()); // informative, not [0, 1]
             Assert.Contains("rank error on D", bound["basis"]!.GetValue<string>(), StringComparison.Ordinal);
         }
+
+        var check = report["checks"]!.AsArray().Single(c => c!["key"]!.GetValue<string>() == "drift:x")!;
+        Assert.Contains("(approximate: exact D in [", check["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var html = ReportHtml.Render("window", JsonSerializer.Deserialize(json, MonitoringJsonContext.Default.MonitorReportBody)!, server.Clock.GetUtcNow());
+        Assert.Contains("Drift statistics: approximate, computed from profiles", html, StringComparison.Ordinal);
 
         var w = columns["w"]["errorBound"]!;
         Assert.InRange(case_.Expected["w"].Score, w["scoreLow"]!.GetValue<double>(), w["scoreHigh"]!.GetValue<double>());
@@ -105,7 +118,7 @@ public abstract class MonitorExactDriftTests(DatabaseKind kind)
     }
 
     /// <summary>Stores the reference (profile and full columns), the window's profile and logged rows, and runs a monitor over them.</summary>
-    private async Task<JsonNode> RunAsync(FerryTestServer server, Case case_)
+    private async Task<string> RunAsync(FerryTestServer server, Case case_)
     {
         var now = server.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         var bucket = (now - 3_600_000) / 3_600_000 * 3_600_000;
@@ -171,7 +184,7 @@ public abstract class MonitorExactDriftTests(DatabaseKind kind)
             "test");
 
         var report = await services.GetRequiredService<MonitorRunner>().RunAsync(monitor, null, "manual", "test");
-        return JsonNode.Parse(report.ReportJson)!;
+        return report.ReportJson;
     }
 
     private static ReferenceColumnValues Values(string name, JsonArray values) => Categorical.Contains(name)

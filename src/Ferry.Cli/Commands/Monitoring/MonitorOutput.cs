@@ -25,6 +25,10 @@ internal static class MonitorOutput
         }
 
         CliConsole.Line(string.Create(CultureInfo.InvariantCulture, $"{body.ModelName} version {body.ModelVersion}, {body.Rows:N0} rows"));
+        if (body.Drift is { } drift)
+        {
+            CliConsole.Line(DriftAccuracy.Summary(drift));
+        }
         if (body.Checks.Count == 0)
         {
             return;

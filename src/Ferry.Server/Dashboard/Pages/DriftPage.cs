@@ -45,6 +45,7 @@ public static class DriftPage
         var window = $"{DateTimeOffset.FromUnixTimeMilliseconds(latest.Report.WindowStart).UtcDateTime:yyyy-MM-dd HH:mm} – {latest.At.UtcDateTime:HH:mm} UTC";
         var summary = Html.Of($"""
             <p>{verdict} Latest run of monitor <code>{monitor}</code> over {window}: {body.Rows:N0} predictions, {drift.Features.DriftedColumns} of {drift.Features.Columns.Count} features drifted ({Ui.Percent(drift.Features.DriftShare, 0)}).</p>
+            <p class="statistics">{DriftAccuracy.Summary(drift)}</p>
             """);
         var checks = failed.Count == 0 ? Html.Empty : Ui.Table("Failed checks and why",
             Html.Raw("<th scope=\"col\">Check</th><th scope=\"col\">What was found</th><th scope=\"col\" class=\"num\">Value</th><th scope=\"col\" class=\"num\">Limit</th>"),
@@ -89,7 +90,7 @@ public static class DriftPage
         return Html.Of($"""
             <section class="feature" aria-labelledby="feature-{id}">
             <h3 id="feature-{id}">{column.Column} {badge}</h3>
-            <p>{Ui.Term(method, Terms.ForMethod(column.Method.ToString()))}: {scoreText}.</p>
+            <p>{Ui.Term(method, Terms.ForMethod(column.Method.ToString()))}: {scoreText}; {DriftAccuracy.Describe(column)}.</p>
             <div class="grid">{distribution}{series}</div>
             </section>
             """);

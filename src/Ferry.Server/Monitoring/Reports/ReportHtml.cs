@@ -37,7 +37,7 @@ public static class ReportHtml
         {
             html.Append("<p>").Append(E(string.Create(CultureInfo.InvariantCulture,
                 $"{drift.Features.DriftedColumns} of {drift.Features.Columns.Count} features drifted ({drift.Features.DriftShare:P0}); dataset drift: {(drift.Features.Drifted ? "yes" : "no")}.")))
-                .Append("</p>");
+                .Append("</p><p class=\"statistics\">").Append(E(DriftAccuracy.Summary(drift))).Append("</p>");
         }
 
         html.Append("<h2>Checks</h2><table><thead><tr><th>Check</th><th>Result</th><th>Value</th><th>Limit</th><th>Finding</th></tr></thead><tbody>");
@@ -55,7 +55,8 @@ public static class ReportHtml
             html.Append("<figure><figcaption>").Append(E(histogram.Column));
             if (verdicts.TryGetValue(histogram.Column, out var verdict))
             {
-                html.Append(verdict.Drifted ? " <span class=\"fail\">drifted</span>" : " <span class=\"pass\">stable</span>");
+                html.Append(verdict.Drifted ? " <span class=\"fail\">drifted</span>" : " <span class=\"pass\">stable</span>")
+                    .Append(" <small class=\"statistics\">").Append(E(DriftAccuracy.Describe(verdict))).Append("</small>");
             }
 
             html.Append("</figcaption>");
