@@ -26,6 +26,7 @@ public sealed class FeatureOptionsTests
     [InlineData("Ferry:ModelCache:ModelMemoryBudgetBytes", "0", "Ferry:ModelCache:ModelMemoryBudgetBytes must be at least 1")]
     [InlineData("Ferry:TokenCache:Duration", "-00:00:01", "Ferry:TokenCache:Duration must not be negative")]
     [InlineData("Ferry:Profile:BucketWidth", "00:00:00.500", "Ferry:Profile:BucketWidth must be at least 1 second")]
+    [InlineData("Ferry:Monitoring:ExactRowLimit", "-1", "Ferry:Monitoring:ExactRowLimit must lie in 0..50000000, not -1")]
     [InlineData("Ferry:AlertDelivery:MaxAttempts", "0", "Ferry:AlertDelivery:MaxAttempts must be at least 1")]
     [InlineData("Ferry:ArtifactStore:MaxUploadBytes", "0", "Ferry:ArtifactStore:MaxUploadBytes must be at least 1")]
     [InlineData("Ferry:ArtifactStore:Root", "s3://bucket/prefix", "Ferry:ArtifactStore:Root: The artifact root 's3://bucket/prefix' uses s3://")]
@@ -63,6 +64,7 @@ public sealed class FeatureOptionsTests
             ["Ferry:Profile:BucketWidth"] = "00:05:00",
             ["Ferry:AlertDelivery:MaxAttempts"] = "3",
             ["Ferry:ArtifactStore:MaxUploadBytes"] = "1024",
+            ["Ferry:Monitoring:ExactRowLimit"] = "2500",
         }));
 
         var log = Options<PredictionLogOptions>(app);
@@ -72,6 +74,7 @@ public sealed class FeatureOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(5), Options<TokenCacheOptions>(app).Duration);
         Assert.Equal(TimeSpan.FromMinutes(5), Options<ProfileOptions>(app).BucketWidth);
         Assert.Equal(3, Options<AlertDeliveryOptions>(app).MaxAttempts);
+        Assert.Equal(2500, Options<MonitoringOptions>(app).ExactRowLimit);
         Assert.Equal(1024, Options<ArtifactStoreOptions>(app).MaxUploadBytes);
         Assert.Equal(500, app.Services.GetRequiredService<PredictionLog>().Capacity);
     }

@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Ferry.Core.Identity;
+using Ferry.Core.Monitoring;
 using Ferry.Server.Tests.Serving;
 using Ferry.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static Ferry.Server.Tests.Mlflow.Registry.RegistryTestKit;
 
@@ -113,6 +115,44 @@ public abstract class MonitoringApiTests<TFixture>(TFixture fixture) : IClassFix
         Assert.Equal(body.GetProperty("rows").GetInt32(), one.GetProperty("report").GetProperty("rows").GetInt32());
         var audit = await (await admin.GetAsync($"/api/v1/audit?action=monitor.run&target={monitor}")).AssertJsonAsync(HttpStatusCode.OK);
         Assert.NotEqual(0, audit.GetProperty("events").GetArrayLength());
+    }
+
+    [SkippableFact]
+    public async Task Monitor_OnLoggedTrafficUnderTheRowLimit_IsExact_FromTheReferencesKeptColumns()
+    {
+        var (model, version, endpoint) = await DeployPipelineAsync();
+        var expected = ServingTestKit.ReadExpected("credit_pipeline.expected.json");
+        var admin = Server.CreateAdminClient();
+        (await admin.PutAsJsonAsync($"/api/v1/models/{model}/versions/{version}/reference", ReferenceBody(expected, withLabels: false))).EnsureSuccessStatusCode();
+        await using (var scope = Server.Services.CreateAsyncScope())
+        {
+            var kept = await scope.ServiceProvider.GetRequiredService<IReferenceColumnStore>().LoadAsync(model, version);
+            Assert.NotNull(kept);
+            Assert.All(expected.Features.Select(f => f.Key).Append(ProfileColumns.Score), name => Assert.Equal(expected.Records.Count, kept[name].Rows));
+        }
+
+        var monitor = UniqueName("mon");
+        (await admin.PutAsJsonAsync($"/api/v1/monitors/{monitor}", new { endpoint, spec = new { windowSeconds = 3600, minRows = 10 } })).EnsureSuccessStatusCode();
+        await ServingTestKit.PredictAsync(admin, endpoint, expected.Records);
+        await Server.WaitForPredictionLogAsync();
+
+        using var run = await admin.PostAsync($"/api/v1/monitors/{monitor}/run", null);
+        var drift = (await run.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("report").GetProperty("drift");
+
+        Assert.Equal("exact", drift.GetProperty("statistics").GetString());
+        Assert.Equal(expected.Records.Count, drift.GetProperty("exactRows").GetInt32());
+        var columns = drift.GetProperty("features").GetProperty("columns").EnumerateArray().Append(drift.GetProperty("prediction")).ToList();
+        Assert.Equal(expected.Features.Count + 1, columns.Count);
+        foreach (var column in columns)
+        {
+            // The window served exactly the reference rows: every exact statistic says "no difference".
+            Assert.True(column.GetProperty("exact").GetBoolean(), column.GetRawText());
+            Assert.False(column.GetProperty("drifted").GetBoolean(), column.GetRawText());
+            if (column.GetProperty("method").GetString() is "KolmogorovSmirnov" or "Wasserstein" or "JensenShannon" or "Psi")
+            {
+                Assert.Equal(0, column.GetProperty("score").GetDouble(), 12);
+            }
+        }
     }
 
     [SkippableFact]
