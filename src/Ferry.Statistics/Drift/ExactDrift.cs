@@ -101,6 +101,37 @@ public static class ExactDrift
         return sorted;
     }
 
+    /// <summary>
+    /// PSI or Jensen–Shannon of a numeric column from its counts per bin (−∞, e₀], (e₀, e₁], …, (e_last, +∞) of present
+    /// values, as <see cref="TestNumeric"/> computes them with those edges: for callers that bin the values without
+    /// sorting them.
+    /// </summary>
+    /// <param name="name">Column name.</param>
+    /// <param name="method"><see cref="DriftMethod.Psi"/> or <see cref="DriftMethod.JensenShannon"/>.</param>
+    /// <param name="referenceBins">Reference counts per bin.</param>
+    /// <param name="currentBins">Current counts per bin.</param>
+    /// <param name="threshold">Threshold; null takes the method's default.</param>
+    public static ColumnDriftResult TestNumericBins(string name, DriftMethod method, long[] referenceBins, long[] currentBins, double? threshold)
+    {
+        ArgumentNullException.ThrowIfNull(referenceBins);
+        ArgumentNullException.ThrowIfNull(currentBins);
+        if (method is not (DriftMethod.Psi or DriftMethod.JensenShannon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(method), method, "Only PSI and Jensen–Shannon read bins.");
+        }
+
+        var limit = threshold ?? DriftDetector.DefaultThreshold(method);
+        if (referenceBins.Sum() == 0 || currentBins.Sum() == 0)
+        {
+            return new ColumnDriftResult(name, method, double.NaN, null, limit, Drifted: false) { Skipped = true, Exact = true };
+        }
+
+        var score = method == DriftMethod.Psi
+            ? PopulationStability.Index(referenceBins, currentBins)
+            : JensenShannon.Distance(referenceBins, currentBins);
+        return FromScore(name, method, score, limit);
+    }
+
     /// <summary>Counts per bin (−∞, e₀], (e₀, e₁], …, (e_last, +∞) of a sorted sample (the bin of x is the number of edges below x).</summary>
     public static long[] BinCounts(ReadOnlySpan<double> sorted, ReadOnlySpan<double> edges)
     {

@@ -93,7 +93,7 @@ public static class RadixSort
     }
 
     /// <summary>The order-preserving key: flip every bit of a negative value, only the sign bit of a positive one; −0 maps as +0.</summary>
-    private static ulong Key(ulong bits)
+    internal static ulong Key(ulong bits)
     {
         if (bits == 0x8000_0000_0000_0000UL)
         {
@@ -103,5 +103,5 @@ public static class RadixSort
         return (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
     }
 
-    private static ulong Value(ulong key) => (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
+    internal static ulong Value(ulong key) => (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
 }

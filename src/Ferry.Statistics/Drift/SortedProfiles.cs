@@ -77,6 +77,71 @@ public static class SortedProfiles
             0);
     }
 
+    /// <summary>The layout <see cref="NumericSchema"/> gives, from the column's finite values in any order.</summary>
+    /// <param name="name">Column name.</param>
+    /// <param name="finite">The column's finite values, unsorted.</param>
+    public static ColumnSchema NumericSchemaUnsorted(string name, ReadOnlySpan<double> finite)
+    {
+        if (finite.IsEmpty)
+        {
+            return ColumnSchema.Numeric(name, [], double.NaN, double.NaN);
+        }
+
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (var value in finite)
+        {
+            min = Math.Min(min, value);
+            max = Math.Max(max, value);
+        }
+
+        return ColumnSchema.Numeric(name, OrderStatistics.DecileEdges(finite), min + 0.0, max + 0.0);
+    }
+
+    /// <summary>The profile <see cref="NumericProfile"/> gives, from the column's finite values in any order.</summary>
+    /// <param name="schema">The column's layout (numeric).</param>
+    /// <param name="finite">The column's finite values, unsorted.</param>
+    /// <param name="missing">How many values were missing (NaN).</param>
+    /// <param name="invalid">How many values were ±∞.</param>
+    public static ColumnProfile NumericProfileUnsorted(ColumnSchema schema, ReadOnlySpan<double> finite, long missing, long invalid)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        double sum = 0, sumOfSquares = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+        long below = 0, above = 0;
+        var edges = schema.BinEdges;
+        var bins = new long[edges.Length + 1];
+        foreach (var value in finite)
+        {
+            min = Math.Min(min, value);
+            max = Math.Max(max, value);
+            sum += value;
+            sumOfSquares += value * value;
+            below += value < schema.ReferenceMin ? 1 : 0;
+            above += value > schema.ReferenceMax ? 1 : 0;
+            bins[LowerBound(edges, value)]++;
+        }
+
+        return new ColumnProfile(
+            schema.Name,
+            ColumnKind.Numeric,
+            edges,
+            schema.ReferenceMin,
+            schema.ReferenceMax,
+            [],
+            finite.Length,
+            missing,
+            invalid,
+            finite.IsEmpty ? double.NaN : min + 0.0,
+            finite.IsEmpty ? double.NaN : max + 0.0,
+            sum,
+            sumOfSquares,
+            below,
+            above,
+            bins,
+            new QuantileSketch(),
+            [],
+            0);
+    }
+
     /// <summary>The finite middle of a sorted span (−∞ first, +∞ last).</summary>
     public static ReadOnlySpan<double> Finite(ReadOnlySpan<double> sortedPresent)
     {

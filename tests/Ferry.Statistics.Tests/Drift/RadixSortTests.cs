@@ -89,6 +89,52 @@ public sealed class RadixSortTests
         SameCounts(folded, currentProfile);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(11)]
+    [InlineData(100_000)]
+    public void OrderStatistics_DecileEdgesOfUnsorted_EqualSortedDecileEdges(int length)
+    {
+        var random = new Random(length);
+        var values = Enumerable.Range(0, length).Select(i => i % 5 == 0 ? -0.0 : Math.Round((random.NextDouble() - 0.3) * 1000, i % 3)).ToArray();
+        var sorted = values.Select(v => v + 0.0).Order().ToArray();
+
+        Assert.Equal(ExactDrift.DecileEdges(sorted), OrderStatistics.DecileEdges(values));
+        int[] ranks = [0, length / 3, length / 2, length - 1];
+        Assert.Equal(ranks.Select(r => sorted[r]), OrderStatistics.Select(values, ranks));
+    }
+
+    [Fact]
+    public void SortedProfiles_UnsortedFiniteValues_EqualAddNumberAndBinnedTestsEqualTestNumeric()
+    {
+        var random = new Random(21);
+        var reference = Enumerable.Range(0, 30_000).Select(_ => Math.Round(random.NextDouble() * 100, 2)).ToArray();
+        var current = Enumerable.Range(0, 20_000).Select(_ => Math.Round((random.NextDouble() * 100) + 3, 2)).ToArray();
+        var built = ReferenceProfile.Build([new ReferenceColumnData("x", ColumnKind.Numeric, reference, null)]);
+        var folded = ColumnProfile.Empty(built.Schema["x"]);
+        foreach (var value in current)
+        {
+            folded.AddNumber(value);
+        }
+
+        var schema = SortedProfiles.NumericSchemaUnsorted("x", reference);
+        var referenceProfile = SortedProfiles.NumericProfileUnsorted(schema, reference, 0, 0);
+        var currentProfile = SortedProfiles.NumericProfileUnsorted(schema, current, 0, 0);
+
+        Assert.Equal(built.Schema["x"].BinEdges, schema.BinEdges);
+        Assert.Equal(built.Schema["x"].ReferenceMin, schema.ReferenceMin);
+        Assert.Equal(built.Schema["x"].ReferenceMax, schema.ReferenceMax);
+        SameCounts(built.Profile.Columns["x"], referenceProfile);
+        SameCounts(folded, currentProfile);
+        foreach (var method in new[] { DriftMethod.Psi, DriftMethod.JensenShannon })
+        {
+            Assert.Equal(
+                ExactDrift.TestNumeric("x", reference, current, null, new DriftTestOptions { Method = method }),
+                ExactDrift.TestNumericBins("x", method, referenceProfile.BinCounts, currentProfile.BinCounts, null));
+        }
+    }
+
     private static void SameCounts(ColumnProfile expected, ColumnProfile actual)
     {
         Assert.Equal(expected.Count, actual.Count);

@@ -50,7 +50,9 @@ internal sealed class DriftCommand : Command
                 throw new CliException(ExitCodes.InvalidArguments, $"{currentFile.Name} lacks column(s) of {referenceFile.Name}: {string.Join(", ", missing)}");
             }
 
-            var (profile, window, sorted) = Profiles(reference, current, cancellationToken);
+            // PSI and Jensen–Shannon only need the reference deciles and counts per bin: nothing is sorted for them.
+            var method = DriftMethods.Parse(parseResult.GetValue(_method), "--method");
+            var (profile, window, sorted) = Profiles(reference, current, sort: method is not (DriftMethod.Psi or DriftMethod.JensenShannon), cancellationToken);
             phases.End("sort and profile");
             var spec = new MonitorSpec
             {
@@ -100,7 +102,7 @@ internal sealed class DriftCommand : Command
     /// would give them, built from each numeric column's present values sorted in place (the columns in parallel).
     /// </summary>
     private static (ReferenceProfile Profile, DatasetProfile Window, Dictionary<string, SortedPair> Sorted) Profiles(
-        TableFile reference, TableFile current, CancellationToken cancellationToken)
+        TableFile reference, TableFile current, bool sort, CancellationToken cancellationToken)
     {
         var names = reference.Columns.Keys.ToArray();
         var sides = new Present?[names.Length * 2];
@@ -110,7 +112,7 @@ internal sealed class DriftCommand : Command
             var numbers = i % 2 == 0 ? referenceNumbers : current.Columns[names[i / 2]].Numbers;
             if (referenceNumbers is not null && numbers is not null)
             {
-                sides[i] = Present.SortInPlace(numbers);
+                sides[i] = sort ? Present.SortInPlace(numbers) : Present.FiniteInPlace(numbers);
             }
         });
         var layouts = new List<ColumnSchema>(names.Length);
@@ -122,7 +124,32 @@ internal sealed class DriftCommand : Command
         for (var i = 0; i < names.Length; i++)
         {
             var name = names[i];
-            if (sides[2 * i] is { } referenceSide)
+            if (sides[2 * i] is { Sorted: false } finiteSide)
+            {
+                // Binned: finite values in file order, infinities counted.
+                var layout = SortedProfiles.NumericSchemaUnsorted(name, finiteSide.Values);
+                layouts.Add(layout);
+                referenceColumns[name] = SortedProfiles.NumericProfileUnsorted(layout, finiteSide.Values, finiteSide.Missing, finiteSide.Infinite);
+                deviations[name] = finiteSide.Values.IsEmpty ? double.NaN : Wasserstein.PopulationStandardDeviation(finiteSide.Values);
+                if (finiteSide.Values.Length <= ReferenceProfile.ExactValueLimit)
+                {
+                    var exact = finiteSide.Values.ToArray();
+                    RadixSort.Sort(exact);
+                    exactValues[name] = exact;
+                }
+
+                sorted[name] = new SortedPair(finiteSide, sides[(2 * i) + 1]);
+                if (sides[(2 * i) + 1] is { } currentSide)
+                {
+                    windowColumns[name] = SortedProfiles.NumericProfileUnsorted(layout, currentSide.Values, currentSide.Missing, currentSide.Infinite);
+                }
+                else
+                {
+                    windowColumns[name] = ColumnProfile.Empty(layout);
+                    current.Columns[name].FoldInto(windowColumns[name]);
+                }
+            }
+            else if (sides[2 * i] is { } referenceSide)
             {
                 var layout = SortedProfiles.NumericSchema(name, referenceSide.Values);
                 layouts.Add(layout);
@@ -164,8 +191,15 @@ internal sealed class DriftCommand : Command
     {
         if (column.Kind == ColumnKind.Numeric)
         {
-            // A numeric reference is sorted in place; a current column that is not numeric adds no present values.
+            // A numeric reference is sorted in place (or its finite values moved to the front, for PSI and
+            // Jensen–Shannon); a current column that is not numeric adds no present values.
             var pair = sorted[column.Name];
+            if (!pair.Reference.Sorted && options.Method is { } binned and (DriftMethod.Psi or DriftMethod.JensenShannon))
+            {
+                return ExactDrift.TestNumericBins(column.Name, binned, pair.Reference.Bins(profile.Profile.Columns[column.Name]),
+                    pair.Current?.Bins(column) ?? new long[column.BinCounts.Length], options.Threshold);
+            }
+
             var edges = profile.Schema.Columns.First(c => c.Name == column.Name).BinEdges;
             return ExactDrift.TestNumericSorted(column.Name, pair.Reference.Values, pair.Current is { } c ? c.Values : [], edges, options);
         }
@@ -198,22 +232,36 @@ internal sealed class DriftCommand : Command
         }
     }
 
-    /// <summary>A numeric column's present values, sorted, and how many were missing.</summary>
+    /// <summary>
+    /// A numeric column's present values sorted (±∞ at the ends), or its finite values in file order with the
+    /// infinities counted; and how many were missing.
+    /// </summary>
     private sealed class Present
     {
         private readonly double[] _array;
         private readonly int _length;
 
-        private Present(double[] array, int length, long missing)
+        private Present(double[] array, int length, long missing, bool sorted, long negativeInfinities, long positiveInfinities)
         {
             _array = array;
             _length = length;
             Missing = missing;
+            Sorted = sorted;
+            NegativeInfinities = negativeInfinities;
+            PositiveInfinities = positiveInfinities;
         }
 
         public ReadOnlySpan<double> Values => _array.AsSpan(0, _length);
 
         public long Missing { get; }
+
+        public bool Sorted { get; }
+
+        public long NegativeInfinities { get; }
+
+        public long PositiveInfinities { get; }
+
+        public long Infinite => NegativeInfinities + PositiveInfinities;
 
         /// <summary>Moves the present values of <paramref name="numbers"/> to its front, sorted (its order is lost).</summary>
         public static Present SortInPlace(double[] numbers)
@@ -228,7 +276,40 @@ internal sealed class DriftCommand : Command
             }
 
             RadixSort.Sort(numbers.AsSpan(0, length));
-            return new Present(numbers, length, numbers.Length - length);
+            return new Present(numbers, length, numbers.Length - length, sorted: true, 0, 0);
+        }
+
+        /// <summary>Moves the finite values of <paramref name="numbers"/> to its front, in order, and counts the infinities.</summary>
+        public static Present FiniteInPlace(double[] numbers)
+        {
+            var length = 0;
+            long negative = 0, positive = 0;
+            foreach (var value in numbers)
+            {
+                if (double.IsFinite(value))
+                {
+                    numbers[length++] = value;
+                }
+                else if (double.IsNegativeInfinity(value))
+                {
+                    negative++;
+                }
+                else if (double.IsPositiveInfinity(value))
+                {
+                    positive++;
+                }
+            }
+
+            return new Present(numbers, length, numbers.Length - length - negative - positive, sorted: false, negative, positive);
+        }
+
+        /// <summary>Counts per bin of the present values: the profile's finite ones with −∞ in the first bin and +∞ in the last.</summary>
+        public long[] Bins(ColumnProfile profile)
+        {
+            var bins = (long[])profile.BinCounts.Clone();
+            bins[0] += NegativeInfinities;
+            bins[^1] += PositiveInfinities;
+            return bins;
         }
     }
 

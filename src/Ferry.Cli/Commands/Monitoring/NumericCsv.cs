@@ -294,41 +294,101 @@ internal static class NumericCsv
             }
 
             var field = 0;
+            var start = 0;
             while (true)
             {
-                var comma = line.IndexOf((byte)',');
-                var cell = comma < 0 ? line : line[..comma];
                 if (field >= fieldToColumn.Length)
                 {
                     return false;
                 }
 
                 var column = fieldToColumn[field];
+                int end;
                 if (column >= 0)
                 {
-                    if (cell.IsEmpty)
+                    end = ParseField(line, start, out var value, out var number);
+                    columns[column][row] = value;
+                    if (!number)
                     {
-                        columns[column][row] = double.NaN;
-                    }
-                    else if (TryParseNumber(cell, out var value))
-                    {
-                        columns[column][row] = value;
-                    }
-                    else
-                    {
-                        columns[column][row] = double.NaN;
                         Volatile.Write(ref textual[column], 1);
                     }
                 }
+                else
+                {
+                    var comma = line[start..].IndexOf((byte)',');
+                    end = comma < 0 ? line.Length : start + comma;
+                }
 
                 field++;
-                if (comma < 0)
+                if (end == line.Length)
                 {
                     return field == fieldToColumn.Length;
                 }
 
-                line = line[(comma + 1)..];
+                start = end + 1;
             }
+        }
+
+        /// <summary>
+        /// Parses the field that starts at <paramref name="start"/> and returns where it ends (a comma or the end of the
+        /// line): a plain decimal in the same pass as the scan (as <see cref="TryParseNumber"/>'s fast path), anything
+        /// else by <see cref="TryParseNumber"/>. An empty field is NaN; a field that is not a number is NaN and not a number.
+        /// </summary>
+        private static int ParseField(ReadOnlySpan<byte> line, int start, out double value, out bool number)
+        {
+            var i = start;
+            var negative = false;
+            if (i < line.Length && (line[i] == '-' || line[i] == '+'))
+            {
+                negative = line[i] == '-';
+                i++;
+            }
+
+            ulong mantissa = 0;
+            int digits = 0, fraction = 0;
+            var point = false;
+            for (; i < line.Length; i++)
+            {
+                var digit = (uint)(line[i] - '0');
+                if (digit <= 9)
+                {
+                    mantissa = (mantissa * 10) + digit;
+                    digits++;
+                    fraction += point ? 1 : 0;
+                }
+                else if (line[i] == '.' && !point)
+                {
+                    point = true;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            if ((i == line.Length || line[i] == ',') && digits is > 0 and <= 19 && mantissa <= (1UL << 53) && fraction <= 22)
+            {
+                var magnitude = fraction == 0 ? (double)mantissa : mantissa / PowersOfTen[fraction];
+                value = negative ? -magnitude : magnitude;
+                number = true;
+                return i;
+            }
+
+            var comma = line[i..].IndexOf((byte)',');
+            var end = comma < 0 ? line.Length : i + comma;
+            var cell = line[start..end];
+            if (cell.IsEmpty)
+            {
+                value = double.NaN;
+                number = true;
+            }
+            else
+            {
+                number = TryParseNumber(cell, out value);
+                value = number ? value : double.NaN;
+            }
+
+            return end;
         }
     }
 }
