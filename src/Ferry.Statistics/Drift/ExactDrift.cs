@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Ferry.Statistics.Profiles;
 
 namespace Ferry.Statistics.Drift;
@@ -262,6 +263,7 @@ public static class ExactDrift
     }
 
     /// <summary>max over x of |F_a(x) − F_b(x)|, taken as scipy does: max(maxᵢ diff, clip(−minᵢ diff, 0, 1)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double KsStatistic(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double n1 = a.Length, n2 = b.Length;
@@ -291,6 +293,7 @@ public static class ExactDrift
     }
 
     /// <summary>∫ |U − V| dx over the merged support of two sorted samples (scipy's <c>_cdf_distance(1, u, v)</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double WassersteinSorted(ReadOnlySpan<double> u, ReadOnlySpan<double> v)
     {
         double n1 = u.Length, n2 = v.Length, distance = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ferry.Statistics.Drift;
 
 /// <summary>
@@ -10,6 +12,7 @@ public static class OrderStatistics
     private const int BucketBits = 16;
 
     /// <summary>The values at the 0-based <paramref name="ranks"/> of <paramref name="values"/> in ascending order (no NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Select(ReadOnlySpan<double> values, ReadOnlySpan<int> ranks)
     {
         var result = new double[ranks.Length];

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Ferry.Statistics.Drift;
@@ -44,6 +45,7 @@ public static class RadixSort
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sort(Span<ulong> bits, Span<ulong> scratch)
     {
         var counts = new int[Passes * Buckets];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ferry.Statistics.Profiles;
 
 namespace Ferry.Statistics.Drift;
@@ -32,6 +33,7 @@ public static class SortedProfiles
     /// <param name="schema">The column's layout (numeric).</param>
     /// <param name="sortedPresent">The column's present values, sorted (±∞ count as invalid, no NaN).</param>
     /// <param name="missing">How many values were missing (NaN).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ColumnProfile NumericProfile(ColumnSchema schema, ReadOnlySpan<double> sortedPresent, long missing)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -102,6 +104,7 @@ public static class SortedProfiles
     /// <param name="finite">The column's finite values, unsorted.</param>
     /// <param name="missing">How many values were missing (NaN).</param>
     /// <param name="invalid">How many values were ±∞.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ColumnProfile NumericProfileUnsorted(ColumnSchema schema, ReadOnlySpan<double> finite, long missing, long invalid)
     {
         ArgumentNullException.ThrowIfNull(schema);

@@ -319,13 +319,17 @@ internal sealed class DriftCommand : Command
     private sealed class PhaseTimer(TimeProvider clock, bool enabled)
     {
         private long _start = clock.GetTimestamp();
+        private TimeSpan _cpu = enabled ? Environment.CpuUsage.TotalTime : default;
 
         public void End(string phase)
         {
             if (enabled)
             {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{phase}: {clock.GetElapsedTime(_start).TotalMilliseconds:F0} ms"));
+                var cpu = Environment.CpuUsage.TotalTime;
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{phase}: {clock.GetElapsedTime(_start).TotalMilliseconds:F0} ms wall, {(cpu - _cpu).TotalMilliseconds:F0} ms CPU"));
                 _start = clock.GetTimestamp();
+                _cpu = cpu;
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Ferry.Cli.Commands.Monitoring;
@@ -134,6 +135,7 @@ internal static class NumericCsv
     /// path: the integer mantissa and the power of ten are exact doubles, so one correctly rounded multiplication or
     /// division gives the correctly rounded value. Anything else goes to <see cref="double.TryParse(ReadOnlySpan{byte}, NumberStyles, IFormatProvider, out double)"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseNumber(ReadOnlySpan<byte> text, out double value)
     {
         var i = 0;
@@ -215,6 +217,7 @@ internal static class NumericCsv
     {
         private byte[] _buffer = new byte[BufferSize];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Parse(long start, long end, int row, int expected)
         {
             // The records that start in [start, end): the first is the one after the line end at or after start − 1.
@@ -281,6 +284,7 @@ internal static class NumericCsv
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool ParseRecord(ReadOnlySpan<byte> line, int row)
         {
             if (line.Length > 0 && line[^1] == '\r')
@@ -334,6 +338,7 @@ internal static class NumericCsv
         /// line): a plain decimal in the same pass as the scan (as <see cref="TryParseNumber"/>'s fast path), anything
         /// else by <see cref="TryParseNumber"/>. An empty field is NaN; a field that is not a number is NaN and not a number.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int ParseField(ReadOnlySpan<byte> line, int start, out double value, out bool number)
         {
             var i = start;
