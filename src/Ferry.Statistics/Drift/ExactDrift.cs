@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Ferry.Statistics.Profiles;
 
 namespace Ferry.Statistics.Drift;
@@ -32,10 +33,24 @@ public static class ExactDrift
     public static ColumnDriftResult TestNumeric(string name, ReadOnlySpan<double> reference, ReadOnlySpan<double> current, double[]? binEdges, DriftTestOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var r = SortedPresent(reference);
-        var c = SortedPresent(current);
-        var distinct = DistinctUnion(r, c);
-        var method = Choose(options.Method, ColumnKind.Numeric, r.Length, distinct);
+        return TestNumericSorted(name, SortedPresent(reference), SortedPresent(current), binEdges, options);
+    }
+
+    /// <summary>Tests a numeric column from its present values, each side sorted ascending (no NaN; see <see cref="SortedPresent"/>).</summary>
+    /// <param name="name">Column name.</param>
+    /// <param name="reference">Reference values, sorted, without NaN.</param>
+    /// <param name="current">Current values, sorted, without NaN.</param>
+    /// <param name="binEdges">Interior bin edges for PSI and Jensen–Shannon; null computes them from <paramref name="reference"/>.</param>
+    /// <param name="options">Method and threshold.</param>
+    public static ColumnDriftResult TestNumericSorted(string name, ReadOnlySpan<double> reference, ReadOnlySpan<double> current, double[]? binEdges, DriftTestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var r = reference;
+        var c = current;
+        // The automatic choice needs the number of distinct values; an explicit KS, Wasserstein, PSI or JS does not.
+        var method = options.Method is DriftMethod.KolmogorovSmirnov or DriftMethod.Wasserstein or DriftMethod.Psi or DriftMethod.JensenShannon
+            ? options.Method.Value
+            : Choose(options.Method, ColumnKind.Numeric, r.Length, DistinctUnion(r, c));
         var threshold = options.Threshold ?? DriftDetector.DefaultThreshold(method);
         if (r.Length == 0 || c.Length == 0)
         {
@@ -62,6 +77,77 @@ public static class ExactDrift
                 var (referenceCounts, currentCounts) = ValueCounts(r, c);
                 return Categorical(name, method, referenceCounts, currentCounts, threshold);
         }
+    }
+
+    /// <summary>The present (non-NaN) values, sorted ascending by <see cref="RadixSort"/> (−0 as +0).</summary>
+    public static double[] SortedPresent(ReadOnlySpan<double> values)
+    {
+        var present = 0;
+        foreach (var value in values)
+        {
+            present += double.IsNaN(value) ? 0 : 1;
+        }
+
+        var sorted = new double[present];
+        var k = 0;
+        foreach (var value in values)
+        {
+            if (!double.IsNaN(value))
+            {
+                sorted[k++] = value;
+            }
+        }
+
+        RadixSort.Sort(sorted);
+        return sorted;
+    }
+
+    /// <summary>
+    /// PSI or Jensen–Shannon of a numeric column from its counts per bin (−∞, e₀], (e₀, e₁], …, (e_last, +∞) of present
+    /// values, as <see cref="TestNumeric"/> computes them with those edges: for callers that bin the values without
+    /// sorting them.
+    /// </summary>
+    /// <param name="name">Column name.</param>
+    /// <param name="method"><see cref="DriftMethod.Psi"/> or <see cref="DriftMethod.JensenShannon"/>.</param>
+    /// <param name="referenceBins">Reference counts per bin.</param>
+    /// <param name="currentBins">Current counts per bin.</param>
+    /// <param name="threshold">Threshold; null takes the method's default.</param>
+    public static ColumnDriftResult TestNumericBins(string name, DriftMethod method, long[] referenceBins, long[] currentBins, double? threshold)
+    {
+        ArgumentNullException.ThrowIfNull(referenceBins);
+        ArgumentNullException.ThrowIfNull(currentBins);
+        if (method is not (DriftMethod.Psi or DriftMethod.JensenShannon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(method), method, "Only PSI and Jensen–Shannon read bins.");
+        }
+
+        var limit = threshold ?? DriftDetector.DefaultThreshold(method);
+        if (referenceBins.Sum() == 0 || currentBins.Sum() == 0)
+        {
+            return new ColumnDriftResult(name, method, double.NaN, null, limit, Drifted: false) { Skipped = true, Exact = true };
+        }
+
+        var score = method == DriftMethod.Psi
+            ? PopulationStability.Index(referenceBins, currentBins)
+            : JensenShannon.Distance(referenceBins, currentBins);
+        return FromScore(name, method, score, limit);
+    }
+
+    /// <summary>Counts per bin (−∞, e₀], (e₀, e₁], …, (e_last, +∞) of a sorted sample (the bin of x is the number of edges below x).</summary>
+    public static long[] BinCounts(ReadOnlySpan<double> sorted, ReadOnlySpan<double> edges)
+    {
+        var counts = new long[edges.Length + 1];
+        var start = 0;
+        for (var bin = 0; bin < edges.Length; bin++)
+        {
+            // The first index whose value exceeds the edge (values ≤ the edge stay in this bin).
+            var end = start + UpperBound(sorted[start..], edges[bin]);
+            counts[bin] = end - start;
+            start = end;
+        }
+
+        counts[^1] = sorted.Length - start;
+        return counts;
     }
 
     /// <summary>Tests a categorical column from raw values (null = missing; categories compared ordinally).</summary>
@@ -154,29 +240,7 @@ public static class ExactDrift
     private static ColumnDriftResult FromScore(string column, DriftMethod method, double score, double threshold) =>
         new(column, method, score, null, threshold, score >= threshold) { Exact = true };
 
-    private static double[] SortedPresent(ReadOnlySpan<double> values)
-    {
-        var present = 0;
-        foreach (var value in values)
-        {
-            present += double.IsNaN(value) ? 0 : 1;
-        }
-
-        var sorted = new double[present];
-        var k = 0;
-        foreach (var value in values)
-        {
-            if (!double.IsNaN(value))
-            {
-                sorted[k++] = value;
-            }
-        }
-
-        Array.Sort(sorted);
-        return sorted;
-    }
-
-    private static int DistinctUnion(double[] a, double[] b)
+    private static int DistinctUnion(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         int i = 0, j = 0, distinct = 0;
         while (i < a.Length || j < b.Length)
@@ -199,7 +263,8 @@ public static class ExactDrift
     }
 
     /// <summary>max over x of |F_a(x) − F_b(x)|, taken as scipy does: max(maxᵢ diff, clip(−minᵢ diff, 0, 1)).</summary>
-    private static double KsStatistic(double[] a, double[] b)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double KsStatistic(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double n1 = a.Length, n2 = b.Length;
         int i = 0, j = 0;
@@ -228,7 +293,8 @@ public static class ExactDrift
     }
 
     /// <summary>∫ |U − V| dx over the merged support of two sorted samples (scipy's <c>_cdf_distance(1, u, v)</c>).</summary>
-    private static double WassersteinSorted(double[] u, double[] v)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double WassersteinSorted(ReadOnlySpan<double> u, ReadOnlySpan<double> v)
     {
         double n1 = u.Length, n2 = v.Length, distance = 0;
         int i = 0, j = 0;
@@ -257,26 +323,28 @@ public static class ExactDrift
         return distance;
     }
 
-    /// <summary>Counts per bin (−∞, e₀], (e₀, e₁], …, (e_last, +∞) of a sorted sample.</summary>
-    private static long[] BinCounts(double[] sorted, double[] edges)
+    /// <summary>The number of leading values of a sorted span that are ≤ <paramref name="value"/>.</summary>
+    private static int UpperBound(ReadOnlySpan<double> sorted, double value)
     {
-        var counts = new long[edges.Length + 1];
-        var bin = 0;
-        foreach (var value in sorted)
+        int low = 0, high = sorted.Length;
+        while (low < high)
         {
-            while (bin < edges.Length && value > edges[bin])
+            var middle = (int)((uint)(low + high) >> 1);
+            if (sorted[middle] <= value)
             {
-                bin++;
+                low = middle + 1;
             }
-
-            counts[bin]++;
+            else
+            {
+                high = middle;
+            }
         }
 
-        return counts;
+        return low;
     }
 
     /// <summary>Counts of each distinct value of a ∪ b, aligned, in ascending order of value.</summary>
-    private static (long[] A, long[] B) ValueCounts(double[] a, double[] b)
+    private static (long[] A, long[] B) ValueCounts(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         var countsA = new List<long>();
         var countsB = new List<long>();

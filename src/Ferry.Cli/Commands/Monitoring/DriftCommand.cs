@@ -38,24 +38,22 @@ internal sealed class DriftCommand : Command
         {
             var referenceFile = parseResult.GetValue(_reference)!;
             var currentFile = parseResult.GetValue(_current)!;
+            var phases = new PhaseTimer(clock, Environment.GetEnvironmentVariable("FERRY_DRIFT_TIMINGS") == "1");
             var ignore = (parseResult.GetValue(_ignore) ?? []).ToHashSet(StringComparer.Ordinal);
             var referenceRead = Task.Run(() => TableFile.ReadAsync(referenceFile, ignore, cancellationToken), cancellationToken);
             var current = await TableFile.ReadAsync(currentFile, ignore, cancellationToken);
             var reference = await referenceRead;
+            phases.End("read both files");
             var missing = reference.Columns.Keys.Where(c => !current.Columns.ContainsKey(c)).ToList();
             if (missing.Count > 0)
             {
                 throw new CliException(ExitCodes.InvalidArguments, $"{currentFile.Name} lacks column(s) of {referenceFile.Name}: {string.Join(", ", missing)}");
             }
 
-            var profile = ReferenceProfile.Build([.. reference.Columns.Select(c => c.Value.ToReference(c.Key))]);
-            var window = DatasetProfile.Empty(profile.Schema);
-            foreach (var column in profile.Schema.Columns)
-            {
-                current.Columns[column.Name].FoldInto(window.Columns[column.Name]);
-            }
-
-            window.AddRowCount(current.Rows);
+            // PSI and Jensen–Shannon only need the reference deciles and counts per bin: nothing is sorted for them.
+            var method = DriftMethods.Parse(parseResult.GetValue(_method), "--method");
+            var (profile, window, sorted) = Profiles(reference, current, sort: method is not (DriftMethod.Psi or DriftMethod.JensenShannon), cancellationToken);
+            phases.End("sort and profile");
             var spec = new MonitorSpec
             {
                 MinRows = 1,
@@ -67,14 +65,15 @@ internal sealed class DriftCommand : Command
             Parallel.For(0, exact.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
             {
                 var column = window.Columns[profile.Schema.Columns[i].Name];
-                exact[i] = column.Count > 0 ? ExactTest(profile, reference.Columns[column.Name], current.Columns[column.Name], column, options) : null;
+                exact[i] = column.Count > 0 ? ExactTest(profile, sorted, reference.Columns[column.Name], current.Columns[column.Name], column, options) : null;
             });
+            phases.End("test");
             var tested = profile.Schema.Columns.Select((c, i) => (c.Name, Result: exact[i])).Where(t => t.Result is not null)
                 .ToDictionary(t => t.Name, t => t.Result!, StringComparer.Ordinal);
             var body = MonitorEvaluator.Evaluate(spec, referenceFile.Name, 0, profile, window, null,
                 (column, requested) => requested == options && tested.TryGetValue(column.Name, out var result)
                     ? result
-                    : ExactTest(profile, reference.Columns[column.Name], current.Columns[column.Name], column, requested));
+                    : ExactTest(profile, sorted, reference.Columns[column.Name], current.Columns[column.Name], column, requested));
             if (parseResult.GetValue(_html) is { } html)
             {
                 await File.WriteAllTextAsync(html.FullName, ReportHtml.Render($"Drift: {currentFile.Name} against {referenceFile.Name}", body, clock.GetUtcNow()), cancellationToken);
@@ -93,16 +92,116 @@ internal sealed class DriftCommand : Command
                 }
             }
 
+            phases.End("report");
             return body.Drift?.Features.Drifted == true ? ExitCodes.Failure : ExitCodes.Success;
         });
     }
 
-    private static ColumnDriftResult ExactTest(ReferenceProfile profile, TableColumn reference, TableColumn current, ColumnProfile column, DriftTestOptions options)
+    /// <summary>
+    /// The reference profile and the window's profile, as <see cref="ReferenceProfile.Build"/> and folding every value
+    /// would give them, built from each numeric column's present values sorted in place (the columns in parallel).
+    /// </summary>
+    private static (ReferenceProfile Profile, DatasetProfile Window, Dictionary<string, SortedPair> Sorted) Profiles(
+        TableFile reference, TableFile current, bool sort, CancellationToken cancellationToken)
+    {
+        var names = reference.Columns.Keys.ToArray();
+        var sides = new Present?[names.Length * 2];
+        Parallel.For(0, sides.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var referenceNumbers = reference.Columns[names[i / 2]].Numbers;
+            var numbers = i % 2 == 0 ? referenceNumbers : current.Columns[names[i / 2]].Numbers;
+            if (referenceNumbers is not null && numbers is not null)
+            {
+                sides[i] = sort ? Present.SortInPlace(numbers) : Present.FiniteInPlace(numbers);
+            }
+        });
+        var layouts = new List<ColumnSchema>(names.Length);
+        var referenceColumns = new Dictionary<string, ColumnProfile>(StringComparer.Ordinal);
+        var windowColumns = new Dictionary<string, ColumnProfile>(StringComparer.Ordinal);
+        var exactValues = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var deviations = new Dictionary<string, double>(StringComparer.Ordinal);
+        var sorted = new Dictionary<string, SortedPair>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Length; i++)
+        {
+            var name = names[i];
+            if (sides[2 * i] is { Sorted: false } finiteSide)
+            {
+                // Binned: finite values in file order, infinities counted.
+                var layout = SortedProfiles.NumericSchemaUnsorted(name, finiteSide.Values);
+                layouts.Add(layout);
+                referenceColumns[name] = SortedProfiles.NumericProfileUnsorted(layout, finiteSide.Values, finiteSide.Missing, finiteSide.Infinite);
+                deviations[name] = finiteSide.Values.IsEmpty ? double.NaN : Wasserstein.PopulationStandardDeviation(finiteSide.Values);
+                if (finiteSide.Values.Length <= ReferenceProfile.ExactValueLimit)
+                {
+                    var exact = finiteSide.Values.ToArray();
+                    RadixSort.Sort(exact);
+                    exactValues[name] = exact;
+                }
+
+                sorted[name] = new SortedPair(finiteSide, sides[(2 * i) + 1]);
+                if (sides[(2 * i) + 1] is { } currentSide)
+                {
+                    windowColumns[name] = SortedProfiles.NumericProfileUnsorted(layout, currentSide.Values, currentSide.Missing, currentSide.Infinite);
+                }
+                else
+                {
+                    windowColumns[name] = ColumnProfile.Empty(layout);
+                    current.Columns[name].FoldInto(windowColumns[name]);
+                }
+            }
+            else if (sides[2 * i] is { } referenceSide)
+            {
+                var layout = SortedProfiles.NumericSchema(name, referenceSide.Values);
+                layouts.Add(layout);
+                referenceColumns[name] = SortedProfiles.NumericProfile(layout, referenceSide.Values, referenceSide.Missing);
+                var finite = SortedProfiles.Finite(referenceSide.Values);
+                deviations[name] = finite.IsEmpty ? double.NaN : Wasserstein.PopulationStandardDeviation(finite);
+                if (finite.Length <= ReferenceProfile.ExactValueLimit)
+                {
+                    exactValues[name] = finite.ToArray();
+                }
+
+                sorted[name] = new SortedPair(referenceSide, sides[(2 * i) + 1]);
+                if (sides[(2 * i) + 1] is { } currentSide)
+                {
+                    windowColumns[name] = SortedProfiles.NumericProfile(layout, currentSide.Values, currentSide.Missing);
+                }
+                else
+                {
+                    windowColumns[name] = ColumnProfile.Empty(layout);
+                    current.Columns[name].FoldInto(windowColumns[name]);
+                }
+            }
+            else
+            {
+                var layout = ColumnSchema.Categorical(name, reference.Columns[name].Categories!.OfType<string>());
+                layouts.Add(layout);
+                referenceColumns[name] = ColumnProfile.Empty(layout);
+                reference.Columns[name].FoldInto(referenceColumns[name]);
+                windowColumns[name] = ColumnProfile.Empty(layout);
+                current.Columns[name].FoldInto(windowColumns[name]);
+            }
+        }
+
+        var profile = new ReferenceProfile(new ProfileSchema(layouts), new DatasetProfile(reference.Rows, referenceColumns), exactValues, deviations);
+        return (profile, new DatasetProfile(current.Rows, windowColumns), sorted);
+    }
+
+    private static ColumnDriftResult ExactTest(ReferenceProfile profile, Dictionary<string, SortedPair> sorted, TableColumn reference, TableColumn current, ColumnProfile column, DriftTestOptions options)
     {
         if (column.Kind == ColumnKind.Numeric)
         {
+            // A numeric reference is sorted in place (or its finite values moved to the front, for PSI and
+            // Jensen–Shannon); a current column that is not numeric adds no present values.
+            var pair = sorted[column.Name];
+            if (!pair.Reference.Sorted && options.Method is { } binned and (DriftMethod.Psi or DriftMethod.JensenShannon))
+            {
+                return ExactDrift.TestNumericBins(column.Name, binned, pair.Reference.Bins(profile.Profile.Columns[column.Name]),
+                    pair.Current?.Bins(column) ?? new long[column.BinCounts.Length], options.Threshold);
+            }
+
             var edges = profile.Schema.Columns.First(c => c.Name == column.Name).BinEdges;
-            return ExactDrift.TestNumeric(column.Name, reference.Numbers, current.Numbers ?? [], edges, options);
+            return ExactDrift.TestNumericSorted(column.Name, pair.Reference.Values, pair.Current is { } c ? c.Values : [], edges, options);
         }
 
         return ExactDrift.TestCategorical(column.Name, reference.Categories!, current.Categories ?? ExactDrift.AsCategories(current.Numbers), options);
@@ -130,6 +229,108 @@ internal sealed class DriftCommand : Command
         foreach (var check in failed)
         {
             CliConsole.Line("quality: " + check.Message);
+        }
+    }
+
+    /// <summary>
+    /// A numeric column's present values sorted (±∞ at the ends), or its finite values in file order with the
+    /// infinities counted; and how many were missing.
+    /// </summary>
+    private sealed class Present
+    {
+        private readonly double[] _array;
+        private readonly int _length;
+
+        private Present(double[] array, int length, long missing, bool sorted, long negativeInfinities, long positiveInfinities)
+        {
+            _array = array;
+            _length = length;
+            Missing = missing;
+            Sorted = sorted;
+            NegativeInfinities = negativeInfinities;
+            PositiveInfinities = positiveInfinities;
+        }
+
+        public ReadOnlySpan<double> Values => _array.AsSpan(0, _length);
+
+        public long Missing { get; }
+
+        public bool Sorted { get; }
+
+        public long NegativeInfinities { get; }
+
+        public long PositiveInfinities { get; }
+
+        public long Infinite => NegativeInfinities + PositiveInfinities;
+
+        /// <summary>Moves the present values of <paramref name="numbers"/> to its front, sorted (its order is lost).</summary>
+        public static Present SortInPlace(double[] numbers)
+        {
+            var length = 0;
+            foreach (var value in numbers)
+            {
+                if (!double.IsNaN(value))
+                {
+                    numbers[length++] = value;
+                }
+            }
+
+            RadixSort.Sort(numbers.AsSpan(0, length));
+            return new Present(numbers, length, numbers.Length - length, sorted: true, 0, 0);
+        }
+
+        /// <summary>Moves the finite values of <paramref name="numbers"/> to its front, in order, and counts the infinities.</summary>
+        public static Present FiniteInPlace(double[] numbers)
+        {
+            var length = 0;
+            long negative = 0, positive = 0;
+            foreach (var value in numbers)
+            {
+                if (double.IsFinite(value))
+                {
+                    numbers[length++] = value;
+                }
+                else if (double.IsNegativeInfinity(value))
+                {
+                    negative++;
+                }
+                else if (double.IsPositiveInfinity(value))
+                {
+                    positive++;
+                }
+            }
+
+            return new Present(numbers, length, numbers.Length - length - negative - positive, sorted: false, negative, positive);
+        }
+
+        /// <summary>Counts per bin of the present values: the profile's finite ones with −∞ in the first bin and +∞ in the last.</summary>
+        public long[] Bins(ColumnProfile profile)
+        {
+            var bins = (long[])profile.BinCounts.Clone();
+            bins[0] += NegativeInfinities;
+            bins[^1] += PositiveInfinities;
+            return bins;
+        }
+    }
+
+    private sealed record SortedPair(Present Reference, Present? Current);
+
+    /// <summary>Phase timings on standard error when <c>FERRY_DRIFT_TIMINGS=1</c> (for the benchmark).</summary>
+    private sealed class PhaseTimer(TimeProvider clock, bool enabled)
+    {
+        private long _start = clock.GetTimestamp();
+        private TimeSpan _cpu = enabled ? Environment.CpuUsage.TotalTime : default;
+
+        public void End(string phase)
+        {
+            if (enabled)
+            {
+                var cpu = Environment.CpuUsage.TotalTime;
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{phase}: {clock.GetElapsedTime(_start).TotalMilliseconds:F0} ms wall, {(cpu - _cpu).TotalMilliseconds:F0} ms CPU"));
+                _start = clock.GetTimestamp();
+                _cpu = cpu;
+            }
         }
     }
 }

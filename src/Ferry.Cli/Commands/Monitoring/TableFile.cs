@@ -23,8 +23,9 @@ internal sealed class TableFile
     public long Rows { get; }
 
     /// <summary>Reads <paramref name="file"/>, leaving out <paramref name="ignore"/>.</summary>
-    /// <remarks>A CSV file is read once for its numeric columns, with numbers parsed from the bytes, and once more only
-    /// when some column holds text.</remarks>
+    /// <remarks>A CSV file is read once for its numeric columns, with numbers parsed from the bytes (in parallel by
+    /// <see cref="NumericCsv"/> when the file has no quotes and no ragged or blank records), and once more only when some
+    /// column holds text.</remarks>
     public static async Task<TableFile> ReadAsync(FileInfo file, IReadOnlySet<string> ignore, CancellationToken cancellationToken)
     {
         await using var source = await RowSources.OpenAsync(file, cancellationToken);
@@ -34,7 +35,8 @@ internal sealed class TableFile
             return await ReadCellsAsync(source, kept, cancellationToken);
         }
 
-        var (numbers, rows) = await csv.ReadNumbersAsync(kept, cancellationToken);
+        var (numbers, rows) = NumericCsv.TryRead(file.FullName, source.Columns.Count, kept, cancellationToken: cancellationToken)
+            ?? await csv.ReadNumbersAsync(kept, cancellationToken);
         var columns = new Dictionary<string, TableColumn>(StringComparer.Ordinal);
         TableFile? text = null;
         if (numbers.Any(n => n is null))
