@@ -106,15 +106,16 @@ public static class ExplainerFactory
         try
         {
             var trees = OnnxTreeEnsembleReader.Read(new MemoryStream(bytes));
-            if (trees.Featurizer is { } featurizer && trees.Ensemble.OutputCount == 1)
+            var classes = Classes(trees.Ensemble.OutputCount, trees.ClassLabels);
+            if (trees.Featurizer is { } featurizer && (trees.Ensemble.OutputCount == 1 || classes is not null))
             {
                 var featurize = Featurizer(featurizer, model);
-                return Trees(trees.Ensemble, featurize(sample.Batch), featurize, trees.Groups, string.Empty);
+                return Trees(trees.Ensemble, featurize(sample.Batch), featurize, trees.Groups, string.Empty, classes);
             }
 
             reason = trees.TracingProblem is { } problem
                 ? $"the tree ensemble's input could not be traced to the model's inputs: {problem}"
-                : $"the tree ensemble has {trees.Ensemble.OutputCount} outputs (one explained output is supported)";
+                : $"the tree ensemble has {trees.Ensemble.OutputCount} outputs but {trees.ClassLabels.Count} class labels";
             return null;
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
@@ -126,18 +127,22 @@ public static class ExplainerFactory
         try
         {
             var linear = OnnxLinearModelReader.Read(new MemoryStream(bytes));
-            if (linear.Featurizer is null || linear.Model.OutputCount != 1)
+            var classes = Classes(linear.Model.OutputCount, linear.ClassLabels);
+            var explained = linear.Model.OutputCount == 1 || classes is not null;
+            if (linear.Featurizer is null || !explained)
             {
                 reason = linear.TracingProblem is { } problem
                     ? $"the linear model's input could not be traced to the model's inputs: {problem}"
-                    : $"the linear model has {linear.Model.OutputCount} outputs (one explained output is supported)";
+                    : $"the linear model has {linear.Model.OutputCount} outputs but {linear.ClassLabels.Count} class labels";
             }
 
-            if (linear.Featurizer is { } featurizer && linear.Model.OutputCount == 1)
+            if (linear.Featurizer is { } featurizer && explained)
             {
                 var featurize = Featurizer(featurizer, model);
                 var shap = new LinearShap(linear.Model, featurize(sample.Batch));
-                return new VectorRowExplainer(ExplanationMethods.LinearExact, linear.Model.MarginSpace, x => shap.Explain(x), featurize, linear.Groups)
+                var outputs = linear.Model.OutputCount;
+                return new VectorRowExplainer(ExplanationMethods.LinearExact, linear.Model.MarginSpace,
+                    x => [.. Enumerable.Range(0, outputs).Select(k => shap.Explain(x, k))], classes, featurize, linear.Groups)
                 {
                     Note = $"exact linear SHAP against the means of {sample.Batch.RowCount} reference rows",
                 };
@@ -152,12 +157,16 @@ public static class ExplainerFactory
         return null;
     }
 
-    private static VectorRowExplainer Interventional(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups)
+    /// <summary>The class labels when a multiclass model's outputs are its classes, one each; else <see langword="null"/>.</summary>
+    private static IReadOnlyList<string>? Classes(int outputs, IReadOnlyList<string> labels) =>
+        outputs > 1 && labels.Count == outputs ? labels : null;
+
+    private static VectorRowExplainer Interventional(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, IReadOnlyList<string>? classes)
     {
         var step = Math.Max(1, sampleRows.Length / InterventionalBackgroundRows);
         var background = sampleRows.Where((_, i) => i % step == 0).Take(InterventionalBackgroundRows).ToArray();
         var shap = new InterventionalTreeShap(ensemble, background);
-        return new VectorRowExplainer(ExplanationMethods.TreeInterventional, ensemble.MarginSpace, x => shap.Explain(x), featurize, groups)
+        return new VectorRowExplainer(ExplanationMethods.TreeInterventional, ensemble.MarginSpace, x => shap.ExplainAllOutputs(x), classes, featurize, groups)
         {
             Note = $"exact interventional TreeSHAP ({ensemble.Trees.Count} trees) against {background.Length} reference rows",
         };
@@ -167,14 +176,14 @@ public static class ExplainerFactory
     /// Path-dependent TreeSHAP with covers counted on the reference sample's feature vectors, with its interventional
     /// variant against part of the same rows.
     /// </summary>
-    private static VectorRowExplainer Trees(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, string noteSuffix)
+    private static VectorRowExplainer Trees(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, string noteSuffix, IReadOnlyList<string>? classes = null)
     {
         // The players are the source features (a split on a one-hot slot is a split on its column), so the values are
         // the exact Shapley values of the source-feature game, not sums of slot-level values.
         var shap = new PathDependentTreeShap(CoverEstimator.WithCovers(ensemble, sampleRows), groups);
-        return new VectorRowExplainer(ExplanationMethods.TreePathDependent, ensemble.MarginSpace, x => shap.Explain(x), featurize, FeatureGroups.Identity(groups.Sources))
+        return new VectorRowExplainer(ExplanationMethods.TreePathDependent, ensemble.MarginSpace, x => shap.ExplainAllOutputs(x), classes, featurize, FeatureGroups.Identity(groups.Sources))
         {
-            Interventional = Interventional(ensemble, sampleRows, featurize, groups),
+            Interventional = Interventional(ensemble, sampleRows, featurize, groups, classes),
             Note = $"exact path-dependent TreeSHAP ({ensemble.Trees.Count} trees); node covers counted on {sampleRows.Length} reference rows{noteSuffix}",
         };
     }
