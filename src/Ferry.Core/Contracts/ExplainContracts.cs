@@ -38,7 +38,20 @@ public sealed record ModelCardFields
 /// <param name="Version">Version.</param>
 /// <param name="Fields">The editable fields.</param>
 /// <param name="Markdown">The whole card as Markdown.</param>
-public sealed record ModelCardView(string Model, int Version, ModelCardFields Fields, string Markdown);
+/// <param name="Explanation">How the version's predictions are explained, when its model file could be read.</param>
+public sealed record ModelCardView(
+    string Model,
+    int Version,
+    ModelCardFields Fields,
+    string Markdown,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ExplanationMethodView? Explanation = null);
+
+/// <summary>How a version's predictions are explained.</summary>
+/// <param name="Method">tree-path-dependent, linear-exact or kernel-shap.</param>
+/// <param name="FallbackReason">Why KernelSHAP and not an exact method (e.g. the graph node that stopped the trace), when one was tried.</param>
+public sealed record ExplanationMethodView(
+    string Method,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FallbackReason);
 
 /// <summary>One feature's share of an explanation.</summary>
 /// <param name="Feature">The source feature the caller sent.</param>

@@ -49,9 +49,9 @@ public static class ExplainerFactory
                 bytes = copy.ToArray();
             }
 
-            if (TryOnnx(bytes, model, sample, out fallbackReason) is { } onnx)
+            if (OnnxRecipe(bytes, model, out fallbackReason) is { } onnx)
             {
-                return onnx;
+                return onnx.Build(sample);
             }
         }
 
@@ -97,10 +97,53 @@ public static class ExplainerFactory
     }
 
     /// <summary>
-    /// The exact explainer of an ONNX tree ensemble or linear model whose input traces back to the model's inputs, or
-    /// <see langword="null"/> with <paramref name="reason"/> saying which node stopped the trace (or what else failed).
+    /// How a loaded version will be explained, read from its model file alone (no reference needed): the exact method,
+    /// or KernelSHAP with the reason no exact method applies (e.g. the graph node that stopped the trace).
     /// </summary>
-    private static VectorRowExplainer? TryOnnx(byte[] bytes, ILoadedModel model, ReferenceSample sample, out string? reason)
+    /// <param name="model">The loaded version.</param>
+    /// <param name="modelFile">Opens the version's model file.</param>
+    /// <param name="cancellationToken">Cancels reading the file.</param>
+    public static async Task<ExplanationPlan> PlanAsync(ILoadedModel model, Func<CancellationToken, Task<Stream>> modelFile, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(modelFile);
+        if (model is MLNetLoadedModel mlnet)
+        {
+            try
+            {
+                var trees = MlNetTreeEnsembleReader.Read(mlnet.Transformer, mlnet.InputSchema);
+                if ((trees.CalibratedEnsemble ?? trees.Ensemble).OutputCount == 1)
+                {
+                    return new ExplanationPlan(ExplanationMethods.TreePathDependent, null);
+                }
+            }
+            catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+            {
+                // Not a tree model: KernelSHAP, which is the designed way for ML.NET's other trainers.
+            }
+
+            return new ExplanationPlan(ExplanationMethods.KernelShap, null);
+        }
+
+        byte[] bytes;
+        await using (var stream = await modelFile(cancellationToken))
+        using (var copy = new MemoryStream())
+        {
+            await stream.CopyToAsync(copy, cancellationToken);
+            bytes = copy.ToArray();
+        }
+
+        return OnnxRecipe(bytes, model, out var reason) is { } recipe
+            ? new ExplanationPlan(recipe.Method, null)
+            : new ExplanationPlan(ExplanationMethods.KernelShap, reason);
+    }
+
+    /// <summary>
+    /// How to build the exact explainer of an ONNX tree ensemble or linear model whose input traces back to the model's
+    /// inputs, or <see langword="null"/> with <paramref name="reason"/> saying which node stopped the trace (or what
+    /// else failed).
+    /// </summary>
+    private static (string Method, Func<ReferenceSample, VectorRowExplainer> Build)? OnnxRecipe(byte[] bytes, ILoadedModel model, out string? reason)
     {
         reason = null;
         try
@@ -110,7 +153,7 @@ public static class ExplainerFactory
             if (trees.Featurizer is { } featurizer && (trees.Ensemble.OutputCount == 1 || classes is not null))
             {
                 var featurize = Featurizer(featurizer, model);
-                return Trees(trees.Ensemble, featurize(sample.Batch), featurize, trees.Groups, string.Empty, classes);
+                return (ExplanationMethods.TreePathDependent, sample => Trees(trees.Ensemble, featurize(sample.Batch), featurize, trees.Groups, string.Empty, classes));
             }
 
             reason = trees.TracingProblem is { } problem
@@ -139,13 +182,16 @@ public static class ExplainerFactory
             if (linear.Featurizer is { } featurizer && explained)
             {
                 var featurize = Featurizer(featurizer, model);
-                var shap = new LinearShap(linear.Model, featurize(sample.Batch));
                 var outputs = linear.Model.OutputCount;
-                return new VectorRowExplainer(ExplanationMethods.LinearExact, linear.Model.MarginSpace,
-                    x => [.. Enumerable.Range(0, outputs).Select(k => shap.Explain(x, k))], classes, featurize, linear.Groups)
+                return (ExplanationMethods.LinearExact, sample =>
                 {
-                    Note = $"exact linear SHAP against the means of {sample.Batch.RowCount} reference rows",
-                };
+                    var shap = new LinearShap(linear.Model, featurize(sample.Batch));
+                    return new VectorRowExplainer(ExplanationMethods.LinearExact, linear.Model.MarginSpace,
+                        x => [.. Enumerable.Range(0, outputs).Select(k => shap.Explain(x, k))], classes, featurize, linear.Groups)
+                    {
+                        Note = $"exact linear SHAP against the means of {sample.Batch.RowCount} reference rows",
+                    };
+                });
             }
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
@@ -191,3 +237,8 @@ public static class ExplainerFactory
     private static Func<FeatureBatch, double[][]> Featurizer(OnnxFeaturizer featurizer, ILoadedModel model) =>
         batch => [.. Enumerable.Range(0, batch.RowCount).Select(i => featurizer.Featurize(BatchRows.Row(batch, model.Features, i)))];
 }
+
+/// <summary>How a version is explained, known from its model file alone.</summary>
+/// <param name="Method">tree-path-dependent, linear-exact or kernel-shap.</param>
+/// <param name="FallbackReason">Why KernelSHAP and not an exact method (e.g. which graph node stopped the trace), when one was tried.</param>
+public sealed record ExplanationPlan(string Method, string? FallbackReason);

@@ -139,6 +139,57 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
         Assert.Contains($"'Abs' (node '{nodeName}')", explanation.GetProperty("note").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EverySharedModel_CardNamesAnExactMethod_NoneFallsBackToKernelShap()
+    {
+        // ../shared/models documents no model-agnostic model: every file is a tree ensemble or a linear classifier.
+        var files = Directory.GetFiles(Path.GetDirectoryName(SharedFile("train.csv"))!, "*.onnx").Order(StringComparer.Ordinal).ToList();
+        Assert.True(files.Count >= 8, $"only {files.Count} models in ../shared/models");
+        var methods = new Dictionary<string, string>();
+        foreach (var file in files)
+        {
+            var (model, version) = await RegisterAsync(File.ReadAllBytes(file), Path.GetFileName(file));
+            var card = await CardAsync(model, version);
+            var explanation = card.GetProperty("explanation");
+            methods[Path.GetFileNameWithoutExtension(file)] = explanation.GetProperty("method").GetString()!;
+            Assert.False(explanation.TryGetProperty("fallbackReason", out var reason), $"{file}: {reason}");
+        }
+
+        Assert.All(methods, m => Assert.Contains(m.Value, (string[])["tree-path-dependent", "linear-exact"]));
+        Assert.Equal("linear-exact", methods["lr_pipeline"]);
+        Assert.Equal("tree-path-dependent", methods["grade_multiclass"]);
+    }
+
+    [Fact]
+    public async Task UntraceableGraph_CardSaysKernelShap_AndNamesTheNode()
+    {
+        var patched = ReplaceImputerWithAbs(File.ReadAllBytes(SharedFile("gbc_pipeline.onnx")), out var nodeName);
+        var (model, version) = await RegisterAsync(patched, "gbc_abs.onnx");
+
+        var card = await CardAsync(model, version);
+
+        var explanation = card.GetProperty("explanation");
+        Assert.Equal("kernel-shap", explanation.GetProperty("method").GetString());
+        Assert.Contains($"'Abs' (node '{nodeName}')", explanation.GetProperty("fallbackReason").GetString(), StringComparison.Ordinal);
+        var markdown = card.GetProperty("markdown").GetString()!;
+        Assert.Contains("## Explanations", markdown, StringComparison.Ordinal);
+        Assert.Contains("Not exact because", markdown, StringComparison.Ordinal);
+        Assert.Contains($"(node '{nodeName}')", markdown, StringComparison.Ordinal);
+    }
+
+    private async Task<(string Model, int Version)> RegisterAsync(byte[] file, string fileName)
+    {
+        var model = UniqueName("model");
+        var version = await ServingTestKit.RegisterAsync(fixture.Server, model, file, fileName);
+        return (model, version);
+    }
+
+    private async Task<JsonElement> CardAsync(string model, int version)
+    {
+        using var response = await fixture.Server.CreateAdminClient().GetAsync($"/api/v1/models/{model}/versions/{version}/card?format=json");
+        return await response.AssertJsonAsync(HttpStatusCode.OK);
+    }
+
     private static string SharedFile(string name) =>
         Path.GetFullPath(Path.Combine(RepositoryRoot.Find(), "..", "shared", "models", name));
 
