@@ -140,6 +140,38 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task MissingValues_ImputedInputsAcceptNull_ScoredAsTheLibraryAndExplainedExactly()
+    {
+        // The first 40 test rows, 16 of them with an empty (null) months_employed, savings_balance or monthly_expenses,
+        // which every shared pipeline imputes with its training median.
+        var endpoint = await DeployWithReferenceAsync(File.ReadAllBytes(SharedFile("gbc_pipeline.onnx")), "gbc_pipeline.onnx");
+        var rows = IndexedRows("test.csv", withMissing: true).Take(40).ToList();
+        Assert.Equal(16, rows.Count(r => r.Record.Any(p => p.Value is null)));
+        using var expected = JsonDocument.Parse(File.ReadAllText(SharedFile("gbc_pipeline_expected.json")));
+        var probabilities = expected.RootElement.GetProperty("predict_proba");
+        var exact = LibraryExplainer("gbc_pipeline.onnx", Rows("train.csv").Take(500));
+
+        var predictions = (await ServingTestKit.PredictAsync(fixture.Server.CreateAdminClient(), endpoint, rows.Select(r => r.Record)))
+            .GetProperty("predictions").EnumerateArray().ToList();
+        var explanations = (await ExplainAsync(endpoint, rows.Select(r => r.Record))).GetProperty("explanations").EnumerateArray().ToList();
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (index, record) = rows[i];
+            Assert.Equal(probabilities[index][1].GetDouble(), predictions[i].GetProperty("probabilities").GetProperty("1").GetDouble(), 1e-5);
+            var e = explanations[i];
+            Assert.Equal("tree-path-dependent", e.GetProperty("method").GetString());
+            var want = exact(record)[0];
+            Assert.Equal(want.BaseValue, e.GetProperty("baseValue").GetDouble(), 1e-9);
+            var attributions = e.GetProperty("attributions").EnumerateArray().ToDictionary(a => a.GetProperty("feature").GetString()!, a => a.GetProperty("contribution").GetDouble());
+            for (var j = 0; j < want.Attributions.Length; j++)
+            {
+                Assert.Equal(want.Attributions[j], attributions[want.FeatureName(j)], 1e-9);
+            }
+        }
+    }
+
+    [Fact]
     public async Task EverySharedModel_CardNamesAnExactMethod_NoneFallsBackToKernelShap()
     {
         // ../shared/models documents no model-agnostic model: every file is a tree ensemble or a linear classifier.
@@ -210,7 +242,7 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
     {
         var read = Ferry.Explain.Readers.OnnxTreeEnsembleReader.ReadFile(SharedFile(file));
         double[] Featurize(JsonObject record) => read.Featurizer!.Featurize(record.ToDictionary(
-            p => p.Key, p => p.Value!.GetValueKind() == JsonValueKind.String ? (object?)p.Value.GetValue<string>() : p.Value.GetValue<double>()));
+            p => p.Key, p => p.Value is null ? double.NaN : p.Value.GetValueKind() == JsonValueKind.String ? (object?)p.Value.GetValue<string>() : p.Value.GetValue<double>()));
         var covered = Ferry.Explain.Trees.CoverEstimator.WithCovers(read.Ensemble, reference.Select(Featurize));
         var shap = new Ferry.Explain.Shap.PathDependentTreeShap(covered, read.Groups);
         return record => shap.ExplainAllOutputs(Featurize(record));
@@ -252,15 +284,15 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
         return IndexedRows("train.csv").Select(r => lines[r.Index + 1].Split(',')[at]);
     }
 
-    /// <summary>The CSV's rows without missing cells, each with its index among all the file's rows.</summary>
-    private static IEnumerable<(int Index, JsonObject Record)> IndexedRows(string csv)
+    /// <summary>The CSV's rows (without missing cells unless <paramref name="withMissing"/>: then empty cells are null), each with its index among all the file's rows.</summary>
+    private static IEnumerable<(int Index, JsonObject Record)> IndexedRows(string csv, bool withMissing = false)
     {
         var lines = File.ReadAllLines(SharedFile(csv));
         var header = lines[0].Split(',');
         for (var index = 0; index < lines.Length - 1; index++)
         {
             var line = lines[index + 1];
-            if (line.Length == 0 || line.Contains(",,", StringComparison.Ordinal) || line.EndsWith(','))
+            if (line.Length == 0 || (!withMissing && (line.Contains(",,", StringComparison.Ordinal) || line.EndsWith(','))))
             {
                 continue;
             }
@@ -269,8 +301,8 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
             var record = new JsonObject();
             for (var j = 0; j < 20; j++)
             {
-                record[header[j]] = Categorical.Contains(header[j])
-                    ? JsonValue.Create(cells[j])
+                record[header[j]] = Categorical.Contains(header[j]) ? JsonValue.Create(cells[j])
+                    : cells[j].Length == 0 ? null
                     : JsonValue.Create((double)float.Parse(cells[j], CultureInfo.InvariantCulture));
             }
 
