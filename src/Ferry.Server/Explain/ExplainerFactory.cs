@@ -183,7 +183,7 @@ public static class ExplainerFactory
             {
                 var featurize = Featurizer(featurizer, model);
                 var outputs = linear.Model.OutputCount;
-                return (ExplanationMethods.LinearExact, sample =>
+                VectorRowExplainer Build(ReferenceSample sample)
                 {
                     var shap = new LinearShap(linear.Model, featurize(sample.Batch));
                     return new VectorRowExplainer(ExplanationMethods.LinearExact, linear.Model.MarginSpace,
@@ -191,7 +191,9 @@ public static class ExplainerFactory
                     {
                         Note = $"exact linear SHAP against the means of {sample.Batch.RowCount} reference rows",
                     };
-                });
+                }
+
+                return (ExplanationMethods.LinearExact, Build);
             }
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
