@@ -30,11 +30,12 @@ internal sealed class OnnxInputPlan
 
     private readonly Binding[] _bindings;
 
-    private OnnxInputPlan(Binding[] bindings)
+    private OnnxInputPlan(Binding[] bindings, IReadOnlySet<string> imputedInputs)
     {
         _bindings = bindings;
         InputNames = bindings.Select(b => b.InputName).ToArray();
-        Features = bindings.SelectMany(b => b.FeatureNames.Select(name => new FeatureSpec(name, b.Kind))).ToArray();
+        Features = bindings.SelectMany(b => b.FeatureNames.Select(name =>
+            new FeatureSpec(name, b.Kind, AllowNaN: b.Kind == FeatureKind.Number && imputedInputs.Contains(b.InputName)))).ToArray();
     }
 
     /// <summary>Graph input names, in the order <see cref="Bind"/> returns values.</summary>
@@ -44,8 +45,10 @@ internal sealed class OnnxInputPlan
     public IReadOnlyList<FeatureSpec> Features { get; }
 
     /// <summary>Derives the plan from the session's inputs and metadata.</summary>
+    /// <param name="session">The loaded graph.</param>
+    /// <param name="imputedInputs">Inputs whose NaN the graph imputes (see <see cref="OnnxImputedInputs"/>): their number fields accept NaN and null.</param>
     /// <exception cref="InvalidModelException">An input cannot be fed from request fields.</exception>
-    public static OnnxInputPlan Create(InferenceSession session)
+    public static OnnxInputPlan Create(InferenceSession session, IReadOnlySet<string>? imputedInputs = null)
     {
         session.ModelMetadata.CustomMetadataMap.TryGetValue(FeatureNamesKey, out var namesText);
         var metadataNames = string.IsNullOrWhiteSpace(namesText)
@@ -66,7 +69,7 @@ internal sealed class OnnxInputPlan
             throw new InvalidModelException(ModelFlavor.Onnx, $"the feature name '{duplicate.Key}' is used twice.");
         }
 
-        return new OnnxInputPlan([.. bindings]);
+        return new OnnxInputPlan([.. bindings], imputedInputs ?? new HashSet<string>());
     }
 
     /// <summary>Creates one input value per graph input; the caller disposes them and then <paramref name="rented"/>.</summary>

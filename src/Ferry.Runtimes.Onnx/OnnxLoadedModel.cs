@@ -20,10 +20,10 @@ public sealed class OnnxLoadedModel : ILoadedModel
     private readonly OnnxInputPlan _inputs;
     private readonly OnnxOutputPlan _outputs;
 
-    internal OnnxLoadedModel(InferenceSession session, long fileBytes)
+    internal OnnxLoadedModel(InferenceSession session, long fileBytes, IReadOnlySet<string>? imputedInputs = null)
     {
         _session = session;
-        _inputs = OnnxInputPlan.Create(session);
+        _inputs = OnnxInputPlan.Create(session, imputedInputs);
         _outputs = OnnxOutputPlan.Create(session);
         Signature = new ModelSignature(
             session.InputNames.Select(name => OnnxSignatureReader.ToSpec(name, session.InputMetadata[name])).ToArray(),

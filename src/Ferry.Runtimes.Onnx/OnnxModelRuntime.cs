@@ -47,7 +47,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
 
         try
         {
-            return new OnnxLoadedModel(session, bytes.LongLength);
+            return new OnnxLoadedModel(session, bytes.LongLength, OnnxImputedInputs.Find(bytes, session.InputNames));
         }
         catch (Exception ex) when (ex is InvalidModelException or NotSupportedException or OnnxRuntimeException)
         {

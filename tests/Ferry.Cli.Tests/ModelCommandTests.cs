@@ -130,5 +130,43 @@ public sealed class ModelCommandTests(SharedServerFixture fixture)
         CliAssert.FailedWithOneLine(await Server.RunAsync(fixture.AdminToken, "models", "show", Unique("nope")), ExitCodes.NotFound);
     }
 
+    [Fact]
+    public async Task ShowVersion_UntraceableGraph_SaysKernelShapAndTheNodeThatStoppedTheTrace()
+    {
+        // gbc_pipeline from ../shared/models with its Imputer node replaced by Abs: served by ONNX Runtime, not traceable.
+        var proto = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(SharedModel("gbc_pipeline.onnx")));
+        var imputer = proto.Graph.Node.Single(n => n.OpType == "Imputer");
+        imputer.OpType = "Abs";
+        imputer.Domain = string.Empty;
+        imputer.Attribute.Clear();
+        using var directory = new TempDirectory("abs");
+        var patched = directory.Combine("gbc_abs.onnx");
+        await File.WriteAllBytesAsync(patched, Google.Protobuf.MessageExtensions.ToByteArray(proto));
+        var name = Unique("cli-abs");
+        Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", patched, "--name", name));
+
+        var table = Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "show", name, "--version", "1")).Stdout;
+
+        Assert.Contains("explained by", table, StringComparison.Ordinal);
+        Assert.Contains("kernel-shap", table, StringComparison.Ordinal);
+        Assert.Contains("not exact because", table, StringComparison.Ordinal);
+        Assert.Contains($"'Abs' (node '{imputer.Name}')", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShowVersion_ExporterTreePipeline_SaysExactTreeShap()
+    {
+        var name = Unique("cli-gbc");
+        Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "register", SharedModel("gbc_pipeline.onnx"), "--name", name));
+
+        var table = Succeeded(await Server.RunAsync(fixture.AdminToken, "models", "show", name, "--version", "1")).Stdout;
+
+        Assert.Contains("tree-path-dependent", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("not exact because", table, StringComparison.Ordinal);
+    }
+
+    private static string SharedModel(string file) =>
+        Path.GetFullPath(Path.Combine(Ferry.Testing.RepositoryRoot.Find(), "..", "shared", "models", file));
+
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 }

@@ -43,6 +43,18 @@ public sealed class OnnxModelRuntimeTests
     }
 
     [Fact]
+    public async Task Features_InputsAnImputerFills_AllowNaN_OthersDoNot()
+    {
+        // gbc_pipeline of ../shared/models: a median Imputer (replaced_value_float NaN) behind Concat on the 17 numbers.
+        await using var file = File.OpenRead(SharedModel("gbc_pipeline.onnx"));
+        using var loaded = await _runtime.LoadAsync(file);
+
+        Assert.Equal(17, loaded.Features.Count(f => f is { Kind: FeatureKind.Number, AllowNaN: true }));
+        Assert.Equal(3, loaded.Features.Count(f => f is { Kind: FeatureKind.Text, AllowNaN: false }));
+        Assert.Equal(20, loaded.Features.Count);
+    }
+
+    [Fact]
     public async Task Features_MatrixInputWithoutFeatureNames_NamesColumnsAfterInput()
     {
         using var loaded = await LoadAsync("linear.onnx");
@@ -261,6 +273,19 @@ public sealed class OnnxModelRuntimeTests
     {
         await using var file = File.OpenRead(TestFile(name));
         return await _runtime.LoadAsync(file);
+    }
+
+    private static string SharedModel(string name)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Ferry.slnx")))
+            {
+                return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "models", name));
+            }
+        }
+
+        throw new InvalidOperationException($"No Ferry.slnx above {AppContext.BaseDirectory}.");
     }
 
     private static string TestFile(string name) => Path.Combine(AppContext.BaseDirectory, "testdata", name);

@@ -38,7 +38,20 @@ public sealed record ModelCardFields
 /// <param name="Version">Version.</param>
 /// <param name="Fields">The editable fields.</param>
 /// <param name="Markdown">The whole card as Markdown.</param>
-public sealed record ModelCardView(string Model, int Version, ModelCardFields Fields, string Markdown);
+/// <param name="Explanation">How the version's predictions are explained, when its model file could be read.</param>
+public sealed record ModelCardView(
+    string Model,
+    int Version,
+    ModelCardFields Fields,
+    string Markdown,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ExplanationMethodView? Explanation = null);
+
+/// <summary>How a version's predictions are explained.</summary>
+/// <param name="Method">tree-path-dependent, linear-exact or kernel-shap.</param>
+/// <param name="FallbackReason">Why KernelSHAP and not an exact method (e.g. the graph node that stopped the trace), when one was tried.</param>
+public sealed record ExplanationMethodView(
+    string Method,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FallbackReason);
 
 /// <summary>One feature's share of an explanation.</summary>
 /// <param name="Feature">The source feature the caller sent.</param>
@@ -71,6 +84,11 @@ public sealed record ReasonCodeView(int Rank, string Feature, object? Value, obj
 /// <param name="ReasonCodes">Top features that pushed toward the adverse outcome.</param>
 /// <param name="PredictionId">The logged prediction explained, when one was.</param>
 /// <param name="Note">How covers or the background were obtained, and anything the reader should know.</param>
+/// <param name="Class">
+/// For a multiclass model, the class the top-level numbers and reason codes explain (the reference's positive label when
+/// it names a class, else the predicted class); absent for binary classifiers and regressors.
+/// </param>
+/// <param name="Classes">For a multiclass model, one explanation per class, in the model's class order; else absent.</param>
 public sealed record ExplanationView(
     string Model,
     int Version,
@@ -81,7 +99,16 @@ public sealed record ExplanationView(
     IReadOnlyList<AttributionView> Attributions,
     IReadOnlyList<ReasonCodeView> ReasonCodes,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? PredictionId,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Class = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClassExplanationView>? Classes = null);
+
+/// <summary>One class's explanation of a multiclass model's row: base value + Σ contributions = output (that class's raw score).</summary>
+/// <param name="Class">The class label.</param>
+/// <param name="BaseValue">The class's expected output over the reference.</param>
+/// <param name="Output">The row's output for the class, in <see cref="ExplanationView.Space"/>.</param>
+/// <param name="Attributions">One per source feature, largest magnitude first.</param>
+public sealed record ClassExplanationView(string Class, double BaseValue, double Output, IReadOnlyList<AttributionView> Attributions);
 
 /// <summary>Explanations of a batch of rows.</summary>
 /// <param name="Explanations">One per row, in order.</param>

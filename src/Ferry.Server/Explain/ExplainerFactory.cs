@@ -49,9 +49,9 @@ public static class ExplainerFactory
                 bytes = copy.ToArray();
             }
 
-            if (TryOnnx(bytes, model, sample, out fallbackReason) is { } onnx)
+            if (OnnxRecipe(bytes, model, out fallbackReason) is { } onnx)
             {
-                return onnx;
+                return onnx.Build(sample);
             }
         }
 
@@ -97,24 +97,68 @@ public static class ExplainerFactory
     }
 
     /// <summary>
-    /// The exact explainer of an ONNX tree ensemble or linear model whose input traces back to the model's inputs, or
-    /// <see langword="null"/> with <paramref name="reason"/> saying which node stopped the trace (or what else failed).
+    /// How a loaded version will be explained, read from its model file alone (no reference needed): the exact method,
+    /// or KernelSHAP with the reason no exact method applies (e.g. the graph node that stopped the trace).
     /// </summary>
-    private static VectorRowExplainer? TryOnnx(byte[] bytes, ILoadedModel model, ReferenceSample sample, out string? reason)
+    /// <param name="model">The loaded version.</param>
+    /// <param name="modelFile">Opens the version's model file.</param>
+    /// <param name="cancellationToken">Cancels reading the file.</param>
+    public static async Task<ExplanationPlan> PlanAsync(ILoadedModel model, Func<CancellationToken, Task<Stream>> modelFile, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(modelFile);
+        if (model is MLNetLoadedModel mlnet)
+        {
+            try
+            {
+                var trees = MlNetTreeEnsembleReader.Read(mlnet.Transformer, mlnet.InputSchema);
+                if ((trees.CalibratedEnsemble ?? trees.Ensemble).OutputCount == 1)
+                {
+                    return new ExplanationPlan(ExplanationMethods.TreePathDependent, null);
+                }
+            }
+            catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+            {
+                // Not a tree model: KernelSHAP, which is the designed way for ML.NET's other trainers.
+            }
+
+            return new ExplanationPlan(ExplanationMethods.KernelShap, null);
+        }
+
+        byte[] bytes;
+        await using (var stream = await modelFile(cancellationToken))
+        using (var copy = new MemoryStream())
+        {
+            await stream.CopyToAsync(copy, cancellationToken);
+            bytes = copy.ToArray();
+        }
+
+        return OnnxRecipe(bytes, model, out var reason) is { } recipe
+            ? new ExplanationPlan(recipe.Method, null)
+            : new ExplanationPlan(ExplanationMethods.KernelShap, reason);
+    }
+
+    /// <summary>
+    /// How to build the exact explainer of an ONNX tree ensemble or linear model whose input traces back to the model's
+    /// inputs, or <see langword="null"/> with <paramref name="reason"/> saying which node stopped the trace (or what
+    /// else failed).
+    /// </summary>
+    private static (string Method, Func<ReferenceSample, VectorRowExplainer> Build)? OnnxRecipe(byte[] bytes, ILoadedModel model, out string? reason)
     {
         reason = null;
         try
         {
             var trees = OnnxTreeEnsembleReader.Read(new MemoryStream(bytes));
-            if (trees.Featurizer is { } featurizer && trees.Ensemble.OutputCount == 1)
+            var classes = Classes(trees.Ensemble.OutputCount, trees.ClassLabels);
+            if (trees.Featurizer is { } featurizer && (trees.Ensemble.OutputCount == 1 || classes is not null))
             {
                 var featurize = Featurizer(featurizer, model);
-                return Trees(trees.Ensemble, featurize(sample.Batch), featurize, trees.Groups, string.Empty);
+                return (ExplanationMethods.TreePathDependent, sample => Trees(trees.Ensemble, featurize(sample.Batch), featurize, trees.Groups, string.Empty, classes));
             }
 
             reason = trees.TracingProblem is { } problem
                 ? $"the tree ensemble's input could not be traced to the model's inputs: {problem}"
-                : $"the tree ensemble has {trees.Ensemble.OutputCount} outputs (one explained output is supported)";
+                : $"the tree ensemble has {trees.Ensemble.OutputCount} outputs but {trees.ClassLabels.Count} class labels";
             return null;
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
@@ -126,21 +170,30 @@ public static class ExplainerFactory
         try
         {
             var linear = OnnxLinearModelReader.Read(new MemoryStream(bytes));
-            if (linear.Featurizer is null || linear.Model.OutputCount != 1)
+            var classes = Classes(linear.Model.OutputCount, linear.ClassLabels);
+            var explained = linear.Model.OutputCount == 1 || classes is not null;
+            if (linear.Featurizer is null || !explained)
             {
                 reason = linear.TracingProblem is { } problem
                     ? $"the linear model's input could not be traced to the model's inputs: {problem}"
-                    : $"the linear model has {linear.Model.OutputCount} outputs (one explained output is supported)";
+                    : $"the linear model has {linear.Model.OutputCount} outputs but {linear.ClassLabels.Count} class labels";
             }
 
-            if (linear.Featurizer is { } featurizer && linear.Model.OutputCount == 1)
+            if (linear.Featurizer is { } featurizer && explained)
             {
                 var featurize = Featurizer(featurizer, model);
-                var shap = new LinearShap(linear.Model, featurize(sample.Batch));
-                return new VectorRowExplainer(ExplanationMethods.LinearExact, linear.Model.MarginSpace, x => shap.Explain(x), featurize, linear.Groups)
+                var outputs = linear.Model.OutputCount;
+                VectorRowExplainer Build(ReferenceSample sample)
                 {
-                    Note = $"exact linear SHAP against the means of {sample.Batch.RowCount} reference rows",
-                };
+                    var shap = new LinearShap(linear.Model, featurize(sample.Batch));
+                    return new VectorRowExplainer(ExplanationMethods.LinearExact, linear.Model.MarginSpace,
+                        x => [.. Enumerable.Range(0, outputs).Select(k => shap.Explain(x, k))], classes, featurize, linear.Groups)
+                    {
+                        Note = $"exact linear SHAP against the means of {sample.Batch.RowCount} reference rows",
+                    };
+                }
+
+                return (ExplanationMethods.LinearExact, Build);
             }
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
@@ -152,12 +205,16 @@ public static class ExplainerFactory
         return null;
     }
 
-    private static VectorRowExplainer Interventional(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups)
+    /// <summary>The class labels when a multiclass model's outputs are its classes, one each; else <see langword="null"/>.</summary>
+    private static IReadOnlyList<string>? Classes(int outputs, IReadOnlyList<string> labels) =>
+        outputs > 1 && labels.Count == outputs ? labels : null;
+
+    private static VectorRowExplainer Interventional(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, IReadOnlyList<string>? classes)
     {
         var step = Math.Max(1, sampleRows.Length / InterventionalBackgroundRows);
         var background = sampleRows.Where((_, i) => i % step == 0).Take(InterventionalBackgroundRows).ToArray();
         var shap = new InterventionalTreeShap(ensemble, background);
-        return new VectorRowExplainer(ExplanationMethods.TreeInterventional, ensemble.MarginSpace, x => shap.Explain(x), featurize, groups)
+        return new VectorRowExplainer(ExplanationMethods.TreeInterventional, ensemble.MarginSpace, x => shap.ExplainAllOutputs(x), classes, featurize, groups)
         {
             Note = $"exact interventional TreeSHAP ({ensemble.Trees.Count} trees) against {background.Length} reference rows",
         };
@@ -167,14 +224,14 @@ public static class ExplainerFactory
     /// Path-dependent TreeSHAP with covers counted on the reference sample's feature vectors, with its interventional
     /// variant against part of the same rows.
     /// </summary>
-    private static VectorRowExplainer Trees(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, string noteSuffix)
+    private static VectorRowExplainer Trees(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, string noteSuffix, IReadOnlyList<string>? classes = null)
     {
         // The players are the source features (a split on a one-hot slot is a split on its column), so the values are
         // the exact Shapley values of the source-feature game, not sums of slot-level values.
         var shap = new PathDependentTreeShap(CoverEstimator.WithCovers(ensemble, sampleRows), groups);
-        return new VectorRowExplainer(ExplanationMethods.TreePathDependent, ensemble.MarginSpace, x => shap.Explain(x), featurize, FeatureGroups.Identity(groups.Sources))
+        return new VectorRowExplainer(ExplanationMethods.TreePathDependent, ensemble.MarginSpace, x => shap.ExplainAllOutputs(x), classes, featurize, FeatureGroups.Identity(groups.Sources))
         {
-            Interventional = Interventional(ensemble, sampleRows, featurize, groups),
+            Interventional = Interventional(ensemble, sampleRows, featurize, groups, classes),
             Note = $"exact path-dependent TreeSHAP ({ensemble.Trees.Count} trees); node covers counted on {sampleRows.Length} reference rows{noteSuffix}",
         };
     }
@@ -182,3 +239,8 @@ public static class ExplainerFactory
     private static Func<FeatureBatch, double[][]> Featurizer(OnnxFeaturizer featurizer, ILoadedModel model) =>
         batch => [.. Enumerable.Range(0, batch.RowCount).Select(i => featurizer.Featurize(BatchRows.Row(batch, model.Features, i)))];
 }
+
+/// <summary>How a version is explained, known from its model file alone.</summary>
+/// <param name="Method">tree-path-dependent, linear-exact or kernel-shap.</param>
+/// <param name="FallbackReason">Why KernelSHAP and not an exact method (e.g. which graph node stopped the trace), when one was tried.</param>
+public sealed record ExplanationPlan(string Method, string? FallbackReason);

@@ -15,35 +15,104 @@ public abstract class RowExplainer
     /// <summary>How covers or the background were obtained, for the reader.</summary>
     public string? Note { get; init; }
 
-    /// <summary>One explanation per row, with <see cref="Explanation.FeatureNames"/> the model's features.</summary>
-    public abstract IReadOnlyList<Explanation> Explain(FeatureBatch batch);
+    /// <summary>
+    /// The class labels when each class of a multiclass model is explained (see <see cref="ExplainClasses"/>);
+    /// <see langword="null"/> when one output is explained (binary classifiers, regressors).
+    /// </summary>
+    public virtual IReadOnlyList<string>? Classes => null;
+
+    /// <summary>
+    /// One explanation per row, with <see cref="Explanation.FeatureNames"/> the model's features; for a multiclass
+    /// model, that of the row's predicted class (the largest output).
+    /// </summary>
+    public virtual IReadOnlyList<Explanation> Explain(FeatureBatch batch) =>
+        [.. ExplainClasses(batch).Select(c => c[PredictedIndex(c)])];
+
+    /// <summary>
+    /// Per row, one explanation per entry of <see cref="Classes"/> (in that order), or a single explanation when
+    /// <see cref="Classes"/> is <see langword="null"/>.
+    /// </summary>
+    public abstract IReadOnlyList<IReadOnlyList<Explanation>> ExplainClasses(FeatureBatch batch);
+
+    /// <summary>The index of the class with the largest output (the first on a tie): the predicted class.</summary>
+    public static int PredictedIndex(IReadOnlyList<Explanation> classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        var best = 0;
+        for (var k = 1; k < classes.Count; k++)
+        {
+            if (classes[k].Output > classes[best].Output)
+            {
+                best = k;
+            }
+        }
+
+        return best;
+    }
 }
 
 /// <summary>
 /// An exact explainer over the model's own feature vector (TreeSHAP, linear SHAP): each row is rebuilt as that vector,
 /// explained, and the slots are summed back onto the source features.
 /// </summary>
-/// <param name="method">The method's name (e.g. tree-path-dependent).</param>
-/// <param name="space">The space of the explained output (e.g. log-odds).</param>
-/// <param name="explain">Explains one feature vector.</param>
-/// <param name="featurize">The feature vector of every row of a batch.</param>
-/// <param name="groups">Slot → source feature.</param>
-public sealed class VectorRowExplainer(string method, string space, Func<double[], Explanation> explain, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups) : RowExplainer
+public sealed class VectorRowExplainer : RowExplainer
 {
-    /// <inheritdoc />
-    public override string Method => method;
+    private readonly string _method;
+    private readonly string _space;
+    private readonly Func<double[], Explanation[]> _explain;
+    private readonly Func<FeatureBatch, double[][]> _featurize;
+    private readonly FeatureGroups _groups;
+    private readonly IReadOnlyList<string>? _classes;
+
+    /// <summary>An explainer of one output.</summary>
+    /// <param name="method">The method's name (e.g. tree-path-dependent).</param>
+    /// <param name="space">The space of the explained output (e.g. log-odds).</param>
+    /// <param name="explain">Explains one feature vector.</param>
+    /// <param name="featurize">The feature vector of every row of a batch.</param>
+    /// <param name="groups">Slot → source feature.</param>
+    public VectorRowExplainer(string method, string space, Func<double[], Explanation> explain, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups)
+        : this(method, space, x => [explain(x)], null, featurize, groups)
+    {
+        ArgumentNullException.ThrowIfNull(explain);
+    }
+
+    /// <summary>An explainer of every class of a multiclass model.</summary>
+    /// <param name="method">The method's name (e.g. tree-path-dependent).</param>
+    /// <param name="space">The space of the explained outputs (e.g. raw-margin).</param>
+    /// <param name="explainClasses">Explains one feature vector, one explanation per class, in <paramref name="classes"/>' order.</param>
+    /// <param name="classes">The class labels.</param>
+    /// <param name="featurize">The feature vector of every row of a batch.</param>
+    /// <param name="groups">Slot → source feature.</param>
+    public VectorRowExplainer(string method, string space, Func<double[], Explanation[]> explainClasses, IReadOnlyList<string>? classes, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups)
+    {
+        ArgumentNullException.ThrowIfNull(explainClasses);
+        ArgumentNullException.ThrowIfNull(featurize);
+        ArgumentNullException.ThrowIfNull(groups);
+        _method = method;
+        _space = space;
+        _explain = explainClasses;
+        _classes = classes;
+        _featurize = featurize;
+        _groups = groups;
+    }
 
     /// <inheritdoc />
-    public override string Space => space;
+    public override string Method => _method;
+
+    /// <inheritdoc />
+    public override string Space => _space;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string>? Classes => _classes;
 
     /// <summary>The interventional variant of a tree explainer, against background rows, when offered.</summary>
     public VectorRowExplainer? Interventional { get; init; }
 
     /// <inheritdoc />
-    public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)
+    public override IReadOnlyList<IReadOnlyList<Explanation>> ExplainClasses(FeatureBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return [.. featurize(batch).Select(x => groups.Group(explain(x)))];
+        return [.. _featurize(batch).Select(x => (IReadOnlyList<Explanation>)[.. _explain(x).Select(_groups.Group)])];
     }
 }
 
@@ -81,6 +150,10 @@ public sealed class KernelRowExplainer(ILoadedModel model, IReadOnlyList<object?
             FallbackReason = FallbackReason,
             Note = Describe(samples, background.Count, FallbackReason),
         };
+
+    /// <inheritdoc />
+    public override IReadOnlyList<IReadOnlyList<Explanation>> ExplainClasses(FeatureBatch batch) =>
+        [.. Explain(batch).Select(e => (IReadOnlyList<Explanation>)[e])];
 
     /// <inheritdoc />
     public override IReadOnlyList<Explanation> Explain(FeatureBatch batch)

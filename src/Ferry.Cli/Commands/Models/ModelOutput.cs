@@ -1,5 +1,6 @@
 using Ferry.Cli.Output;
 using Ferry.Client.Models;
+using Ferry.Core.Contracts;
 using Ferry.Core.Signatures;
 
 namespace Ferry.Cli.Commands.Models;
@@ -19,7 +20,7 @@ internal static class ModelOutput
     public static string Specs(IReadOnlyList<TensorSpec> specs) =>
         specs.Count == 0 ? "-" : string.Join(", ", specs.Select(s => s.ToString()));
 
-    public static void WriteVersion(ModelVersionView version)
+    public static void WriteVersion(ModelVersionView version, ExplanationMethodView? explanation = null)
     {
         var table = TableFormat.Create("Field", "Value");
         table.AddTextRow("name", version.Name);
@@ -30,6 +31,14 @@ internal static class ModelOutput
         table.AddTextRow("aliases", version.Aliases.Count == 0 ? "-" : string.Join(", ", version.Aliases));
         table.AddTextRow("inputs", version.Signature is { } s ? Specs(s.Inputs) : "unknown");
         table.AddTextRow("outputs", version.Signature is { } o ? Specs(o.Outputs) : "unknown");
+        if (explanation is not null)
+        {
+            table.AddTextRow("explained by", explanation.Method);
+            if (explanation.FallbackReason is { } reason)
+            {
+                table.AddTextRow("not exact because", reason);
+            }
+        }
         CliConsole.Write(table);
     }
 }

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Ferry.Cli.Output;
+using Ferry.Client;
+using Ferry.Client.Models;
+using Ferry.Core.Contracts;
 
 namespace Ferry.Cli.Commands.Models;
 
@@ -29,7 +32,7 @@ internal sealed class ShowModelCommand : Command
                 }
                 else
                 {
-                    ModelOutput.WriteVersion(version);
+                    ModelOutput.WriteVersion(version, await ExplanationOfAsync(ferry, name, number, version, cancellationToken));
                 }
 
                 return ExitCodes.Success;
@@ -52,5 +55,24 @@ internal sealed class ShowModelCommand : Command
             CliConsole.Write(table);
             return ExitCodes.Success;
         }));
+    }
+
+    /// <summary>How the version's predictions are explained (from its card), or null when the server cannot say.</summary>
+    private static async Task<ExplanationMethodView?> ExplanationOfAsync(FerryClient ferry, string name, int number, ModelVersionView version, CancellationToken cancellationToken)
+    {
+        if (version.Flavor is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await ferry.Models.GetCardAsync(name, number, cancellationToken)).Explanation;
+        }
+        catch (FerryApiException)
+        {
+            // The card needs a viewer and a loadable model file; without them the version is shown without it.
+            return null;
+        }
     }
 }

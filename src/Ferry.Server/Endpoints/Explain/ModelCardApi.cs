@@ -94,7 +94,7 @@ public static class ModelCardApi
         return kind switch
         {
             "html" => TypedResults.Text(ModelCardHtml.Render(markdown, $"Model card: {name} version {version}"), "text/html; charset=utf-8"),
-            "json" => TypedResults.Json(new ModelCardView(name, version, data.Fields, markdown), ExplainJsonContext.Default.ModelCardView),
+            "json" => TypedResults.Json(new ModelCardView(name, version, data.Fields, markdown, MethodView(data)), ExplainJsonContext.Default.ModelCardView),
             _ => TypedResults.Text(markdown, "text/markdown; charset=utf-8"),
         };
     }
@@ -123,6 +123,9 @@ public static class ModelCardApi
 
         await cards.SaveAsync(name, version, JsonSerializer.Serialize(fields, ExplainJsonContext.Default.ModelCardFields), user.ActorName(), cancellationToken);
         var data = await assembler.AssembleAsync(name, version, cancellationToken);
-        return TypedResults.Json(new ModelCardView(name, version, data.Fields, ModelCardMarkdown.Render(data)), ExplainJsonContext.Default.ModelCardView);
+        return TypedResults.Json(new ModelCardView(name, version, data.Fields, ModelCardMarkdown.Render(data), MethodView(data)), ExplainJsonContext.Default.ModelCardView);
     }
+
+    private static ExplanationMethodView? MethodView(ModelCardData data) =>
+        data.Explanation is { } plan ? new ExplanationMethodView(plan.Method, plan.FallbackReason) : null;
 }

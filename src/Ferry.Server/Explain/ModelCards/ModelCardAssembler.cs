@@ -24,12 +24,15 @@ public sealed class ModelCardAssembler(IRegistryStore registry, ITrackingStore t
         IReadOnlyList<CardField> inputs = [];
         IReadOnlyList<CardField> outputs = [];
         CardFairness? fairness = null;
+        ExplanationPlan? explanation = null;
         if (found.Version.Flavor is not null && found.Version.ArtifactPath is not null)
         {
-            using var lease = await models.AcquireAsync(RegisteredRoute.Of(found), cancellationToken);
+            var route = RegisteredRoute.Of(found);
+            using var lease = await models.AcquireAsync(route, cancellationToken);
             inputs = [.. lease.Model.Signature.Inputs.Select(Field)];
             outputs = [.. lease.Model.Signature.Outputs.Select(Field)];
             fairness = Fairness(lease.Model, reference, fields.FairnessAttribute);
+            explanation = await ExplainerFactory.PlanAsync(lease.Model, ct => models.OpenModelFileAsync(route, ct), cancellationToken);
         }
 
         var importance = reference?.Entry.InsightsJson is { } json ? JsonSerializer.Deserialize(json, ExplainJsonContext.Default.CardImportance) : null;
@@ -37,7 +40,7 @@ public sealed class ModelCardAssembler(IRegistryStore registry, ITrackingStore t
             DateTimeOffset.FromUnixTimeMilliseconds(reference.Entry.CreatedAt), reference.Entry.PositiveLabel, reference.Calibrator is not null);
         return new ModelCardData(name, version, string.IsNullOrEmpty(found.Version.Description) ? null : found.Version.Description,
             found.Version.Flavor, found.Version.CurrentStage, found.Aliases, DateTimeOffset.FromUnixTimeMilliseconds(found.Version.CreationTimestamp),
-            fields, lineage, inputs, outputs, referenceCard, importance, fairness, clock.GetUtcNow());
+            fields, lineage, inputs, outputs, referenceCard, importance, fairness, clock.GetUtcNow(), explanation);
     }
 
     /// <summary>A version's editable fields (empty when never set).</summary>

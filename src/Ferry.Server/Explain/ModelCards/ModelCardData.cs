@@ -20,6 +20,7 @@ namespace Ferry.Server.Explain.ModelCards;
 /// <param name="Importance">Global importance, when computed.</param>
 /// <param name="Fairness">Fairness slices, when computable.</param>
 /// <param name="GeneratedAt">When the card was generated.</param>
+/// <param name="Explanation">How its predictions are explained (exact method, or KernelSHAP and why), when its model file could be read.</param>
 public sealed record ModelCardData(
     string ModelName,
     int Version,
@@ -35,7 +36,8 @@ public sealed record ModelCardData(
     CardReference? Reference,
     CardImportance? Importance,
     CardFairness? Fairness,
-    DateTimeOffset GeneratedAt);
+    DateTimeOffset GeneratedAt,
+    ExplanationPlan? Explanation = null);
 
 /// <summary>Where the version came from.</summary>
 /// <param name="Source">The model file's URI.</param>

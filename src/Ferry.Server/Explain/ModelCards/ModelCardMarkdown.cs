@@ -46,6 +46,7 @@ public static class ModelCardMarkdown
         Signature(md, card);
         Metrics(md, card.Lineage);
         Reference(md, card.Reference, name, version);
+        Explanations(md, card.Explanation);
         Importance(md, card.Importance, name, version);
         Fairness(md, card.Fairness, card.Reference, name, version);
 
@@ -234,6 +235,28 @@ public static class ModelCardMarkdown
             ? "yes: performance can be estimated without labels (CBPE)"
             : "no: compute the reference with a label column to estimate performance without labels");
         md.Append('\n');
+    }
+
+    private static void Explanations(StringBuilder md, ExplanationPlan? plan)
+    {
+        if (plan is null)
+        {
+            return;
+        }
+
+        md.Append("## Explanations\n\n");
+        md.Append(plan.Method switch
+        {
+            "tree-path-dependent" => "Each prediction is explained exactly by path-dependent TreeSHAP (`tree-path-dependent`; interventional on request), per input column.",
+            "linear-exact" => "Each prediction is explained exactly by linear SHAP (`linear-exact`), per input column.",
+            _ => "Each prediction is explained by KernelSHAP (`kernel-shap`): sampled, with a standard error per attribution unless every coalition fits in its samples.",
+        });
+        if (plan.FallbackReason is { } reason)
+        {
+            md.Append(" Not exact because ").Append(Inline(OneLine(reason))).Append('.');
+        }
+
+        md.Append("\n\n");
     }
 
     private static void Importance(StringBuilder md, CardImportance? importance, string name, string version)
