@@ -81,6 +81,9 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
     /// <summary>Monitoring: reference profiles of model versions.</summary>
     public DbSet<ReferenceProfileEntry> ReferenceProfiles => Set<ReferenceProfileEntry>();
 
+    /// <summary>Reference build jobs.</summary>
+    public DbSet<ReferenceJob> ReferenceJobs => Set<ReferenceJob>();
+
     /// <summary>Monitoring: per-bucket profiles of served rows.</summary>
     public DbSet<ProfileBucket> ProfileBuckets => Set<ProfileBucket>();
 

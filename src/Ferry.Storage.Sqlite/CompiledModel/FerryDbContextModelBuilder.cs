@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8281cd73-e977-4f54-9463-5b509bd462d7"), entityTypeCount: 29)
+            : base(skipDetectChanges: false, modelId: new Guid("913cd7ae-a646-46f5-b5ad-2bfa631a6ba3"), entityTypeCount: 30)
         {
         }
 
@@ -26,6 +26,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var monitorDefinition = MonitorDefinitionEntityType.Create(this);
             var monitorReport = MonitorReportEntityType.Create(this);
             var profileBucket = ProfileBucketEntityType.Create(this);
+            var referenceJob = ReferenceJobEntityType.Create(this);
             var referenceProfileEntry = ReferenceProfileEntryEntityType.Create(this);
             var webhookDelivery = WebhookDeliveryEntityType.Create(this);
             var modelAlias = ModelAliasEntityType.Create(this);
@@ -71,6 +72,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             MonitorDefinitionEntityType.CreateAnnotations(monitorDefinition);
             MonitorReportEntityType.CreateAnnotations(monitorReport);
             ProfileBucketEntityType.CreateAnnotations(profileBucket);
+            ReferenceJobEntityType.CreateAnnotations(referenceJob);
             ReferenceProfileEntryEntityType.CreateAnnotations(referenceProfileEntry);
             WebhookDeliveryEntityType.CreateAnnotations(webhookDelivery);
             ModelAliasEntityType.CreateAnnotations(modelAlias);
