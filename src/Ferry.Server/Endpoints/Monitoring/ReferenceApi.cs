@@ -146,10 +146,10 @@ public static class ReferenceApi
             ?? throw new NotFoundException($"{name} version {version} has no reference job: start one with 'ferry models reference {name} {version} data.csv'.");
         if (wait is > 0 && job.IsActive)
         {
-            // Subscribe before reading the live state, so a change between the two is not missed.
+            // Subscribe before reading the state, so that a change between the two is not missed.
             var change = queue.NextChangeAsync(job.Id);
-            var live = queue.Live(job.Id);
-            if (live is null || (live.State == job.State && live.Done == job.Done && live.Phase == job.Phase))
+            job = queue.Live(job.Id) ?? await jobs.FindAsync(job.Id, cancellationToken) ?? job;
+            if (job.IsActive)
             {
                 try
                 {
@@ -159,9 +159,9 @@ public static class ReferenceApi
                 {
                     // No change within the wait: answer with the state as it is.
                 }
-            }
 
-            job = queue.Live(job.Id) ?? await jobs.FindAsync(job.Id, cancellationToken) ?? job;
+                job = queue.Live(job.Id) ?? await jobs.FindAsync(job.Id, cancellationToken) ?? job;
+            }
         }
         else if (queue.Live(job.Id) is { } live)
         {
