@@ -84,8 +84,7 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
         var endpoint = UniqueName("ep");
         await ServingTestKit.DeployAsync(fixture.Server, endpoint, new { model, version, weight = 100 });
         var body = new JsonObject { ["records"] = new JsonArray([.. Rows("train.csv").Take(referenceRows).Select(r => (JsonNode)r)]) };
-        using var response = await fixture.Server.CreateAdminClient().PutAsJsonAsync($"/api/v1/models/{model}/versions/{version}/reference", body);
-        await response.AssertJsonAsync(HttpStatusCode.OK);
+        await fixture.Server.CreateAdminClient().PutReferenceAsync(model, version, body);
         return endpoint;
     }
 
