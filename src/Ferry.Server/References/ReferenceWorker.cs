@@ -90,7 +90,11 @@ public sealed partial class ReferenceWorker(
         {
             await SaveAsync(job, stoppingToken);
             queue.Publish(job);
-            await build.RunAsync(job, new ReferenceProgress(job, queue, SaveAsync), stoppingToken);
+            var progress = new ReferenceProgress(job, queue, SaveAsync, clock);
+            await build.RunAsync(job, progress, stoppingToken);
+            var timings = progress.Timings();
+            LogSucceeded(job.Id, job.ModelName, job.ModelVersion, job.Rows, timings);
+
             job.State = ReferenceJob.Succeeded;
             job.Done = job.Total;
             job.Phase = null;
@@ -143,6 +147,9 @@ public sealed partial class ReferenceWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reference job {Id} ({Model} version {Version}) was {State} when the server stopped; it is queued again")]
     private partial void LogResumed(Guid id, string model, int version, string state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reference job {Id} ({Model} version {Version}, {Rows} rows) built: {Timings}")]
+    private partial void LogSucceeded(Guid id, string model, int version, long rows, string timings);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reference job {Id} failed")]
     private partial void LogJobFailed(Exception exception, Guid id);
