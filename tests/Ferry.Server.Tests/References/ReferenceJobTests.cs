@@ -217,8 +217,15 @@ public sealed class ReferenceJobRestartTests
             // As the worker leaves it when the process dies mid-build: running, once started.
             await jobs.AddAsync(new ReferenceJob
             {
-                Id = id, ModelName = model, ModelVersion = 1, Rows = 50, StagedFile = ReferenceStaging.FileName(id),
-                State = ReferenceJob.Running, Attempts = 1, Phase = ReferencePhases.Covers, CreatedBy = "admin",
+                Id = id,
+                ModelName = model,
+                ModelVersion = 1,
+                Rows = 50,
+                StagedFile = ReferenceStaging.FileName(id),
+                State = ReferenceJob.Running,
+                Attempts = 1,
+                Phase = ReferencePhases.Covers,
+                CreatedBy = "admin",
             });
         }
 
