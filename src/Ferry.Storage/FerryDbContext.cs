@@ -83,6 +83,8 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
 
     /// <summary>Monitoring: the full reference columns of model versions, for exact drift.</summary>
     public DbSet<ReferenceColumnEntry> ReferenceColumns => Set<ReferenceColumnEntry>();
+    /// <summary>Reference build jobs.</summary>
+    public DbSet<ReferenceJob> ReferenceJobs => Set<ReferenceJob>();
 
     /// <summary>Monitoring: per-bucket profiles of served rows.</summary>
     public DbSet<ProfileBucket> ProfileBuckets => Set<ProfileBucket>();

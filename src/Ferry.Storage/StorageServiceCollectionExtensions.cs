@@ -33,6 +33,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IAlertStore>(provider => provider.GetRequiredService<Monitoring.MonitoringStore>());
         services.AddScoped<IWebhookStore>(provider => provider.GetRequiredService<Monitoring.MonitoringStore>());
         services.AddScoped<IReferenceProfileStore>(provider => provider.GetRequiredService<Monitoring.MonitoringStore>());
+        services.AddScoped<IReferenceJobStore, Monitoring.ReferenceJobStore>();
         services.AddScoped<IProfileBucketStore, Monitoring.ProfileBucketStore>();
         services.AddScoped<IWindowPredictionStore, Monitoring.WindowPredictionStore>();
         services.AddScoped<IReferenceColumnStore, Monitoring.ReferenceColumnStore>();

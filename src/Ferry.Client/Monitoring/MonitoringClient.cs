@@ -21,7 +21,13 @@ public sealed class MonitoringClient
     /// <summary>The JSON settings of monitoring (web defaults, enums as text, NaN allowed as text).</summary>
     public static JsonSerializerOptions JsonOptions { get; } = CreateOptions();
 
-    /// <summary>Computes a version's reference profile from its training rows (and labels, for CBPE).</summary>
+    /// <summary>Longest wait of one job poll, in seconds (the server answers sooner when the job changes).</summary>
+    public const int JobPollSeconds = 10;
+
+    /// <summary>
+    /// Computes a version's reference profile from its training rows (and labels, for CBPE): queues the build and waits
+    /// until it is done.
+    /// </summary>
     /// <param name="model">Model name.</param>
     /// <param name="version">Version.</param>
     /// <param name="records">Rows as feature name → value.</param>
@@ -29,9 +35,44 @@ public sealed class MonitoringClient
     /// <param name="positiveLabel">The positive class (optional; by default the class the score is the probability of).</param>
     /// <param name="source">Where the rows come from, for the record.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public Task<ReferenceView> SetReferenceAsync(string model, int version, IReadOnlyList<IReadOnlyDictionary<string, object?>> records,
+    /// <exception cref="FerryApiException">The upload was refused, or the job failed (its error is the message).</exception>
+    public async Task<ReferenceView> SetReferenceAsync(string model, int version, IReadOnlyList<IReadOnlyDictionary<string, object?>> records,
+        IReadOnlyList<string?>? labels = null, string? positiveLabel = null, string? source = null, CancellationToken cancellationToken = default)
+    {
+        var job = await StartReferenceAsync(model, version, records, labels, positiveLabel, source, cancellationToken);
+        var done = await WaitForReferenceAsync(job, null, cancellationToken);
+        return done.Reference ?? throw new FerryApiException(System.Net.HttpStatusCode.InternalServerError, "Reference job without a reference", $"job {done.Id} succeeded but the server sent no reference");
+    }
+
+    /// <summary>Uploads a version's training rows and queues the build of its reference; answers at once with the job.</summary>
+    /// <exception cref="FerryApiException">The upload was refused (bad rows, labels, unknown version).</exception>
+    public Task<ReferenceJobView> StartReferenceAsync(string model, int version, IReadOnlyList<IReadOnlyDictionary<string, object?>> records,
         IReadOnlyList<string?>? labels = null, string? positiveLabel = null, string? source = null, CancellationToken cancellationToken = default) =>
-        SendAsync<ReferenceView>(HttpMethod.Put, ReferencePath(model, version), new ReferenceUpload(records, labels, positiveLabel, source), cancellationToken);
+        SendAsync<ReferenceJobView>(HttpMethod.Put, ReferencePath(model, version), new ReferenceUpload(records, labels, positiveLabel, source), cancellationToken);
+
+    /// <summary>The version's newest reference job; with <paramref name="waitSeconds"/>, answered at its next change (or after that long).</summary>
+    public Task<ReferenceJobView> GetReferenceJobAsync(string model, int version, int waitSeconds = 0, CancellationToken cancellationToken = default) =>
+        SendAsync<ReferenceJobView>(HttpMethod.Get, ReferencePath(model, version) + "/job" + (waitSeconds > 0 ? $"?wait={waitSeconds}" : string.Empty), null, cancellationToken);
+
+    /// <summary>Follows a reference job until it ends, telling <paramref name="progress"/> each change; returns the succeeded job (with its reference).</summary>
+    /// <exception cref="FerryApiException">The job failed (its error is the message).</exception>
+    public async Task<ReferenceJobView> WaitForReferenceAsync(ReferenceJobView job, IProgress<ReferenceJobView>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        progress?.Report(job);
+        while (job.IsActive)
+        {
+            job = await GetReferenceJobAsync(job.Model, job.Version, JobPollSeconds, cancellationToken);
+            progress?.Report(job);
+        }
+
+        if (job.State != ReferenceJob.Succeeded)
+        {
+            throw new FerryApiException(System.Net.HttpStatusCode.UnprocessableEntity, "The reference job failed", job.Error ?? $"job {job.Id} ended {job.State}");
+        }
+
+        return job;
+    }
 
     /// <summary>A version's reference profile.</summary>
     public Task<ReferenceView> GetReferenceAsync(string model, int version, CancellationToken cancellationToken = default) =>

@@ -16,6 +16,44 @@ namespace Ferry.Core.Contracts;
 /// <param name="Columns">Each column's summary.</param>
 public sealed record ReferenceView(string Model, int Version, long Rows, string Source, string? PositiveLabel, bool Calibrated, string CreatedBy, string CreatedAt, IReadOnlyList<ReferenceColumnView> Columns);
 
+/// <summary>A reference build job and its progress.</summary>
+/// <param name="Id">The job's id.</param>
+/// <param name="Model">Model name.</param>
+/// <param name="Version">Version.</param>
+/// <param name="State">queued, running, succeeded or failed.</param>
+/// <param name="Phase">The phase running: scoring, profiling, covers, importance or saving.</param>
+/// <param name="Done">Units of work done (rows scored, profiled, routed through the trees, explained).</param>
+/// <param name="Total">Units of work in all.</param>
+/// <param name="Rows">Rows uploaded.</param>
+/// <param name="Error">Why it failed.</param>
+/// <param name="Attempts">Times a worker started it (a job running when its server stopped is run again).</param>
+/// <param name="CreatedBy">Who asked for it.</param>
+/// <param name="CreatedAt">When (ISO 8601 UTC).</param>
+/// <param name="StartedAt">When a worker last started it.</param>
+/// <param name="FinishedAt">When it ended.</param>
+/// <param name="Reference">The reference it built, once it succeeded.</param>
+public sealed record ReferenceJobView(
+    Guid Id,
+    string Model,
+    int Version,
+    string State,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Phase,
+    long Done,
+    long Total,
+    long Rows,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
+    int Attempts,
+    string CreatedBy,
+    string CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StartedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FinishedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReferenceView? Reference)
+{
+    /// <summary>Whether the job is still to finish (queued or running).</summary>
+    [JsonIgnore]
+    public bool IsActive => State is "queued" or "running";
+}
+
 /// <summary>One reference column.</summary>
 /// <param name="Name">Column name (<c>prediction.score</c> and <c>prediction.label</c> are the model's outputs).</param>
 /// <param name="Kind">numeric or categorical.</param>

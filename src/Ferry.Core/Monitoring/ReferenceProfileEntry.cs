@@ -38,6 +38,12 @@ public sealed class ReferenceProfileEntry
     /// </summary>
     public string? SampleJson { get; set; }
 
+    /// <summary>
+    /// Node covers of the version's tree ensemble counted over every reference row (<c>{"rows": n, "trees": [[...], ...]}</c>),
+    /// used by path-dependent TreeSHAP; null for models without trees and for references made before covers were stored.
+    /// </summary>
+    public string? CoversJson { get; set; }
+
     /// <summary>Global importance computed from the sample (mean |SHAP| and permutation importance), as JSON.</summary>
     public string? InsightsJson { get; set; }
 

@@ -28,13 +28,15 @@ public static class ExplainerFactory
     /// <param name="sample">The reference sample.</param>
     /// <param name="kernel">KernelSHAP's options, for models that need it.</param>
     /// <param name="cancellationToken">Cancels reading the file.</param>
-    public static async Task<RowExplainer> CreateAsync(ILoadedModel model, Func<CancellationToken, Task<Stream>> modelFile, ReferenceSample sample, KernelShapOptions kernel, CancellationToken cancellationToken)
+    /// <param name="covers">Node covers counted over every reference row (<see cref="ReferenceCovers"/>); null, or covers of
+    /// other trees, counts them on the sample instead.</param>
+    public static async Task<RowExplainer> CreateAsync(ILoadedModel model, Func<CancellationToken, Task<Stream>> modelFile, ReferenceSample sample, KernelShapOptions kernel, CancellationToken cancellationToken, NodeCovers? covers = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(modelFile);
         ArgumentNullException.ThrowIfNull(sample);
         string? fallbackReason = null;
-        if (model is MLNetLoadedModel mlnet && TryMlNetTrees(mlnet, sample) is { } trees)
+        if (model is MLNetLoadedModel mlnet && TryMlNetTrees(mlnet, sample, covers) is { } trees)
         {
             return trees;
         }
@@ -51,7 +53,7 @@ public static class ExplainerFactory
 
             if (OnnxRecipe(bytes, model, out fallbackReason) is { } onnx)
             {
-                return onnx.Build(sample);
+                return onnx.Build(sample, covers);
             }
         }
 
@@ -72,7 +74,7 @@ public static class ExplainerFactory
         };
     }
 
-    private static VectorRowExplainer? TryMlNetTrees(MLNetLoadedModel model, ReferenceSample sample)
+    private static VectorRowExplainer? TryMlNetTrees(MLNetLoadedModel model, ReferenceSample sample, NodeCovers? covers)
     {
         MlNetTreeModel trees;
         try
@@ -93,7 +95,7 @@ public static class ExplainerFactory
         double[][] Featurize(FeatureBatch batch) => MlNetTreeEnsembleReader.ReadFeatures(model.Transformer, model.View(batch), trees.FeatureColumnName);
         var rows = Featurize(sample.Batch);
         return Trees(ensemble, rows, Featurize, trees.Groups,
-            trees.CalibratedEnsemble is null ? string.Empty : "; in the log-odds of the calibrated probability");
+            trees.CalibratedEnsemble is null ? string.Empty : "; in the log-odds of the calibrated probability", covers);
     }
 
     /// <summary>
@@ -143,7 +145,7 @@ public static class ExplainerFactory
     /// inputs, or <see langword="null"/> with <paramref name="reason"/> saying which node stopped the trace (or what
     /// else failed).
     /// </summary>
-    private static (string Method, Func<ReferenceSample, VectorRowExplainer> Build)? OnnxRecipe(byte[] bytes, ILoadedModel model, out string? reason)
+    private static (string Method, Func<ReferenceSample, NodeCovers?, VectorRowExplainer> Build)? OnnxRecipe(byte[] bytes, ILoadedModel model, out string? reason)
     {
         reason = null;
         try
@@ -153,7 +155,7 @@ public static class ExplainerFactory
             if (trees.Featurizer is { } featurizer && (trees.Ensemble.OutputCount == 1 || classes is not null))
             {
                 var featurize = Featurizer(featurizer, model);
-                return (ExplanationMethods.TreePathDependent, sample => Trees(trees.Ensemble, featurize(sample.Batch), featurize, trees.Groups, string.Empty, classes));
+                return (ExplanationMethods.TreePathDependent, (sample, covers) => Trees(trees.Ensemble, featurize(sample.Batch), featurize, trees.Groups, string.Empty, covers, classes));
             }
 
             reason = trees.TracingProblem is { } problem
@@ -183,7 +185,7 @@ public static class ExplainerFactory
             {
                 var featurize = Featurizer(featurizer, model);
                 var outputs = linear.Model.OutputCount;
-                VectorRowExplainer Build(ReferenceSample sample)
+                VectorRowExplainer Build(ReferenceSample sample, NodeCovers? _)
                 {
                     var shap = new LinearShap(linear.Model, featurize(sample.Batch));
                     return new VectorRowExplainer(ExplanationMethods.LinearExact, linear.Model.MarginSpace,
@@ -221,18 +223,19 @@ public static class ExplainerFactory
     }
 
     /// <summary>
-    /// Path-dependent TreeSHAP with covers counted on the reference sample's feature vectors, with its interventional
-    /// variant against part of the same rows.
+    /// Path-dependent TreeSHAP with covers counted over every reference row (or, for references stored before covers
+    /// were, on the reference sample's feature vectors), with its interventional variant against part of the sample.
     /// </summary>
-    private static VectorRowExplainer Trees(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, string noteSuffix, IReadOnlyList<string>? classes = null)
+    private static VectorRowExplainer Trees(TreeEnsemble ensemble, double[][] sampleRows, Func<FeatureBatch, double[][]> featurize, FeatureGroups groups, string noteSuffix, NodeCovers? covers, IReadOnlyList<string>? classes = null)
     {
         // The players are the source features (a split on a one-hot slot is a split on its column), so the values are
         // the exact Shapley values of the source-feature game, not sums of slot-level values.
-        var shap = new PathDependentTreeShap(CoverEstimator.WithCovers(ensemble, sampleRows), groups);
+        var stored = covers is not null && covers.Fits(ensemble);
+        var shap = new PathDependentTreeShap(stored ? CoverEstimator.WithCovers(ensemble, covers!) : CoverEstimator.WithCovers(ensemble, sampleRows), groups);
         return new VectorRowExplainer(ExplanationMethods.TreePathDependent, ensemble.MarginSpace, x => shap.ExplainAllOutputs(x), classes, featurize, FeatureGroups.Identity(groups.Sources))
         {
             Interventional = Interventional(ensemble, sampleRows, featurize, groups, classes),
-            Note = $"exact path-dependent TreeSHAP ({ensemble.Trees.Count} trees); node covers counted on {sampleRows.Length} reference rows{noteSuffix}",
+            Note = $"exact path-dependent TreeSHAP ({ensemble.Trees.Count} trees); node covers counted on {(stored ? covers!.Rows : sampleRows.Length)} reference rows{noteSuffix}",
         };
     }
 

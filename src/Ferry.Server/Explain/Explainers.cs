@@ -54,7 +54,8 @@ public sealed class Explainers(ModelCache models, ReferenceCache references)
     private async Task<ExplainContext> BuildAsync(ResolvedRoute route, ILoadedModel model, LoadedReference reference)
     {
         var sample = ReferenceSample.FromJson(reference.Entry.SampleJson!, model.Features);
-        var explainer = await ExplainerFactory.CreateAsync(model, ct => models.OpenModelFileAsync(route, ct), sample, Kernel, CancellationToken.None);
+        var explainer = await ExplainerFactory.CreateAsync(model, ct => models.OpenModelFileAsync(route, ct), sample, Kernel, CancellationToken.None,
+            ReferenceCovers.FromJson(reference.Entry.CoversJson));
         var rows = Enumerable.Range(0, sample.Batch.RowCount).Select(i => (IReadOnlyDictionary<string, object?>)BatchRows.Row(sample.Batch, model.Features, i));
         return new ExplainContext(explainer, sample, TypicalValues.FromRows(rows), reference);
     }

@@ -19,15 +19,29 @@ public static class InsightsBuilder
     /// <summary>Reference rows explained for mean |SHAP|.</summary>
     public const int ShapRows = 500;
 
+    /// <summary>Rows explained at a time (progress is reported after each chunk).</summary>
+    public const int ExplainChunkRows = 50;
+
     /// <summary>Global importance of a version.</summary>
-    public static CardImportance Importance(RowExplainer explainer, ILoadedModel model, ReferenceSample sample, string? positiveLabel)
+    /// <param name="explainer">The version's explainer (exact where the model allows, KernelSHAP otherwise).</param>
+    /// <param name="model">The version.</param>
+    /// <param name="sample">The reference sample.</param>
+    /// <param name="positiveLabel">The positive class (permutation importance needs labels and one).</param>
+    /// <param name="progress">Told the rows explained so far.</param>
+    public static CardImportance Importance(RowExplainer explainer, ILoadedModel model, ReferenceSample sample, string? positiveLabel, Action<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(explainer);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(sample);
         var rows = Math.Min(ShapRows, sample.Batch.RowCount);
         var cells = BatchRows.Cells(sample.Batch, model.Features);
-        var explained = explainer.Explain(BatchRows.FromCells(cells[..rows], model.Features));
+        var explained = new List<Ferry.Explain.Explanation>(rows);
+        for (var start = 0; start < rows; start += ExplainChunkRows)
+        {
+            explained.AddRange(explainer.Explain(BatchRows.FromCells(cells[start..Math.Min(rows, start + ExplainChunkRows)], model.Features)));
+            progress?.Invoke(explained.Count);
+        }
+
         var meanAbs = GlobalImportance.MeanAbsoluteShap(explained);
         PermutationImportanceResult? permutation = null;
         if (sample.Labels is { } labels && positiveLabel is not null)

@@ -20,6 +20,7 @@ using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
 using Ferry.Server.RateLimiting;
+using Ferry.Server.References;
 using Ferry.Server.Serving;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
@@ -113,6 +114,7 @@ public static class FerryHost
         services.AddFerryPredictionLog();
         services.AddFerryModelServing();
         services.AddFerryMonitoring();
+        services.AddFerryReferenceJobs(options.DataDirectory);
         services.AddFerryExplanations();
         services.AddFerryIdentity();
         services.AddFerryDashboard();

@@ -12,6 +12,7 @@ namespace Ferry.Server.Monitoring;
 [JsonSerializable(typeof(MonitorReportBody))]
 [JsonSerializable(typeof(AlertPayload))]
 [JsonSerializable(typeof(ReferenceView))]
+[JsonSerializable(typeof(ReferenceJobView))]
 [JsonSerializable(typeof(MonitorBody))]
 [JsonSerializable(typeof(MonitorView))]
 [JsonSerializable(typeof(MonitorListView))]

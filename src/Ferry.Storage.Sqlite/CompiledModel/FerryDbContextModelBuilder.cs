@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5a58d6e0-a214-4c48-8059-f3d77ea87587"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("026511fe-0d90-456c-a6e6-d31f7f28baac"), entityTypeCount: 31)
         {
         }
 
@@ -27,6 +27,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var monitorReport = MonitorReportEntityType.Create(this);
             var profileBucket = ProfileBucketEntityType.Create(this);
             var referenceColumnEntry = ReferenceColumnEntryEntityType.Create(this);
+            var referenceJob = ReferenceJobEntityType.Create(this);
             var referenceProfileEntry = ReferenceProfileEntryEntityType.Create(this);
             var webhookDelivery = WebhookDeliveryEntityType.Create(this);
             var modelAlias = ModelAliasEntityType.Create(this);
@@ -73,6 +74,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             MonitorReportEntityType.CreateAnnotations(monitorReport);
             ProfileBucketEntityType.CreateAnnotations(profileBucket);
             ReferenceColumnEntryEntityType.CreateAnnotations(referenceColumnEntry);
+            ReferenceJobEntityType.CreateAnnotations(referenceJob);
             ReferenceProfileEntryEntityType.CreateAnnotations(referenceProfileEntry);
             WebhookDeliveryEntityType.CreateAnnotations(webhookDelivery);
             ModelAliasEntityType.CreateAnnotations(modelAlias);

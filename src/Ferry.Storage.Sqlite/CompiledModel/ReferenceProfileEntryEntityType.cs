@@ -19,7 +19,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 "Ferry.Core.Monitoring.ReferenceProfileEntry",
                 typeof(ReferenceProfileEntry),
                 baseEntityType,
-                propertyCount: 12,
+                propertyCount: 13,
                 keyCount: 1);
 
             var modelName = runtimeEntityType.AddProperty(
@@ -47,6 +47,14 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 fieldInfo: typeof(ReferenceProfileEntry).GetField("<CalibratorJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             calibratorJson.AddAnnotation("Relational:ColumnName", "calibrator_json");
+
+            var coversJson = runtimeEntityType.AddProperty(
+                "CoversJson",
+                typeof(string),
+                propertyInfo: typeof(ReferenceProfileEntry).GetProperty("CoversJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ReferenceProfileEntry).GetField("<CoversJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            coversJson.AddAnnotation("Relational:ColumnName", "covers_json");
 
             var createdAt = runtimeEntityType.AddProperty(
                 "CreatedAt",

@@ -441,3 +441,33 @@ VALUES ('20261206103514_ReferenceColumns', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "reference_profiles" ADD "covers_json" TEXT NULL;
+
+CREATE TABLE "reference_jobs" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_reference_jobs" PRIMARY KEY,
+    "model_name" TEXT NOT NULL,
+    "model_version" INTEGER NOT NULL,
+    "state" TEXT NOT NULL,
+    "phase" TEXT NULL,
+    "done" INTEGER NOT NULL,
+    "total" INTEGER NOT NULL,
+    "error" TEXT NULL,
+    "rows" INTEGER NOT NULL,
+    "staged_file" TEXT NOT NULL,
+    "attempts" INTEGER NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    "started_at" INTEGER NULL,
+    "finished_at" INTEGER NULL
+);
+
+CREATE INDEX "IX_reference_jobs_model_name_model_version_created_at" ON "reference_jobs" ("model_name", "model_version", "created_at");
+
+CREATE INDEX "IX_reference_jobs_state" ON "reference_jobs" ("state");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206120033_ReferenceJobs', '10.0.15');
+
+COMMIT;
+

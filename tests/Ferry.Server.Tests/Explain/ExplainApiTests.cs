@@ -274,8 +274,7 @@ public abstract class ExplainApiTests<TFixture>(TFixture fixture) : IClassFixtur
             // The model's own labels with every fourth flipped: both classes, and a model that is not perfect.
             ["labels"] = new JsonArray([.. expected.Labels.Select((l, i) => (JsonNode)JsonValue.Create(i % 4 == 0 ? expected.Classes.First(c => c != l) : l)!)]),
         };
-        using var response = await Server.CreateAdminClient().PutAsJsonAsync($"/api/v1/models/{model}/versions/{version}/reference", body);
-        await response.AssertJsonAsync(HttpStatusCode.OK);
+        await Server.CreateAdminClient().PutReferenceAsync(model, version, body);
         return (model, version, endpoint, expected);
     }
 

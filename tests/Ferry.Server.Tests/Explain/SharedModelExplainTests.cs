@@ -261,8 +261,7 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
             body["positiveLabel"] = positiveLabel;
         }
 
-        using var response = await fixture.Server.CreateAdminClient().PutAsJsonAsync($"/api/v1/models/{model}/versions/{version}/reference", body);
-        await response.AssertJsonAsync(HttpStatusCode.OK);
+        await fixture.Server.CreateAdminClient().PutReferenceAsync(model, version, body);
         return endpoint;
     }
 

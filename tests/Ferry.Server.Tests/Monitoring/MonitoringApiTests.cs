@@ -24,8 +24,7 @@ public abstract class MonitoringApiTests<TFixture>(TFixture fixture) : IClassFix
         var expected = ServingTestKit.ReadExpected("credit_pipeline.expected.json");
         var admin = Server.CreateAdminClient();
 
-        using var put = await admin.PutAsJsonAsync($"/api/v1/models/{model}/versions/{version}/reference", ReferenceBody(expected, withLabels: true));
-        var view = await put.AssertJsonAsync(HttpStatusCode.OK);
+        var view = await admin.PutReferenceAsync(model, version, ReferenceBody(expected, withLabels: true));
 
         Assert.Equal(expected.Records.Count, view.GetProperty("rows").GetInt32());
         Assert.True(view.GetProperty("calibrated").GetBoolean());
@@ -78,7 +77,7 @@ public abstract class MonitoringApiTests<TFixture>(TFixture fixture) : IClassFix
         var (model, version, endpoint) = await DeployPipelineAsync();
         var expected = ServingTestKit.ReadExpected("credit_pipeline.expected.json");
         var admin = Server.CreateAdminClient();
-        (await admin.PutAsJsonAsync($"/api/v1/models/{model}/versions/{version}/reference", ReferenceBody(expected, withLabels: true))).EnsureSuccessStatusCode();
+        await admin.PutReferenceAsync(model, version, ReferenceBody(expected, withLabels: true));
         var monitor = UniqueName("mon");
         using var created = await admin.PutAsJsonAsync($"/api/v1/monitors/{monitor}", new { endpoint, spec = new { windowSeconds = 3600, minRows = 10 } });
         var view = await created.AssertJsonAsync(HttpStatusCode.OK);

@@ -2,13 +2,18 @@ using System.CommandLine;
 using System.Globalization;
 using Ferry.Cli.Commands.Predict;
 using Ferry.Cli.Output;
+using Ferry.Client;
+using Ferry.Core.Contracts;
+using Spectre.Console;
 
 namespace Ferry.Cli.Commands.Models;
 
 /// <summary>
-/// <c>ferry models reference NAME VERSION FILE [--label COLUMN] [--ignore COLUMN...]</c>: computes a version's reference
-/// profile from its training data (CSV or Parquet). Every column but the label and the ignored ones (other targets,
-/// ids) is sent as a feature; with a label column, the score is calibrated for CBPE.
+/// <c>ferry models reference NAME VERSION FILE [--label COLUMN] [--ignore COLUMN...] [--no-wait]</c>: computes a
+/// version's reference profile from its training data (CSV or Parquet). Every column but the label and the ignored ones
+/// (other targets, ids) is sent as a feature; with a label column, the score is calibrated for CBPE. The server builds
+/// it as a job: the command shows a progress bar until the job ends (exit 0, or non-zero with the job's error);
+/// <c>--no-wait</c> prints the queued job at once.
 /// </summary>
 internal sealed class ReferenceCommand : Command
 {
@@ -28,6 +33,8 @@ internal sealed class ReferenceCommand : Command
         AllowMultipleArgumentsPerToken = true,
     };
 
+    private readonly Option<bool> _noWait = new("--no-wait") { Description = "Print the queued job and return at once instead of waiting for the reference" };
+
     public ReferenceCommand(ClientOptions client)
         : base("reference", "Compute a version's reference profile (for drift and CBPE) from its training data.")
     {
@@ -37,6 +44,7 @@ internal sealed class ReferenceCommand : Command
         Options.Add(_label);
         Options.Add(_positive);
         Options.Add(_ignore);
+        Options.Add(_noWait);
         this.SetGuardedAction((parseResult, cancellationToken) => client.RunAsync(parseResult, async ferry =>
         {
             var file = parseResult.GetValue(_file)!;
@@ -73,9 +81,26 @@ internal sealed class ReferenceCommand : Command
                 labels?.Add(builder.Cell(row, label!));
             }
 
-            var reference = await ferry.Monitoring.SetReferenceAsync(parseResult.GetValue(_name)!, parseResult.GetValue(_version), records, labels,
+            var json = client.OutputOf(parseResult) == OutputFormat.Json;
+            var job = await ferry.Monitoring.StartReferenceAsync(parseResult.GetValue(_name)!, parseResult.GetValue(_version), records, labels,
                 parseResult.GetValue(_positive), "upload:" + file.Name, cancellationToken);
-            if (client.OutputOf(parseResult) == OutputFormat.Json)
+            if (parseResult.GetValue(_noWait))
+            {
+                if (json)
+                {
+                    Monitoring.MonitorOutput.Json(job);
+                }
+                else
+                {
+                    CliConsole.Line($"Reference job {job.Id} queued for {job.Model} version {job.Version} ({job.Rows:N0} rows); follow it at /api/v1/models/{job.Model}/versions/{job.Version}/reference/job");
+                }
+
+                return ExitCodes.Success;
+            }
+
+            var done = await WaitAsync(ferry, job, json, cancellationToken);
+            var reference = done.Reference!;
+            if (json)
             {
                 Monitoring.MonitorOutput.Json(reference);
                 return ExitCodes.Success;
@@ -95,5 +120,37 @@ internal sealed class ReferenceCommand : Command
             CliConsole.Write(table);
             return ExitCodes.Success;
         }));
+    }
+
+    /// <summary>Follows the job to its end, with a progress bar on stderr when a person watches.</summary>
+    private static async Task<ReferenceJobView> WaitAsync(FerryClient ferry, ReferenceJobView job, bool json, CancellationToken cancellationToken)
+    {
+        if (json || Console.IsErrorRedirected)
+        {
+            return await ferry.Monitoring.WaitForReferenceAsync(job, null, cancellationToken);
+        }
+
+        // The bar goes to stderr so stdout keeps only the result.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return await console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask($"Building the reference of {job.Model} v{job.Version}", maxValue: Math.Max(1, job.Total));
+                var done = await ferry.Monitoring.WaitForReferenceAsync(job, new JobBar(task), cancellationToken);
+                task.Value = task.MaxValue;
+                return done;
+            });
+    }
+
+    /// <summary>Moves the bar with the job.</summary>
+    private sealed class JobBar(ProgressTask task) : IProgress<ReferenceJobView>
+    {
+        public void Report(ReferenceJobView value)
+        {
+            task.MaxValue = Math.Max(1, value.Total);
+            task.Value = Math.Min(value.Done, task.MaxValue);
+            task.Description = $"Reference of {value.Model} v{value.Version}: {value.Phase ?? value.State}";
+        }
     }
 }

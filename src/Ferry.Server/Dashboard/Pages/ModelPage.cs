@@ -8,12 +8,13 @@ namespace Ferry.Server.Dashboard.Pages;
 public static class ModelPage
 {
     /// <summary>Renders the page.</summary>
-    public static async Task<IResult> RenderAsync(HttpContext context, string name, IRegistryStore registry, IEndpointStore endpoints, IReferenceProfileStore monitoring, CardFieldsReader cards, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext context, string name, IRegistryStore registry, IEndpointStore endpoints, IReferenceProfileStore monitoring, IReferenceJobStore jobs, CardFieldsReader cards, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(monitoring);
         ArgumentNullException.ThrowIfNull(cards);
+        ArgumentNullException.ThrowIfNull(jobs);
         var model = (await registry.ListModelsAsync(cancellationToken)).FirstOrDefault(m => m.Name == name);
         if (model is null)
         {
@@ -31,12 +32,13 @@ public static class ModelPage
             var where = served.Where(e => InventoryPage.ActiveRoutes(e).Any(r => r.ModelName == name
                 && (r.Version == version.Version || (r.Alias is { } alias && aliases.Contains(alias))))).ToList();
             var reference = await monitoring.FindReferenceAsync(name, version.Version, cancellationToken);
+            var job = await jobs.FindLatestAsync(name, version.Version, cancellationToken);
             rows.Add(Html.Of($"""
                 <tr><th scope="row">v{version.Version}</th><td>{Ui.Time(version.CreationTimestamp)}</td>
                 <td>{(aliases.Count == 0 ? Html.Text("–") : Html.Each(aliases, a => Html.Of($"<code>{a}</code> ")))}</td>
                 <td>{version.Flavor ?? "–"}</td><td>{version.CurrentStage}</td>
                 <td>{(where.Count == 0 ? Html.Text("–") : Html.Each(where, e => Html.Of($"<a href=\"{DashboardLinks.Endpoint(e.Name)}\">{e.Name}</a> ")))}</td>
-                <td>{(reference is null ? Ui.Badge("none", Ui.Tone.Warn) : Ui.Badge($"{reference.Rows:N0} rows", Ui.Tone.Ok))}</td>
+                <td>{ReferenceCell(reference, job)}</td>
                 <td><a href="{DashboardLinks.Card(name, version.Version)}">Model card<span class="visually-hidden"> of v{version.Version}</span></a></td></tr>
                 """));
         }
@@ -56,5 +58,27 @@ public static class ModelPage
                 Html.Join(rows));
         return Layout.Page(context, Layout.Section.Models, name, Html.Text("Versions of this model, their aliases, where they are served and their model cards."),
             Html.Join([facts, Html.Raw("<h2>Versions</h2>"), table]), new Crumb("Models", DashboardLinks.Home));
+    }
+
+    /// <summary>The version's reference (its rows) and, while one is being built or when the last build failed, its job.</summary>
+    private static Html ReferenceCell(ReferenceProfileEntry? reference, ReferenceJob? job)
+    {
+        var stored = reference is null ? Ui.Badge("none", Ui.Tone.Warn) : Ui.Badge($"{reference.Rows:N0} rows", Ui.Tone.Ok);
+        if (job is { IsActive: true })
+        {
+            var percent = job.Total == 0 ? 0 : (int)(job.Done * 100 / job.Total);
+            return Html.Of($"""
+                <span class="reference-job" data-state="{job.State}">{Ui.Badge($"building: {job.Phase ?? job.State} {percent}%", Ui.Tone.Warn)}
+                <progress max="{Math.Max(1, job.Total)}" value="{job.Done}" aria-label="Reference job progress">{percent}%</progress></span>
+                {(reference is null ? Html.Text(string.Empty) : stored)}
+                """);
+        }
+
+        if (job is { State: ReferenceJob.Failed } && (reference is null || job.CreatedAt > reference.CreatedAt))
+        {
+            return Html.Of($"""<span class="reference-job" data-state="failed" title="{job.Error}">{Ui.Badge("last build failed", Ui.Tone.Fail)}</span> {stored}""");
+        }
+
+        return stored;
     }
 }
