@@ -47,6 +47,51 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
         }
     }
 
+    /// <summary>
+    /// With the whole training set as the reference (missing cells included), the covers the reference job counts are
+    /// the training-row counts the shared SHAP files use, so the API's answers equal those files (README tolerances).
+    /// </summary>
+    [Theory]
+    [InlineData("gbc_pipeline", 1e-6)]
+    [InlineData("xgb_pipeline", 1e-6)]
+    [InlineData("rf_pipeline", 1e-6)]
+    [InlineData("hgb_pipeline", 1e-6)]
+    [InlineData("loss_regressor", 1e-3)]
+    [InlineData("grade_multiclass", 1e-6)]
+    public async Task TreePipeline_TrainingSetAsReference_ApiMatchesTheShapFile(string file, double tolerance)
+    {
+        var training = IndexedRows("train.csv", withMissing: true).Select(r => r.Record).ToList();
+        Assert.Equal(4000, training.Count);
+        var endpoint = await DeployWithReferenceAsync(File.ReadAllBytes(SharedFile(file + ".onnx")), file + ".onnx", training);
+        var rows = IndexedRows("test.csv", withMissing: true).Take(40).ToList();
+        using var reference = JsonDocument.Parse(File.ReadAllText(SharedFile(file + "_shap.json")));
+        var entries = reference.RootElement.GetProperty("models").EnumerateObject().ToList();
+
+        var explanations = (await ExplainAsync(endpoint, rows.Select(r => r.Record))).GetProperty("explanations").EnumerateArray().ToList();
+
+        Assert.Equal(rows.Count, explanations.Count);
+        Assert.Contains(rows, r => r.Record.Any(p => p.Value is null));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            // One entry per class for the multiclass model ("grade_multiclass[A]", ...), else one for the model.
+            var answers = entries.Count == 1 ? [explanations[i]] : explanations[i].GetProperty("classes").EnumerateArray().ToList();
+            Assert.Equal(entries.Count, answers.Count);
+            for (var k = 0; k < entries.Count; k++)
+            {
+                var want = entries[k].Value.GetProperty("rows")[i];
+                Assert.Equal(rows[i].Index, want.GetProperty("index").GetInt32());
+                var got = answers[k];
+                Assert.Equal("tree-path-dependent", explanations[i].GetProperty("method").GetString());
+                Assert.Equal(want.GetProperty("base").GetDouble(), got.GetProperty("baseValue").GetDouble(), tolerance);
+                var attributions = got.GetProperty("attributions").EnumerateArray().ToDictionary(a => a.GetProperty("feature").GetString()!, a => a.GetProperty("contribution").GetDouble());
+                foreach (var column in want.GetProperty("shap").EnumerateObject())
+                {
+                    Assert.Equal(column.Value.GetDouble(), attributions[column.Name], tolerance);
+                }
+            }
+        }
+    }
+
     [Fact]
     public async Task MulticlassPipeline_ExplainedPerClass_MatchesExactValuesAndTheLibrarysScores()
     {
@@ -248,16 +293,19 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
         return record => shap.ExplainAllOutputs(Featurize(record));
     }
 
-    private async Task<string> DeployWithReferenceAsync(byte[] file, string fileName, int referenceRows = 500, string? positiveLabel = null)
+    private Task<string> DeployWithReferenceAsync(byte[] file, string fileName, int referenceRows = 500, string? positiveLabel = null) =>
+        DeployWithReferenceAsync(file, fileName, [.. Rows("train.csv").Take(referenceRows)], positiveLabel);
+
+    private async Task<string> DeployWithReferenceAsync(byte[] file, string fileName, List<JsonObject> referenceRows, string? positiveLabel = null)
     {
         var model = UniqueName("model");
         var version = await ServingTestKit.RegisterAsync(fixture.Server, model, file, fileName);
         var endpoint = UniqueName("ep");
         await ServingTestKit.DeployAsync(fixture.Server, endpoint, new { model, version, weight = 100 });
-        var body = new JsonObject { ["records"] = new JsonArray([.. Rows("train.csv").Take(referenceRows).Select(r => (JsonNode)r)]) };
+        var body = new JsonObject { ["records"] = new JsonArray([.. referenceRows.Select(r => (JsonNode)r.DeepClone())]) };
         if (positiveLabel is not null)
         {
-            body["labels"] = new JsonArray([.. Labels("grade").Take(referenceRows).Select(l => (JsonNode)JsonValue.Create(l))]);
+            body["labels"] = new JsonArray([.. Labels("grade").Take(referenceRows.Count).Select(l => (JsonNode)JsonValue.Create(l))]);
             body["positiveLabel"] = positiveLabel;
         }
 

@@ -122,7 +122,7 @@ public abstract class MonitoringApiTests<TFixture>(TFixture fixture) : IClassFix
         var (model, version, endpoint) = await DeployPipelineAsync();
         var expected = ServingTestKit.ReadExpected("credit_pipeline.expected.json");
         var admin = Server.CreateAdminClient();
-        (await admin.PutAsJsonAsync($"/api/v1/models/{model}/versions/{version}/reference", ReferenceBody(expected, withLabels: false))).EnsureSuccessStatusCode();
+        await admin.PutReferenceAsync(model, version, ReferenceBody(expected, withLabels: false));
         await using (var scope = Server.Services.CreateAsyncScope())
         {
             var kept = await scope.ServiceProvider.GetRequiredService<IReferenceColumnStore>().LoadAsync(model, version);
