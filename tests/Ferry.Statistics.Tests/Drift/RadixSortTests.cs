@@ -139,7 +139,7 @@ public sealed class RadixSortTests
     [InlineData(3)]
     [InlineData(40)]
     [InlineData(100_000)]
-    public void SortedProfiles_UnsortedValuesOnAndBetweenEdges_BinsEqualBinarySearchCounts(int distinct)
+    public void SortedProfiles_UnsortedValuesOnAndBetweenEdges_BinsEqualCountsOfEdgesBelow(int distinct)
     {
         // Few distinct values give repeated deciles (fewer than 9 edges) and many values equal to an edge; −0 and +0 both occur.
         var random = new Random(distinct);

@@ -74,6 +74,7 @@ internal sealed class DriftCommand : Command
                 (column, requested) => requested == options && tested.TryGetValue(column.Name, out var result)
                     ? result
                     : ExactTest(profile, sorted, reference.Columns[column.Name], current.Columns[column.Name], column, requested));
+            phases.End("evaluate");
             if (parseResult.GetValue(_html) is { } html)
             {
                 await File.WriteAllTextAsync(html.FullName, ReportHtml.Render($"Drift: {currentFile.Name} against {referenceFile.Name}", body, clock.GetUtcNow()), cancellationToken);
