@@ -97,12 +97,9 @@ public static class RadixSort
     /// <summary>The order-preserving key: flip every bit of a negative value, only the sign bit of a positive one; −0 maps as +0.</summary>
     internal static ulong Key(ulong bits)
     {
-        if (bits == 0x8000_0000_0000_0000UL)
-        {
-            bits = 0;
-        }
-
-        return (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+        // Branch-free (signs mix unpredictably): the arithmetic shift spreads the sign bit over the whole mask.
+        bits = bits == 0x8000_0000_0000_0000UL ? 0 : bits;
+        return bits ^ ((ulong)((long)bits >> 63) | 0x8000_0000_0000_0000UL);
     }
 
     internal static ulong Value(ulong key) => (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;

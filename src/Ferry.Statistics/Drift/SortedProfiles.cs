@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Ferry.Statistics.Profiles;
 
 namespace Ferry.Statistics.Drift;
@@ -112,15 +114,44 @@ public static class SortedProfiles
         long below = 0, above = 0;
         var edges = schema.BinEdges;
         var bins = new long[edges.Length + 1];
-        foreach (var value in finite)
+        double referenceMin = schema.ReferenceMin, referenceMax = schema.ReferenceMax;
+        if (edges.Length <= 12 && Vector256.IsHardwareAccelerated)
         {
-            min = Math.Min(min, value);
-            max = Math.Max(max, value);
-            sum += value;
-            sumOfSquares += value * value;
-            below += value < schema.ReferenceMin ? 1 : 0;
-            above += value > schema.ReferenceMax ? 1 : 0;
-            bins[LowerBound(edges, value)]++;
+            // A value's bin is the number of edges below it: three vector compares against the edges padded with +∞
+            // (never below a finite value), no branch per value.
+            Span<double> padded = stackalloc double[12];
+            padded.Fill(double.PositiveInfinity);
+            edges.CopyTo(padded);
+            var low = Vector256.Create<double>(padded[..4]);
+            var middle = Vector256.Create<double>(padded[4..8]);
+            var high = Vector256.Create<double>(padded[8..]);
+            foreach (var value in finite)
+            {
+                min = Math.Min(min, value);
+                max = Math.Max(max, value);
+                sum += value;
+                sumOfSquares += value * value;
+                below += value < referenceMin ? 1 : 0;
+                above += value > referenceMax ? 1 : 0;
+                var broadcast = Vector256.Create(value);
+                var mask = Vector256.LessThan(low, broadcast).ExtractMostSignificantBits()
+                    | (Vector256.LessThan(middle, broadcast).ExtractMostSignificantBits() << 4)
+                    | (Vector256.LessThan(high, broadcast).ExtractMostSignificantBits() << 8);
+                bins[BitOperations.PopCount(mask)]++;
+            }
+        }
+        else
+        {
+            foreach (var value in finite)
+            {
+                min = Math.Min(min, value);
+                max = Math.Max(max, value);
+                sum += value;
+                sumOfSquares += value * value;
+                below += value < referenceMin ? 1 : 0;
+                above += value > referenceMax ? 1 : 0;
+                bins[LowerBound(edges, value)]++;
+            }
         }
 
         return new ColumnProfile(

@@ -135,6 +135,42 @@ public sealed class RadixSortTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    [InlineData(100_000)]
+    public void SortedProfiles_UnsortedValuesOnAndBetweenEdges_BinsEqualCountsOfEdgesBelow(int distinct)
+    {
+        // Few distinct values give repeated deciles (fewer than 9 edges) and many values equal to an edge; −0 and +0 both occur.
+        var random = new Random(distinct);
+        var reference = Enumerable.Range(0, 50_000).Select(_ => random.Next(distinct) - (distinct / 2) + 0.0).ToArray();
+        reference[0] = -0.0;
+        var current = Enumerable.Range(0, 40_000).Select(i => i % 2 == 0 ? -0.0 : random.Next(distinct + 4) - (distinct / 2) - 2.5).ToArray();
+
+        var schema = SortedProfiles.NumericSchemaUnsorted("x", reference);
+        var profile = SortedProfiles.NumericProfileUnsorted(schema, current, 0, 0);
+
+        var expected = new long[schema.BinEdges.Length + 1];
+        foreach (var value in current)
+        {
+            // The bin is the number of edges below the value (a value equal to an edge goes in the bin that edge closes).
+            var bin = 0;
+            while (bin < schema.BinEdges.Length && schema.BinEdges[bin] < value)
+            {
+                bin++;
+            }
+
+            expected[bin]++;
+        }
+
+        var sorted = current.Order().ToArray();
+        Assert.Equal(expected, profile.BinCounts);
+        Assert.Equal(sorted[0] + 0.0, profile.Min);
+        Assert.Equal(sorted[^1] + 0.0, profile.Max);
+        Assert.Equal(current.Count(v => v < schema.ReferenceMin), profile.BelowReferenceRange);
+        Assert.Equal(current.Count(v => v > schema.ReferenceMax), profile.AboveReferenceRange);
+    }
+
     private static void SameCounts(ColumnProfile expected, ColumnProfile actual)
     {
         Assert.Equal(expected.Count, actual.Count);

@@ -74,6 +74,7 @@ internal sealed class DriftCommand : Command
                 (column, requested) => requested == options && tested.TryGetValue(column.Name, out var result)
                     ? result
                     : ExactTest(profile, sorted, reference.Columns[column.Name], current.Columns[column.Name], column, requested));
+            phases.End("evaluate");
             if (parseResult.GetValue(_html) is { } html)
             {
                 await File.WriteAllTextAsync(html.FullName, ReportHtml.Render($"Drift: {currentFile.Name} against {referenceFile.Name}", body, clock.GetUtcNow()), cancellationToken);
@@ -115,6 +116,10 @@ internal sealed class DriftCommand : Command
                 sides[i] = sort ? Present.SortInPlace(numbers) : Present.FiniteInPlace(numbers);
             }
         });
+        // Each column's layout, profiles and deviation depend on that column alone: build them in parallel.
+        var built = new BuiltColumn[names.Length];
+        Parallel.For(0, names.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            built[i] = BuildColumn(names[i], reference.Columns[names[i]], current.Columns[names[i]], sides[2 * i], sides[(2 * i) + 1]));
         var layouts = new List<ColumnSchema>(names.Length);
         var referenceColumns = new Dictionary<string, ColumnProfile>(StringComparer.Ordinal);
         var windowColumns = new Dictionary<string, ColumnProfile>(StringComparer.Ordinal);
@@ -124,67 +129,75 @@ internal sealed class DriftCommand : Command
         for (var i = 0; i < names.Length; i++)
         {
             var name = names[i];
-            if (sides[2 * i] is { Sorted: false } finiteSide)
+            var column = built[i];
+            layouts.Add(column.Layout);
+            referenceColumns[name] = column.Reference;
+            windowColumns[name] = column.Window;
+            if (column.Deviation is { } deviation)
             {
-                // Binned: finite values in file order, infinities counted.
-                var layout = SortedProfiles.NumericSchemaUnsorted(name, finiteSide.Values);
-                layouts.Add(layout);
-                referenceColumns[name] = SortedProfiles.NumericProfileUnsorted(layout, finiteSide.Values, finiteSide.Missing, finiteSide.Infinite);
-                deviations[name] = finiteSide.Values.IsEmpty ? double.NaN : Wasserstein.PopulationStandardDeviation(finiteSide.Values);
-                if (finiteSide.Values.Length <= ReferenceProfile.ExactValueLimit)
-                {
-                    var exact = finiteSide.Values.ToArray();
-                    RadixSort.Sort(exact);
-                    exactValues[name] = exact;
-                }
-
-                sorted[name] = new SortedPair(finiteSide, sides[(2 * i) + 1]);
-                if (sides[(2 * i) + 1] is { } currentSide)
-                {
-                    windowColumns[name] = SortedProfiles.NumericProfileUnsorted(layout, currentSide.Values, currentSide.Missing, currentSide.Infinite);
-                }
-                else
-                {
-                    windowColumns[name] = ColumnProfile.Empty(layout);
-                    current.Columns[name].FoldInto(windowColumns[name]);
-                }
+                deviations[name] = deviation;
             }
-            else if (sides[2 * i] is { } referenceSide)
-            {
-                var layout = SortedProfiles.NumericSchema(name, referenceSide.Values);
-                layouts.Add(layout);
-                referenceColumns[name] = SortedProfiles.NumericProfile(layout, referenceSide.Values, referenceSide.Missing);
-                var finite = SortedProfiles.Finite(referenceSide.Values);
-                deviations[name] = finite.IsEmpty ? double.NaN : Wasserstein.PopulationStandardDeviation(finite);
-                if (finite.Length <= ReferenceProfile.ExactValueLimit)
-                {
-                    exactValues[name] = finite.ToArray();
-                }
 
-                sorted[name] = new SortedPair(referenceSide, sides[(2 * i) + 1]);
-                if (sides[(2 * i) + 1] is { } currentSide)
-                {
-                    windowColumns[name] = SortedProfiles.NumericProfile(layout, currentSide.Values, currentSide.Missing);
-                }
-                else
-                {
-                    windowColumns[name] = ColumnProfile.Empty(layout);
-                    current.Columns[name].FoldInto(windowColumns[name]);
-                }
-            }
-            else
+            if (column.ExactValues is { } exact)
             {
-                var layout = ColumnSchema.Categorical(name, reference.Columns[name].Categories!.OfType<string>());
-                layouts.Add(layout);
-                referenceColumns[name] = ColumnProfile.Empty(layout);
-                reference.Columns[name].FoldInto(referenceColumns[name]);
-                windowColumns[name] = ColumnProfile.Empty(layout);
-                current.Columns[name].FoldInto(windowColumns[name]);
+                exactValues[name] = exact;
+            }
+
+            if (column.Pair is { } pair)
+            {
+                sorted[name] = pair;
             }
         }
 
         var profile = new ReferenceProfile(new ProfileSchema(layouts), new DatasetProfile(reference.Rows, referenceColumns), exactValues, deviations);
         return (profile, new DatasetProfile(current.Rows, windowColumns), sorted);
+    }
+
+    /// <summary>One column's layout and profiles (<see cref="Profiles"/>), from its present values on each side.</summary>
+    private static BuiltColumn BuildColumn(string name, TableColumn reference, TableColumn current, Present? referenceSide, Present? currentSide)
+    {
+        if (referenceSide is { Sorted: false } finiteSide)
+        {
+            // Binned: finite values in file order, infinities counted.
+            var layout = SortedProfiles.NumericSchemaUnsorted(name, finiteSide.Values);
+            double[]? exact = null;
+            if (finiteSide.Values.Length <= ReferenceProfile.ExactValueLimit)
+            {
+                exact = finiteSide.Values.ToArray();
+                RadixSort.Sort(exact);
+            }
+
+            return new BuiltColumn(
+                layout,
+                SortedProfiles.NumericProfileUnsorted(layout, finiteSide.Values, finiteSide.Missing, finiteSide.Infinite),
+                currentSide is null ? Folded(layout, current) : SortedProfiles.NumericProfileUnsorted(layout, currentSide.Values, currentSide.Missing, currentSide.Infinite),
+                finiteSide.Values.IsEmpty ? double.NaN : Wasserstein.PopulationStandardDeviation(finiteSide.Values),
+                exact,
+                new SortedPair(finiteSide, currentSide));
+        }
+
+        if (referenceSide is not null)
+        {
+            var layout = SortedProfiles.NumericSchema(name, referenceSide.Values);
+            var finite = SortedProfiles.Finite(referenceSide.Values);
+            return new BuiltColumn(
+                layout,
+                SortedProfiles.NumericProfile(layout, referenceSide.Values, referenceSide.Missing),
+                currentSide is null ? Folded(layout, current) : SortedProfiles.NumericProfile(layout, currentSide.Values, currentSide.Missing),
+                finite.IsEmpty ? double.NaN : Wasserstein.PopulationStandardDeviation(finite),
+                finite.Length <= ReferenceProfile.ExactValueLimit ? finite.ToArray() : null,
+                new SortedPair(referenceSide, currentSide));
+        }
+
+        var categorical = ColumnSchema.Categorical(name, reference.Categories!.OfType<string>());
+        return new BuiltColumn(categorical, Folded(categorical, reference), Folded(categorical, current), null, null, null);
+    }
+
+    private static ColumnProfile Folded(ColumnSchema layout, TableColumn column)
+    {
+        var profile = ColumnProfile.Empty(layout);
+        column.FoldInto(profile);
+        return profile;
     }
 
     private static ColumnDriftResult ExactTest(ReferenceProfile profile, Dictionary<string, SortedPair> sorted, TableColumn reference, TableColumn current, ColumnProfile column, DriftTestOptions options)
@@ -314,6 +327,8 @@ internal sealed class DriftCommand : Command
     }
 
     private sealed record SortedPair(Present Reference, Present? Current);
+
+    private sealed record BuiltColumn(ColumnSchema Layout, ColumnProfile Reference, ColumnProfile Window, double? Deviation, double[]? ExactValues, SortedPair? Pair);
 
     /// <summary>Phase timings on standard error when <c>FERRY_DRIFT_TIMINGS=1</c> (for the benchmark).</summary>
     private sealed class PhaseTimer(TimeProvider clock, bool enabled)
