@@ -9,7 +9,7 @@ public static class PermutationImportance
 {
     /// <summary>Computes the importance of every feature.</summary>
     /// <typeparam name="T">The cell type (double, or object for mixed numbers and strings).</typeparam>
-    /// <param name="model">Scores a batch of rows: a score (AUC) or positive-class probability (log loss) per row.</param>
+    /// <param name="model">Scores a batch of rows: a score (AUC) or positive-class probability (log loss) per row. Called from several threads at once.</param>
     /// <param name="rows">The holdout rows.</param>
     /// <param name="labels">Whether each row is positive.</param>
     /// <param name="groups">Optional grouping of columns into features; default one feature per column.</param>
@@ -34,37 +34,47 @@ public static class PermutationImportance
         var width = rows[0].Length;
         groups ??= FeatureGroups.Anonymous(width);
         var baseline = Score(model, [.. rows], labels, options.Metric);
+        // The shuffles are drawn in order from the seed (so the result does not depend on scheduling), then the
+        // permuted copies are scored in parallel: the model is called from several threads at once, as serving does.
         var random = new Random(options.Seed);
-        var features = new List<FeatureImportance>();
-        var order = new int[rows.Count];
-        for (var g = 0; g < groups.Sources.Count; g++)
+        var orders = new int[groups.Sources.Count * options.Repeats][];
+        for (var k = 0; k < orders.Length; k++)
         {
-            var slots = groups.SlotsOf(g);
-            var drops = new double[options.Repeats];
-            for (var r = 0; r < options.Repeats; r++)
+            var order = new int[rows.Count];
+            for (var i = 0; i < order.Length; i++)
             {
-                for (var i = 0; i < order.Length; i++)
-                {
-                    order[i] = i;
-                }
-
-                random.Shuffle(order);
-                var shuffled = new T[rows.Count][];
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    shuffled[i] = (T[])rows[i].Clone();
-                    foreach (var slot in slots)
-                    {
-                        shuffled[i][slot] = rows[order[i]][slot];
-                    }
-                }
-
-                var score = Score(model, shuffled, labels, options.Metric);
-                drops[r] = options.Metric == ImportanceMetric.RocAuc ? baseline - score : score - baseline;
+                order[i] = i;
             }
 
-            var mean = drops.Average();
-            var sd = drops.Length > 1 ? Math.Sqrt(drops.Sum(d => (d - mean) * (d - mean)) / (drops.Length - 1)) : 0;
+            random.Shuffle(order);
+            orders[k] = order;
+        }
+
+        var drops = new double[orders.Length];
+        Parallel.For(0, orders.Length, k =>
+        {
+            var slots = groups.SlotsOf(k / options.Repeats);
+            var order = orders[k];
+            var shuffled = new T[rows.Count][];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                shuffled[i] = (T[])rows[i].Clone();
+                foreach (var slot in slots)
+                {
+                    shuffled[i][slot] = rows[order[i]][slot];
+                }
+            }
+
+            var score = Score(model, shuffled, labels, options.Metric);
+            drops[k] = options.Metric == ImportanceMetric.RocAuc ? baseline - score : score - baseline;
+        });
+
+        var features = new List<FeatureImportance>(groups.Sources.Count);
+        for (var g = 0; g < groups.Sources.Count; g++)
+        {
+            var repeats = drops.AsSpan(g * options.Repeats, options.Repeats).ToArray();
+            var mean = repeats.Average();
+            var sd = repeats.Length > 1 ? Math.Sqrt(repeats.Sum(d => (d - mean) * (d - mean)) / (repeats.Length - 1)) : 0;
             features.Add(new FeatureImportance(groups.Sources[g], mean, sd));
         }
 
