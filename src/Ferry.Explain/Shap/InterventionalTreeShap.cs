@@ -11,6 +11,12 @@ namespace Ferry.Explain.Shap;
 /// sizes a and c is the game 1[S ⊇ X-set, S ∩ B-set = ∅] times its value, whose Shapley values are
 /// (a−1)!·c!/(a+c)! for each X-set feature and −a!·(c−1)!/(a+c)! for each B-set feature. Cost O(|B|·T·L·D) per row.
 /// Explains the raw margin in <see cref="TreeEnsemble.MarginSpace"/>; needs no covers. Thread-safe.
+/// <para>
+/// With <see cref="FeatureGroups"/> the players are the source features: a hybrid row takes ALL slots of a source
+/// (e.g. every one-hot column of a category) from x or all from b, so a split on any slot of a source fixes the
+/// source's side for the rest of the path. The values are the exact interventional Shapley values of the
+/// raw-column game, not sums of slot-level values (which explain hybrids no input row can produce).
+/// </para>
 /// </summary>
 public sealed class InterventionalTreeShap
 {
@@ -18,14 +24,39 @@ public sealed class InterventionalTreeShap
     private readonly double[][] _background;
     private readonly double[] _expected;
     private readonly double[,] _coefficients;
+    private readonly IReadOnlyList<string>? _playerNames;
 
     /// <summary>Prepares <paramref name="ensemble"/> with a background sample (e.g. 100–1,000 training rows).</summary>
     public InterventionalTreeShap(TreeEnsemble ensemble, IEnumerable<double[]> background)
+        : this(ensemble, background, null)
+    {
+    }
+
+    /// <summary>
+    /// Prepares <paramref name="ensemble"/> with a background sample and the source features of
+    /// <paramref name="players"/> as players (one attribution per source); <see langword="null"/>: one per feature.
+    /// </summary>
+    public InterventionalTreeShap(TreeEnsemble ensemble, IEnumerable<double[]> background, FeatureGroups? players)
     {
         ArgumentNullException.ThrowIfNull(ensemble);
         ArgumentNullException.ThrowIfNull(background);
         Ensemble = ensemble;
-        _forest = new FlatForest(ensemble, requireCovers: false);
+        int[]? playerOf = null;
+        PlayerCount = ensemble.FeatureCount;
+        _playerNames = ensemble.FeatureNames;
+        if (players is not null)
+        {
+            if (players.SlotCount < ensemble.FeatureCount)
+            {
+                throw new ArgumentException($"The groups have {players.SlotCount} slots; the ensemble reads {ensemble.FeatureCount}.", nameof(players));
+            }
+
+            playerOf = [.. Enumerable.Range(0, ensemble.FeatureCount).Select(players.SourceIndexOf)];
+            PlayerCount = players.Sources.Count;
+            _playerNames = players.Sources;
+        }
+
+        _forest = new FlatForest(ensemble, requireCovers: false, playerOf);
         _background = [.. background.Select(row => (double[])row.Clone())];
         if (_background.Length == 0)
         {
@@ -53,6 +84,9 @@ public sealed class InterventionalTreeShap
     /// <summary>The ensemble explained.</summary>
     public TreeEnsemble Ensemble { get; }
 
+    /// <summary>The number of attributions per output: the features, or the source features when grouped.</summary>
+    public int PlayerCount { get; }
+
     /// <summary>The base value per output: the mean raw margin over the background rows.</summary>
     public IReadOnlyList<double> ExpectedValues => _expected;
 
@@ -70,7 +104,7 @@ public sealed class InterventionalTreeShap
     /// <summary>Explains every output of the raw margin for row <paramref name="x"/>.</summary>
     public Explanation[] ExplainAllOutputs(ReadOnlySpan<double> x)
     {
-        var features = Ensemble.FeatureCount;
+        var features = PlayerCount;
         var outputs = Ensemble.OutputCount;
         var phi = new double[features * outputs];
         Contributions(x, phi);
@@ -86,7 +120,7 @@ public sealed class InterventionalTreeShap
 
             result[k] = new Explanation(_expected[k], attributions, raw[k], Ensemble.MarginSpace, ExplanationMethods.TreeInterventional)
             {
-                FeatureNames = Ensemble.FeatureNames,
+                FeatureNames = _playerNames,
                 OutputIndex = k,
             };
         }
@@ -95,8 +129,8 @@ public sealed class InterventionalTreeShap
     }
 
     /// <summary>
-    /// Writes the SHAP values of row <paramref name="x"/> into <paramref name="phi"/> (length FeatureCount ×
-    /// OutputCount, laid out <c>feature * OutputCount + output</c>), averaged over the background rows.
+    /// Writes the SHAP values of row <paramref name="x"/> into <paramref name="phi"/> (length PlayerCount ×
+    /// OutputCount, laid out <c>player * OutputCount + output</c>), averaged over the background rows.
     /// </summary>
     public void Contributions(ReadOnlySpan<double> x, Span<double> phi)
     {
@@ -106,14 +140,14 @@ public sealed class InterventionalTreeShap
         }
 
         var outputs = Ensemble.OutputCount;
-        if (phi.Length < Ensemble.FeatureCount * outputs)
+        if (phi.Length < PlayerCount * outputs)
         {
             throw new ArgumentException("The destination is too short.", nameof(phi));
         }
 
         phi.Clear();
         var depth = _forest.MaxDepth + 1;
-        var walker = new Walker(_forest, _coefficients, x, phi, new byte[Ensemble.FeatureCount], new int[depth], new int[depth]);
+        var walker = new Walker(_forest, _coefficients, x, phi, new byte[PlayerCount], new int[depth], new int[depth]);
         foreach (var row in _background)
         {
             walker.Background = row;
@@ -124,7 +158,7 @@ public sealed class InterventionalTreeShap
         }
 
         var scale = 1.0 / _background.Length;
-        for (var i = 0; i < Ensemble.FeatureCount * outputs; i++)
+        for (var i = 0; i < PlayerCount * outputs; i++)
         {
             phi[i] *= scale;
         }
@@ -175,7 +209,9 @@ public sealed class InterventionalTreeShap
                 return;
             }
 
-            switch (_state[n.Feature])
+            // State is per player: once a split on any slot of a source has chosen x's or b's side, every later
+            // split on a slot of that source follows the same side.
+            switch (_state[n.Player])
             {
                 case FromX:
                     Recurse(n.GoesLeft(_x) ? n.Left : n.Right, countX, countB);
@@ -193,13 +229,13 @@ public sealed class InterventionalTreeShap
                 return;
             }
 
-            _state[n.Feature] = FromX;
-            _fromX[countX] = n.Feature;
+            _state[n.Player] = FromX;
+            _fromX[countX] = n.Player;
             Recurse(xLeft ? n.Left : n.Right, countX + 1, countB);
-            _state[n.Feature] = FromB;
-            _fromB[countB] = n.Feature;
+            _state[n.Player] = FromB;
+            _fromB[countB] = n.Player;
             Recurse(bLeft ? n.Left : n.Right, countX, countB + 1);
-            _state[n.Feature] = Free;
+            _state[n.Player] = Free;
         }
 
         private readonly void Leaf(int node, int countX, int countB)

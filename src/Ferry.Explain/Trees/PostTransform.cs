@@ -14,4 +14,10 @@ public enum PostTransform
 
     /// <summary>ONNX SOFTMAX_ZERO: softmax over the non-zero outputs, zeros stay zero.</summary>
     SoftmaxZero,
+
+    /// <summary>
+    /// Each output through 1 / (1 + e^−x), then divided by their sum: ONNX LOGISTIC followed by an L1 Normalizer, as
+    /// skl2onnx exports a one-vs-rest multi-class LogisticRegression (the raw outputs are each class's log-odds).
+    /// </summary>
+    LogisticNormalized,
 }

@@ -26,6 +26,20 @@ public static class PostTransforms
                 }
 
                 break;
+            case PostTransform.LogisticNormalized:
+                var sum = 0.0;
+                for (var i = 0; i < raw.Length; i++)
+                {
+                    destination[i] = Logistic(raw[i]);
+                    sum += destination[i];
+                }
+
+                for (var i = 0; i < raw.Length; i++)
+                {
+                    destination[i] = sum > 0 ? destination[i] / sum : 0;
+                }
+
+                break;
             case PostTransform.Softmax:
             case PostTransform.SoftmaxZero:
                 Softmax(raw, destination, transform == PostTransform.SoftmaxZero);

@@ -215,8 +215,9 @@ public static class ExplainerFactory
     {
         var step = Math.Max(1, sampleRows.Length / InterventionalBackgroundRows);
         var background = sampleRows.Where((_, i) => i % step == 0).Take(InterventionalBackgroundRows).ToArray();
-        var shap = new InterventionalTreeShap(ensemble, background);
-        return new VectorRowExplainer(ExplanationMethods.TreeInterventional, ensemble.MarginSpace, x => shap.ExplainAllOutputs(x), classes, featurize, groups)
+        // Players are the source features, as for path-dependent TreeSHAP: the raw-column interventional game.
+        var shap = new InterventionalTreeShap(ensemble, background, groups);
+        return new VectorRowExplainer(ExplanationMethods.TreeInterventional, ensemble.MarginSpace, x => shap.ExplainAllOutputs(x), classes, featurize, FeatureGroups.Identity(groups.Sources))
         {
             Note = $"exact interventional TreeSHAP ({ensemble.Trees.Count} trees) against {background.Length} reference rows",
         };

@@ -159,6 +159,39 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task ForestPipeline_Interventional_PlaysRawColumns_AsTheLibraryAgainstTheReference()
+    {
+        // rf_pipeline's trees split on two one-hot columns of one category along a path, where per-slot values summed per
+        // column differ from the raw-column game by ~1e-4; the API must answer the raw-column game (100 reference rows:
+        // the whole reference is the background).
+        var endpoint = await DeployWithReferenceAsync(File.ReadAllBytes(SharedFile("rf_pipeline.onnx")), "rf_pipeline.onnx", referenceRows: 100);
+        var records = Rows("test.csv").Take(4).ToList();
+        var read = Ferry.Explain.Readers.OnnxTreeEnsembleReader.ReadFile(SharedFile("rf_pipeline.onnx"));
+        var shap = new Ferry.Explain.Shap.InterventionalTreeShap(read.Ensemble, Rows("train.csv").Take(100).Select(r => Featurize(read, r)), read.Groups);
+
+        var slots = new Ferry.Explain.Shap.InterventionalTreeShap(read.Ensemble, Rows("train.csv").Take(100).Select(r => Featurize(read, r)));
+        var slotGap = records.Max(r => read.Groups.Group(slots.Explain(Featurize(read, r))).Attributions
+            .Zip(shap.Explain(Featurize(read, r)).Attributions, (a, b) => Math.Abs(a - b)).Max());
+        Assert.True(slotGap > 1e-6, $"per-slot values summed per column came within {slotGap} of the raw-column game on these rows");
+
+        var explanations = (await ExplainAsync(endpoint, records, "?method=interventional")).GetProperty("explanations").EnumerateArray().ToList();
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            var e = explanations[i];
+            Assert.Equal("tree-interventional", e.GetProperty("method").GetString());
+            var want = shap.Explain(Featurize(read, records[i]));
+            Assert.Equal(want.BaseValue, e.GetProperty("baseValue").GetDouble(), 1e-9);
+            var attributions = e.GetProperty("attributions").EnumerateArray().ToDictionary(a => a.GetProperty("feature").GetString()!, a => a.GetProperty("contribution").GetDouble());
+            Assert.Equal(20, attributions.Count);
+            for (var j = 0; j < want.Attributions.Length; j++)
+            {
+                Assert.Equal(want.Attributions[j], attributions[want.FeatureName(j)], 1e-9);
+            }
+        }
+    }
+
+    [Fact]
     public async Task BinaryPipeline_Explained_AnswersNoClasses()
     {
         var endpoint = await DeployWithReferenceAsync(File.ReadAllBytes(SharedFile("gbc_pipeline.onnx")), "gbc_pipeline.onnx", referenceRows: 200);
@@ -281,6 +314,9 @@ public sealed class SharedModelExplainTests(SqliteServerFixture fixture) : IClas
         nodeName = imputer.Name;
         return Google.Protobuf.MessageExtensions.ToByteArray(proto);
     }
+
+    private static double[] Featurize(Ferry.Explain.Readers.OnnxTreeModel read, JsonObject record) => read.Featurizer!.Featurize(record.ToDictionary(
+        p => p.Key, p => p.Value is null ? double.NaN : p.Value.GetValueKind() == JsonValueKind.String ? (object?)p.Value.GetValue<string>() : p.Value.GetValue<double>()));
 
     /// <summary>Ferry's library explainer of every class, covers counted on <paramref name="reference"/> (as the server counts them).</summary>
     private static Func<JsonObject, Ferry.Explain.Explanation[]> LibraryExplainer(string file, IEnumerable<JsonObject> reference)

@@ -6,9 +6,10 @@ namespace Ferry.Explain.Readers.Onnx;
 
 /// <summary>
 /// Traces a tensor of an ONNX graph back to the model's inputs through common preprocessing ops (Cast, Identity,
-/// shape-only ops, Concat, FeatureVectorizer, Scaler, Imputer, OneHotEncoder, ArrayFeatureExtractor/Gather, and
-/// Add/Sub/Mul/Div with a constant), giving each slot its source feature and a row evaluator. Anything else stops
-/// the trace with a <see cref="NotSupportedException"/> naming the op.
+/// shape-only ops, Concat, FeatureVectorizer, Scaler, Imputer, Binarizer, OneHotEncoder, LabelEncoder to numbers,
+/// ArrayFeatureExtractor/Gather, and Add/Sub/Mul/Div with a constant), giving each slot its source feature and a row
+/// evaluator. Anything else stops the trace with a <see cref="NotSupportedException"/> naming the op and node; so
+/// does a Normalizer, whose every output column depends on all of its input columns (no per-column game is exact).
 /// </summary>
 internal sealed class GraphTracer
 {
@@ -65,7 +66,12 @@ internal sealed class GraphTracer
             "FeatureVectorizer" => new ConcatPlan([.. node.Input.Select(Trace)]),
             "Scaler" => new ElementwisePlan(Trace(node.Input[0]), "Scaler", attributes.Floats("offset"), false, attributes.Floats("scale")),
             "Imputer" => new ImputerPlan(Trace(node.Input[0]), attributes.Floats("imputed_value_floats"), attributes.Float("replaced_value_float", 0)),
+            "Binarizer" => new BinarizerPlan(Trace(node.Input[0]), attributes.Float("threshold", 0)),
             "OneHotEncoder" => OneHot(node, attributes),
+            "LabelEncoder" => LabelEncoder(node, attributes),
+            "Normalizer" => throw new NotSupportedException(
+                $"Cannot trace features through 'Normalizer' (node '{node.Name}'): its {attributes.String("norm", "MAX")} norm divides each of "
+                + "its columns by a norm of the whole row, so every column it gives depends on all of its input columns."),
             "ArrayFeatureExtractor" => new SelectPlan(Trace(node.Input[0]), Constant(node.Input[1])),
             "Gather" when attributes.Int("axis", 0) == 1 => new SelectPlan(Trace(node.Input[0]), Constant(node.Input[1])),
             "Add" or "Sub" or "Mul" or "Div" => Elementwise(node),
@@ -124,15 +130,46 @@ internal sealed class GraphTracer
 
     private OneHotPlan OneHot(NodeProto node, OnnxAttributes attributes)
     {
-        var source = Trace(node.Input[0]) is InputPlan { Width: 1 } input
-            ? input
-            : throw new NotSupportedException($"OneHotEncoder '{node.Name}' must read one graph input column directly.");
+        var column = InputColumn(node);
         var strings = attributes.Strings("cats_strings");
         var numeric = strings.Length == 0;
         var categories = numeric
             ? attributes.Ints("cats_int64s").Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray()
             : strings;
-        return new OneHotPlan(source.Name, source.Slots[0].Source, categories, numeric, attributes.Int("zeros", 1) != 0);
+        return new OneHotPlan(column.Input!, column.Source, categories, numeric, attributes.Int("zeros", 1) != 0);
+    }
+
+    /// <summary>
+    /// LabelEncoder as skl2onnx emits it for OrdinalEncoder: keys (strings, int64s or floats) to int64 or float
+    /// codes, one column (an input, or one column picked from a Concat of inputs by ArrayFeatureExtractor).
+    /// </summary>
+    private LabelEncoderPlan LabelEncoder(NodeProto node, OnnxAttributes attributes)
+    {
+        var textKeys = attributes.Strings("keys_strings");
+        double[] numberKeys = [.. attributes.Floats("keys_floats"), .. attributes.Ints("keys_int64s").Select(k => (double)k)];
+        double[] values = [.. attributes.Ints("values_int64s").Select(v => (double)v), .. attributes.Floats("values_floats")];
+        if (attributes.Strings("values_strings").Length > 0 || values.Length == 0 || values.Length != textKeys.Length + numberKeys.Length)
+        {
+            throw new NotSupportedException($"LabelEncoder '{node.Name}' does not map its keys one to one onto numbers.");
+        }
+
+        var fallback = attributes.Has("values_int64s") ? attributes.Int("default_int64", -1) : attributes.Float("default_float", -0.0);
+        if (textKeys.Length > 0)
+        {
+            // String keys read the row's own text for the column, so the column must be a graph input's.
+            _ = InputColumn(node);
+        }
+
+        return new LabelEncoderPlan(Trace(node.Input[0]), textKeys, numberKeys, values, fallback);
+    }
+
+    /// <summary>The one input column (a graph input of width 1) that a categorical op reads, possibly through a Concat and an ArrayFeatureExtractor.</summary>
+    private FeatureSlot InputColumn(NodeProto node)
+    {
+        var plan = Trace(node.Input[0]);
+        return plan is { Width: 1 } && plan.Slots[0] is { Input: not null, Column: null } slot && _inputs.ContainsKey(slot.Input)
+            ? slot
+            : throw new NotSupportedException($"{node.OpType} '{node.Name}' must read one graph input column.");
     }
 
     private ElementwisePlan Elementwise(NodeProto node)
