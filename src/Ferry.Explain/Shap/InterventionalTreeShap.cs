@@ -41,22 +41,10 @@ public sealed class InterventionalTreeShap
         ArgumentNullException.ThrowIfNull(ensemble);
         ArgumentNullException.ThrowIfNull(background);
         Ensemble = ensemble;
-        int[]? playerOf = null;
-        PlayerCount = ensemble.FeatureCount;
-        _playerNames = ensemble.FeatureNames;
-        if (players is not null)
-        {
-            if (players.SlotCount < ensemble.FeatureCount)
-            {
-                throw new ArgumentException($"The groups have {players.SlotCount} slots; the ensemble reads {ensemble.FeatureCount}.", nameof(players));
-            }
-
-            playerOf = [.. Enumerable.Range(0, ensemble.FeatureCount).Select(players.SourceIndexOf)];
-            PlayerCount = players.Sources.Count;
-            _playerNames = players.Sources;
-        }
-
-        _forest = new FlatForest(ensemble, requireCovers: false, playerOf);
+        var game = TreePlayers.Of(ensemble, players);
+        PlayerCount = game.Count;
+        _playerNames = game.Names;
+        _forest = new FlatForest(ensemble, requireCovers: false, game.PlayerOf);
         _background = [.. background.Select(row => (double[])row.Clone())];
         if (_background.Length == 0)
         {

@@ -42,22 +42,10 @@ public sealed class PathDependentTreeShap
             throw new NotSupportedException($"Trees deeper than {UniquePath.MaxDepth - 2} are not supported.");
         }
 
-        int[]? playerOf = null;
-        PlayerCount = ensemble.FeatureCount;
-        _playerNames = ensemble.FeatureNames;
-        if (players is not null)
-        {
-            if (players.SlotCount < ensemble.FeatureCount)
-            {
-                throw new ArgumentException($"The groups have {players.SlotCount} slots; the ensemble reads {ensemble.FeatureCount}.", nameof(players));
-            }
-
-            playerOf = [.. Enumerable.Range(0, ensemble.FeatureCount).Select(players.SourceIndexOf)];
-            PlayerCount = players.Sources.Count;
-            _playerNames = players.Sources;
-        }
-
-        _forest = new FlatForest(ensemble, requireCovers: true, playerOf);
+        var game = TreePlayers.Of(ensemble, players);
+        PlayerCount = game.Count;
+        _playerNames = game.Names;
+        _forest = new FlatForest(ensemble, requireCovers: true, game.PlayerOf);
         var outputs = ensemble.OutputCount;
         _expected = [.. ensemble.BaseValues];
         Span<double> mean = stackalloc double[outputs];

@@ -141,7 +141,7 @@ public static class ExactDrift
         for (var bin = 0; bin < edges.Length; bin++)
         {
             // The first index whose value exceeds the edge (values ≤ the edge stay in this bin).
-            var end = start + UpperBound(sorted[start..], edges[bin]);
+            var end = start + SortedSearch.UpperBound(sorted[start..], edges[bin]);
             counts[bin] = end - start;
             start = end;
         }
@@ -321,26 +321,6 @@ public static class ExactDrift
         }
 
         return distance;
-    }
-
-    /// <summary>The number of leading values of a sorted span that are ≤ <paramref name="value"/>.</summary>
-    private static int UpperBound(ReadOnlySpan<double> sorted, double value)
-    {
-        int low = 0, high = sorted.Length;
-        while (low < high)
-        {
-            var middle = (int)((uint)(low + high) >> 1);
-            if (sorted[middle] <= value)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
     }
 
     /// <summary>Counts of each distinct value of a ∪ b, aligned, in ascending order of value.</summary>

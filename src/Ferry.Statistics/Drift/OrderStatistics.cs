@@ -53,7 +53,7 @@ public static class OrderStatistics
         {
             ArgumentOutOfRangeException.ThrowIfNegative(ranks[r]);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(ranks[r], values.Length);
-            var bucket = UpperBound(starts, ranks[r]) - 1;
+            var bucket = SortedSearch.UpperBound(starts, ranks[r]) - 1;
             buckets[r] = bucket;
             within[r] = ranks[r] - starts[bucket];
             if (slot[bucket] < 0)
@@ -135,25 +135,5 @@ public static class OrderStatistics
         }
 
         return [.. edges];
-    }
-
-    /// <summary>The number of leading entries ≤ <paramref name="value"/>.</summary>
-    private static int UpperBound(int[] sorted, int value)
-    {
-        int low = 0, high = sorted.Length;
-        while (low < high)
-        {
-            var middle = (int)((uint)(low + high) >> 1);
-            if (sorted[middle] <= value)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
     }
 }

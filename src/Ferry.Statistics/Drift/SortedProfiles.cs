@@ -47,13 +47,13 @@ public static class SortedProfiles
             sumOfSquares += value * value;
         }
 
-        var below = double.IsNaN(schema.ReferenceMin) ? 0 : LowerBound(finite, schema.ReferenceMin);
-        var above = double.IsNaN(schema.ReferenceMax) ? 0 : finite.Length - UpperBound(finite, schema.ReferenceMax);
+        var below = double.IsNaN(schema.ReferenceMin) ? 0 : SortedSearch.LowerBound(finite, schema.ReferenceMin);
+        var above = double.IsNaN(schema.ReferenceMax) ? 0 : finite.Length - SortedSearch.UpperBound(finite, schema.ReferenceMax);
         var bins = new long[schema.BinEdges.Length + 1];
         var start = 0;
         for (var b = 0; b < schema.BinEdges.Length; b++)
         {
-            var end = start + UpperBound(finite[start..], schema.BinEdges[b]);
+            var end = start + SortedSearch.UpperBound(finite[start..], schema.BinEdges[b]);
             bins[b] = end - start;
             start = end;
         }
@@ -150,7 +150,7 @@ public static class SortedProfiles
                 sumOfSquares += value * value;
                 below += value < referenceMin ? 1 : 0;
                 above += value > referenceMax ? 1 : 0;
-                bins[LowerBound(edges, value)]++;
+                bins[SortedSearch.LowerBound(edges, value)]++;
             }
         }
 
@@ -192,45 +192,5 @@ public static class SortedProfiles
         }
 
         return sortedPresent[start..end];
-    }
-
-    /// <summary>How many leading values are &lt; <paramref name="value"/>.</summary>
-    private static int LowerBound(ReadOnlySpan<double> sorted, double value)
-    {
-        int low = 0, high = sorted.Length;
-        while (low < high)
-        {
-            var middle = (int)((uint)(low + high) >> 1);
-            if (sorted[middle] < value)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
-    }
-
-    /// <summary>How many leading values are ≤ <paramref name="value"/>.</summary>
-    private static int UpperBound(ReadOnlySpan<double> sorted, double value)
-    {
-        int low = 0, high = sorted.Length;
-        while (low < high)
-        {
-            var middle = (int)((uint)(low + high) >> 1);
-            if (sorted[middle] <= value)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
     }
 }
