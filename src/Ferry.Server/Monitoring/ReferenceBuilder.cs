@@ -10,7 +10,8 @@ namespace Ferry.Server.Monitoring;
 /// <param name="Profile">The reference profile: features and the model's outputs on them.</param>
 /// <param name="Calibrator">Isotonic calibration of the positive-class score on the labels, when labels were given (binary classifiers).</param>
 /// <param name="PositiveLabel">The class the score is the probability of.</param>
-public sealed record BuiltReference(ReferenceProfile Profile, IsotonicCalibrator? Calibrator, string? PositiveLabel);
+/// <param name="Predictions">The model's prediction for every row, in order (kept as the reference's output columns, so nothing scores the rows again).</param>
+public sealed record BuiltReference(ReferenceProfile Profile, IsotonicCalibrator? Calibrator, string? PositiveLabel, IReadOnlyList<RowPrediction> Predictions);
 
 /// <summary>
 /// Builds a version's reference profile from its training rows: the model scores them (so the prediction has a
@@ -61,7 +62,7 @@ public static class ReferenceBuilder
         progress?.Invoke(ReferencePhases.Profiling, batch.RowCount);
         if (labels is null || scores.All(double.IsNaN) || rows.All(r => r.Probabilities is null))
         {
-            return new BuiltReference(profile, null, labels is null ? null : positiveLabel);
+            return new BuiltReference(profile, null, labels is null ? null : positiveLabel, rows);
         }
 
         var positive = positiveLabel ?? PositiveOf(rows);
@@ -73,7 +74,7 @@ public static class ReferenceBuilder
         }
 
         var calibrator = IsotonicCalibrator.Fit(kept.Select(i => scores[i]).ToArray(), actual);
-        return new BuiltReference(profile, calibrator, positive);
+        return new BuiltReference(profile, calibrator, positive, rows);
     }
 
     /// <summary>Scores the rows a chunk at a time.</summary>

@@ -11,11 +11,16 @@ namespace Ferry.Server.Monitoring;
 /// </summary>
 public sealed partial class ReferenceColumns(IReferenceColumnStore store, IOptions<MonitoringOptions> options, ILogger<ReferenceColumns> logger)
 {
-    /// <summary>Stores the columns of <paramref name="batch"/> scored by <paramref name="model"/> as the version's reference columns; false when it is over the limit (and none are kept).</summary>
-    public async Task<bool> SaveAsync(string modelName, int version, ILoadedModel model, FeatureBatch batch, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stores the columns of <paramref name="batch"/> and of its <paramref name="predictions"/> by <paramref name="model"/>
+    /// (the reference build's, so the rows are not scored again) as the version's reference columns; false when it is
+    /// over the limit (and none are kept).
+    /// </summary>
+    public async Task<bool> SaveAsync(string modelName, int version, ILoadedModel model, FeatureBatch batch, IReadOnlyList<RowPrediction> predictions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(predictions);
         var limit = options.Value.ExactRowLimit;
         if (batch.RowCount > limit)
         {
@@ -24,15 +29,16 @@ public sealed partial class ReferenceColumns(IReferenceColumnStore store, IOptio
             return false;
         }
 
-        await store.SaveAsync(modelName, version, Columns(model, batch), cancellationToken);
+        await store.SaveAsync(modelName, version, Columns(model, batch, predictions), cancellationToken);
         return true;
     }
 
     /// <summary>The raw columns of a reference: features as served (booleans as <c>true</c>/<c>false</c>), then the outputs.</summary>
-    public static IReadOnlyList<ReferenceColumnValues> Columns(ILoadedModel model, FeatureBatch batch)
+    public static IReadOnlyList<ReferenceColumnValues> Columns(ILoadedModel model, FeatureBatch batch, IReadOnlyList<RowPrediction> predictions)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(predictions);
         var columns = new List<ReferenceColumnValues>();
         foreach (var feature in model.Features)
         {
@@ -50,16 +56,15 @@ public sealed partial class ReferenceColumns(IReferenceColumnStore store, IOptio
             }
         }
 
-        var result = model.Predict(batch);
-        var scores = result.Rows.Select(r => r.Score ?? double.NaN).ToArray();
+        var scores = predictions.Select(r => r.Score ?? double.NaN).ToArray();
         if (scores.Any(s => !double.IsNaN(s)))
         {
             columns.Add(new ReferenceColumnValues(ProfileColumns.Score, scores, null));
         }
 
-        if (result.Rows.Any(r => r.Label is not null))
+        if (predictions.Any(r => r.Label is not null))
         {
-            columns.Add(new ReferenceColumnValues(ProfileColumns.Label, null, [.. result.Rows.Select(r => r.Label)]));
+            columns.Add(new ReferenceColumnValues(ProfileColumns.Label, null, [.. predictions.Select(r => r.Label)]));
         }
 
         return columns;

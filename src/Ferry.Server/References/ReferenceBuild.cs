@@ -124,7 +124,7 @@ public sealed class ReferenceBuild(IServiceScopeFactory scopes, ModelCache model
             CoversJson = covers is null ? null : ReferenceCovers.ToJson(covers),
             InsightsJson = insights is null ? null : JsonSerializer.Serialize(insights, ExplainJsonContext.Default.CardImportance),
         };
-        await PersistAsync(scope.ServiceProvider, entry, job.CreatedBy, model, batch, cancellationToken);
+        await PersistAsync(scope.ServiceProvider, entry, job.CreatedBy, model, batch, built.Predictions, cancellationToken);
         cache.Set(new LoadedReference(entry, built.Profile, built.Calibrator));
     }
 
@@ -132,10 +132,10 @@ public sealed class ReferenceBuild(IServiceScopeFactory scopes, ModelCache model
     /// The one place a built reference is stored: the entry (audited as <c>reference.set</c>), and whatever else a
     /// reference keeps beside it from the full <paramref name="rows"/>.
     /// </summary>
-    private static async Task PersistAsync(IServiceProvider services, ReferenceProfileEntry entry, string actor, ILoadedModel model, FeatureBatch rows, CancellationToken cancellationToken)
+    private static async Task PersistAsync(IServiceProvider services, ReferenceProfileEntry entry, string actor, ILoadedModel model, FeatureBatch rows, IReadOnlyList<RowPrediction> predictions, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<IReferenceProfileStore>().SetReferenceAsync(entry, actor, cancellationToken);
-        await services.GetRequiredService<ReferenceColumns>().SaveAsync(entry.ModelName, entry.ModelVersion, model, rows, cancellationToken); // the full columns, for exact drift
+        await services.GetRequiredService<ReferenceColumns>().SaveAsync(entry.ModelName, entry.ModelVersion, model, rows, predictions, cancellationToken); // the full columns, for exact drift
     }
 
     /// <summary>Global importance from the sample; null when the model cannot be explained.</summary>
