@@ -33,6 +33,61 @@ public sealed class NumericCsvTests
         Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(value));
     }
 
+    /// <summary>The texts above that fit in one field, and the edges of the 8-bytes-at-a-time path (7 and 8 digits per part).</summary>
+    public static TheoryData<string> FieldTexts()
+    {
+        var texts = new TheoryData<string>();
+        foreach (string text in Numbers())
+        {
+            if (!text.Contains(',', StringComparison.Ordinal))
+            {
+                texts.Add(text);
+            }
+        }
+
+        foreach (var text in new[]
+        {
+            "1234567", "12345678", "-1234567", "+1234567", "1234567.1234567", "1234567.12345678", "12345678.1", "-1234567.1234567",
+            "0.0000001", "00000000.1", "0000000.0000000", "9.9999999", "9999999.9999999", "+.5", "5.e", "1.5e", "1.5 ", "7\t",
+        })
+        {
+            texts.Add(text);
+        }
+
+        return texts;
+    }
+
+    [Theory]
+    [MemberData(nameof(FieldTexts))]
+    public void NumericCsv_FieldAnywhereInARecord_ReadAsDoubleTryParse(string text)
+    {
+        using var files = new TempDirectory("numeric-csv");
+        var path = files.Combine("data.csv");
+        // First, middle and last in a record, before \n and before \r\n, with long records after it so the read-ahead
+        // of the fast path runs, and as the file's last bytes so it does not.
+        const string Filler = "1234567.1234567,-0.5,3\n";
+        File.WriteAllText(path, $"a,b,c\n{text},1,{text}\n7,{text},8\r\n{Filler}{Filler}{Filler}9,9,{text}");
+        var expectedOk = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var expected);
+
+        var (numbers, rows) = NumericCsv.TryRead(path, 3, [0, 1, 2])!.Value;
+
+        Assert.Equal(6, rows);
+        if (!expectedOk && text.Length > 0)
+        {
+            Assert.All(numbers, Assert.Null);
+            return;
+        }
+
+        var want = text.Length == 0 ? double.NaN : expected;
+        foreach (var (column, row) in new[] { (0, 0), (2, 0), (1, 1), (2, 5) })
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(want), BitConverter.DoubleToInt64Bits(numbers[column]![row]));
+        }
+
+        Assert.Equal(1234567.1234567, numbers[0]![2]);
+        Assert.Equal(-0.5, numbers[1]![3]);
+    }
+
     [Fact]
     public void NumericCsv_TryParseNumber_RandomDecimals_EqualDoubleParse()
     {

@@ -33,14 +33,61 @@ public static class PermutationImportance
 
         var width = rows[0].Length;
         groups ??= FeatureGroups.Anonymous(width);
-        var baseline = Score(model, [.. rows], labels, options.Metric);
+        var all = rows.ToArray();
+        return Compute(model(all), (slots, order) =>
+        {
+            var shuffled = new T[all.Length][];
+            for (var i = 0; i < all.Length; i++)
+            {
+                shuffled[i] = (T[])all[i].Clone();
+                foreach (var slot in slots)
+                {
+                    shuffled[i][slot] = all[order[i]][slot];
+                }
+            }
+
+            return model(shuffled);
+        }, labels, groups, options);
+    }
+
+    /// <summary>
+    /// Computes the importance of every feature from a scorer of shuffled copies, for models that score a copy faster
+    /// than by rebuilding its rows (e.g. re-walking only the trees that split on the shuffled feature). The shuffles
+    /// are the ones <see cref="Compute{T}"/> draws for the same groups and options, so both give the same answer.
+    /// </summary>
+    /// <param name="baselineScores">The scores of the unshuffled rows.</param>
+    /// <param name="scoreShuffled">Scores every row with the given slots taken from row <c>order[i]</c> (the rest
+    /// unchanged). Called from several threads at once.</param>
+    /// <param name="labels">Whether each row is positive.</param>
+    /// <param name="groups">The features, each a group of slots shuffled together.</param>
+    /// <param name="options">Metric, repeats, seed.</param>
+    public static PermutationImportanceResult Compute(
+        double[] baselineScores,
+        Func<IReadOnlyList<int>, int[], double[]> scoreShuffled,
+        IReadOnlyList<bool> labels,
+        FeatureGroups groups,
+        PermutationImportanceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(baselineScores);
+        ArgumentNullException.ThrowIfNull(scoreShuffled);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(groups);
+        options ??= new PermutationImportanceOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Repeats, 1, nameof(options));
+        var count = labels.Count;
+        if (count < 2)
+        {
+            throw new ArgumentException("Need at least two rows and one label per row.", nameof(labels));
+        }
+
+        var baseline = Score(baselineScores, count, labels, options.Metric);
         // The shuffles are drawn in order from the seed (so the result does not depend on scheduling), then the
         // permuted copies are scored in parallel: the model is called from several threads at once, as serving does.
         var random = new Random(options.Seed);
         var orders = new int[groups.Sources.Count * options.Repeats][];
         for (var k = 0; k < orders.Length; k++)
         {
-            var order = new int[rows.Count];
+            var order = new int[count];
             for (var i = 0; i < order.Length; i++)
             {
                 order[i] = i;
@@ -53,19 +100,7 @@ public static class PermutationImportance
         var drops = new double[orders.Length];
         Parallel.For(0, orders.Length, k =>
         {
-            var slots = groups.SlotsOf(k / options.Repeats);
-            var order = orders[k];
-            var shuffled = new T[rows.Count][];
-            for (var i = 0; i < rows.Count; i++)
-            {
-                shuffled[i] = (T[])rows[i].Clone();
-                foreach (var slot in slots)
-                {
-                    shuffled[i][slot] = rows[order[i]][slot];
-                }
-            }
-
-            var score = Score(model, shuffled, labels, options.Metric);
+            var score = Score(scoreShuffled(groups.SlotsOf(k / options.Repeats), orders[k]), count, labels, options.Metric);
             drops[k] = options.Metric == ImportanceMetric.RocAuc ? baseline - score : score - baseline;
         });
 
@@ -81,12 +116,11 @@ public static class PermutationImportance
         return new PermutationImportanceResult(options.Metric, baseline, [.. features.OrderByDescending(f => f.Importance)]);
     }
 
-    private static double Score<T>(Func<T[][], double[]> model, T[][] rows, IReadOnlyList<bool> labels, ImportanceMetric metric)
+    private static double Score(double[] scores, int rows, IReadOnlyList<bool> labels, ImportanceMetric metric)
     {
-        var scores = model(rows);
-        if (scores.Length != rows.Length)
+        if (scores.Length != rows)
         {
-            throw new InvalidOperationException($"The model returned {scores.Length} outputs for {rows.Length} rows.");
+            throw new InvalidOperationException($"The model returned {scores.Length} outputs for {rows} rows.");
         }
 
         return metric == ImportanceMetric.RocAuc ? BinaryMetrics.RocAuc(scores, labels) : BinaryMetrics.LogLoss(scores, labels);

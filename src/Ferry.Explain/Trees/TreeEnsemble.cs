@@ -97,6 +97,8 @@ public sealed class TreeEnsemble
 
     internal DecisionTree[] TreeArray => _trees;
 
+    internal double[] BaseValueArray => _baseValues;
+
     /// <summary>Raw outputs (margins) for <paramref name="x"/>.</summary>
     public double[] PredictRaw(ReadOnlySpan<double> x)
     {

@@ -191,6 +191,8 @@ public static class ExplainerFactory
                     return new VectorRowExplainer(ExplanationMethods.LinearExact, linear.Model.MarginSpace,
                         x => [.. Enumerable.Range(0, outputs).Select(k => shap.Explain(x, k))], classes, featurize, linear.Groups)
                     {
+                        Outputs = x => linear.Model.PredictTransformed(x),
+                        SlotGroups = linear.Groups,
                         Note = $"exact linear SHAP against the means of {sample.Batch.RowCount} reference rows",
                     };
                 }
@@ -236,6 +238,9 @@ public static class ExplainerFactory
         return new VectorRowExplainer(ExplanationMethods.TreePathDependent, ensemble.MarginSpace, x => shap.ExplainAllOutputs(x), classes, featurize, FeatureGroups.Identity(groups.Sources))
         {
             Interventional = Interventional(ensemble, sampleRows, featurize, groups, classes),
+            Outputs = x => ensemble.PredictTransformed(x),
+            SlotGroups = groups,
+            Ensemble = ensemble,
             Note = $"exact path-dependent TreeSHAP ({ensemble.Trees.Count} trees); node covers counted on {(stored ? covers!.Rows : sampleRows.Length)} reference rows{noteSuffix}",
         };
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
+using Ferry.Explain;
 using Ferry.Explain.Fairness;
 using Ferry.Explain.Importance;
 using Ferry.Server.Explain.ModelCards;
@@ -49,9 +50,9 @@ public static class InsightsBuilder
             var actual = labels.Select(l => string.Equals(l, positiveLabel, StringComparison.OrdinalIgnoreCase)).ToArray();
             if (actual.Any(a => a) && actual.Any(a => !a))
             {
-                permutation = PermutationImportance.Compute<object?>(
-                    batch => Scores(model, batch), cells, actual, Ferry.Explain.FeatureGroups.Identity(model.Features.Select(f => f.Name)),
-                    new PermutationImportanceOptions { Repeats = 5, Seed = 11 });
+                var options = new PermutationImportanceOptions { Repeats = 5, Seed = 11 };
+                permutation = ExactPermutation(explainer, model, cells, actual, options) ?? PermutationImportance.Compute<object?>(
+                    batch => Scores(model, batch), cells, actual, FeatureGroups.Identity(model.Features.Select(f => f.Name)), options);
             }
         }
 
@@ -81,6 +82,74 @@ public static class InsightsBuilder
         return new CardFairness(attribute, sample.Batch.RowCount,
             string.Create(CultureInfo.InvariantCulture, $"scored as '{positiveLabel}' (score ≥ {threshold:0.##})"), report);
     }
+
+    /// <summary>
+    /// Permutation importance on the feature vectors of an exact explainer, scored by its own trees (re-walking, per
+    /// row, only the trees whose path tests a shuffled slot: <see cref="TreePermutationScorer"/>) or coefficients in
+    /// double precision, when those reproduce the served model's score on every unshuffled row to
+    /// <see cref="ScoreAgreement"/>; else null. Each slot of the vector comes from one source column, so shuffling a
+    /// column's slots together is shuffling the column, and the groups follow the model's feature order so the seeded
+    /// shuffles are the ones the served model would be given. Scoring 100 shuffled copies of the sample through ONNX
+    /// Runtime was most of a reference build's time.
+    /// </summary>
+    internal static PermutationImportanceResult? ExactPermutation(RowExplainer explainer, ILoadedModel model, object?[][] cells, bool[] actual, PermutationImportanceOptions options)
+    {
+        if (explainer is not VectorRowExplainer { Outputs: { } outputs, SlotGroups: { } slots } vector || cells.Length == 0)
+        {
+            return null;
+        }
+
+        var position = model.Features.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        if (!slots.Slots.All(s => position.ContainsKey(s.Source)))
+        {
+            return null;
+        }
+
+        var order = Enumerable.Range(0, slots.SlotCount).OrderBy(s => position[slots.Slots[s].Source]).ThenBy(s => s).ToArray();
+        var groups = new FeatureGroups(order.Select(s => slots.Slots[s]));
+        if (!groups.Sources.SequenceEqual(model.Features.Select(f => f.Name), StringComparer.Ordinal))
+        {
+            return null; // a feature feeds no slot: the shuffles would not line up with the served model's
+        }
+
+        var vectors = vector.FeatureVectors(BatchRows.FromCells(cells, model.Features));
+        var served = Scores(model, cells);
+        var computed = Array.ConvertAll(vectors, x => outputs(x));
+        var output = Enumerable.Range(0, computed[0].Length)
+            .FirstOrDefault(k => computed.Select((row, i) => Math.Abs(row[k] - served[i])).All(difference => difference <= ScoreAgreement), -1);
+        if (output < 0)
+        {
+            return null;
+        }
+
+        // The groups' slots are positions in the reordered list: order[j] is the vector's own slot.
+        var baseline = Array.ConvertAll(computed, row => row[output]);
+        if (vector.Ensemble is { } ensemble)
+        {
+            var trees = new TreePermutationScorer(ensemble, vectors, output);
+            return PermutationImportance.Compute(baseline, (shuffled, rows) => trees.Shuffled([.. shuffled.Select(j => order[j])], rows), actual, groups, options);
+        }
+
+        return PermutationImportance.Compute(baseline, (shuffled, rows) =>
+        {
+            var scores = new double[vectors.Length];
+            for (var i = 0; i < scores.Length; i++)
+            {
+                var x = (double[])vectors[i].Clone();
+                foreach (var j in shuffled)
+                {
+                    x[order[j]] = vectors[rows[i]][order[j]];
+                }
+
+                scores[i] = outputs(x)[output];
+            }
+
+            return scores;
+        }, actual, groups, options);
+    }
+
+    /// <summary>How close (absolute) the explainer's scores must be to the served model's: its float32 arithmetic's noise.</summary>
+    private const double ScoreAgreement = 1e-5;
 
     private static double[] Scores(ILoadedModel model, object?[][] rows)
     {

@@ -108,6 +108,21 @@ public sealed class VectorRowExplainer : RowExplainer
     /// <summary>The interventional variant of a tree explainer, against background rows, when offered.</summary>
     public VectorRowExplainer? Interventional { get; init; }
 
+    /// <summary>
+    /// The explained model's final outputs (after its post-transform, e.g. class probabilities) for one feature
+    /// vector, computed in double precision from the same trees or coefficients the explanations use, when offered.
+    /// </summary>
+    public Func<double[], double[]>? Outputs { get; init; }
+
+    /// <summary>The tree ensemble the explanations walk, for a tree explainer.</summary>
+    public Ferry.Explain.Trees.TreeEnsemble? Ensemble { get; init; }
+
+    /// <summary>Which source feature each slot of the feature vector comes from (every slot from exactly one), when offered with <see cref="Outputs"/>.</summary>
+    public FeatureGroups? SlotGroups { get; init; }
+
+    /// <summary>The feature vector of every row of <paramref name="batch"/>, as the explanations see it.</summary>
+    public double[][] FeatureVectors(FeatureBatch batch) => _featurize(batch);
+
     /// <inheritdoc />
     public override IReadOnlyList<IReadOnlyList<Explanation>> ExplainClasses(FeatureBatch batch)
     {
