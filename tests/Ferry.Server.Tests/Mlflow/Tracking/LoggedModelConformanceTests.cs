@@ -23,8 +23,11 @@ public abstract class LoggedModelConformanceTests<TFixture>(TFixture fixture) : 
         var runId = MlflowCalls.RunIdOf(await client.CreateRunAsync(exp));
         var created = (await client.PostOkAsync("logged-models", MlflowCalls.Json(new
         {
-            experiment_id = exp, name = "model", source_run_id = runId,
-            @params = new[] { new { key = "lr", value = "0.1" } }, tags = new[] { new { key = "team", value = "risk" } },
+            experiment_id = exp,
+            name = "model",
+            source_run_id = runId,
+            @params = new[] { new { key = "lr", value = "0.1" } },
+            tags = new[] { new { key = "team", value = "risk" } },
         }))).GetProperty("model");
         var info = created.GetProperty("info");
         var id = info.GetProperty("model_id").GetString()!;
@@ -203,7 +206,9 @@ public abstract class LoggedModelConformanceTests<TFixture>(TFixture fixture) : 
     {
         var body = await client.PostOkAsync("logged-models", MlflowCalls.Json(new
         {
-            experiment_id = exp, name, source_run_id = runId,
+            experiment_id = exp,
+            name,
+            source_run_id = runId,
             @params = lr is null ? [] : new[] { new { key = "lr", value = lr } },
         }));
         return body.GetProperty("model").GetProperty("info").GetProperty("model_id").GetString()!;
