@@ -59,6 +59,12 @@ public abstract class LoggedModelConformanceTests<TFixture>(TFixture fixture) : 
         }
 
         await client.PostErrorAsync("logged-models", """{"experiment_id": "999999"}""", HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", "No Experiment with id=999999 exists");
+        using (var trail = await client.GetAsync($"/api/v1/audit?target={Uri.EscapeDataString($"logged-model/{id}")}&limit=100"))
+        {
+            var actions = (await trail.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("events").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+            Assert.Equal(["logged-model.create", "logged-model.finalize"], actions.Order(StringComparer.Ordinal));
+        }
+
         var viewer = fixture.Server.CreateClient(await fixture.Server.CreateTokenAsync(Role.Viewer));
         await viewer.PostErrorAsync("logged-models", MlflowCalls.Json(new { experiment_id = exp }), HttpStatusCode.Forbidden, "PERMISSION_DENIED");
     }
