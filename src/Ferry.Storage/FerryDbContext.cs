@@ -48,6 +48,21 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
     /// <summary>Tracking: datasets consumed by runs.</summary>
     public DbSet<RunDatasetInput> RunDatasetInputs => Set<RunDatasetInput>();
 
+    /// <summary>Tracking: MLflow 3 logged models.</summary>
+    public DbSet<LoggedModel> LoggedModels => Set<LoggedModel>();
+
+    /// <summary>Tracking: logged models' params.</summary>
+    public DbSet<LoggedModelParam> LoggedModelParams => Set<LoggedModelParam>();
+
+    /// <summary>Tracking: logged models' tags.</summary>
+    public DbSet<LoggedModelTag> LoggedModelTags => Set<LoggedModelTag>();
+
+    /// <summary>Tracking: metric values logged with a model id.</summary>
+    public DbSet<LoggedModelMetric> LoggedModelMetrics => Set<LoggedModelMetric>();
+
+    /// <summary>Tracking: logged models runs used and produced.</summary>
+    public DbSet<RunModelLink> RunModelLinks => Set<RunModelLink>();
+
     /// <summary>Registry: registered models.</summary>
     public DbSet<RegisteredModel> RegisteredModels => Set<RegisteredModel>();
 

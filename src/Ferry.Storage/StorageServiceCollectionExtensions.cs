@@ -26,6 +26,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IDashboardSessionStore, DashboardSessionStore>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<Ferry.Core.Tracking.ITrackingStore, Tracking.TrackingStore>();
+        services.AddScoped<Ferry.Core.Tracking.ILoggedModelStore, Tracking.LoggedModelStore>();
         services.AddScoped<Ferry.Core.Registry.IRegistryStore, Registry.RegistryStore>();
         services.AddScoped<Ferry.Core.Serving.IEndpointStore, Serving.EndpointStore>();
         services.AddScoped<Monitoring.MonitoringStore>();

@@ -44,6 +44,9 @@ public sealed class Run
 
     /// <summary>Datasets the run consumed.</summary>
     public List<RunDatasetInput> DatasetInputs { get; set; } = [];
+
+    /// <summary>Logged models the run used (inputs) and produced (outputs).</summary>
+    public List<RunModelLink> ModelLinks { get; set; } = [];
 }
 
 /// <summary>MLflow's run statuses.</summary>

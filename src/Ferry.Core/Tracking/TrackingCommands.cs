@@ -19,7 +19,10 @@ public sealed record RunUpdate(string? Status, long? EndTime, string? RunName);
 /// <param name="Value">The value (may be NaN or infinite).</param>
 /// <param name="Timestamp">Client timestamp, epoch ms.</param>
 /// <param name="Step">Step.</param>
-public sealed record MetricValue(string Key, double Value, long Timestamp, long Step);
+/// <param name="ModelId">The logged model the value is also recorded on (MLflow 3's <c>model_id</c>), if any.</param>
+/// <param name="DatasetName">The dataset it was computed on, if any.</param>
+/// <param name="DatasetDigest">That dataset's digest, if any.</param>
+public sealed record MetricValue(string Key, double Value, long Timestamp, long Step, string? ModelId = null, string? DatasetName = null, string? DatasetDigest = null);
 
 /// <summary>Metrics, params and tags logged together in one transaction (MLflow <c>log-batch</c>).</summary>
 /// <param name="Metrics">Metric values (appended to history).</param>

@@ -1218,6 +1218,181 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("latest_metrics", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModel", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ArtifactLocation")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("artifact_location");
+
+                    b.Property<long>("CreationTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("creation_time");
+
+                    b.Property<long>("ExperimentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<long>("LastUpdatedTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_updated_time");
+
+                    b.Property<string>("LifecycleStage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("lifecycle_stage");
+
+                    b.Property<string>("ModelType")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("model_type");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("SourceRunId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_run_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusMessage")
+                        .HasColumnType("text")
+                        .HasColumnName("status_message");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Name");
+
+                    b.HasIndex("ExperimentId", "LifecycleStage", "CreationTime");
+
+                    b.ToTable("logged_models", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelMetric", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("DatasetDigest")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("dataset_digest");
+
+                    b.Property<string>("DatasetName")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("dataset_name");
+
+                    b.Property<bool>("IsNaN")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_na_n");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint")
+                        .HasColumnName("step");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("timestamp");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "Value");
+
+                    b.HasIndex("ModelId", "Key", "Timestamp", "Step");
+
+                    b.ToTable("logged_model_metrics", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelParam", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("ModelId", "Key");
+
+                    b.HasIndex("Key", "ModelId");
+
+                    b.ToTable("logged_model_params", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelTag", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("ModelId", "Key");
+
+                    b.HasIndex("Key", "ModelId");
+
+                    b.ToTable("logged_model_tags", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.MetricPoint", b =>
                 {
                     b.Property<long>("Id")
@@ -1366,6 +1541,34 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("run_dataset_inputs", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Tracking.RunModelLink", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Direction")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("direction");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint")
+                        .HasColumnName("step");
+
+                    b.HasKey("RunId", "ModelId", "Direction");
+
+                    b.HasIndex("ModelId");
+
+                    b.ToTable("run_model_links", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.RunParam", b =>
                 {
                     b.Property<string>("RunId")
@@ -1493,6 +1696,42 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModel", b =>
+                {
+                    b.HasOne("Ferry.Core.Tracking.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelMetric", b =>
+                {
+                    b.HasOne("Ferry.Core.Tracking.LoggedModel", null)
+                        .WithMany("Metrics")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelParam", b =>
+                {
+                    b.HasOne("Ferry.Core.Tracking.LoggedModel", null)
+                        .WithMany("Params")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelTag", b =>
+                {
+                    b.HasOne("Ferry.Core.Tracking.LoggedModel", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.MetricPoint", b =>
                 {
                     b.HasOne("Ferry.Core.Tracking.Run", null)
@@ -1515,6 +1754,21 @@ namespace Ferry.Storage.PostgreSql.Migrations
                 {
                     b.HasOne("Ferry.Core.Tracking.Run", null)
                         .WithMany("DatasetInputs")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.RunModelLink", b =>
+                {
+                    b.HasOne("Ferry.Core.Tracking.LoggedModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ferry.Core.Tracking.Run", null)
+                        .WithMany("ModelLinks")
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -1567,11 +1821,22 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.Navigation("Tags");
                 });
 
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModel", b =>
+                {
+                    b.Navigation("Metrics");
+
+                    b.Navigation("Params");
+
+                    b.Navigation("Tags");
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.Run", b =>
                 {
                     b.Navigation("DatasetInputs");
 
                     b.Navigation("LatestMetrics");
+
+                    b.Navigation("ModelLinks");
 
                     b.Navigation("Params");
 

@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("026511fe-0d90-456c-a6e6-d31f7f28baac"), entityTypeCount: 31)
+            : base(skipDetectChanges: false, modelId: new Guid("2f9d9c9d-cbaf-4356-b076-b6cd1f3b6f1e"), entityTypeCount: 36)
         {
         }
 
@@ -43,9 +43,14 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var experiment = ExperimentEntityType.Create(this);
             var experimentTag = ExperimentTagEntityType.Create(this);
             var latestMetric = LatestMetricEntityType.Create(this);
+            var loggedModel = LoggedModelEntityType.Create(this);
+            var loggedModelMetric = LoggedModelMetricEntityType.Create(this);
+            var loggedModelParam = LoggedModelParamEntityType.Create(this);
+            var loggedModelTag = LoggedModelTagEntityType.Create(this);
             var metricPoint = MetricPointEntityType.Create(this);
             var run = RunEntityType.Create(this);
             var runDatasetInput = RunDatasetInputEntityType.Create(this);
+            var runModelLink = RunModelLinkEntityType.Create(this);
             var runParam = RunParamEntityType.Create(this);
             var runTag = RunTagEntityType.Create(this);
 
@@ -58,9 +63,15 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             TrafficRouteEntityType.CreateForeignKey1(trafficRoute, trafficPolicy);
             ExperimentTagEntityType.CreateForeignKey1(experimentTag, experiment);
             LatestMetricEntityType.CreateForeignKey1(latestMetric, run);
+            LoggedModelEntityType.CreateForeignKey1(loggedModel, experiment);
+            LoggedModelMetricEntityType.CreateForeignKey1(loggedModelMetric, loggedModel);
+            LoggedModelParamEntityType.CreateForeignKey1(loggedModelParam, loggedModel);
+            LoggedModelTagEntityType.CreateForeignKey1(loggedModelTag, loggedModel);
             MetricPointEntityType.CreateForeignKey1(metricPoint, run);
             RunEntityType.CreateForeignKey1(run, experiment);
             RunDatasetInputEntityType.CreateForeignKey1(runDatasetInput, run);
+            RunModelLinkEntityType.CreateForeignKey1(runModelLink, loggedModel);
+            RunModelLinkEntityType.CreateForeignKey2(runModelLink, run);
             RunParamEntityType.CreateForeignKey1(runParam, run);
             RunTagEntityType.CreateForeignKey1(runTag, run);
 
@@ -90,9 +101,14 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             ExperimentEntityType.CreateAnnotations(experiment);
             ExperimentTagEntityType.CreateAnnotations(experimentTag);
             LatestMetricEntityType.CreateAnnotations(latestMetric);
+            LoggedModelEntityType.CreateAnnotations(loggedModel);
+            LoggedModelMetricEntityType.CreateAnnotations(loggedModelMetric);
+            LoggedModelParamEntityType.CreateAnnotations(loggedModelParam);
+            LoggedModelTagEntityType.CreateAnnotations(loggedModelTag);
             MetricPointEntityType.CreateAnnotations(metricPoint);
             RunEntityType.CreateAnnotations(run);
             RunDatasetInputEntityType.CreateAnnotations(runDatasetInput);
+            RunModelLinkEntityType.CreateAnnotations(runModelLink);
             RunParamEntityType.CreateAnnotations(runParam);
             RunTagEntityType.CreateAnnotations(runTag);
 

@@ -21,7 +21,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 typeof(Run),
                 baseEntityType,
                 propertyCount: 10,
-                navigationCount: 4,
+                navigationCount: 5,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);

@@ -1213,6 +1213,179 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.ToTable("latest_metrics", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModel", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ArtifactLocation")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("artifact_location");
+
+                    b.Property<long>("CreationTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("creation_time");
+
+                    b.Property<long>("ExperimentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<long>("LastUpdatedTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_updated_time");
+
+                    b.Property<string>("LifecycleStage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lifecycle_stage");
+
+                    b.Property<string>("ModelType")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_type");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("SourceRunId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_run_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusMessage")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status_message");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Name");
+
+                    b.HasIndex("ExperimentId", "LifecycleStage", "CreationTime");
+
+                    b.ToTable("logged_models", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelMetric", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("DatasetDigest")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dataset_digest");
+
+                    b.Property<string>("DatasetName")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dataset_name");
+
+                    b.Property<bool>("IsNaN")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_na_n");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timestamp");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "Value");
+
+                    b.HasIndex("ModelId", "Key", "Timestamp", "Step");
+
+                    b.ToTable("logged_model_metrics", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelParam", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("ModelId", "Key");
+
+                    b.HasIndex("Key", "ModelId");
+
+                    b.ToTable("logged_model_params", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelTag", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("ModelId", "Key");
+
+                    b.HasIndex("Key", "ModelId");
+
+                    b.ToTable("logged_model_tags", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.MetricPoint", b =>
                 {
                     b.Property<long>("Id")
@@ -1359,6 +1532,34 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.ToTable("run_dataset_inputs", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Tracking.RunModelLink", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Direction")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step");
+
+                    b.HasKey("RunId", "ModelId", "Direction");
+
+                    b.HasIndex("ModelId");
+
+                    b.ToTable("run_model_links", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.RunParam", b =>
                 {
                     b.Property<string>("RunId")
@@ -1486,6 +1687,42 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModel", b =>
+                {
+                    b.HasOne("Ferry.Core.Tracking.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelMetric", b =>
+                {
+                    b.HasOne("Ferry.Core.Tracking.LoggedModel", null)
+                        .WithMany("Metrics")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelParam", b =>
+                {
+                    b.HasOne("Ferry.Core.Tracking.LoggedModel", null)
+                        .WithMany("Params")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModelTag", b =>
+                {
+                    b.HasOne("Ferry.Core.Tracking.LoggedModel", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.MetricPoint", b =>
                 {
                     b.HasOne("Ferry.Core.Tracking.Run", null)
@@ -1508,6 +1745,21 @@ namespace Ferry.Storage.Sqlite.Migrations
                 {
                     b.HasOne("Ferry.Core.Tracking.Run", null)
                         .WithMany("DatasetInputs")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Tracking.RunModelLink", b =>
+                {
+                    b.HasOne("Ferry.Core.Tracking.LoggedModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ferry.Core.Tracking.Run", null)
+                        .WithMany("ModelLinks")
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -1560,11 +1812,22 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.Navigation("Tags");
                 });
 
+            modelBuilder.Entity("Ferry.Core.Tracking.LoggedModel", b =>
+                {
+                    b.Navigation("Metrics");
+
+                    b.Navigation("Params");
+
+                    b.Navigation("Tags");
+                });
+
             modelBuilder.Entity("Ferry.Core.Tracking.Run", b =>
                 {
                     b.Navigation("DatasetInputs");
 
                     b.Navigation("LatestMetrics");
+
+                    b.Navigation("ModelLinks");
 
                     b.Navigation("Params");
 

@@ -471,3 +471,78 @@ VALUES ('20261206120033_ReferenceJobs', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE TABLE "logged_models" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_logged_models" PRIMARY KEY,
+    "experiment_id" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "model_type" TEXT NOT NULL,
+    "source_run_id" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "status_message" TEXT NULL,
+    "artifact_location" TEXT NOT NULL,
+    "creation_time" INTEGER NOT NULL,
+    "last_updated_time" INTEGER NOT NULL,
+    "lifecycle_stage" TEXT NOT NULL,
+    CONSTRAINT "FK_logged_models_experiments_experiment_id" FOREIGN KEY ("experiment_id") REFERENCES "experiments" ("id") ON DELETE RESTRICT
+);
+
+CREATE TABLE "logged_model_metrics" (
+    "id" INTEGER NOT NULL CONSTRAINT "PK_logged_model_metrics" PRIMARY KEY AUTOINCREMENT,
+    "model_id" TEXT NOT NULL,
+    "run_id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" REAL NOT NULL,
+    "is_na_n" INTEGER NOT NULL,
+    "timestamp" INTEGER NOT NULL,
+    "step" INTEGER NOT NULL,
+    "dataset_name" TEXT NULL,
+    "dataset_digest" TEXT NULL,
+    CONSTRAINT "FK_logged_model_metrics_logged_models_model_id" FOREIGN KEY ("model_id") REFERENCES "logged_models" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "logged_model_params" (
+    "model_id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    CONSTRAINT "PK_logged_model_params" PRIMARY KEY ("model_id", "key"),
+    CONSTRAINT "FK_logged_model_params_logged_models_model_id" FOREIGN KEY ("model_id") REFERENCES "logged_models" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "logged_model_tags" (
+    "model_id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    CONSTRAINT "PK_logged_model_tags" PRIMARY KEY ("model_id", "key"),
+    CONSTRAINT "FK_logged_model_tags_logged_models_model_id" FOREIGN KEY ("model_id") REFERENCES "logged_models" ("id") ON DELETE CASCADE
+);
+
+CREATE TABLE "run_model_links" (
+    "run_id" TEXT NOT NULL,
+    "model_id" TEXT NOT NULL,
+    "direction" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    CONSTRAINT "PK_run_model_links" PRIMARY KEY ("run_id", "model_id", "direction"),
+    CONSTRAINT "FK_run_model_links_logged_models_model_id" FOREIGN KEY ("model_id") REFERENCES "logged_models" ("id") ON DELETE CASCADE,
+    CONSTRAINT "FK_run_model_links_runs_run_id" FOREIGN KEY ("run_id") REFERENCES "runs" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_logged_model_metrics_key_value" ON "logged_model_metrics" ("key", "value");
+
+CREATE INDEX "IX_logged_model_metrics_model_id_key_timestamp_step" ON "logged_model_metrics" ("model_id", "key", "timestamp", "step");
+
+CREATE INDEX "IX_logged_model_params_key_model_id" ON "logged_model_params" ("key", "model_id");
+
+CREATE INDEX "IX_logged_model_tags_key_model_id" ON "logged_model_tags" ("key", "model_id");
+
+CREATE INDEX "IX_logged_models_experiment_id_lifecycle_stage_creation_time" ON "logged_models" ("experiment_id", "lifecycle_stage", "creation_time");
+
+CREATE INDEX "IX_logged_models_experiment_id_name" ON "logged_models" ("experiment_id", "name");
+
+CREATE INDEX "IX_run_model_links_model_id" ON "run_model_links" ("model_id");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206133009_LoggedModels', '10.0.15');
+
+COMMIT;
+

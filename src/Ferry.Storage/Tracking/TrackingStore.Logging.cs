@@ -224,6 +224,16 @@ public sealed partial class TrackingStore
             return;
         }
 
+        var modelIds = metrics.Where(m => !string.IsNullOrEmpty(m.ModelId)).Select(m => m.ModelId!).Distinct(StringComparer.Ordinal).ToList();
+        if (modelIds.Count > 0)
+        {
+            var known = await context.LoggedModels.Where(m => modelIds.Contains(m.Id)).Select(m => m.Id).ToListAsync(cancellationToken);
+            if (modelIds.Except(known, StringComparer.Ordinal).FirstOrDefault() is { } missing)
+            {
+                throw new NotFoundException($"Logged model with ID '{missing}' not found.");
+            }
+        }
+
         var keys = metrics.Select(m => m.Key).Distinct(StringComparer.Ordinal).ToList();
         var latest = await context.LatestMetrics.Where(m => m.RunId == runId && keys.Contains(m.Key)).ToDictionaryAsync(m => m.Key, StringComparer.Ordinal, cancellationToken);
         foreach (var metric in metrics)
@@ -237,6 +247,32 @@ public sealed partial class TrackingStore
                 Timestamp = metric.Timestamp,
                 Step = metric.Step,
             };
+            if (!string.IsNullOrEmpty(metric.ModelId))
+            {
+                context.LoggedModelMetrics.Add(new LoggedModelMetric
+                {
+                    ModelId = metric.ModelId,
+                    RunId = runId,
+                    Key = metric.Key,
+                    Value = point.Value,
+                    IsNaN = point.IsNaN,
+                    Timestamp = point.Timestamp,
+                    Step = point.Step,
+                    DatasetName = metric.DatasetName,
+                    DatasetDigest = metric.DatasetDigest,
+                });
+
+                // MLflow 3 clients re-log a run's metrics with the model's id; the run's history keeps one copy.
+                var value = point.Value;
+                var isNaN = point.IsNaN;
+                if (await context.MetricPoints.AnyAsync(
+                    m => m.RunId == runId && m.Key == metric.Key && m.Step == point.Step && m.Timestamp == point.Timestamp && m.Value == value && m.IsNaN == isNaN,
+                    cancellationToken))
+                {
+                    continue;
+                }
+            }
+
             context.MetricPoints.Add(point);
             if (!latest.TryGetValue(metric.Key, out var current))
             {

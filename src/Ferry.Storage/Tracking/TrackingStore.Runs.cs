@@ -48,6 +48,7 @@ public sealed partial class TrackingStore
             .Include(r => r.Tags)
             .Include(r => r.LatestMetrics)
             .Include(r => r.DatasetInputs)
+            .Include(r => r.ModelLinks)
             .AsSplitQuery()
             .FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
         ?? throw RunNotFound(runId);

@@ -93,12 +93,14 @@ public sealed partial class TrackingStore
         var tags = (await db.RunTags.AsNoTracking().Where(t => ids.Contains(t.RunId)).ToListAsync(cancellationToken)).ToLookup(t => t.RunId);
         var metrics = (await db.LatestMetrics.AsNoTracking().Where(m => ids.Contains(m.RunId)).ToListAsync(cancellationToken)).ToLookup(m => m.RunId);
         var inputs = (await db.RunDatasetInputs.AsNoTracking().Where(d => ids.Contains(d.RunId)).ToListAsync(cancellationToken)).ToLookup(d => d.RunId);
+        var links = (await db.RunModelLinks.AsNoTracking().Where(l => ids.Contains(l.RunId)).ToListAsync(cancellationToken)).ToLookup(l => l.RunId);
         foreach (var run in runs)
         {
             run.Params = [.. parameters[run.Id]];
             run.Tags = [.. tags[run.Id]];
             run.LatestMetrics = [.. metrics[run.Id]];
             run.DatasetInputs = [.. inputs[run.Id]];
+            run.ModelLinks = [.. links[run.Id]];
         }
     }
 }

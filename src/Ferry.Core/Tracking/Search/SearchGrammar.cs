@@ -33,6 +33,19 @@ public sealed class SearchGrammar
         ["attr"] = SearchEntityType.Attribute,
     };
 
+    private static readonly Dictionary<string, SearchEntityType> LoggedModelPrefixes = new(StringComparer.Ordinal)
+    {
+        ["metrics"] = SearchEntityType.Metric,
+        ["metric"] = SearchEntityType.Metric,
+        ["params"] = SearchEntityType.Param,
+        ["param"] = SearchEntityType.Param,
+        ["tags"] = SearchEntityType.Tag,
+        ["tag"] = SearchEntityType.Tag,
+        ["attributes"] = SearchEntityType.Attribute,
+        ["attribute"] = SearchEntityType.Attribute,
+        ["attr"] = SearchEntityType.Attribute,
+    };
+
     private readonly IReadOnlyDictionary<string, SearchEntityType> _prefixes;
     private readonly IReadOnlyDictionary<string, string> _aliases;
 
@@ -76,6 +89,22 @@ public sealed class SearchGrammar
         new HashSet<string>(StringComparer.Ordinal) { ExperimentAttributes.Name },
         new HashSet<string>(StringComparer.Ordinal) { ExperimentAttributes.CreationTime, ExperimentAttributes.LastUpdateTime },
         new HashSet<string>(StringComparer.Ordinal) { ExperimentAttributes.ExperimentId });
+
+    /// <summary>Logged-model search (MLflow <c>logged-models/search</c>).</summary>
+    public static SearchGrammar LoggedModels { get; } = new(
+        "logged model",
+        LoggedModelPrefixes,
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["creation_time"] = LoggedModelAttributes.CreationTimestamp,
+            ["last_updated_time"] = LoggedModelAttributes.LastUpdatedTimestamp,
+        },
+        new HashSet<string>(StringComparer.Ordinal)
+        {
+            LoggedModelAttributes.Name, LoggedModelAttributes.ModelId, LoggedModelAttributes.ModelType, LoggedModelAttributes.Status, LoggedModelAttributes.SourceRunId,
+        },
+        new HashSet<string>(StringComparer.Ordinal) { LoggedModelAttributes.CreationTimestamp, LoggedModelAttributes.LastUpdatedTimestamp },
+        new HashSet<string>(StringComparer.Ordinal));
 
     /// <summary>The entity searched, for messages.</summary>
     public string Entity { get; }
@@ -141,4 +170,29 @@ public static class ExperimentAttributes
 
     /// <summary>Last update time (epoch ms).</summary>
     public const string LastUpdateTime = "last_update_time";
+}
+
+/// <summary>Canonical logged-model attribute names in search expressions.</summary>
+public static class LoggedModelAttributes
+{
+    /// <summary>The name.</summary>
+    public const string Name = "name";
+
+    /// <summary>The id.</summary>
+    public const string ModelId = "model_id";
+
+    /// <summary>The model type.</summary>
+    public const string ModelType = "model_type";
+
+    /// <summary>The status.</summary>
+    public const string Status = "status";
+
+    /// <summary>The source run.</summary>
+    public const string SourceRunId = "source_run_id";
+
+    /// <summary>Creation time (epoch ms).</summary>
+    public const string CreationTimestamp = "creation_timestamp";
+
+    /// <summary>Last update time (epoch ms).</summary>
+    public const string LastUpdatedTimestamp = "last_updated_timestamp";
 }

@@ -1,4 +1,5 @@
 using Ferry.Server.Endpoints.Mlflow.Artifacts;
+using Ferry.Server.Endpoints.Mlflow.LoggedModels;
 using Ferry.Server.Endpoints.Mlflow.Registry;
 using Ferry.Server.Endpoints.Mlflow.Tracking;
 using Ferry.Server.Identity;
@@ -24,6 +25,7 @@ public static class MlflowApi
             }
 
             mlflow.MapMlflowTracking();
+            mlflow.MapMlflowLoggedModels();
             mlflow.MapMlflowRegistry();
             var artifacts = routes.MapGroup(prefix + "/mlflow-artifacts").WithTags("MLflow artifacts").RequireAuthorization(FerryPolicies.Viewer);
             if (prefix == "/ajax-api/2.0")

@@ -3,7 +3,7 @@ using Ferry.Server.Identity;
 namespace Ferry.Server.Endpoints.Mlflow;
 
 /// <summary>
-/// What MLflow clients probe besides the REST API: <c>/api/3.0/mlflow/server-info</c> (capabilities, viewer),
+/// What MLflow clients probe besides the REST API: <c>/api/3.0/mlflow/server-info</c> (store type and no workspaces, viewer),
 /// <c>/version</c> and <c>/health</c> (open, like <c>/healthz</c>).
 /// </summary>
 public static class MlflowServerInfoApi
@@ -14,15 +14,15 @@ public static class MlflowServerInfoApi
     /// </summary>
     public const string Version = "3.1.0+ferry";
 
-    /// <summary>No multipart transfers (the client uses single PUTs and GETs) and no workspaces.</summary>
-    public const string ServerInfo = """{"multipart_uploads_enabled":false,"multipart_downloads_enabled":false,"workspaces_enabled":false}""";
+    /// <summary>What MLflow 3.11's server answers for a SQL store without workspaces (the client then uses single PUTs and GETs).</summary>
+    public const string ServerInfo = """{"store_type":"SqlStore","workspaces_enabled":false}""";
 
     /// <summary>Maps the three routes.</summary>
     public static IEndpointRouteBuilder MapMlflowServerInfo(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapGet("/api/3.0/mlflow/server-info", () => TypedResults.Text(ServerInfo, "application/json"))
-            .WithTags("MLflow").WithSummary("MLflow capability probe: no multipart transfers, no workspaces.")
+            .WithTags("MLflow").WithSummary("MLflow capability probe: a SQL store, no workspaces.")
             .RequireAuthorization(FerryPolicies.Viewer);
         routes.MapGet("/version", () => TypedResults.Text(Version, "text/plain"))
             .WithTags("Health").WithSummary("The MLflow server version Ferry answers as.")

@@ -9,12 +9,12 @@ namespace Ferry.Server.Tests.Mlflow.Artifacts;
 public sealed class ServerInfoTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
     [Fact]
-    public async Task ServerInfo_ReportsNoMultipartAndNoWorkspaces()
+    public async Task ServerInfo_AnswersAsMlflowWithoutWorkspaces()
     {
         var viewer = fixture.Server.CreateClient(await fixture.Server.CreateTokenAsync(Role.Viewer));
         using var response = await viewer.GetAsync("/api/3.0/mlflow/server-info");
         Assert.Equal(
-            """{"multipart_uploads_enabled":false,"multipart_downloads_enabled":false,"workspaces_enabled":false}""",
+            """{"store_type":"SqlStore","workspaces_enabled":false}""",
             await response.AssertMlflowOkAsync());
     }
 

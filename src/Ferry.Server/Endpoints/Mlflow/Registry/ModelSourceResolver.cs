@@ -1,5 +1,6 @@
 using Ferry.Core.Registry;
 using Ferry.Core.Signatures;
+using Ferry.Core.Tracking;
 using Ferry.Server.Errors;
 
 namespace Ferry.Server.Endpoints.Mlflow.Registry;
@@ -20,7 +21,7 @@ internal sealed class ModelSourceResolver(IRegistryStore store, IServiceProvider
     public async Task<ResolvedSource> ResolveAsync(string source, CancellationToken cancellationToken)
     {
         ModelSource.Validate(source);
-        var uri = source;
+        var uri = await LoggedModelLocationAsync(source, cancellationToken) ?? source;
         if (ModelSource.TryParseRunsUri(source, out var runId, out var path))
         {
             var run = await store.FindRunAsync(runId, cancellationToken)
@@ -52,6 +53,29 @@ internal sealed class ModelSourceResolver(IRegistryStore store, IServiceProvider
         var signature = await reader.ReadAsync(stream, cancellationToken);
         return new ResolvedSource(relative, WireName(flavor), signature.ToJson());
     }
+
+    /// <summary>The logged model a <c>models:/&lt;model_id&gt;</c> source names, or null for any other source.</summary>
+    /// <exception cref="Core.Errors.NotFoundException">It names a logged model that does not exist.</exception>
+    public async Task<LoggedModel?> FindLoggedModelAsync(string source, CancellationToken cancellationToken) =>
+        LoggedModelId(source) is { } modelId
+            ? await services.GetRequiredService<ILoggedModelStore>().GetAsync(modelId, cancellationToken: cancellationToken)
+            : null;
+
+    /// <summary>The id in <c>models:/m-&lt;hex&gt;</c> (MLflow 3's logged-model URI), or null.</summary>
+    public static string? LoggedModelId(string source)
+    {
+        const string Scheme = "models:/";
+        if (!source.StartsWith(Scheme, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var id = source[Scheme.Length..].TrimEnd('/');
+        return id.StartsWith("m-", StringComparison.Ordinal) && id.Length > 2 && !id.Contains('/', StringComparison.Ordinal) && !id.Contains('@', StringComparison.Ordinal) ? id : null;
+    }
+
+    private async Task<string?> LoggedModelLocationAsync(string source, CancellationToken cancellationToken) =>
+        (await FindLoggedModelAsync(source, cancellationToken))?.ArtifactLocation;
 
     /// <summary>The flavor's stored name.</summary>
     public static string WireName(ModelFlavor flavor) => flavor == ModelFlavor.Onnx ? "onnx" : "mlnet";

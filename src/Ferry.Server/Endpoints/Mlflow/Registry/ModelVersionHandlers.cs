@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Ferry.Core.Registry;
+using Ferry.Core.Tracking;
 using Ferry.Server.Identity;
 using static Ferry.Server.Endpoints.Mlflow.Registry.RegistryInput;
 
@@ -16,21 +17,44 @@ internal static class ModelVersionHandlers
         var name = Required(body.Name, "name");
         var source = Required(body.Source, "source");
         _ = await store.GetModelAsync(name, ct);
-        var resolved = await new ModelSourceResolver(store, context.RequestServices).ResolveAsync(source, ct);
+        var resolver = new ModelSourceResolver(store, context.RequestServices);
+        var logged = await resolver.FindLoggedModelAsync(source, ct);
+        var resolved = await resolver.ResolveAsync(source, ct);
+        var modelId = string.IsNullOrEmpty(body.ModelId) ? logged?.Id : body.ModelId;
         var version = await store.CreateVersionAsync(new NewModelVersion
         {
             ModelName = name,
             Source = source,
-            RunId = body.RunId,
+            RunId = string.IsNullOrEmpty(body.RunId) && !string.IsNullOrEmpty(logged?.SourceRunId) ? logged.SourceRunId : body.RunId,
             RunLink = body.RunLink,
             Description = body.Description,
-            MlflowModelId = body.ModelId,
+            MlflowModelId = modelId,
             Tags = Tags(body.Tags),
             ArtifactPath = resolved.ArtifactPath,
             Flavor = resolved.Flavor,
             SignatureJson = resolved.SignatureJson,
         }, context.User.ActorName(), ct);
+        if (modelId is not null && (logged?.Id == modelId || await FindLoggedModelAsync(context, modelId, ct)))
+        {
+            // As MLflow's server does: the logged model lists the versions registered from it.
+            await context.RequestServices.GetRequiredService<ILoggedModelStore>()
+                .AddModelVersionAsync(modelId, version.ModelName, version.Version.Version, context.User.ActorName(), ct);
+        }
+
         return Version(version);
+    }
+
+    private static async Task<bool> FindLoggedModelAsync(HttpContext context, string modelId, CancellationToken ct)
+    {
+        try
+        {
+            _ = await context.RequestServices.GetRequiredService<ILoggedModelStore>().GetAsync(modelId, cancellationToken: ct);
+            return true;
+        }
+        catch (Core.Errors.NotFoundException)
+        {
+            return false;
+        }
     }
 
     public static async Task<IResult> GetAsync(HttpRequest request, IRegistryStore store, CancellationToken ct) =>

@@ -49,6 +49,18 @@ public sealed class MetricMessage
 
     /// <summary>Step.</summary>
     public long? Step { get; set; }
+
+    /// <summary>The dataset the value was computed on (MLflow 3).</summary>
+    public string? DatasetName { get; set; }
+
+    /// <summary>That dataset's digest (MLflow 3).</summary>
+    public string? DatasetDigest { get; set; }
+
+    /// <summary>The logged model the value belongs to (MLflow 3).</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>The run it was logged under (on logged models' metrics).</summary>
+    public string? RunId { get; set; }
 }
 
 /// <summary>MLflow's RunInfo; <c>run_id</c> and <c>run_uuid</c> are both always written.</summary>
@@ -135,10 +147,34 @@ public sealed class RunInputsMessage
 {
     /// <summary>Datasets consumed.</summary>
     public List<DatasetInputMessage> DatasetInputs { get; set; } = [];
+
+    /// <summary>Logged models used (MLflow 3); omitted when none.</summary>
+    public List<ModelInputMessage>? ModelInputs { get; set; }
 }
 
-/// <summary>MLflow's RunOutputs (always present, empty: Ferry records no logged-model outputs).</summary>
-public sealed class RunOutputsMessage;
+/// <summary>MLflow's ModelInput.</summary>
+public sealed class ModelInputMessage
+{
+    /// <summary>The logged model.</summary>
+    public string? ModelId { get; set; }
+}
+
+/// <summary>MLflow's ModelOutput.</summary>
+public sealed class ModelOutputMessage
+{
+    /// <summary>The logged model.</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>The step it was produced at.</summary>
+    public long? Step { get; set; }
+}
+
+/// <summary>MLflow's RunOutputs: the logged models the run produced, omitted when none.</summary>
+public sealed class RunOutputsMessage
+{
+    /// <summary>Logged models produced (MLflow 3).</summary>
+    public List<ModelOutputMessage>? ModelOutputs { get; set; }
+}
 
 /// <summary>MLflow's Run.</summary>
 public sealed class RunMessage

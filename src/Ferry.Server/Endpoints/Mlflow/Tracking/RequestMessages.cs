@@ -121,6 +121,15 @@ public sealed class LogMetricRequest
 
     /// <summary>Step (0 when absent).</summary>
     public long? Step { get; set; }
+
+    /// <summary>The logged model the value also belongs to (MLflow 3).</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>The dataset it was computed on (MLflow 3).</summary>
+    public string? DatasetName { get; set; }
+
+    /// <summary>That dataset's digest (MLflow 3).</summary>
+    public string? DatasetDigest { get; set; }
 }
 
 /// <summary>Body of <c>runs/log-batch</c>.</summary>
@@ -153,6 +162,9 @@ public sealed class LogInputsRequest
 
     /// <summary>Datasets.</summary>
     public List<DatasetInputMessage>? Datasets { get; set; }
+
+    /// <summary>Logged models used (MLflow 3).</summary>
+    public List<ModelInputMessage>? Models { get; set; }
 }
 
 /// <summary>Body of <c>runs/search</c>.</summary>

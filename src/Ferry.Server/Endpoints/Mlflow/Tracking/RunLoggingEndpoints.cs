@@ -31,7 +31,7 @@ public static class RunLoggingEndpoints
         var key = TrackingRequests.Required(body.Key, "key");
         var value = body.Value ?? throw MlflowException.MissingParameter("value");
         var timestamp = body.Timestamp ?? throw MlflowException.MissingParameter("timestamp");
-        var batch = new RunBatch([new MetricValue(key, value, timestamp, body.Step ?? 0)], [], []);
+        var batch = new RunBatch([new MetricValue(key, value, timestamp, body.Step ?? 0, Blank(body.ModelId), Blank(body.DatasetName), Blank(body.DatasetDigest))], [], []);
         await store.LogBatchAsync(runId, batch, "run.log-metric", user.ActorName(), cancellationToken);
         return MlflowJson.Empty();
     }
@@ -49,7 +49,10 @@ public static class RunLoggingEndpoints
                 TrackingRequests.Required(metric.Key, "metrics.key"),
                 metric.Value ?? throw MlflowException.MissingParameter("metrics.value"),
                 metric.Timestamp ?? throw MlflowException.MissingParameter("metrics.timestamp"),
-                metric.Step ?? 0));
+                metric.Step ?? 0,
+                Blank(metric.ModelId),
+                Blank(metric.DatasetName),
+                Blank(metric.DatasetDigest)));
         }
 
         var batch = new RunBatch(metrics, TrackingRequests.Pairs(body.Params), TrackingRequests.Pairs(body.Tags));
@@ -79,7 +82,7 @@ public static class RunLoggingEndpoints
     }
 
     /// <summary>POST <c>runs/log-inputs</c>.</summary>
-    public static async Task<IResult> LogInputsAsync(HttpRequest request, ITrackingStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> LogInputsAsync(HttpRequest request, ITrackingStore store, ILoggedModelStore models, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var body = await MlflowJson.ReadBodyAsync(request, Json.LogInputsRequest);
@@ -92,7 +95,18 @@ public static class RunLoggingEndpoints
             d.Dataset?.Schema,
             d.Dataset?.Profile,
             TrackingRequests.Pairs(d.Tags))).ToList();
-        await store.LogInputsAsync(runId, datasets, user.ActorName(), cancellationToken);
+        var modelInputs = (body.Models ?? []).Select(m => (TrackingRequests.Required(m.ModelId, "models.model_id"), 0L)).ToList();
+        if (datasets.Count > 0 || modelInputs.Count == 0)
+        {
+            await store.LogInputsAsync(runId, datasets, user.ActorName(), cancellationToken);
+        }
+
+        if (modelInputs.Count > 0)
+        {
+            ArgumentNullException.ThrowIfNull(models);
+            await models.LinkRunAsync(runId, RunModelDirection.Input, modelInputs, user.ActorName(), cancellationToken);
+        }
+
         return MlflowJson.Empty();
     }
 
@@ -105,6 +119,8 @@ public static class RunLoggingEndpoints
         await store.LogModelAsync(runId, TrackingRequests.Required(body.ModelJson, "model_json"), user.ActorName(), cancellationToken);
         return MlflowJson.Empty();
     }
+
+    private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>GET <c>metrics/get-history</c>.</summary>
     public static async Task<IResult> GetHistoryAsync(HttpRequest request, ITrackingStore store, CancellationToken cancellationToken)

@@ -55,10 +55,20 @@ public static class TrackingMapper
                 Params = [.. run.Params.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new KeyValueMessage { Key = p.Key, Value = p.Value })],
                 Tags = [.. run.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new KeyValueMessage { Key = t.Key, Value = t.Value })],
             },
-            Inputs = new RunInputsMessage { DatasetInputs = [.. run.DatasetInputs.Select(ToMessage)] },
-            Outputs = new RunOutputsMessage(),
+            Inputs = new RunInputsMessage
+            {
+                DatasetInputs = [.. run.DatasetInputs.Select(ToMessage)],
+                ModelInputs = Links(run, RunModelDirection.Input).Select(l => new ModelInputMessage { ModelId = l.ModelId }).ToList() is { Count: > 0 } inputs ? inputs : null,
+            },
+            Outputs = new RunOutputsMessage
+            {
+                ModelOutputs = Links(run, RunModelDirection.Output).Select(l => new ModelOutputMessage { ModelId = l.ModelId, Step = l.Step }).ToList() is { Count: > 0 } outputs ? outputs : null,
+            },
         };
     }
+
+    private static IEnumerable<RunModelLink> Links(Run run, string direction) =>
+        run.ModelLinks.Where(l => l.Direction == direction).OrderBy(l => l.ModelId, StringComparer.Ordinal);
 
     /// <summary>A metric history point.</summary>
     public static MetricMessage ToMessage(MetricPoint point)
