@@ -123,10 +123,14 @@ def error(call):
 
 
 bad = typed_request("py-bad")
-bad.inputs[0].datatype = "BOOL"
+bad.inputs[0].datatype = "BYTES"
+bad.inputs[0].contents.Clear()
+bad.inputs[0].contents.bytes_contents.extend(str(v).encode() for v in data["income"])
+unknown = typed_request("py-unknown")
+unknown.model_name = "no-such-model"
 out["errors"] = {
     "no_token": error(lambda: stub.ModelInfer(typed_request("x"))),
-    "unknown_model": error(lambda: stub.ModelInfer(pb.ModelInferRequest(model_name="no-such-model", inputs=[bad.inputs[0]]), metadata=auth)),
+    "unknown_model": error(lambda: stub.ModelInfer(unknown, metadata=auth)),
     "bad_datatype": error(lambda: stub.ModelInfer(bad, metadata=auth)),
 }
 print(json.dumps(out))

@@ -71,11 +71,9 @@ public sealed class GrpcInferenceService(Router router, PolicyCache policies, Mo
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var version = Version(request.ModelName, request.ModelVersion);
-        OipRequest parsed;
-        using (var document = GrpcTensors.ToJson(request))
-        {
-            parsed = OipRequest.Parse(document.RootElement);
-        }
+        // The parsed request reads its values from the document while binding: it lives until the call is answered.
+        using var document = GrpcTensors.ToJson(request);
+        var parsed = OipRequest.Parse(document.RootElement);
 
         var served = await router.PredictAsync(request.ModelName, version, model => parsed.Bind(model), context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.Unavailable,

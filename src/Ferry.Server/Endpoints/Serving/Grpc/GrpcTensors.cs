@@ -165,6 +165,13 @@ internal static class GrpcTensors
 
     private static void WriteContents(Utf8JsonWriter writer, string datatype, InferTensorContents contents, string key)
     {
+        var field = Field(datatype);
+        var filled = Filled(contents);
+        if (field is not null && filled is not null && filled != field)
+        {
+            throw new ValidationException(key, $"datatype {datatype} reads {field}, but the values are in {filled}");
+        }
+
         switch (datatype)
         {
             case "BOOL": foreach (var v in contents.BoolContents) { writer.WriteBooleanValue(v); } break;
@@ -179,6 +186,32 @@ internal static class GrpcTensors
             default: break; // an unknown datatype is named by the request's own check
         }
     }
+
+    // The contents field a datatype's values travel in (null for raw-only and unknown datatypes).
+    private static string? Field(string datatype) => datatype switch
+    {
+        "BOOL" => "bool_contents",
+        "INT8" or "INT16" or "INT32" => "int_contents",
+        "INT64" => "int64_contents",
+        "UINT8" or "UINT16" or "UINT32" => "uint_contents",
+        "UINT64" => "uint64_contents",
+        "FP32" => "fp32_contents",
+        "FP64" => "fp64_contents",
+        "BYTES" => "bytes_contents",
+        _ => null,
+    };
+
+    // The first contents field holding values, if any.
+    private static string? Filled(InferTensorContents contents) =>
+        contents.BoolContents.Count > 0 ? "bool_contents"
+        : contents.IntContents.Count > 0 ? "int_contents"
+        : contents.Int64Contents.Count > 0 ? "int64_contents"
+        : contents.UintContents.Count > 0 ? "uint_contents"
+        : contents.Uint64Contents.Count > 0 ? "uint64_contents"
+        : contents.Fp32Contents.Count > 0 ? "fp32_contents"
+        : contents.Fp64Contents.Count > 0 ? "fp64_contents"
+        : contents.BytesContents.Count > 0 ? "bytes_contents"
+        : null;
 
     private static void WriteRaw(Utf8JsonWriter writer, string datatype, ReadOnlySpan<byte> bytes, string key)
     {
