@@ -31,8 +31,8 @@ using var channel = GrpcChannel.ForAddress(grpcUrl, new GrpcChannelOptions { Htt
 var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
 var auth = new Metadata { { "authorization", $"Bearer {token}" } };
 
-Console.WriteLine("| case | transport | requests/s | rows/s | p50 ms | p99 ms |");
-Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: |");
+Console.WriteLine("| case | transport | requests/s | rows/s | p50 ms | p99 ms | refused (log full) |");
+Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
 foreach (var rows in new[] { 1, 100 })
 {
     var grpcRequest = GrpcRequest(rows);
@@ -40,48 +40,78 @@ foreach (var rows in new[] { 1, 100 })
     foreach (var callers in new[] { 1, 16 })
     {
         var name = $"{rows} row{(rows == 1 ? "" : "s")}, c{callers}";
-        Report(name, "gRPC ModelInfer", rows, await RunAsync(callers, async () => await client.ModelInferAsync(grpcRequest, auth)));
+        Report(name, "gRPC ModelInfer", rows, await RunAsync(callers, async () =>
+        {
+            try
+            {
+                await client.ModelInferAsync(grpcRequest, auth);
+                return true;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+            {
+                return false;
+            }
+        }));
         Report(name, "REST /v2 infer", rows, await RunAsync(callers, async () =>
         {
             using var content = new ByteArrayContent(restBody);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var response = await http.PostAsync($"/v2/models/{endpoint}/infer", content);
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                return false;
+            }
+
             response.EnsureSuccessStatusCode();
             await response.Content.ReadAsByteArrayAsync();
+            return true;
         }));
     }
 }
 
 return 0;
 
-async Task<List<double>> RunAsync(int callers, Func<Task> call)
+// Answered calls' latencies, and how many were refused because the prediction log's buffer stayed full (503 / UNAVAILABLE).
+async Task<(List<double> Latencies, int Refused)> RunAsync(int callers, Func<Task<bool>> call)
 {
     for (var i = 0; i < 20; i++)
     {
         await call(); // warm-up: connections, JIT, the model loaded
     }
 
+    await Task.Delay(TimeSpan.FromSeconds(2)); // let the prediction log drain what the previous case queued
+
     var deadline = Stopwatch.StartNew();
     var latencies = new List<double>[callers];
+    var refused = 0;
     await Task.WhenAll(Enumerable.Range(0, callers).Select(async c =>
     {
         latencies[c] = [];
         while (deadline.Elapsed.TotalSeconds < seconds)
         {
             var started = Stopwatch.GetTimestamp();
-            await call();
-            latencies[c].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (await call())
+            {
+                latencies[c].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            else
+            {
+                Interlocked.Increment(ref refused);
+            }
         }
     }));
-    return [.. latencies.SelectMany(l => l).Order()];
+    return ([.. latencies.SelectMany(l => l).Order()], refused);
 }
 
-void Report(string name, string transport, int rows, List<double> latencies)
+void Report(string name, string transport, int rows, (List<double> Latencies, int Refused) run)
 {
+    var latencies = run.Latencies;
     var rate = latencies.Count / seconds;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {transport} | {rate:F0} | {rate * rows:F0} | {latencies[latencies.Count / 2]:F2} | {latencies[(int)(latencies.Count * 0.99)]:F2} |"));
+        $"| {name} | {transport} | {rate:F0} | {rate * rows:F0} | {Percentile(latencies, 0.5):F2} | {Percentile(latencies, 0.99):F2} | {run.Refused} |"));
 }
+
+static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[(int)(sorted.Count * p)];
 
 ModelInferRequest GrpcRequest(int rows)
 {
