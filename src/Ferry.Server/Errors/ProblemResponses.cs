@@ -17,6 +17,12 @@ public static class ProblemResponses
             return;
         }
 
+        if (GrpcErrors.IsGrpcRequest(context))
+        {
+            await GrpcErrors.WriteAsync(context, GrpcErrors.ForStatus(status), errors is null ? detail : $"{detail} ({string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))})");
+            return;
+        }
+
         if (MlflowErrors.IsMlflowPath(context.Request.Path))
         {
             // MLflow's clients read {"error_code", "message"}, never problem+json.

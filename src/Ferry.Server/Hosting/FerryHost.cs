@@ -13,6 +13,7 @@ using Ferry.Server.Endpoints.Mlflow.Artifacts;
 using Ferry.Server.Endpoints.Models;
 using Ferry.Server.Endpoints.Monitoring;
 using Ferry.Server.Endpoints.Serving;
+using Ferry.Server.Endpoints.Serving.Grpc;
 using Ferry.Server.Errors;
 using Ferry.Server.Explain;
 using Ferry.Server.Health;
@@ -78,6 +79,12 @@ public static class FerryHost
         {
             builder.WebHost.UseUrls($"https://{FormatHost(options.Host)}:{options.Port}");
         }
+
+        // Ferry:Grpc:Port adds an HTTP/2-only port for gRPC beside Ferry's own address (not beside a host's own addresses).
+        if (builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) is { } url && url.EndsWith($"://{FormatHost(options.Host)}:{options.Port}", StringComparison.Ordinal))
+        {
+            builder.UseFerryGrpcPort(url);
+        }
         var app = builder.Build();
         app.UseFerryServer();
         return app;
@@ -120,6 +127,7 @@ public static class FerryHost
         services.AddFerryDashboard();
         services.AddFerryRateLimits();
         services.AddFerryHttps();
+        services.AddFerryGrpc();
 
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
         services.AddSingleton<IModelSignatureReader>(_ => new OnnxSignatureReader());
@@ -163,6 +171,7 @@ public static class FerryHost
         app.MapPredictApi();
         app.MapEchoApi();
         app.MapOipApi();
+        app.MapFerryGrpc();
         app.MapInvocationsApi();
         app.MapReferenceApi();
         app.MapMonitorsApi();

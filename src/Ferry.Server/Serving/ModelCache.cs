@@ -58,6 +58,36 @@ public sealed partial class ModelCache : IDisposable
         }
     }
 
+    /// <summary>Whether a version is loaded and ready now (not merely loading, not retired).</summary>
+    public bool IsLoaded(string model, int version)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue((model, version), out var entry) && entry.Model is not null && !entry.Retired;
+        }
+    }
+
+    /// <summary>
+    /// Retires a version now (the model-repository extension's unload): it is disposed once its last lease is released,
+    /// and the next request loads it again. False when it was not loaded (a version still loading is left to finish).
+    /// </summary>
+    public bool Unload(string model, int version)
+    {
+        List<ILoadedModel> dispose = [];
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue((model, version), out var entry) || entry.Model is null)
+            {
+                return false;
+            }
+
+            Retire(entry, dispose);
+        }
+
+        DisposeAll(dispose);
+        return true;
+    }
+
     /// <summary>
     /// The loaded model of a route, loading it first if needed; dispose the lease when the request is done with it.
     /// A load failure is not cached: the next request tries again.

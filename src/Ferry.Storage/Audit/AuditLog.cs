@@ -3,11 +3,25 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Ferry.Storage.Audit;
 
-/// <summary>Reads and verifies the audit chain stored in <see cref="FerryDbContext"/>.</summary>
-public sealed class AuditLog(FerryDbContext db) : IAuditLog
+/// <summary>Reads and verifies the audit chain stored in <see cref="FerryDbContext"/>; appends through <paramref name="writer"/>.</summary>
+/// <param name="db">The database.</param>
+/// <param name="writer">Appends events (null for a read-only log, as the offline verifier opens).</param>
+public sealed class AuditLog(FerryDbContext db, AuditedWriter? writer = null) : IAuditLog
 {
     /// <summary>The most events one query returns.</summary>
     public const int MaxLimit = AuditQuery.MaxLimit;
+
+    /// <inheritdoc />
+    public Task RecordAsync(string actor, AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (writer is null)
+        {
+            throw new InvalidOperationException("This audit log was opened read-only.");
+        }
+
+        return writer.RunAsync(actor, (_, _) => Task.FromResult((true, record)), cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AuditEvent>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)

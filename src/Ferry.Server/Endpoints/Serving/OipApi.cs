@@ -31,6 +31,7 @@ public static partial class OipApi
         v2.MapPost("/models/{name}/infer", (string name, HttpContext c, Router r, CancellationToken t) => InferAsync(name, null, c, r, t))
             .WithMetadata(new ReadOnlyOperationAttribute()).WithName("OipInfer");
         v2.MapPost("/models/{name}/versions/{version:int}/infer", InferAsync).WithMetadata(new ReadOnlyOperationAttribute()).WithName("OipVersionInfer");
+        MapRepository(v2);
         return routes;
     }
 
@@ -40,6 +41,7 @@ public static partial class OipApi
         writer.WriteString("name", "ferry");
         writer.WriteString("version", typeof(OipApi).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
         writer.WriteStartArray("extensions");
+        writer.WriteStringValue(RepositoryExtension);
         writer.WriteEndArray();
     });
 
@@ -66,13 +68,13 @@ public static partial class OipApi
         {
             writer.WriteString("name", name);
             writer.WriteStartArray("versions");
-            foreach (var v in policy.Routes.Where(r => r.Role == RouteRole.Weighted).Select(r => r.Version).Distinct())
+            foreach (var v in WeightedVersions(policy))
             {
-                writer.WriteStringValue(v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteStringValue(v);
             }
 
             writer.WriteEndArray();
-            writer.WriteString("platform", route.Flavor == "onnx" ? "onnx_onnxv1" : "mlnet_zip");
+            writer.WriteString("platform", Platform(route.Flavor));
             WriteTensors(writer, "inputs", signature.Inputs.Where(i => !i.Optional));
             WriteTensors(writer, "outputs", signature.Outputs);
         });
@@ -148,14 +150,28 @@ public static partial class OipApi
         });
     }
 
-    private static async Task<(ResolvedPolicy Policy, ResolvedRoute Route)> FindAsync(string name, int? version, PolicyCache policies, CancellationToken cancellationToken)
+    /// <summary>The endpoint's policy and the route a metadata or readiness request names (a version, else the serving one).</summary>
+    /// <exception cref="NotFoundException">No such endpoint or version.</exception>
+    internal static async Task<(ResolvedPolicy Policy, ResolvedRoute Route)> FindAsync(string name, int? version, PolicyCache policies, CancellationToken cancellationToken)
     {
         var policy = await policies.GetAsync(name, cancellationToken) ?? throw new NotFoundException($"Model with name {name} does not exist.");
         var route = version is { } v
             ? policy.Routes.FirstOrDefault(r => r.Version == v) ?? throw new NotFoundException($"Model {name} with version {v} not found.")
-            : policy.Routes.Where(r => r.Role == RouteRole.Weighted).MaxBy(r => r.Weight) ?? policy.Routes[0];
+            : ServingRoute(policy);
         return (policy, route);
     }
+
+    /// <summary>The route an unversioned metadata request describes: the heaviest weighted one.</summary>
+    internal static ResolvedRoute ServingRoute(ResolvedPolicy policy) =>
+        policy.Routes.Where(r => r.Role == RouteRole.Weighted).MaxBy(r => r.Weight) ?? policy.Routes[0];
+
+    /// <summary>The versions an endpoint serves by weight, as the protocol's version strings.</summary>
+    internal static IEnumerable<string> WeightedVersions(ResolvedPolicy policy) =>
+        policy.Routes.Where(r => r.Role == RouteRole.Weighted).Select(r => r.Version).Distinct()
+            .Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The platform name of a flavor.</summary>
+    internal static string Platform(string flavor) => flavor == "onnx" ? "onnx_onnxv1" : "mlnet_zip";
 
     private static void WriteTensors(Utf8JsonWriter writer, string property, IEnumerable<Core.Signatures.TensorSpec> tensors)
     {
@@ -164,10 +180,10 @@ public static partial class OipApi
         {
             writer.WriteStartObject();
             writer.WriteString("name", tensor.Name);
-            var container = tensor.ElementType.StartsWith("seq(", StringComparison.Ordinal);
-            writer.WriteString("datatype", container ? "FP32" : Datatype(tensor.ElementType));
+            var (datatype, shape) = Describe(tensor);
+            writer.WriteString("datatype", datatype);
             writer.WriteStartArray("shape");
-            foreach (var dim in container || tensor.Shape.Count == 0 ? [-1, -1] : tensor.Shape)
+            foreach (var dim in shape)
             {
                 writer.WriteNumberValue(dim);
             }
@@ -177,6 +193,13 @@ public static partial class OipApi
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>A signature tensor as metadata describes it: maps (ZipMap) as FP32 <c>[-1, -1]</c>, unknown shapes as <c>[-1, -1]</c>.</summary>
+    internal static (string Datatype, IReadOnlyList<int> Shape) Describe(Core.Signatures.TensorSpec tensor)
+    {
+        var container = tensor.ElementType.StartsWith("seq(", StringComparison.Ordinal);
+        return (container ? "FP32" : Datatype(tensor.ElementType), container || tensor.Shape.Count == 0 ? [-1, -1] : tensor.Shape);
     }
 
     /// <summary>The protocol's datatype name for an element type.</summary>
