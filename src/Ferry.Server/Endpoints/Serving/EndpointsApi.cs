@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using Ferry.Core.Artifacts;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
+using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
@@ -57,13 +59,16 @@ public static class EndpointsApi
     }
 
     /// <summary>Deploys a policy (creating the endpoint on first use).</summary>
-    public static async Task<IResult> DeployAsync(string name, HttpRequest request, IEndpointStore store, PolicyCache policies, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> DeployAsync(string name, HttpRequest request, IEndpointStore store, PolicyCache policies, IRegistryStore registry, IArtifactStore artifacts,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(policies);
         var body = await EndpointsRequests.ReadAsync(request, EndpointsJsonContext.Default.DeployBody);
-        var endpoint = await store.DeployAsync(name, EndpointsRequests.Routes(body), body.Force, user.ActorName(), cancellationToken);
+        var routes = EndpointsRequests.Routes(body);
+        await PythonFlavorCheck.ThrowIfAnyAsync(routes, registry, artifacts, cancellationToken);
+        var endpoint = await store.DeployAsync(name, routes, body.Force, user.ActorName(), cancellationToken);
         // Load the new versions and switch this replica's policy now (others follow within the refresh interval).
         await policies.RefreshAsync(name, cancellationToken);
         return await ViewAsync(endpoint, store, cancellationToken);
