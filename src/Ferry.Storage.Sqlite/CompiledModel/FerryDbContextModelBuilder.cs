@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("026511fe-0d90-456c-a6e6-d31f7f28baac"), entityTypeCount: 31)
+            : base(skipDetectChanges: false, modelId: new Guid("d83addea-97e0-4b26-b1a4-6df74cd10aa8"), entityTypeCount: 31)
         {
         }
 
