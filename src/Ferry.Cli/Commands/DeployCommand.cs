@@ -81,7 +81,7 @@ internal sealed class DeployCommand : Command
                 }
                 else
                 {
-                    CliConsole.Line($"Deployed '{endpoint.Name}': revision {endpoint.ActiveRevision} is active ({endpoint.Durability} prediction log, /invocations answers {endpoint.InvocationsOutput}).");
+                    CliConsole.Line($"Deployed '{endpoint.Name}': revision {endpoint.ActiveRevision} is active ({endpoint.Durability} prediction log); /invocations answers {endpoint.InvocationsOutput}.");
                     EndpointOutput.WriteRoutes(endpoint.Routes);
                 }
 

@@ -3,7 +3,8 @@
 usage: mlflow_model_dirs.py OUT_DIR
 Writes OUT_DIR/sklearn (mlflow.sklearn.save_model, pyfunc_predict_fn="predict_proba": Python flavors only) and
 OUT_DIR/onnx (mlflow.onnx.save_model of skl2onnx's export of the same pipeline), then prints one JSON object:
-the request rows, sklearn's predict and predict_proba for them, the classes, and the two MLmodel files' flavors.
+the request rows, sklearn's predict and predict_proba for them, the classes, and what MLflow's scoring server answers
+for the sklearn directory (its pyfunc through the server's JSON writer).
 """
 import json
 import os
@@ -42,7 +43,17 @@ onx = to_onnx(model, X[:1])
 mlflow.onnx._validate_onnx_session_options = lambda options: None
 mlflow.onnx.save_model(onx, os.path.join(out, "onnx"), signature=signature, pip_requirements=["onnx", "onnxruntime"])
 
+# What MLflow's scoring server answers for the sklearn directory (pyfunc_predict_fn="predict_proba"): its pyfunc's
+# output through the server's own JSON writer.
+import io
+import mlflow.pyfunc
+from mlflow.pyfunc.scoring_server import predictions_to_json
+
+served = io.StringIO()
+predictions_to_json(mlflow.pyfunc.load_model(os.path.join(out, "sklearn")).predict(rows), served)
+
 print(json.dumps({
+    "mlflow_scoring_answer": json.loads(served.getvalue()),
     "columns": list(X.columns),
     "rows": rows.values.tolist(),
     "predict": model.predict(rows).tolist(),
