@@ -30,7 +30,8 @@ public sealed class MlflowScoringParityFixture : IAsyncLifetime
     {
         System.IO.Directory.CreateDirectory(_directory);
         var script = Path.Combine(RepositoryRoot.Find(), "tests", "Ferry.Server.Tests", "Serving", "Python", "mlflow_model_dirs.py");
-        var result = await SharedPython.RunAsync(script, [_directory], new Dictionary<string, string>(), TimeSpan.FromSeconds(120));
+        // Run in the temporary directory: mlflow's default tracking store (mlflow.db) lands there, not in the checkout.
+        var result = await SharedPython.RunAsync(script, [_directory], new Dictionary<string, string>(), TimeSpan.FromSeconds(120), workingDirectory: _directory);
         Assert.True(result.ExitCode == 0, result.ToString());
         Reference = JsonDocument.Parse(result.Output.Trim().Split('\n')[^1]).RootElement.Clone();
     }
