@@ -66,6 +66,31 @@ public sealed class DeployCommandTests(SharedServerFixture fixture)
     }
 
     [Fact]
+    public async Task InvocationsOutput_SetByDeploy_ShownByShowAndServedByInvocations()
+    {
+        var model = await RegisterAsync("linear.onnx");
+        var endpoint = Unique("cli-proba");
+
+        var deployed = Json(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1", "--output", "json"));
+        Assert.Equal("predict", deployed.GetProperty("invocationsOutput").GetString());
+        var text = Succeeded(await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1", "--invocations-output", "outputs")).Stdout;
+        Assert.Contains("/invocations answers outputs", text, StringComparison.Ordinal);
+        Assert.Contains("/invocations answers outputs", Succeeded(await Server.RunAsync(fixture.AdminToken, "endpoints", "show", endpoint)).Stdout, StringComparison.Ordinal);
+        var shown = Json(await Server.RunAsync(fixture.AdminToken, "endpoints", "show", endpoint, "--output", "json"));
+        Assert.Equal("outputs", shown.GetProperty("invocationsOutput").GetString());
+
+        // Every named output of linear.onnx (logit, probability), one object per row, over the real server.
+        using var client = new HttpClient { BaseAddress = Server.Url };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.AdminToken);
+        using var response = await client.PostAsync($"/api/v1/endpoints/{endpoint}/invocations",
+            new StringContent("{\"dataframe_split\": {\"data\": [[1, 2, 3, 4]]}}", System.Text.Encoding.UTF8, "application/json"));
+        var row = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("predictions")[0];
+        Assert.Equal(["logit", "probability"], row.EnumerateObject().Select(p => p.Name));
+
+        Assert.Equal(ExitCodes.InvalidArguments, (await Server.RunAsync(fixture.AdminToken, "deploy", endpoint, "--model", model, "--version", "1", "--invocations-output", "labels")).ExitCode);
+    }
+
+    [Fact]
     public async Task Deploy_FollowsAnAlias()
     {
         var model = await RegisterAsync("linear.onnx", "linear.onnx");

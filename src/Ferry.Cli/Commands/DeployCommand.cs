@@ -12,6 +12,8 @@ namespace Ferry.Cli.Commands;
 /// 100 - weight of the traffic, a canary the weight; a shadow sees copies whose answers are only logged.
 /// <c>--durability</c> then sets the endpoint's prediction-log durability (a second audited change, as
 /// <c>ferry endpoints durability</c>); without it the endpoint keeps what it had (buffered for a new one).
+/// <c>--invocations-output predict|predict_proba|outputs</c> likewise sets what the endpoint's MLflow scoring route
+/// answers per row (labels, class probabilities, or every named output), as MLflow's <c>pyfunc_predict_fn</c> does.
 /// </summary>
 internal sealed class DeployCommand : Command
 {
@@ -31,6 +33,12 @@ internal sealed class DeployCommand : Command
         HelpName = "mode",
     };
 
+    private readonly Option<string?> _invocationsOutput = new("--invocations-output")
+    {
+        Description = "What /invocations answers per row: predict (labels, default for a new endpoint), predict_proba (class probabilities) or outputs (every named output)",
+        HelpName = "choice",
+    };
+
     public DeployCommand()
         : base("deploy", "Deploy model versions behind an endpoint (canary and shadow optional).")
     {
@@ -46,11 +54,14 @@ internal sealed class DeployCommand : Command
         Options.Add(_force);
         _durability.AcceptOnlyFromAmong(EndpointDurabilityNames.Buffered, EndpointDurabilityNames.Durable);
         Options.Add(_durability);
+        _invocationsOutput.AcceptOnlyFromAmong([.. InvocationsOutputNames.All]);
+        Options.Add(_invocationsOutput);
         this.SetGuardedAction((parseResult, cancellationToken) =>
         {
             var request = Request(parseResult);
             var name = parseResult.GetValue(_endpoint)!;
             var durability = parseResult.GetValue(_durability);
+            var invocationsOutput = parseResult.GetValue(_invocationsOutput);
             return client.RunAsync(parseResult, async ferry =>
             {
                 var endpoint = await ferry.Endpoints.DeployAsync(name, request, cancellationToken);
@@ -59,13 +70,18 @@ internal sealed class DeployCommand : Command
                     endpoint = await ferry.Endpoints.SetDurabilityAsync(name, durability, cancellationToken);
                 }
 
+                if (invocationsOutput is not null && invocationsOutput != endpoint.InvocationsOutput)
+                {
+                    endpoint = await ferry.Endpoints.SetInvocationsOutputAsync(name, invocationsOutput, cancellationToken);
+                }
+
                 if (client.OutputOf(parseResult) == OutputFormat.Json)
                 {
                     CliConsole.Json(endpoint);
                 }
                 else
                 {
-                    CliConsole.Line($"Deployed '{endpoint.Name}': revision {endpoint.ActiveRevision} is active ({endpoint.Durability} prediction log).");
+                    CliConsole.Line($"Deployed '{endpoint.Name}': revision {endpoint.ActiveRevision} is active ({endpoint.Durability} prediction log); /invocations answers {endpoint.InvocationsOutput}.");
                     EndpointOutput.WriteRoutes(endpoint.Routes);
                 }
 

@@ -28,3 +28,7 @@ public sealed record BatchingRequest(int MaxBatchSize, int MaxDelayMicros);
 /// <summary>The body of a durability change.</summary>
 /// <param name="Durability">"buffered" (answer once queued) or "durable" (answer once committed).</param>
 public sealed record DurabilityRequest(string Durability);
+
+/// <summary>The body of a change to what <c>/invocations</c> answers.</summary>
+/// <param name="InvocationsOutput">"predict" (labels, the default), "predict_proba" (class probabilities) or "outputs" (every named output).</param>
+public sealed record InvocationsOutputRequest(string InvocationsOutput);

@@ -39,6 +39,11 @@ public sealed class EndpointsClient
     public Task<EndpointView> SetDurabilityAsync(string name, string durability, CancellationToken cancellationToken = default) =>
         SendAsync<EndpointView>(HttpMethod.Put, Named(name) + "/durability", new DurabilityRequest(durability), cancellationToken);
 
+    /// <summary>Sets what the endpoint's MLflow scoring route (<c>/invocations</c>) answers: "predict", "predict_proba" or "outputs".</summary>
+    /// <exception cref="FerryApiException">No such endpoint (404), or an unknown choice (400).</exception>
+    public Task<EndpointView> SetInvocationsOutputAsync(string name, string output, CancellationToken cancellationToken = default) =>
+        SendAsync<EndpointView>(HttpMethod.Put, Named(name) + "/invocations-output", new InvocationsOutputRequest(output), cancellationToken);
+
     /// <summary>One endpoint with its history.</summary>
     /// <exception cref="FerryApiException">No such endpoint (404).</exception>
     public Task<EndpointView> GetAsync(string name, CancellationToken cancellationToken = default) =>

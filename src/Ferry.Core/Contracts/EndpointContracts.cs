@@ -33,6 +33,7 @@ public sealed record BatchingView(int MaxBatchSize, int MaxDelayMicros);
 /// <param name="UpdatedAt">Last change.</param>
 /// <param name="History">Every revision, oldest first.</param>
 /// <param name="Durability">"buffered" (answers once the rows are queued) or "durable" (once they are committed).</param>
+/// <param name="InvocationsOutput">What <c>/invocations</c> answers per row: "predict", "predict_proba" or "outputs".</param>
 public sealed record EndpointView(
     string Name,
     int ActiveRevision,
@@ -42,7 +43,8 @@ public sealed record EndpointView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<RevisionView> History,
-    string Durability = EndpointDurabilityNames.Buffered);
+    string Durability = EndpointDurabilityNames.Buffered,
+    string InvocationsOutput = InvocationsOutputNames.Predict);
 
 /// <summary>The wire names of an endpoint's prediction-log durability.</summary>
 public static class EndpointDurabilityNames
@@ -54,6 +56,39 @@ public static class EndpointDurabilityNames
     public const string Durable = "durable";
 }
 
+/// <summary>The wire names of what an endpoint's MLflow scoring route answers (MLflow's <c>pyfunc_predict_fn</c> names).</summary>
+public static class InvocationsOutputNames
+{
+    /// <summary>Labels (classifiers) or values (regressors), the default.</summary>
+    public const string Predict = "predict";
+
+    /// <summary>Class probabilities per row, in the model's class order.</summary>
+    public const string PredictProba = "predict_proba";
+
+    /// <summary>Every named output, one object per row.</summary>
+    public const string Outputs = "outputs";
+
+    /// <summary>Every name, in order.</summary>
+    public static IReadOnlyList<string> All { get; } = [Predict, PredictProba, Outputs];
+
+    /// <summary>The wire name of <paramref name="output"/>.</summary>
+    public static string Of(Serving.InvocationsOutput output) => output switch
+    {
+        Serving.InvocationsOutput.PredictProba => PredictProba,
+        Serving.InvocationsOutput.Outputs => Outputs,
+        _ => Predict,
+    };
+
+    /// <summary>Reads a wire name (case-insensitive, surrounding spaces ignored); null when it is none.</summary>
+    public static Serving.InvocationsOutput? Parse(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        Predict => Serving.InvocationsOutput.Predict,
+        PredictProba => Serving.InvocationsOutput.PredictProba,
+        Outputs => Serving.InvocationsOutput.Outputs,
+        _ => null,
+    };
+}
+
 /// <summary>An endpoint in the list: its active routes, resolved.</summary>
 /// <param name="Name">Endpoint name.</param>
 /// <param name="ActiveRevision">The revision serving now.</param>
@@ -61,8 +96,9 @@ public static class EndpointDurabilityNames
 /// <param name="Batching">Adaptive batching.</param>
 /// <param name="UpdatedAt">Last change.</param>
 /// <param name="Durability">"buffered" or "durable".</param>
+/// <param name="InvocationsOutput">What <c>/invocations</c> answers per row: "predict", "predict_proba" or "outputs".</param>
 public sealed record EndpointSummaryView(string Name, int ActiveRevision, IReadOnlyList<RouteView> Routes, BatchingView Batching, DateTimeOffset UpdatedAt,
-    string Durability = EndpointDurabilityNames.Buffered);
+    string Durability = EndpointDurabilityNames.Buffered, string InvocationsOutput = InvocationsOutputNames.Predict);
 
 /// <summary>Every endpoint, by name.</summary>
 /// <param name="Endpoints">The endpoints.</param>

@@ -17,8 +17,9 @@ public sealed record ResolvedRoute(string ModelName, int Version, string? Alias,
 /// <param name="MaxBatchSize">Adaptive batching: largest batch (1 = off).</param>
 /// <param name="MaxBatchDelayMicros">Adaptive batching: longest wait.</param>
 /// <param name="Durability">Whether answers wait for their prediction-log rows to be committed.</param>
+/// <param name="InvocationsOutput">What the MLflow scoring route answers per row.</param>
 public sealed record ResolvedPolicy(string EndpointName, int Revision, IReadOnlyList<ResolvedRoute> Routes, int MaxBatchSize, int MaxBatchDelayMicros,
-    PredictionDurability Durability = PredictionDurability.Buffered);
+    PredictionDurability Durability = PredictionDurability.Buffered, InvocationsOutput InvocationsOutput = InvocationsOutput.Predict);
 
 /// <summary>A route as a deploy request names it: a version or an alias, a role and a weight.</summary>
 /// <param name="ModelName">Registered model.</param>
@@ -47,6 +48,9 @@ public interface IEndpointStore
 
     /// <summary>Sets whether answers wait for their prediction-log rows to be committed.</summary>
     Task<ServingEndpoint> SetDurabilityAsync(string endpointName, PredictionDurability durability, string actor, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets what the endpoint's MLflow scoring route answers per row.</summary>
+    Task<ServingEndpoint> SetInvocationsOutputAsync(string endpointName, InvocationsOutput output, string actor, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes an endpoint (its prediction log stays).</summary>
     Task DeleteAsync(string endpointName, string actor, CancellationToken cancellationToken = default);

@@ -24,6 +24,9 @@ public sealed class ServingEndpoint
     /// <summary>Whether answers wait for their prediction-log rows to be committed (default buffered).</summary>
     public PredictionDurability Durability { get; set; } = PredictionDurability.Buffered;
 
+    /// <summary>What the MLflow scoring route answers per row (default <see cref="Serving.InvocationsOutput.Predict"/>).</summary>
+    public InvocationsOutput InvocationsOutput { get; set; } = InvocationsOutput.Predict;
+
     /// <summary>Who created it.</summary>
     public string CreatedBy { get; set; } = string.Empty;
 

@@ -23,6 +23,11 @@ public sealed partial class FerryExceptionHandler(ILogger<FerryExceptionHandler>
             return true;
         }
 
+        if (ScoringErrors.IsScoringPath(httpContext.Request.Path) && await ScoringErrors.TryWriteAsync(httpContext, exception))
+        {
+            return true;
+        }
+
         if (MlflowErrors.IsMlflowPath(httpContext.Request.Path) && await MlflowErrors.TryWriteAsync(httpContext, exception))
         {
             return true;

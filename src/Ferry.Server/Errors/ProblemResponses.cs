@@ -31,6 +31,14 @@ public static class ProblemResponses
             return;
         }
 
+        if (ScoringErrors.IsScoringPath(context.Request.Path) && status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden))
+        {
+            // MLflow's scoring clients read {"error_code", "message"} too.
+            var message = errors is null ? detail : $"{detail} ({string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))})";
+            await MlflowErrors.WriteAsync(context, ScoringErrors.CodeFor(status), message, status);
+            return;
+        }
+
         if (OipErrors.IsOipPath(context.Request.Path) && status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden))
         {
             // OIP clients read {"error": "..."}; 401/403 stay problem+json (with an "error" member) like every protected route.

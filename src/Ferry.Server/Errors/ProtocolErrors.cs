@@ -8,7 +8,7 @@ public static class ProtocolErrors
     {
         ArgumentNullException.ThrowIfNull(context);
         var path = context.Request.Path;
-        if (MlflowErrors.IsMlflowPath(path))
+        if (MlflowErrors.IsMlflowPath(path) || ScoringErrors.IsScoringPath(path))
         {
             return MlflowErrors.WriteAsync(context, mlflowCode, message, status);
         }

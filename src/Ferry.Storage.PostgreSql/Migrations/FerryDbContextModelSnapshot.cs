@@ -1023,6 +1023,12 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("durability");
 
+                    b.Property<string>("InvocationsOutput")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("invocations_output");
+
                     b.Property<int>("MaxBatchDelayMicros")
                         .HasColumnType("integer")
                         .HasColumnName("max_batch_delay_micros");

@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2f9d9c9d-cbaf-4356-b076-b6cd1f3b6f1e"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("daed800d-ac2c-403b-bb7f-11421b837892"), entityTypeCount: 36)
         {
         }
 

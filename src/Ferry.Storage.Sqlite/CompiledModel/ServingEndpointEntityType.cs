@@ -19,7 +19,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 "Ferry.Core.Serving.ServingEndpoint",
                 typeof(ServingEndpoint),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 navigationCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -66,6 +66,16 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 providerPropertyType: typeof(string));
             durability.SetSentinelFromProviderValue("Buffered");
             durability.AddAnnotation("Relational:ColumnName", "durability");
+
+            var invocationsOutput = runtimeEntityType.AddProperty(
+                "InvocationsOutput",
+                typeof(InvocationsOutput),
+                propertyInfo: typeof(ServingEndpoint).GetProperty("InvocationsOutput", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ServingEndpoint).GetField("<InvocationsOutput>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 20,
+                providerPropertyType: typeof(string));
+            invocationsOutput.SetSentinelFromProviderValue("Predict");
+            invocationsOutput.AddAnnotation("Relational:ColumnName", "invocations_output");
 
             var maxBatchDelayMicros = runtimeEntityType.AddProperty(
                 "MaxBatchDelayMicros",

@@ -1018,6 +1018,12 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("durability");
 
+                    b.Property<string>("InvocationsOutput")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invocations_output");
+
                     b.Property<int>("MaxBatchDelayMicros")
                         .HasColumnType("INTEGER")
                         .HasColumnName("max_batch_delay_micros");

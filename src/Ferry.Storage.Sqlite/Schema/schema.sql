@@ -546,3 +546,11 @@ VALUES ('20261206133009_LoggedModels', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "serving_endpoints" ADD "invocations_output" TEXT NOT NULL DEFAULT 'Predict';
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206133924_InvocationsOutput', '10.0.15');
+
+COMMIT;
+

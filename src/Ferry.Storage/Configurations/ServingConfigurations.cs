@@ -15,6 +15,7 @@ internal sealed class ServingEndpointConfiguration : IEntityTypeConfiguration<Se
         builder.Property(e => e.CreatedBy).HasMaxLength(256).IsRequired();
         builder.HasIndex(e => e.Name).IsUnique();
         builder.Property(e => e.Durability).HasConversion<string>().HasMaxLength(20);
+        builder.Property(e => e.InvocationsOutput).HasConversion<string>().HasMaxLength(20);
         builder.HasMany(e => e.Policies).WithOne().HasForeignKey(p => p.EndpointId).OnDelete(DeleteBehavior.Cascade);
     }
 }

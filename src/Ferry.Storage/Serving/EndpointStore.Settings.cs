@@ -1,4 +1,5 @@
 using Ferry.Core.Audit;
+using Ferry.Core.Contracts;
 using Ferry.Core.Serving;
 using Microsoft.EntityFrameworkCore;
 
@@ -61,6 +62,35 @@ public sealed partial class EndpointStore
             {
                 Before = new { Durability = EndpointStoreRules.DurabilityName(before) },
                 After = new { Durability = EndpointStoreRules.DurabilityName(durability) },
+            }));
+        }, cancellationToken);
+        return (await GetAsync(endpointName, cancellationToken))!;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Like durability, not part of the traffic policy: no revision, and a rollback keeps it.</remarks>
+    public async Task<ServingEndpoint> SetInvocationsOutputAsync(string endpointName, InvocationsOutput output, string actor, CancellationToken cancellationToken = default)
+    {
+        if (!EndpointStoreRules.IsValidName(endpointName))
+        {
+            throw NotFound(endpointName);
+        }
+
+        if (!Enum.IsDefined(output))
+        {
+            throw new Core.Errors.ValidationException("invocationsOutput", $"must be {string.Join(", ", InvocationsOutputNames.All)}, not {(int)output}");
+        }
+
+        await writer.RunAsync(actor, async (context, ct) =>
+        {
+            var endpoint = await TrackedAsync(context, endpointName, ct);
+            var before = endpoint.InvocationsOutput;
+            endpoint.InvocationsOutput = output;
+            endpoint.UpdatedAt = Now();
+            return (true, AuditRecord.Of("endpoint.invocations-output", Target(endpointName), new
+            {
+                Before = new { InvocationsOutput = InvocationsOutputNames.Of(before) },
+                After = new { InvocationsOutput = InvocationsOutputNames.Of(output) },
             }));
         }, cancellationToken);
         return (await GetAsync(endpointName, cancellationToken))!;

@@ -64,7 +64,7 @@ public sealed partial class EndpointStore(FerryDbContext db, AuditedWriter write
             }
         }
 
-        return new ResolvedPolicy(endpoint.Name, endpoint.ActiveRevision, resolved, endpoint.MaxBatchSize, endpoint.MaxBatchDelayMicros, endpoint.Durability);
+        return new ResolvedPolicy(endpoint.Name, endpoint.ActiveRevision, resolved, endpoint.MaxBatchSize, endpoint.MaxBatchDelayMicros, endpoint.Durability, endpoint.InvocationsOutput);
     }
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -41,8 +41,10 @@ public sealed class BadBytesTests(SqliteServerFixture fixture) : IClassFixture<S
 
         using var response = await PostAsync($"/api/v1/endpoints/{endpoint}/invocations", new JsonObject { ["dataframe_records"] = Records(badRow: 0) });
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("dataframe_records[0].purpose", out _), problem.GetRawText());
+        // MLflow's scoring error shape on this route.
+        var error = await response.AssertJsonAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("BAD_REQUEST", error.GetProperty("error_code").GetString());
+        Assert.Contains("dataframe_records[0].purpose", error.GetProperty("message").GetString()!, StringComparison.Ordinal);
     }
 
     [SkippableFact]

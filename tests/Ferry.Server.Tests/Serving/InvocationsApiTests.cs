@@ -65,12 +65,13 @@ public sealed class InvocationsApiTests(SqliteServerFixture fixture) : IClassFix
         var endpoint = await ServingTestKit.DeployModelAsync(Server, "credit_pipeline.onnx");
         var client = Server.CreateAdminClient();
         using var unknown = await client.PostAsync($"/api/v1/endpoints/{endpoint}/invocations", JsonContent.Create(new { tensors = 1 }));
-        await unknown.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("BAD_REQUEST", (await unknown.AssertJsonAsync(HttpStatusCode.BadRequest)).GetProperty("error_code").GetString());
 
         using var bad = await client.PostAsync($"/api/v1/endpoints/{endpoint}/invocations",
             JsonContent.Create(new { dataframe_split = new { columns = new[] { "age", "income", "open_accounts", "purpose" }, data = new[] { new object[] { "x", 1, 2, "car" } } } }));
-        var problem = await bad.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("dataframe_split.data[0].age", out _));
+        var error = await bad.AssertJsonAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("BAD_REQUEST", error.GetProperty("error_code").GetString());
+        Assert.Contains("dataframe_split.data[0].age", error.GetProperty("message").GetString()!, StringComparison.Ordinal);
     }
 
     private static JsonArray Records(ServingTestKit.Expected expected) =>

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using Ferry.Core.Artifacts;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
+using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
@@ -29,6 +31,8 @@ public static class EndpointsApi
             .WithSummary("Sets adaptive batching: {\"maxBatchSize\" (1 = off), \"maxDelayMicros\"}.");
         group.MapPut("/{name}/durability", SetDurabilityAsync).RequireAuthorization(FerryPolicies.Scientist).WithName("SetEndpointDurability")
             .WithSummary("Sets prediction-log durability: {\"durability\": \"buffered\" (answer once queued, the default) or \"durable\" (answer once committed)}.");
+        group.MapPut("/{name}/invocations-output", SetInvocationsOutputAsync).RequireAuthorization(FerryPolicies.Scientist).WithName("SetEndpointInvocationsOutput")
+            .WithSummary("Sets what /invocations answers per row, as MLflow's pyfunc_predict_fn: {\"invocationsOutput\": \"predict\" (labels, the default), \"predict_proba\" or \"outputs\"}.");
         group.MapDelete("/{name}", DeleteAsync).RequireAuthorization(FerryPolicies.Scientist).WithName("DeleteEndpoint")
             .WithSummary("Deletes the endpoint and its policy history (its prediction log stays).");
         return routes;
@@ -57,13 +61,22 @@ public static class EndpointsApi
     }
 
     /// <summary>Deploys a policy (creating the endpoint on first use).</summary>
-    public static async Task<IResult> DeployAsync(string name, HttpRequest request, IEndpointStore store, PolicyCache policies, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> DeployAsync(string name, HttpRequest request, IEndpointStore store, PolicyCache policies, IRegistryStore registry, IArtifactStore artifacts,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(policies);
         var body = await EndpointsRequests.ReadAsync(request, EndpointsJsonContext.Default.DeployBody);
-        var endpoint = await store.DeployAsync(name, EndpointsRequests.Routes(body), body.Force, user.ActorName(), cancellationToken);
+        var routes = EndpointsRequests.Routes(body);
+        var output = EndpointsRequests.InvocationsOutput(body.InvocationsOutput, required: false);
+        await PythonFlavorCheck.ThrowIfAnyAsync(routes, registry, artifacts, cancellationToken);
+        var endpoint = await store.DeployAsync(name, routes, body.Force, user.ActorName(), cancellationToken);
+        if (output is { } chosen && chosen != endpoint.InvocationsOutput)
+        {
+            endpoint = await store.SetInvocationsOutputAsync(name, chosen, user.ActorName(), cancellationToken);
+        }
+
         // Load the new versions and switch this replica's policy now (others follow within the refresh interval).
         await policies.RefreshAsync(name, cancellationToken);
         return await ViewAsync(endpoint, store, cancellationToken);
@@ -99,6 +112,19 @@ public static class EndpointsApi
         ArgumentNullException.ThrowIfNull(policies);
         var durability = EndpointsRequests.Durability(await EndpointsRequests.ReadAsync(request, EndpointsJsonContext.Default.DurabilityBody));
         var endpoint = await store.SetDurabilityAsync(name, durability, user.ActorName(), cancellationToken);
+        await policies.RefreshAsync(name, cancellationToken);
+        return await ViewAsync(endpoint, store, cancellationToken);
+    }
+
+    /// <summary>Sets what the MLflow scoring route answers.</summary>
+    public static async Task<IResult> SetInvocationsOutputAsync(string name, HttpRequest request, IEndpointStore store, PolicyCache policies, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(policies);
+        var body = await EndpointsRequests.ReadAsync(request, EndpointsJsonContext.Default.InvocationsOutputBody);
+        var output = EndpointsRequests.InvocationsOutput(body.InvocationsOutput, required: true)!.Value;
+        var endpoint = await store.SetInvocationsOutputAsync(name, output, user.ActorName(), cancellationToken);
         await policies.RefreshAsync(name, cancellationToken);
         return await ViewAsync(endpoint, store, cancellationToken);
     }

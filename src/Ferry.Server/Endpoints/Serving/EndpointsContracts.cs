@@ -27,6 +27,9 @@ public sealed record DeployBody
 
     /// <summary>Deploy even if a new version would reject records the endpoint accepts now.</summary>
     public bool Force { get; init; }
+
+    /// <summary>When given, also sets what <c>/invocations</c> answers: "predict", "predict_proba" or "outputs" (else it stays).</summary>
+    public string? InvocationsOutput { get; init; }
 }
 
 /// <summary>The body of <c>PUT /api/v1/endpoints/{name}/batching</c>.</summary>
@@ -37,6 +40,13 @@ public sealed record BatchingBody
 
     /// <summary>Longest a request waits for others, 0 to 1,000,000 microseconds.</summary>
     public int? MaxDelayMicros { get; init; }
+}
+
+/// <summary>The body of <c>PUT /api/v1/endpoints/{name}/invocations-output</c>.</summary>
+public sealed record InvocationsOutputBody
+{
+    /// <summary>"predict" (labels, the default), "predict_proba" (class probabilities) or "outputs" (every named output).</summary>
+    public string? InvocationsOutput { get; init; }
 }
 
 /// <summary>The body of <c>PUT /api/v1/endpoints/{name}/durability</c>.</summary>

@@ -12,6 +12,7 @@ namespace Ferry.Server.Endpoints.Serving;
 [JsonSerializable(typeof(DeployBody))]
 [JsonSerializable(typeof(BatchingBody))]
 [JsonSerializable(typeof(DurabilityBody))]
+[JsonSerializable(typeof(InvocationsOutputBody))]
 [JsonSerializable(typeof(EndpointView))]
 [JsonSerializable(typeof(EndpointListView))]
 public sealed partial class EndpointsJsonContext : JsonSerializerContext;

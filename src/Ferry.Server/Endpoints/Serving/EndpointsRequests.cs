@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
 
@@ -90,6 +91,18 @@ internal static class EndpointsRequests
         null or "" => throw new ValidationException("durability", "is required: buffered or durable"),
         _ => throw new ValidationException("durability", $"must be buffered or durable, not '{body.Durability}'"),
     };
+
+    /// <summary>What <c>/invocations</c> answers, from a body's <c>invocationsOutput</c>; null when absent and not <paramref name="required"/>.</summary>
+    public static InvocationsOutput? InvocationsOutput(string? name, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return required ? throw new ValidationException("invocationsOutput", $"is required: {string.Join(", ", InvocationsOutputNames.All)}") : null;
+        }
+
+        return InvocationsOutputNames.Parse(name)
+            ?? throw new ValidationException("invocationsOutput", $"must be {string.Join(", ", InvocationsOutputNames.All)}, not '{name}'");
+    }
 
     /// <summary>The batching settings of a body, both required.</summary>
     public static (int MaxBatchSize, int MaxDelayMicros) Batching(BatchingBody body)

@@ -20,10 +20,12 @@ internal static class EndpointsViews
             p.CreatedBy,
             At(p.CreatedAt),
             [.. p.Routes.Select(r => Route(r, null))]))],
-        DurabilityName(endpoint.Durability));
+        DurabilityName(endpoint.Durability),
+        InvocationsOutputNames.Of(endpoint.InvocationsOutput));
 
     public static EndpointSummaryView Summary(ServingEndpoint endpoint, ResolvedPolicy? resolved) =>
-        new(endpoint.Name, endpoint.ActiveRevision, ActiveRoutes(endpoint, resolved), Batching(endpoint), At(endpoint.UpdatedAt), DurabilityName(endpoint.Durability));
+        new(endpoint.Name, endpoint.ActiveRevision, ActiveRoutes(endpoint, resolved), Batching(endpoint), At(endpoint.UpdatedAt), DurabilityName(endpoint.Durability),
+            InvocationsOutputNames.Of(endpoint.InvocationsOutput));
 
     public static string DurabilityName(PredictionDurability durability) =>
         durability == PredictionDurability.Durable ? EndpointDurabilityNames.Durable : EndpointDurabilityNames.Buffered;

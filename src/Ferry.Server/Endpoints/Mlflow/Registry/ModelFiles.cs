@@ -7,6 +7,9 @@ namespace Ferry.Server.Endpoints.Mlflow.Registry;
 /// </summary>
 internal abstract class ModelFiles
 {
+    /// <summary>The store itself, for lookups shared with serving (<see cref="Ferry.Server.Serving.ModelFileLocator"/>).</summary>
+    public abstract IArtifactStore Store { get; }
+
     public abstract Task<bool> IsFileAsync(string path, CancellationToken cancellationToken);
 
     public abstract IAsyncEnumerable<ArtifactEntry> ListAsync(string directory, CancellationToken cancellationToken);
@@ -17,6 +20,8 @@ internal abstract class ModelFiles
 
     private sealed class StoreFiles(IArtifactStore store) : ModelFiles
     {
+        public override IArtifactStore Store => store;
+
         public override async Task<bool> IsFileAsync(string path, CancellationToken cancellationToken) =>
             path.Length > 0 && await store.GetInfoAsync(path, cancellationToken) is not null;
 

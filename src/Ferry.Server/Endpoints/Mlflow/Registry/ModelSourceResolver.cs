@@ -2,6 +2,7 @@ using Ferry.Core.Registry;
 using Ferry.Core.Signatures;
 using Ferry.Core.Tracking;
 using Ferry.Server.Errors;
+using Ferry.Server.Serving;
 
 namespace Ferry.Server.Endpoints.Mlflow.Registry;
 
@@ -14,7 +15,8 @@ internal sealed record ResolvedSource(string? ArtifactPath, string? Flavor, stri
 /// <summary>
 /// Resolves a version's source (<c>runs:/</c> through the run's artifact URI, <c>mlflow-artifacts:/</c> into the
 /// store) and reads the signature of the model file found there: a <c>*.onnx</c> or ML.NET <c>*.zip</c> at the path
-/// or directly under it. A model file that cannot be read is an error (400); no model file is not.
+/// or directly under it, or the file an MLflow model directory's <c>MLmodel</c> names (<see cref="ModelFileLocator"/>).
+/// A model file that cannot be read is an error (400); no model file is not.
 /// </summary>
 internal sealed class ModelSourceResolver(IRegistryStore store, IServiceProvider services)
 {
@@ -80,26 +82,8 @@ internal sealed class ModelSourceResolver(IRegistryStore store, IServiceProvider
     /// <summary>The flavor's stored name.</summary>
     public static string WireName(ModelFlavor flavor) => flavor == ModelFlavor.Onnx ? "onnx" : "mlnet";
 
-    private static async Task<string?> FindModelFileAsync(ModelFiles files, string relative, CancellationToken cancellationToken)
-    {
-        if (await files.IsFileAsync(relative, cancellationToken))
-        {
-            return IsModelFile(relative) ? relative : null;
-        }
-
-        var candidates = new List<string>();
-        await foreach (var entry in files.ListAsync(relative, cancellationToken))
-        {
-            if (!entry.IsDirectory && IsModelFile(entry.Path))
-            {
-                candidates.Add(entry.Path);
-            }
-        }
-
-        candidates.Sort(StringComparer.Ordinal);
-        return candidates.FirstOrDefault(p => p.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) ?? candidates.FirstOrDefault();
-    }
-
-    private static bool IsModelFile(string path) =>
-        path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+    // The model file under the source, by the rule serving uses (ModelFileLocator): an MLflow model directory is read
+    // by its MLmodel's flavors. One with only Python flavors registers (no model file, no flavor); deploying it is refused.
+    private static async Task<string?> FindModelFileAsync(ModelFiles files, string relative, CancellationToken cancellationToken) =>
+        (await ModelFileLocator.FindAsync(files.Store, relative, cancellationToken)).File;
 }
