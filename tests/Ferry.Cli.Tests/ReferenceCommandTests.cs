@@ -4,7 +4,7 @@ using Ferry.Cli.Tests.Infrastructure;
 
 namespace Ferry.Cli.Tests;
 
-/// <summary><c>ferry models reference</c> with training files that hold more than the features.</summary>
+/// <summary><c>ferry models reference</c> with training files that hold more than the features, and the job in <c>ferry models show</c>.</summary>
 [Collection(SharedServerDefinition.Name)]
 public sealed class ReferenceCommandTests(SharedServerFixture fixture)
 {
@@ -26,6 +26,9 @@ public sealed class ReferenceCommandTests(SharedServerFixture fixture)
         }
 
         File.WriteAllText(train, csv.ToString());
+        var before = await Server.RunAsync(fixture.AdminToken, "models", "show", model, "--version", "1");
+        CliAssert.Succeeded(before);
+        Assert.DoesNotContain("built from", before.Stdout, StringComparison.Ordinal);
 
         var refused = await Server.RunAsync(fixture.AdminToken, "models", "reference", model, "1", train, "--label", "outcome");
         Assert.NotEqual(ExitCodes.Success, refused.ExitCode);
@@ -38,5 +41,10 @@ public sealed class ReferenceCommandTests(SharedServerFixture fixture)
         CliAssert.Succeeded(reference);
         Assert.Contains("200 rows", reference.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("customer_id", reference.Stdout, StringComparison.Ordinal);
+
+        // models show names the version's reference job: built, from how many rows.
+        var shown = await Server.RunAsync(fixture.AdminToken, "models", "show", model, "--version", "1");
+        CliAssert.Succeeded(shown);
+        Assert.Contains("built from 200 rows", shown.Stdout, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,7 @@
 using Ferry.Cli.Output;
 using Ferry.Client.Models;
 using Ferry.Core.Contracts;
+using Ferry.Core.Monitoring;
 using Ferry.Core.Signatures;
 
 namespace Ferry.Cli.Commands.Models;
@@ -20,7 +21,22 @@ internal static class ModelOutput
     public static string Specs(IReadOnlyList<TensorSpec> specs) =>
         specs.Count == 0 ? "-" : string.Join(", ", specs.Select(s => s.ToString()));
 
-    public static void WriteVersion(ModelVersionView version, ExplanationMethodView? explanation = null)
+    /// <summary>A reference job in a few words: its state, and its phase and progress while it runs.</summary>
+    public static string Describe(ReferenceJobView job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var rows = job.Rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        return job.State switch
+        {
+            ReferenceJob.Running => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"building from {rows} rows: {job.Phase} {job.Done:N0}/{job.Total:N0} (job {job.Id})"),
+            ReferenceJob.Queued => $"queued, {rows} rows (job {job.Id})",
+            ReferenceJob.Failed => $"failed: {job.Error} (job {job.Id})",
+            _ => $"built from {rows} rows at {job.FinishedAt} (job {job.Id})",
+        };
+    }
+
+    public static void WriteVersion(ModelVersionView version, ExplanationMethodView? explanation = null, ReferenceJobView? reference = null)
     {
         var table = TableFormat.Create("Field", "Value");
         table.AddTextRow("name", version.Name);
@@ -38,6 +54,11 @@ internal static class ModelOutput
             {
                 table.AddTextRow("not exact because", reason);
             }
+        }
+
+        if (reference is not null)
+        {
+            table.AddTextRow("reference", Describe(reference));
         }
         CliConsole.Write(table);
     }

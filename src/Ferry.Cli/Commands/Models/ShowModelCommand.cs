@@ -32,7 +32,8 @@ internal sealed class ShowModelCommand : Command
                 }
                 else
                 {
-                    ModelOutput.WriteVersion(version, await ExplanationOfAsync(ferry, name, number, version, cancellationToken));
+                    ModelOutput.WriteVersion(version, await ExplanationOfAsync(ferry, name, number, version, cancellationToken),
+                        await ReferenceJobOfAsync(ferry, name, number, cancellationToken));
                 }
 
                 return ExitCodes.Success;
@@ -55,6 +56,19 @@ internal sealed class ShowModelCommand : Command
             CliConsole.Write(table);
             return ExitCodes.Success;
         }));
+    }
+
+    /// <summary>The version's latest reference job, or null when it has none (or the server cannot say).</summary>
+    private static async Task<ReferenceJobView?> ReferenceJobOfAsync(FerryClient ferry, string name, int number, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ferry.Monitoring.GetReferenceJobAsync(name, number, cancellationToken: cancellationToken);
+        }
+        catch (FerryApiException)
+        {
+            return null; // no reference asked for yet
+        }
     }
 
     /// <summary>How the version's predictions are explained (from its card), or null when the server cannot say.</summary>
