@@ -16,13 +16,24 @@ public sealed class FeatureGroups
 
     /// <summary>Groups from a slot list; sources are ordered by their first slot.</summary>
     public FeatureGroups(IEnumerable<FeatureSlot> slots)
+        : this([.. slots ?? throw new ArgumentNullException(nameof(slots))], null)
     {
-        ArgumentNullException.ThrowIfNull(slots);
-        _slots = [.. slots];
+    }
+
+    private FeatureGroups(FeatureSlot[] slots, IReadOnlyList<string>? sourceOrder)
+    {
+        _slots = slots;
         _slotNames = [.. _slots.Select(s => s.Name)];
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var sources = new List<string>();
         var members = new List<List<int>>();
+        foreach (var source in sourceOrder ?? [])
+        {
+            index.Add(source, sources.Count);
+            sources.Add(source);
+            members.Add([]);
+        }
+
         _sourceOfSlot = new int[_slots.Length];
         for (var slot = 0; slot < _slots.Length; slot++)
         {
@@ -41,6 +52,21 @@ public sealed class FeatureGroups
 
         _sources = [.. sources];
         _slotsOfSource = [.. members.Select(m => m.ToArray())];
+    }
+
+    /// <summary>
+    /// The same slots (same indices) with the sources in <paramref name="sources"/>' order, or null when
+    /// <paramref name="sources"/> are not exactly this grouping's sources (one missing, extra or repeated).
+    /// </summary>
+    public FeatureGroups? OrderedAs(IReadOnlyList<string> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count != _sources.Length || !sources.ToHashSet(StringComparer.Ordinal).SetEquals(_sources))
+        {
+            return null;
+        }
+
+        return new FeatureGroups(_slots, sources);
     }
 
     /// <summary>One group per slot, named by <paramref name="names"/>.</summary>

@@ -3,6 +3,24 @@ namespace Ferry.Explain.Tests;
 public sealed class FeatureGroupsTests
 {
     [Fact]
+    public void OrderedAs_SameSources_KeepsSlotIndicesAndTakesTheOrder_OtherSourcesAreNull()
+    {
+        var groups = new FeatureGroups([new("age", "age"), new("purpose=car", "purpose"), new("income", "income"), new("purpose=home", "purpose")]);
+
+        var ordered = groups.OrderedAs(["income", "purpose", "age"]);
+
+        Assert.NotNull(ordered);
+        Assert.Equal(["income", "purpose", "age"], ordered.Sources);
+        Assert.Equal(new[] { 2 }, ordered.SlotsOf(0));
+        Assert.Equal(new[] { 1, 3 }, ordered.SlotsOf(1));
+        Assert.Equal(new[] { 0 }, ordered.SlotsOf(2));
+        Assert.Equal(groups.SlotNames, ordered.SlotNames);
+        Assert.Null(groups.OrderedAs(["income", "age"]));
+        Assert.Null(groups.OrderedAs(["income", "purpose", "age", "region"]));
+        Assert.Null(groups.OrderedAs(["income", "purpose", "purpose"]));
+    }
+
+    [Fact]
     public void Grouping_SumsSlotsPerSource_AndKeepsLocalAccuracy()
     {
         var groups = new FeatureGroups([new("age", "age"), new("purpose=car", "purpose"), new("income", "income"), new("purpose=home", "purpose")]);

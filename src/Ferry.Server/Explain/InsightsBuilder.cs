@@ -88,7 +88,7 @@ public static class InsightsBuilder
     /// row, only the trees whose path tests a shuffled slot: <see cref="TreePermutationScorer"/>) or coefficients in
     /// double precision, when those reproduce the served model's score on every unshuffled row to
     /// <see cref="ScoreAgreement"/>; else null. Each slot of the vector comes from one source column, so shuffling a
-    /// column's slots together is shuffling the column, and the groups follow the model's feature order so the seeded
+    /// column's slots together is shuffling the column; the groups follow the model's feature order, so the seeded
     /// shuffles are the ones the served model would be given. Scoring 100 shuffled copies of the sample through ONNX
     /// Runtime was most of a reference build's time.
     /// </summary>
@@ -99,17 +99,10 @@ public static class InsightsBuilder
             return null;
         }
 
-        var position = model.Features.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        if (!slots.Slots.All(s => position.ContainsKey(s.Source)))
+        // The model's feature order, so the seeded shuffles are the ones the served model would be given.
+        if (slots.OrderedAs([.. model.Features.Select(f => f.Name)]) is not { } groups)
         {
-            return null;
-        }
-
-        var order = Enumerable.Range(0, slots.SlotCount).OrderBy(s => position[slots.Slots[s].Source]).ThenBy(s => s).ToArray();
-        var groups = new FeatureGroups(order.Select(s => slots.Slots[s]));
-        if (!groups.Sources.SequenceEqual(model.Features.Select(f => f.Name), StringComparer.Ordinal))
-        {
-            return null; // a feature feeds no slot: the shuffles would not line up with the served model's
+            return null; // a feature feeds no slot (or a slot no feature): the shuffles would not line up
         }
 
         var vectors = vector.FeatureVectors(BatchRows.FromCells(cells, model.Features));
@@ -122,12 +115,11 @@ public static class InsightsBuilder
             return null;
         }
 
-        // The groups' slots are positions in the reordered list: order[j] is the vector's own slot.
         var baseline = Array.ConvertAll(computed, row => row[output]);
         if (vector.Ensemble is { } ensemble)
         {
             var trees = new TreePermutationScorer(ensemble, vectors, output);
-            return PermutationImportance.Compute(baseline, (shuffled, rows) => trees.Shuffled([.. shuffled.Select(j => order[j])], rows), actual, groups, options);
+            return PermutationImportance.Compute(baseline, (shuffled, rows) => trees.Shuffled(shuffled, rows), actual, groups, options);
         }
 
         return PermutationImportance.Compute(baseline, (shuffled, rows) =>
@@ -136,9 +128,9 @@ public static class InsightsBuilder
             for (var i = 0; i < scores.Length; i++)
             {
                 var x = (double[])vectors[i].Clone();
-                foreach (var j in shuffled)
+                foreach (var slot in shuffled)
                 {
-                    x[order[j]] = vectors[rows[i]][order[j]];
+                    x[slot] = vectors[rows[i]][slot];
                 }
 
                 scores[i] = outputs(x)[output];
