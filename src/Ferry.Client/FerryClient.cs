@@ -72,7 +72,11 @@ public sealed class FerryClient : IDisposable
         Endpoints = new EndpointsClient(http);
         Predictions = new PredictionsClient(http);
         Monitoring = new Monitoring.MonitoringClient(http);
+        Governance = new Governance.GovernanceClient(_requests);
     }
+
+    /// <summary>Promotion policies, gates and promotion requests.</summary>
+    public Governance.GovernanceClient Governance { get; }
 
     /// <summary>Monitoring: reference profiles, monitors, reports, alerts, webhooks.</summary>
     public Monitoring.MonitoringClient Monitoring { get; }

@@ -122,6 +122,15 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
     /// <summary>Explainability: the editable fields of model cards.</summary>
     public DbSet<Ferry.Core.Explain.ModelCardEntry> ModelCards => Set<Ferry.Core.Explain.ModelCardEntry>();
 
+    /// <summary>Governance: promotion policy revisions.</summary>
+    public DbSet<Ferry.Core.Governance.PolicyRevision> PolicyRevisions => Set<Ferry.Core.Governance.PolicyRevision>();
+
+    /// <summary>Governance: promotion requests.</summary>
+    public DbSet<Ferry.Core.Governance.PromotionRequest> PromotionRequests => Set<Ferry.Core.Governance.PromotionRequest>();
+
+    /// <summary>Governance: approvals and rejections of promotion requests.</summary>
+    public DbSet<Ferry.Core.Governance.PromotionDecision> PromotionDecisions => Set<Ferry.Core.Governance.PromotionDecision>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -41,6 +41,8 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IPredictionStore, Serving.PredictionStore>();
         services.AddScoped<IFeedbackStore, Serving.FeedbackStore>();
         services.AddScoped<IModelCardStore, Explain.ModelCardStore>();
+        services.AddScoped<Ferry.Core.Governance.IPolicyStore, Governance.PolicyStore>();
+        services.AddScoped<Ferry.Core.Governance.IPromotionStore, Governance.PromotionStore>();
         services.AddScoped<IDashboardReadModel, Dashboard.DashboardQueries>();
         services.AddScoped<IDatabaseHealth, Health.DatabaseHealth>();
         return services;

@@ -84,6 +84,9 @@ public sealed class FerryTestServer : IAsyncDisposable
         {
             // Every test signs in from 127.0.0.1 to a shared server: the sign-in limit is off unless a test sets it.
             builder.Services.Configure<RateLimitOptions>(limits => limits.SignIn.PermitLimit = 0);
+            // Tests that are not about governance move champion and deploy directly: their models default to tier low
+            // (no approval). Governance tests set Ferry:Governance:DefaultTier themselves through host.
+            builder.Configuration["Ferry:Governance:DefaultTier"] = "low";
             host?.Invoke(builder);
             services?.Invoke(builder.Services);
         });

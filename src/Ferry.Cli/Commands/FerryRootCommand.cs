@@ -25,6 +25,8 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new RunsCommand());
         Subcommands.Add(new ModelsCommand());
         Subcommands.Add(new DeployCommand());
+        Subcommands.Add(new Governance.GateCommand());
+        Subcommands.Add(new Governance.PromoteCommand());
         Subcommands.Add(new PredictCommand(clock));
         Subcommands.Add(new Endpoints.EndpointsCommand());
         Subcommands.Add(new Monitoring.MonitorCommand());

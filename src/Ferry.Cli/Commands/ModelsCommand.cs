@@ -17,5 +17,6 @@ internal sealed class ModelsCommand : Command
         Subcommands.Add(new AliasCommand(client));
         Subcommands.Add(new ReferenceCommand(client));
         Subcommands.Add(new CardCommand(client));
+        Subcommands.Add(new Governance.PolicyCommand(client));
     }
 }

@@ -105,7 +105,10 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
             NegativeDecision = "approved",
             PositiveOutcome = "default",
         }, cancellationToken);
-        progress.Report(QuickstartStage.Deploy, 1, "model card written");
+        // The sample's own model is set to tier low (no approval), so the quickstart moves champion itself; a real
+        // model starts at medium and is promoted through a request (ferry promote request|approve).
+        await ferry.Governance.SetPolicyAsync(Model, new PolicyUpdate { Tier = "low" }, cancellationToken);
+        progress.Report(QuickstartStage.Deploy, 1, "model card written; promotion policy set to tier low (no approval needed for this sample)");
         await ferry.Registry.SetAliasAsync(Model, "champion", version, cancellationToken);
         await ferry.Endpoints.DeployAsync(Endpoint, new DeployRequest([new DeployRoute(Model, Alias: "champion")]), cancellationToken);
         progress.Report(QuickstartStage.Deploy, 2, $"endpoint '{Endpoint}' serves v{version}");

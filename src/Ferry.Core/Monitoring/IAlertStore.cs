@@ -8,4 +8,10 @@ public interface IAlertStore
     /// monitor; at most <paramref name="limit"/> (clamped to 1..1000).
     /// </summary>
     Task<IReadOnlyList<Alert>> ListAlertsAsync(string? status, string? monitorName, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens an alert that no monitor run raised (a governance break-glass move), audited as <c>alert.open</c> by
+    /// <paramref name="actor"/>; its id, times and status are set here.
+    /// </summary>
+    Task<Alert> OpenAlertAsync(Alert alert, string actor, CancellationToken cancellationToken = default);
 }

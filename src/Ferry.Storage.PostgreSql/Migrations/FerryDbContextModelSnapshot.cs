@@ -113,6 +113,193 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("model_cards", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Governance.PolicyRevision", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("OverridesJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("overrides_json");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("tier");
+
+                    b.HasKey("ModelName", "Revision");
+
+                    b.ToTable("governance_policies", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Governance.PromotionDecision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("comment");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("decision");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId");
+
+                    b.ToTable("promotion_decisions", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Governance.PromotionRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("ArchiveExisting")
+                        .HasColumnType("boolean")
+                        .HasColumnName("archive_existing");
+
+                    b.Property<string>("CardSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("card_sha256");
+
+                    b.Property<int?>("ChampionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("champion_version");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("closed_by");
+
+                    b.Property<string>("EvidenceJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("evidence_json");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("FailedChecks")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("failed_checks");
+
+                    b.Property<bool>("GatesPassed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("gates_passed");
+
+                    b.Property<string>("Justification")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("justification");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<string>("PolicyJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("policy_json");
+
+                    b.Property<int>("PolicyRevision")
+                        .HasColumnType("integer")
+                        .HasColumnName("policy_revision");
+
+                    b.Property<int?>("PreviousVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("previous_version");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TargetAlias")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("target_alias");
+
+                    b.Property<string>("TargetStage")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("target_stage");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "State");
+
+                    b.HasIndex("State", "ExpiresAt");
+
+                    b.ToTable("promotion_requests", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1621,6 +1808,15 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("run_tags", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Governance.PromotionDecision", b =>
+                {
+                    b.HasOne("Ferry.Core.Governance.PromotionRequest", null)
+                        .WithMany("Decisions")
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ferry.Core.Identity.DashboardSession", b =>
                 {
                     b.HasOne("Ferry.Core.Identity.ApiToken", null)
@@ -1796,6 +1992,11 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Governance.PromotionRequest", b =>
+                {
+                    b.Navigation("Decisions");
                 });
 
             modelBuilder.Entity("Ferry.Core.Registry.ModelVersion", b =>

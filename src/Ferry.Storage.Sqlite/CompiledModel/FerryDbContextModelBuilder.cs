@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("daed800d-ac2c-403b-bb7f-11421b837892"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("b99879c9-363e-457d-82f1-33b01712ab64"), entityTypeCount: 39)
         {
         }
 
@@ -19,6 +19,9 @@ namespace Ferry.Storage.Sqlite.CompiledModel
         {
             var auditEvent = AuditEventEntityType.Create(this);
             var modelCardEntry = ModelCardEntryEntityType.Create(this);
+            var policyRevision = PolicyRevisionEntityType.Create(this);
+            var promotionDecision = PromotionDecisionEntityType.Create(this);
+            var promotionRequest = PromotionRequestEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
             var dashboardSession = DashboardSessionEntityType.Create(this);
             var alert = AlertEntityType.Create(this);
@@ -54,6 +57,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var runParam = RunParamEntityType.Create(this);
             var runTag = RunTagEntityType.Create(this);
 
+            PromotionDecisionEntityType.CreateForeignKey1(promotionDecision, promotionRequest);
             DashboardSessionEntityType.CreateForeignKey1(dashboardSession, apiToken);
             ModelAliasEntityType.CreateForeignKey1(modelAlias, registeredModel);
             ModelVersionEntityType.CreateForeignKey1(modelVersion, registeredModel);
@@ -77,6 +81,9 @@ namespace Ferry.Storage.Sqlite.CompiledModel
 
             AuditEventEntityType.CreateAnnotations(auditEvent);
             ModelCardEntryEntityType.CreateAnnotations(modelCardEntry);
+            PolicyRevisionEntityType.CreateAnnotations(policyRevision);
+            PromotionDecisionEntityType.CreateAnnotations(promotionDecision);
+            PromotionRequestEntityType.CreateAnnotations(promotionRequest);
             ApiTokenEntityType.CreateAnnotations(apiToken);
             DashboardSessionEntityType.CreateAnnotations(dashboardSession);
             AlertEntityType.CreateAnnotations(alert);

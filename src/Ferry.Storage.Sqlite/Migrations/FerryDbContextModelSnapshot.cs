@@ -108,6 +108,191 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.ToTable("model_cards", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Governance.PolicyRevision", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("OverridesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("overrides_json");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tier");
+
+                    b.HasKey("ModelName", "Revision");
+
+                    b.ToTable("governance_policies", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Governance.PromotionDecision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comment");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId");
+
+                    b.ToTable("promotion_decisions", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Governance.PromotionRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("ArchiveExisting")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("archive_existing");
+
+                    b.Property<string>("CardSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("card_sha256");
+
+                    b.Property<int?>("ChampionVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("champion_version");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_by");
+
+                    b.Property<string>("EvidenceJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evidence_json");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("FailedChecks")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failed_checks");
+
+                    b.Property<bool>("GatesPassed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("gates_passed");
+
+                    b.Property<string>("Justification")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("justification");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<string>("PolicyJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_json");
+
+                    b.Property<int>("PolicyRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("policy_revision");
+
+                    b.Property<int?>("PreviousVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_version");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TargetAlias")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_alias");
+
+                    b.Property<string>("TargetStage")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_stage");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "State");
+
+                    b.HasIndex("State", "ExpiresAt");
+
+                    b.ToTable("promotion_requests", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1612,6 +1797,15 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.ToTable("run_tags", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Governance.PromotionDecision", b =>
+                {
+                    b.HasOne("Ferry.Core.Governance.PromotionRequest", null)
+                        .WithMany("Decisions")
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ferry.Core.Identity.DashboardSession", b =>
                 {
                     b.HasOne("Ferry.Core.Identity.ApiToken", null)
@@ -1787,6 +1981,11 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Governance.PromotionRequest", b =>
+                {
+                    b.Navigation("Decisions");
                 });
 
             modelBuilder.Entity("Ferry.Core.Registry.ModelVersion", b =>

@@ -554,3 +554,59 @@ VALUES ('20261206133924_InvocationsOutput', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE TABLE "governance_policies" (
+    "model_name" TEXT NOT NULL,
+    "revision" INTEGER NOT NULL,
+    "tier" TEXT NOT NULL,
+    "overrides_json" TEXT NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    CONSTRAINT "PK_governance_policies" PRIMARY KEY ("model_name", "revision")
+);
+
+CREATE TABLE "promotion_requests" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_promotion_requests" PRIMARY KEY,
+    "model_name" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "target_alias" TEXT NULL,
+    "target_stage" TEXT NULL,
+    "archive_existing" INTEGER NOT NULL,
+    "justification" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "requested_by" TEXT NOT NULL,
+    "requested_at" INTEGER NOT NULL,
+    "expires_at" INTEGER NOT NULL,
+    "closed_at" INTEGER NULL,
+    "closed_by" TEXT NULL,
+    "policy_revision" INTEGER NOT NULL,
+    "policy_json" TEXT NOT NULL,
+    "champion_version" INTEGER NULL,
+    "previous_version" INTEGER NULL,
+    "evidence_json" TEXT NOT NULL,
+    "gates_passed" INTEGER NOT NULL,
+    "failed_checks" TEXT NOT NULL,
+    "card_sha256" TEXT NULL
+);
+
+CREATE TABLE "promotion_decisions" (
+    "id" INTEGER NOT NULL CONSTRAINT "PK_promotion_decisions" PRIMARY KEY AUTOINCREMENT,
+    "request_id" TEXT NOT NULL,
+    "actor" TEXT NOT NULL,
+    "decision" TEXT NOT NULL,
+    "comment" TEXT NOT NULL,
+    "at" INTEGER NOT NULL,
+    CONSTRAINT "FK_promotion_decisions_promotion_requests_request_id" FOREIGN KEY ("request_id") REFERENCES "promotion_requests" ("id") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_promotion_decisions_request_id" ON "promotion_decisions" ("request_id");
+
+CREATE INDEX "IX_promotion_requests_model_name_state" ON "promotion_requests" ("model_name", "state");
+
+CREATE INDEX "IX_promotion_requests_state_expires_at" ON "promotion_requests" ("state", "expires_at");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206160003_GovernancePolicies', '10.0.15');
+
+COMMIT;
+

@@ -97,4 +97,21 @@ public sealed partial class MonitoringStore
         return await alerts.OrderByDescending(a => a.OpenedAt).ThenByDescending(a => a.Id)
             .Take(Math.Clamp(limit, 1, MaxLimit)).ToListAsync(cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<Alert> OpenAlertAsync(Alert alert, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        alert.Id = Guid.CreateVersion7();
+        alert.Status = AlertStatus.Open;
+        alert.OpenedAt = now;
+        alert.LastSeenAt = now;
+        alert.Occurrences = 1;
+        return writer.RunAsync(actor, (context, _) =>
+        {
+            context.Alerts.Add(alert);
+            return Task.FromResult((alert, AuditRecord.Of("alert.open", $"alert/{alert.Id}", new { alert.MonitorName, alert.EndpointName, alert.CheckKey, alert.Message })));
+        }, cancellationToken);
+    }
 }

@@ -67,7 +67,10 @@ internal sealed class FerryServerProcess : IDisposable
     public static async Task<FerryServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment)
     {
         var port = FreePort.Next();
-        var process = FerryCli.Start(["server", "--port", port.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory], environment);
+        // Tests that are not about governance move champion and deploy directly: models default to tier low unless the caller says otherwise.
+        var withTier = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        withTier.TryAdd("Ferry__Governance__DefaultTier", "low");
+        var process = FerryCli.Start(["server", "--port", port.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory], withTier);
         var server = new FerryServerProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
         try
         {

@@ -27,6 +27,7 @@ public static class MlflowApi
             mlflow.MapMlflowTracking();
             mlflow.MapMlflowLoggedModels();
             mlflow.MapMlflowRegistry();
+            mlflow.MapMlflowTransitionRequests();
             var artifacts = routes.MapGroup(prefix + "/mlflow-artifacts").WithTags("MLflow artifacts").RequireAuthorization(FerryPolicies.Viewer);
             if (prefix == "/ajax-api/2.0")
             {

@@ -4,6 +4,7 @@ using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
+using Ferry.Server.Governance;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
 
@@ -62,7 +63,7 @@ public static class EndpointsApi
 
     /// <summary>Deploys a policy (creating the endpoint on first use).</summary>
     public static async Task<IResult> DeployAsync(string name, HttpRequest request, IEndpointStore store, PolicyCache policies, IRegistryStore registry, IArtifactStore artifacts,
-        ClaimsPrincipal user, CancellationToken cancellationToken)
+        DeploymentGuard governance, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(request);
@@ -71,6 +72,7 @@ public static class EndpointsApi
         var routes = EndpointsRequests.Routes(body);
         var output = EndpointsRequests.InvocationsOutput(body.InvocationsOutput, required: false);
         await PythonFlavorCheck.ThrowIfAnyAsync(routes, registry, artifacts, cancellationToken);
+        await governance.CheckAsync(routes, cancellationToken);
         var endpoint = await store.DeployAsync(name, routes, body.Force, user.ActorName(), cancellationToken);
         if (output is { } chosen && chosen != endpoint.InvocationsOutput)
         {

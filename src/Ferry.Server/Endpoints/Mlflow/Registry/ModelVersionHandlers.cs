@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Ferry.Core.Registry;
 using Ferry.Core.Tracking;
+using Ferry.Server.Governance;
 using Ferry.Server.Identity;
 using static Ferry.Server.Endpoints.Mlflow.Registry.RegistryInput;
 
@@ -73,11 +74,14 @@ internal static class ModelVersionHandlers
         return MlflowJson.Empty();
     }
 
-    public static async Task<IResult> TransitionStageAsync(HttpRequest request, IRegistryStore store, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<IResult> TransitionStageAsync(HttpRequest request, IRegistryStore store, DirectMoveGuard guard, ClaimsPrincipal user, CancellationToken ct)
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
-        var version = await store.TransitionStageAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), Required(body.Stage, "stage"),
-            body.ArchiveExistingVersions ?? false, Caller(user), ct);
+        var (name, number, stage) = (Required(body.Name, "name"), RegistryInput.Version(body.Version), Required(body.Stage, "stage"));
+        var current = await store.GetVersionAsync(name, number, ct);
+        var breakGlass = await guard.CheckStageAsync(name, number, current.Version.CurrentStage, stage, request, user, ct);
+        var version = await store.TransitionStageAsync(name, number, stage, body.ArchiveExistingVersions ?? false, Caller(user), ct);
+        await guard.RecordAsync(breakGlass, ct);
         return Version(version);
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Ferry.Core.Registry;
+using Ferry.Server.Governance;
 using Ferry.Server.Identity;
 using static Ferry.Server.Endpoints.Mlflow.Registry.RegistryInput;
 
@@ -68,17 +69,23 @@ internal static class RegisteredModelHandlers
         return MlflowJson.Empty();
     }
 
-    public static async Task<IResult> SetAliasAsync(HttpRequest request, IRegistryStore store, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<IResult> SetAliasAsync(HttpRequest request, IRegistryStore store, DirectMoveGuard guard, ClaimsPrincipal user, CancellationToken ct)
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
-        await store.SetAliasAsync(Required(body.Name, "name"), Required(body.Alias, "alias"), Version(body.Version), Caller(user), ct);
+        var (name, alias, version) = (Required(body.Name, "name"), Required(body.Alias, "alias"), Version(body.Version));
+        var breakGlass = await guard.CheckAliasAsync(name, alias, version, request, user, ct);
+        await store.SetAliasAsync(name, alias, version, Caller(user), ct);
+        await guard.RecordAsync(breakGlass, ct);
         return MlflowJson.Empty();
     }
 
-    public static async Task<IResult> DeleteAliasAsync(HttpRequest request, IRegistryStore store, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<IResult> DeleteAliasAsync(HttpRequest request, IRegistryStore store, DirectMoveGuard guard, ClaimsPrincipal user, CancellationToken ct)
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
-        await store.DeleteAliasAsync(Required(body.Name, "name"), Required(body.Alias, "alias"), Caller(user), ct);
+        var (name, alias) = (Required(body.Name, "name"), Required(body.Alias, "alias"));
+        var breakGlass = await guard.CheckAliasAsync(name, alias, null, request, user, ct);
+        await store.DeleteAliasAsync(name, alias, Caller(user), ct);
+        await guard.RecordAsync(breakGlass, ct);
         return MlflowJson.Empty();
     }
 

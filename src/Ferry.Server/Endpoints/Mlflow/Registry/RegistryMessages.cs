@@ -29,6 +29,9 @@ public sealed class RegistryRequest
     /// <summary>Alias name.</summary>
     public string? Alias { get; set; }
 
+    /// <summary>A comment (transition requests).</summary>
+    public string? Comment { get; set; }
+
     /// <summary>Version number (a string on the wire; numbers accepted).</summary>
     [JsonConverter(typeof(StringOrNumberConverter))]
     public string? Version { get; set; }
