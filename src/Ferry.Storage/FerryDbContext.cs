@@ -122,6 +122,9 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
     /// <summary>Explainability: the editable fields of model cards.</summary>
     public DbSet<Ferry.Core.Explain.ModelCardEntry> ModelCards => Set<Ferry.Core.Explain.ModelCardEntry>();
 
+    /// <summary>Governance: labelled holdout datasets per registered model, for the quality gates.</summary>
+    public DbSet<Ferry.Core.Governance.HoldoutDataset> HoldoutDatasets => Set<Ferry.Core.Governance.HoldoutDataset>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -41,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IPredictionStore, Serving.PredictionStore>();
         services.AddScoped<IFeedbackStore, Serving.FeedbackStore>();
         services.AddScoped<IModelCardStore, Explain.ModelCardStore>();
+        services.AddScoped<Ferry.Core.Governance.IHoldoutDatasetStore, Governance.HoldoutDatasetStore>();
         services.AddScoped<IDashboardReadModel, Dashboard.DashboardQueries>();
         services.AddScoped<IDatabaseHealth, Health.DatabaseHealth>();
         return services;

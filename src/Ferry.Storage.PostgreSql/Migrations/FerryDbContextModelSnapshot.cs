@@ -113,6 +113,65 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("model_cards", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Governance.HoldoutDataset", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Columns")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("columns");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.Property<string>("PositiveLabel")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("positive_label");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("source");
+
+                    b.HasKey("ModelName", "Name");
+
+                    b.ToTable("holdout_datasets", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")

@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("daed800d-ac2c-403b-bb7f-11421b837892"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("3e0bba09-64c1-476e-b9c5-f4b3c19cc998"), entityTypeCount: 37)
         {
         }
 
@@ -19,6 +19,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
         {
             var auditEvent = AuditEventEntityType.Create(this);
             var modelCardEntry = ModelCardEntryEntityType.Create(this);
+            var holdoutDataset = HoldoutDatasetEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
             var dashboardSession = DashboardSessionEntityType.Create(this);
             var alert = AlertEntityType.Create(this);
@@ -77,6 +78,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
 
             AuditEventEntityType.CreateAnnotations(auditEvent);
             ModelCardEntryEntityType.CreateAnnotations(modelCardEntry);
+            HoldoutDatasetEntityType.CreateAnnotations(holdoutDataset);
             ApiTokenEntityType.CreateAnnotations(apiToken);
             DashboardSessionEntityType.CreateAnnotations(dashboardSession);
             AlertEntityType.CreateAnnotations(alert);

@@ -554,3 +554,23 @@ VALUES ('20261206133924_InvocationsOutput', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE TABLE "holdout_datasets" (
+    "model_name" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "rows" INTEGER NOT NULL,
+    "columns" TEXT NOT NULL,
+    "positive_label" TEXT NULL,
+    "source" TEXT NOT NULL,
+    "sha256" TEXT NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    "data" BLOB NOT NULL,
+    CONSTRAINT "PK_holdout_datasets" PRIMARY KEY ("model_name", "name")
+);
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206160004_HoldoutDatasets', '10.0.15');
+
+COMMIT;
+
