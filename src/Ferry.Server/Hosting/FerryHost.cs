@@ -6,6 +6,7 @@ using Ferry.Server.Dashboard;
 using Ferry.Server.Endpoints.Audit;
 using Ferry.Server.Endpoints.Diagnostics;
 using Ferry.Server.Endpoints.Explain;
+using Ferry.Server.Endpoints.Governance;
 using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Endpoints.Identity;
 using Ferry.Server.Endpoints.Mlflow;
@@ -16,6 +17,7 @@ using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Serving.Grpc;
 using Ferry.Server.Errors;
 using Ferry.Server.Explain;
+using Ferry.Server.Governance.Gates;
 using Ferry.Server.Health;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
@@ -123,6 +125,7 @@ public static class FerryHost
         services.AddFerryMonitoring();
         services.AddFerryReferenceJobs(options.DataDirectory);
         services.AddFerryExplanations();
+        services.AddQualityGates();
         services.AddFerryIdentity();
         services.AddFerryDashboard();
         services.AddFerryRateLimits();
@@ -178,6 +181,7 @@ public static class FerryHost
         app.MapAlertsApi();
         app.MapExplainApi();
         app.MapModelCardApi();
+        app.MapHoldoutDatasetsApi();
         app.MapDashboard();
         return app;
     }
