@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Ferry.Server.Governance.Gates;
 
 /// <summary>Registers the statistical quality gates.</summary>
@@ -13,6 +15,9 @@ public static class GatesRegistration
         services.AddScoped<Ferry.Core.Governance.IPromotionGate, MetricsGate>();
         services.AddScoped<Ferry.Core.Governance.IPromotionGate, ChampionGate>();
         services.AddScoped<Ferry.Core.Governance.IPromotionGate, FairnessGate>();
+        services.AddScoped<Ferry.Core.Governance.IPromotionGate, DriftGate>();
+        services.AddOptions<QualityGateOptions>().BindConfiguration(QualityGateOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QualityGateOptions>, QualityGateOptionsValidator>();
         return services;
     }
 }

@@ -18,7 +18,7 @@ internal static class GateTestKit
     private static readonly string[] Categorical = ["home_ownership", "loan_purpose", "employment_type"];
 
     /// <summary>The gates this part registers, by name.</summary>
-    public static readonly string[] QualityGates = [MetricsGate.GateName, ChampionGate.GateName, FairnessGate.GateName];
+    public static readonly string[] QualityGates = [MetricsGate.GateName, ChampionGate.GateName, FairnessGate.GateName, DriftGate.GateName];
 
     public static string SharedFile(string name) => Path.GetFullPath(Path.Combine(RepositoryRoot.Find(), "..", "shared", "models", name));
 

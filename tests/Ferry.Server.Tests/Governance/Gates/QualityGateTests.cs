@@ -225,6 +225,76 @@ public abstract class QualityGateTests<TFixture>(TFixture fixture) : IClassFixtu
         Assert.Equal(GateVerdict.NotApplicable, none.Verdict);
         Assert.Contains("has no labels", none.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DriftGate_ShiftedTraffic_FailsAndSimilarTrafficPasses()
+    {
+        var similar = await DriftAsync(shift: false);
+        var shifted = await DriftAsync(shift: true);
+
+        var pass = Assert.Single(similar.Results);
+        Assert.Equal(("drift", GateVerdict.Pass), (pass.Gate, pass.Verdict));
+        Assert.True(pass.Value <= 0.2, pass.Detail);
+        var fail = Assert.Single(shifted.Results);
+        Assert.Equal(GateVerdict.Fail, fail.Verdict);
+        Assert.True(fail.Value >= 5.0 / 20, fail.Detail);
+        foreach (var column in new[] { "income", "loan_amount", "savings_balance", "revolving_balance", "monthly_expenses" })
+        {
+            Assert.Contains(column + " (", fail.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("400 rows served by", fail.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DriftGate_NoTraffic_NotApplicable()
+    {
+        var (model, versions) = await RegisterAsync(Server, "lr_pipeline");
+        await Server.CreateAdminClient().PutReferenceAsync(model, versions[0], new JsonObject { ["records"] = new JsonArray([.. Records("train.csv").Take(200).Select(r => (JsonNode)r)]) });
+
+        var evidence = await EvaluateAsync(Server, new GateContext(model, versions[0], "champion", null, new GateSettings { MaxDriftShare = 0.2 }));
+
+        var result = Assert.Single(evidence.Results);
+        Assert.Equal(GateVerdict.NotApplicable, result.Verdict);
+        Assert.Contains("No endpoint follows 'champion'", result.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// lr_pipeline (version 1) holds <c>champion</c> and serves 400 test rows through an endpoint that follows it;
+    /// gbc_pipeline (version 2, reference: 1,000 training rows) is the candidate. With <paramref name="shift"/>, five
+    /// amounts of the served rows are tripled.
+    /// </summary>
+    private async Task<GateEvidence> DriftAsync(bool shift)
+    {
+        var (model, versions) = await RegisterAsync(Server, "lr_pipeline", "gbc_pipeline");
+        var admin = Server.CreateAdminClient();
+        await admin.PutReferenceAsync(model, versions[1], new JsonObject { ["records"] = new JsonArray([.. Records("train.csv").Take(1000).Select(r => (JsonNode)r)]) });
+        using (var alias = await Mlflow.Registry.RegistryTestKit.SendAsync(admin, HttpMethod.Post, "registered-models/alias", new { name = model, alias = "champion", version = versions[0].ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+        {
+            alias.EnsureSuccessStatusCode();
+        }
+
+        var endpoint = Mlflow.Registry.RegistryTestKit.UniqueName("ep");
+        await Serving.ServingTestKit.DeployAsync(Server, endpoint, new { model, alias = "champion", weight = 100 });
+        var traffic = Records("test.csv").Take(400).ToList();
+        if (shift)
+        {
+            foreach (var record in traffic)
+            {
+                foreach (var column in new[] { "income", "loan_amount", "savings_balance", "revolving_balance", "monthly_expenses" })
+                {
+                    if (record[column] is { } value)
+                    {
+                        record[column] = value.GetValue<double>() * 3;
+                    }
+                }
+            }
+        }
+
+        await Serving.ServingTestKit.PredictAsync(admin, endpoint, traffic);
+        await Server.WaitForPredictionLogAsync();
+        return await EvaluateAsync(Server, new GateContext(model, versions[1], "champion", versions[0], new GateSettings { MaxDriftShare = 0.2 }));
+    }
 }
 
 public sealed class SqliteQualityGateTests(SqliteServerFixture fixture) : QualityGateTests<SqliteServerFixture>(fixture);
