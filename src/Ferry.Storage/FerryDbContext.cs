@@ -130,6 +130,8 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
 
     /// <summary>Governance: approvals and rejections of promotion requests.</summary>
     public DbSet<Ferry.Core.Governance.PromotionDecision> PromotionDecisions => Set<Ferry.Core.Governance.PromotionDecision>();
+    /// <summary>Governance: labelled holdout datasets per registered model, for the quality gates.</summary>
+    public DbSet<Ferry.Core.Governance.HoldoutDataset> HoldoutDatasets => Set<Ferry.Core.Governance.HoldoutDataset>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

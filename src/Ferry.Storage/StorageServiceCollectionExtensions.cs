@@ -43,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IModelCardStore, Explain.ModelCardStore>();
         services.AddScoped<Ferry.Core.Governance.IPolicyStore, Governance.PolicyStore>();
         services.AddScoped<Ferry.Core.Governance.IPromotionStore, Governance.PromotionStore>();
+        services.AddScoped<Ferry.Core.Governance.IHoldoutDatasetStore, Governance.HoldoutDatasetStore>();
         services.AddScoped<IDashboardReadModel, Dashboard.DashboardQueries>();
         services.AddScoped<IDatabaseHealth, Health.DatabaseHealth>();
         return services;

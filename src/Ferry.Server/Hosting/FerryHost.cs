@@ -18,6 +18,7 @@ using Ferry.Server.Endpoints.Serving.Grpc;
 using Ferry.Server.Errors;
 using Ferry.Server.Explain;
 using Ferry.Server.Governance;
+using Ferry.Server.Governance.Gates;
 using Ferry.Server.Health;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
@@ -126,6 +127,7 @@ public static class FerryHost
         services.AddFerryReferenceJobs(options.DataDirectory);
         services.AddFerryExplanations();
         services.AddFerryGovernance();
+        services.AddQualityGates();
         services.AddFerryIdentity();
         services.AddFerryDashboard();
         services.AddFerryRateLimits();
@@ -182,6 +184,7 @@ public static class FerryHost
         app.MapExplainApi();
         app.MapModelCardApi();
         app.MapGovernanceApi();
+        app.MapHoldoutDatasetsApi();
         app.MapDashboard();
         return app;
     }
