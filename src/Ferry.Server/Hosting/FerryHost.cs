@@ -149,6 +149,7 @@ public static class FerryHost
         app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseResourcePermissions();
         app.UseAntiforgery();
         app.UseRateLimiter();
 
@@ -159,6 +160,8 @@ public static class FerryHost
             .AllowAnonymous();
 
         app.MapTokensApi();
+        app.MapGroupsApi();
+        app.MapGrantsApi();
         app.MapDashboardSessionsApi();
         app.MapAuditApi();
         app.MapModelsApi();

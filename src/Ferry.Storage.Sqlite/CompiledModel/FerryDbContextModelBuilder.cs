@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("daed800d-ac2c-403b-bb7f-11421b837892"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("a75ba4c6-ea4d-4f61-b5ad-919403d4d254"), entityTypeCount: 40)
         {
         }
 
@@ -21,6 +21,10 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var modelCardEntry = ModelCardEntryEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
             var dashboardSession = DashboardSessionEntityType.Create(this);
+            var groupMember = GroupMemberEntityType.Create(this);
+            var principalGroup = PrincipalGroupEntityType.Create(this);
+            var resourceGrant = ResourceGrantEntityType.Create(this);
+            var resourceOwner = ResourceOwnerEntityType.Create(this);
             var alert = AlertEntityType.Create(this);
             var alertWebhook = AlertWebhookEntityType.Create(this);
             var monitorDefinition = MonitorDefinitionEntityType.Create(this);
@@ -55,6 +59,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var runTag = RunTagEntityType.Create(this);
 
             DashboardSessionEntityType.CreateForeignKey1(dashboardSession, apiToken);
+            GroupMemberEntityType.CreateForeignKey1(groupMember, principalGroup);
             ModelAliasEntityType.CreateForeignKey1(modelAlias, registeredModel);
             ModelVersionEntityType.CreateForeignKey1(modelVersion, registeredModel);
             ModelVersionTagEntityType.CreateForeignKey1(modelVersionTag, modelVersion);
@@ -79,6 +84,10 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             ModelCardEntryEntityType.CreateAnnotations(modelCardEntry);
             ApiTokenEntityType.CreateAnnotations(apiToken);
             DashboardSessionEntityType.CreateAnnotations(dashboardSession);
+            GroupMemberEntityType.CreateAnnotations(groupMember);
+            PrincipalGroupEntityType.CreateAnnotations(principalGroup);
+            ResourceGrantEntityType.CreateAnnotations(resourceGrant);
+            ResourceOwnerEntityType.CreateAnnotations(resourceOwner);
             AlertEntityType.CreateAnnotations(alert);
             AlertWebhookEntityType.CreateAnnotations(alertWebhook);
             MonitorDefinitionEntityType.CreateAnnotations(monitorDefinition);

@@ -554,3 +554,51 @@ VALUES ('20261206133924_InvocationsOutput', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "api_tokens" ADD "group" TEXT NULL;
+
+CREATE TABLE "groups" (
+    "name" TEXT NOT NULL CONSTRAINT "PK_groups" PRIMARY KEY,
+    "description" TEXT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "resource_grants" (
+    "resource_kind" TEXT NOT NULL,
+    "resource_id" TEXT NOT NULL,
+    "principal_kind" TEXT NOT NULL,
+    "principal_name" TEXT NOT NULL,
+    "permission" TEXT NOT NULL,
+    "granted_by" TEXT NOT NULL,
+    "granted_at" INTEGER NOT NULL,
+    CONSTRAINT "PK_resource_grants" PRIMARY KEY ("resource_kind", "resource_id", "principal_kind", "principal_name")
+);
+
+CREATE TABLE "resource_owners" (
+    "resource_kind" TEXT NOT NULL,
+    "resource_id" TEXT NOT NULL,
+    "owner_group" TEXT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    CONSTRAINT "PK_resource_owners" PRIMARY KEY ("resource_kind", "resource_id")
+);
+
+CREATE TABLE "group_members" (
+    "group_name" TEXT NOT NULL,
+    "member" TEXT NOT NULL,
+    "added_by" TEXT NOT NULL,
+    "added_at" INTEGER NOT NULL,
+    CONSTRAINT "PK_group_members" PRIMARY KEY ("group_name", "member"),
+    CONSTRAINT "FK_group_members_groups_group_name" FOREIGN KEY ("group_name") REFERENCES "groups" ("name") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_group_members_member" ON "group_members" ("member");
+
+CREATE INDEX "IX_resource_grants_principal_kind_principal_name" ON "resource_grants" ("principal_kind", "principal_name");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206155856_ResourceGrants', '10.0.15');
+
+COMMIT;
+
