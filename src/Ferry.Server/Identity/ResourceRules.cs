@@ -160,7 +160,7 @@ internal static partial class ResourceRules
         [("DELETE", "/mlflow-artifacts/artifacts/{**path}")] = new(Locator.ArtifactPath, Manage),
 
         // Ferry's own routes on registered models and versions.
-        [("GET", "/api/v1/models/")] = new(null, Read, Filter: SearchFilter.FerryModels),
+        [("GET", "/api/v1/models")] = new(null, Read, Filter: SearchFilter.FerryModels),
         [("GET", "/api/v1/models/{name}")] = new(Locator.RouteModelName, Read),
         [("GET", "/api/v1/models/{name}/versions/{version:int}")] = new(Locator.RouteModelName, Read),
         [("GET", "/api/v1/models/{name}/versions/{version:int}/insights")] = new(Locator.RouteModelName, Read),
@@ -179,8 +179,12 @@ internal static partial class ResourceRules
     public static RouteRule? Find(string method, string? pattern) =>
         pattern is null ? null : Rules.GetValueOrDefault((method, Key(pattern)));
 
-    /// <summary>The table's key for a route pattern: MLflow's version prefixes removed.</summary>
-    public static string Key(string pattern) => MlflowPrefix().Replace(pattern, string.Empty);
+    /// <summary>The table's key for a route pattern: MLflow's version prefixes and a trailing slash removed.</summary>
+    public static string Key(string pattern)
+    {
+        var key = MlflowPrefix().Replace(pattern, string.Empty);
+        return key.Length > 1 && key.EndsWith('/') ? key[..^1] : key;
+    }
 
     /// <summary>Every route the table names (for tests that compare it with the route table).</summary>
     public static IEnumerable<(string Method, string Route)> All => Rules.Keys;
