@@ -264,15 +264,15 @@ public abstract class CrossTeamRouteTests<TFixture>(TFixture fixture) : IClassFi
         var experiment = await OkAsync(b.Client.GetAsync(Mlflow + $"experiments/get?experiment_id={b.ExperimentId}"));
         Assert.Equal(b.ExperimentName, experiment.GetProperty("experiment").GetProperty("name").GetString());
         Assert.Equal("active", experiment.GetProperty("experiment").GetProperty("lifecycle_stage").GetString());
-        Assert.False(experiment.GetProperty("experiment").TryGetProperty("tags", out _));
+        AssertNoTagK(experiment.GetProperty("experiment"));
         var run = await OkAsync(b.Client.GetAsync(Mlflow + $"runs/get?run_id={b.RunId}"));
         Assert.Equal("active", run.GetProperty("run").GetProperty("info").GetProperty("lifecycle_stage").GetString());
         Assert.Equal("RUNNING", run.GetProperty("run").GetProperty("info").GetProperty("status").GetString());
         Assert.Equal(["depth"], run.GetProperty("run").GetProperty("data").GetProperty("params").EnumerateArray().Select(p => p.GetProperty("key").GetString()));
         Assert.Equal(0.9, run.GetProperty("run").GetProperty("data").GetProperty("metrics").EnumerateArray().Single().GetProperty("value").GetDouble());
         var model = await OkAsync(b.Client.GetAsync(Mlflow + $"registered-models/get?name={Uri.EscapeDataString(b.Model)}"));
-        Assert.False(model.GetProperty("registered_model").TryGetProperty("aliases", out _));
-        Assert.False(model.GetProperty("registered_model").TryGetProperty("tags", out _));
+        Assert.False(model.GetProperty("registered_model").TryGetProperty("aliases", out var aliases) && aliases.GetArrayLength() > 0);
+        AssertNoTagK(model.GetProperty("registered_model"));
         var version = await OkAsync(b.Client.GetAsync(Mlflow + $"model-versions/get?name={Uri.EscapeDataString(b.Model)}&version=1"));
         Assert.Equal("None", version.GetProperty("model_version").GetProperty("current_stage").GetString());
         using var stolen = await b.Client.GetAsync(Mlflow + $"registered-models/get?name={Uri.EscapeDataString(b.Model + "-stolen")}");
@@ -280,7 +280,17 @@ public abstract class CrossTeamRouteTests<TFixture>(TFixture fixture) : IClassFi
         var bytes = await b.Client.GetByteArrayAsync($"/api/2.0/mlflow-artifacts/artifacts/{b.ArtifactPath}");
         Assert.Equal(b.Artifact, bytes);
         var logged = await OkAsync(b.Client.GetAsync(Mlflow + $"logged-models/{b.LoggedModelId}"));
-        Assert.False(logged.GetProperty("model").GetProperty("info").TryGetProperty("tags", out _));
+        AssertNoTagK(logged.GetProperty("model").GetProperty("info"));
+        AssertNoTagK(run.GetProperty("run").GetProperty("data"));
+    }
+
+    /// <summary>The walk sets tag "k" wherever a route sets tags: none may have landed.</summary>
+    private static void AssertNoTagK(JsonElement owner)
+    {
+        if (owner.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array)
+        {
+            Assert.DoesNotContain(tags.EnumerateArray(), t => t.GetProperty("key").GetString() == "k");
+        }
     }
 
     private static async Task<JsonElement> OkAsync(Task<HttpResponseMessage> call, HttpStatusCode status = HttpStatusCode.OK)
