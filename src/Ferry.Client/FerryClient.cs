@@ -63,6 +63,8 @@ public sealed class FerryClient : IDisposable
         _ownsHttp = ownsHttp;
         _requests = new FerryHttp(http);
         Tokens = new TokensClient(_requests);
+        Groups = new GroupsClient(_requests);
+        Grants = new GrantsClient(_requests);
         Audit = new AuditClient(_requests);
         var mlflow = new MlflowHttp(http);
         Tracking = new TrackingClient(mlflow, clock);
@@ -86,6 +88,12 @@ public sealed class FerryClient : IDisposable
 
     /// <summary>Token management.</summary>
     public TokensClient Tokens { get; }
+
+    /// <summary>Groups of tokens (per-resource permissions).</summary>
+    public GroupsClient Groups { get; }
+
+    /// <summary>Per-resource grants on experiments and registered models.</summary>
+    public GrantsClient Grants { get; }
 
     /// <summary>The audit trail.</summary>
     public AuditClient Audit { get; }

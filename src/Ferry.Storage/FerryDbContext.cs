@@ -21,6 +21,18 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
     /// <summary>Dashboard sessions (hashed ids).</summary>
     public DbSet<DashboardSession> DashboardSessions => Set<DashboardSession>();
 
+    /// <summary>Groups of principals.</summary>
+    public DbSet<PrincipalGroup> Groups => Set<PrincipalGroup>();
+
+    /// <summary>Groups' members.</summary>
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+
+    /// <summary>Per-resource grants.</summary>
+    public DbSet<ResourceGrant> ResourceGrants => Set<ResourceGrant>();
+
+    /// <summary>Who owns each experiment and registered model created since grants exist.</summary>
+    public DbSet<ResourceOwner> ResourceOwners => Set<ResourceOwner>();
+
     /// <summary>The audit chain.</summary>
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

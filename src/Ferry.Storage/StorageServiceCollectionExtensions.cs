@@ -24,6 +24,10 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<AuditedWriter>();
         services.AddScoped<ITokenStore, TokenStore>();
         services.AddScoped<IDashboardSessionStore, DashboardSessionStore>();
+        services.AddScoped<GroupStore>();
+        services.AddScoped<IGroupStore>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<Ferry.Core.Governance.IGroupDirectory>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<IGrantStore, GrantStore>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<Ferry.Core.Tracking.ITrackingStore, Tracking.TrackingStore>();
         services.AddScoped<Ferry.Core.Tracking.ILoggedModelStore, Tracking.LoggedModelStore>();

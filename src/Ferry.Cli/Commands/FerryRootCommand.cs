@@ -20,6 +20,8 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new ServerCommand());
         Subcommands.Add(new QuickstartCommand(clock));
         Subcommands.Add(new TokensCommand());
+        Subcommands.Add(new Identity.GroupsCommand());
+        Subcommands.Add(new Identity.GrantsCommand());
         Subcommands.Add(new AuditCommand());
         Subcommands.Add(new ExperimentsCommand());
         Subcommands.Add(new RunsCommand());

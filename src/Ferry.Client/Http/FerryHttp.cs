@@ -44,6 +44,13 @@ internal sealed class FerryHttp(HttpClient http)
         return await ReadAsync<T>(response, cancellationToken);
     }
 
+    /// <summary>DELETE a resource whose answer has no body (204).</summary>
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync(Relative(path), cancellationToken);
+        await ProblemReader.EnsureSuccessAsync(response, cancellationToken);
+    }
+
     /// <summary>GET and report only whether the answer was a success status.</summary>
     public async Task<bool> SucceedsAsync(string path, CancellationToken cancellationToken)
     {

@@ -20,6 +20,16 @@ public sealed class TokensClient
     public Task<CreatedTokenResponse> CreateAsync(string name, string role, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default) =>
         _http.PostAsync<CreateTokenRequest, CreatedTokenResponse>(Path, new CreateTokenRequest(name, role, expiresAt), cancellationToken);
 
+    /// <summary>Creates a token in a primary group: what it creates belongs to that group.</summary>
+    /// <param name="name">Human name, unique among active tokens.</param>
+    /// <param name="role">"viewer", "scientist", "approver" or "admin".</param>
+    /// <param name="expiresAt">When it stops working; null for never.</param>
+    /// <param name="group">An existing group, or null for none.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="FerryApiException">The server refused (invalid fields, unknown group, insufficient role, ...).</exception>
+    public Task<CreatedTokenResponse> CreateAsync(string name, string role, DateTimeOffset? expiresAt, string? group, CancellationToken cancellationToken = default) =>
+        _http.PostAsync<CreateTokenRequest, CreatedTokenResponse>(Path, new CreateTokenRequest(name, role, expiresAt, group), cancellationToken);
+
     /// <summary>Lists tokens, newest first; revoked ones only when <paramref name="includeRevoked"/>.</summary>
     /// <exception cref="FerryApiException">The server refused.</exception>
     public Task<TokenList> ListAsync(bool includeRevoked = false, CancellationToken cancellationToken = default) =>

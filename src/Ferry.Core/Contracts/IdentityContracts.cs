@@ -11,6 +11,7 @@ namespace Ferry.Core.Contracts;
 /// <param name="CreatedAt">When.</param>
 /// <param name="ExpiresAt">When it stops working, if ever.</param>
 /// <param name="RevokedAt">When it was revoked, if it was.</param>
+/// <param name="Group">Its primary group, if any: what it creates belongs to this group.</param>
 public sealed record TokenView(
     Guid Id,
     string Name,
@@ -19,13 +20,14 @@ public sealed record TokenView(
     string CreatedBy,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
-    DateTimeOffset? RevokedAt)
+    DateTimeOffset? RevokedAt,
+    string? Group = null)
 {
     /// <summary>Projects a stored token.</summary>
     public static TokenView From(ApiToken token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return new(token.Id, token.Name, token.Role.ToWireName(), token.DisplayPrefix, token.CreatedBy, token.CreatedAt, token.ExpiresAt, token.RevokedAt);
+        return new(token.Id, token.Name, token.Role.ToWireName(), token.DisplayPrefix, token.CreatedBy, token.CreatedAt, token.ExpiresAt, token.RevokedAt, token.Group);
     }
 }
 
@@ -33,7 +35,8 @@ public sealed record TokenView(
 /// <param name="Name">Human name, 1 to 200 characters.</param>
 /// <param name="Role">"viewer", "scientist", "approver" or "admin".</param>
 /// <param name="ExpiresAt">Optional expiry, in the future.</param>
-public sealed record CreateTokenRequest(string? Name, string? Role, DateTimeOffset? ExpiresAt);
+/// <param name="Group">Optional primary group (it must exist).</param>
+public sealed record CreateTokenRequest(string? Name, string? Role, DateTimeOffset? ExpiresAt, string? Group = null);
 
 /// <summary>Answer to a token creation: the only time the secret is shown.</summary>
 /// <param name="Token">The stored token.</param>

@@ -20,6 +20,9 @@ public sealed class ApiToken
     /// <summary>The first characters of the secret, safe to show so a person can tell tokens apart.</summary>
     public required string DisplayPrefix { get; set; }
 
+    /// <summary>The token's primary group: experiments and models it creates belong to this group (null: none).</summary>
+    public string? Group { get; set; }
+
     /// <summary>Who created it (a token name, or "system").</summary>
     public required string CreatedBy { get; set; }
 

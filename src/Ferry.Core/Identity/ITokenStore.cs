@@ -11,6 +11,10 @@ public interface ITokenStore
     /// <summary>Creates a token with a freshly generated secret.</summary>
     Task<CreatedToken> CreateAsync(string name, Role role, DateTimeOffset? expiresAt, string actor, CancellationToken cancellationToken = default);
 
+    /// <summary>Creates a token with a freshly generated secret in a primary <paramref name="group"/> (null: none).</summary>
+    /// <exception cref="Errors.NotFoundException">The group does not exist.</exception>
+    Task<CreatedToken> CreateAsync(string name, Role role, DateTimeOffset? expiresAt, string? group, string actor, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a token whose secret was supplied from outside (e.g. <c>FERRY_ADMIN_TOKEN</c>), unless it already exists.</summary>
     /// <returns>The stored token, and whether it was added by this call.</returns>
     Task<(ApiToken Token, bool Added)> EnsureAsync(string name, Role role, string secret, string actor, CancellationToken cancellationToken = default);

@@ -154,6 +154,7 @@ public static class FerryHost
         app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseResourcePermissions();
         app.UseAntiforgery();
         app.UseRateLimiter();
 
@@ -164,6 +165,8 @@ public static class FerryHost
             .AllowAnonymous();
 
         app.MapTokensApi();
+        app.MapGroupsApi();
+        app.MapGrantsApi();
         app.MapDashboardSessionsApi();
         app.MapAuditApi();
         app.MapModelsApi();

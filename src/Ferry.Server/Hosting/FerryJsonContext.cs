@@ -20,6 +20,13 @@ namespace Ferry.Server.Hosting;
 [JsonSerializable(typeof(AuditEventView))]
 [JsonSerializable(typeof(AuditEventList))]
 [JsonSerializable(typeof(AuditVerification))]
+[JsonSerializable(typeof(GroupView))]
+[JsonSerializable(typeof(GroupList))]
+[JsonSerializable(typeof(CreateGroupRequest))]
+[JsonSerializable(typeof(GroupMemberRequest))]
+[JsonSerializable(typeof(GrantView))]
+[JsonSerializable(typeof(GrantList))]
+[JsonSerializable(typeof(SetGrantRequest))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class FerryJsonContext : JsonSerializerContext;

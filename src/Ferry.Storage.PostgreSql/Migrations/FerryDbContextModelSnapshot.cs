@@ -326,6 +326,11 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("Group")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("group");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -398,6 +403,139 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.HasIndex("TokenId");
 
                     b.ToTable("dashboard_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.GroupMember", b =>
+                {
+                    b.Property<string>("GroupName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("group_name");
+
+                    b.Property<string>("Member")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("member");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("added_by");
+
+                    b.HasKey("GroupName", "Member");
+
+                    b.HasIndex("Member");
+
+                    b.ToTable("group_members", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.PrincipalGroup", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("groups", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.ResourceGrant", b =>
+                {
+                    b.Property<string>("ResourceKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("resource_kind");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("PrincipalKind")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("principal_kind");
+
+                    b.Property<string>("PrincipalName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("principal_name");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_at");
+
+                    b.Property<string>("GrantedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("granted_by");
+
+                    b.Property<string>("Permission")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("permission");
+
+                    b.HasKey("ResourceKind", "ResourceId", "PrincipalKind", "PrincipalName");
+
+                    b.HasIndex("PrincipalKind", "PrincipalName");
+
+                    b.ToTable("resource_grants", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.ResourceOwner", b =>
+                {
+                    b.Property<string>("ResourceKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("resource_kind");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("OwnerGroup")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner_group");
+
+                    b.HasKey("ResourceKind", "ResourceId");
+
+                    b.ToTable("resource_owners", (string)null);
                 });
 
             modelBuilder.Entity("Ferry.Core.Monitoring.Alert", b =>
@@ -1822,6 +1960,15 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.HasOne("Ferry.Core.Identity.ApiToken", null)
                         .WithMany()
                         .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.GroupMember", b =>
+                {
+                    b.HasOne("Ferry.Core.Identity.PrincipalGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupName")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -19,7 +19,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 "Ferry.Core.Identity.ApiToken",
                 typeof(ApiToken),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -65,6 +65,15 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 nullable: true,
                 valueConverter: new UtcMicrosecondsConverter());
             expiresAt.AddAnnotation("Relational:ColumnName", "expires_at");
+
+            var group = runtimeEntityType.AddProperty(
+                "Group",
+                typeof(string),
+                propertyInfo: typeof(ApiToken).GetProperty("Group", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiToken).GetField("<Group>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            group.AddAnnotation("Relational:ColumnName", "group");
 
             var name = runtimeEntityType.AddProperty(
                 "Name",

@@ -319,6 +319,11 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("Group")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -391,6 +396,139 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.HasIndex("TokenId");
 
                     b.ToTable("dashboard_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.GroupMember", b =>
+                {
+                    b.Property<string>("GroupName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_name");
+
+                    b.Property<string>("Member")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("member");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_by");
+
+                    b.HasKey("GroupName", "Member");
+
+                    b.HasIndex("Member");
+
+                    b.ToTable("group_members", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.PrincipalGroup", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("groups", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.ResourceGrant", b =>
+                {
+                    b.Property<string>("ResourceKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_kind");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("PrincipalKind")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_kind");
+
+                    b.Property<string>("PrincipalName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_name");
+
+                    b.Property<long>("GrantedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("granted_at");
+
+                    b.Property<string>("GrantedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("granted_by");
+
+                    b.Property<string>("Permission")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("permission");
+
+                    b.HasKey("ResourceKind", "ResourceId", "PrincipalKind", "PrincipalName");
+
+                    b.HasIndex("PrincipalKind", "PrincipalName");
+
+                    b.ToTable("resource_grants", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.ResourceOwner", b =>
+                {
+                    b.Property<string>("ResourceKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_kind");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("OwnerGroup")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_group");
+
+                    b.HasKey("ResourceKind", "ResourceId");
+
+                    b.ToTable("resource_owners", (string)null);
                 });
 
             modelBuilder.Entity("Ferry.Core.Monitoring.Alert", b =>
@@ -1811,6 +1949,15 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.HasOne("Ferry.Core.Identity.ApiToken", null)
                         .WithMany()
                         .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ferry.Core.Identity.GroupMember", b =>
+                {
+                    b.HasOne("Ferry.Core.Identity.PrincipalGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupName")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

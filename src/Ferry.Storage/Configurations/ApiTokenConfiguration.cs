@@ -15,6 +15,7 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.Property(t => t.Role).HasConversion<string>().HasMaxLength(20);
         builder.Property(t => t.SecretHash).HasMaxLength(64).IsFixedLength().IsRequired();
         builder.Property(t => t.DisplayPrefix).HasMaxLength(16).IsRequired();
+        builder.Property(t => t.Group).HasMaxLength(200);
         builder.Property(t => t.CreatedBy).HasMaxLength(200).IsRequired();
         builder.HasIndex(t => t.SecretHash).IsUnique();
     }

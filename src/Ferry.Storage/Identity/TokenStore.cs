@@ -10,12 +10,25 @@ namespace Ferry.Storage.Identity;
 public sealed class TokenStore(FerryDbContext db, AuditedWriter writer, TimeProvider clock) : ITokenStore
 {
     /// <inheritdoc />
-    public Task<CreatedToken> CreateAsync(string name, Role role, DateTimeOffset? expiresAt, string actor, CancellationToken cancellationToken = default)
+    public Task<CreatedToken> CreateAsync(string name, Role role, DateTimeOffset? expiresAt, string actor, CancellationToken cancellationToken = default) =>
+        CreateAsync(name, role, expiresAt, null, actor, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<CreatedToken> CreateAsync(string name, Role role, DateTimeOffset? expiresAt, string? group, string actor, CancellationToken cancellationToken = default)
     {
         var secret = TokenSecret.Generate();
         return writer.RunAsync(actor, async (context, ct) =>
         {
             var token = NewToken(name, role, secret, expiresAt, actor, clock.GetUtcNow());
+            if (!string.IsNullOrWhiteSpace(group))
+            {
+                token.Group = group.Trim();
+                if (!await context.Groups.AnyAsync(g => g.Name == token.Group, ct))
+                {
+                    throw new NotFoundException($"No group is named '{token.Group}'.");
+                }
+            }
+
             if (await context.ApiTokens.AnyAsync(t => t.Name == token.Name && t.RevokedAt == null, ct))
             {
                 throw new ConflictException($"An active token is already named '{token.Name}'; names identify actors in the audit trail.");
@@ -129,5 +142,6 @@ public sealed class TokenStore(FerryDbContext db, AuditedWriter writer, TimeProv
             Role = token.Role.ToWireName(),
             token.DisplayPrefix,
             token.ExpiresAt,
+            token.Group,
         });
 }

@@ -28,6 +28,12 @@ internal sealed class CreateTokenCommand : Command
         HelpName = "time",
     };
 
+    private readonly Option<string?> _group = new("--group", "-g")
+    {
+        Description = "Primary group: experiments and models the token creates belong to it [default: none]",
+        HelpName = "group",
+    };
+
     public CreateTokenCommand(ClientOptions client)
         : base("create", "Create a token and print its secret once.")
     {
@@ -36,12 +42,14 @@ internal sealed class CreateTokenCommand : Command
         Options.Add(_name);
         Options.Add(_role);
         Options.Add(_expiresAt);
+        Options.Add(_group);
         this.SetGuardedAction((parseResult, cancellationToken) => _client.RunAsync(parseResult, async ferry =>
         {
             var created = await ferry.Tokens.CreateAsync(
                 parseResult.GetValue(_name)!,
                 parseResult.GetValue(_role)!,
                 parseResult.GetValue(_expiresAt),
+                parseResult.GetValue(_group),
                 cancellationToken);
             if (_client.OutputOf(parseResult) == OutputFormat.Json)
             {
@@ -50,7 +58,7 @@ internal sealed class CreateTokenCommand : Command
             }
 
             var token = created.Token;
-            CliConsole.Markup($"Created token [bold]{token.Name.EscapeMarkup()}[/] ({token.Role}), id {token.Id:D}.");
+            CliConsole.Markup($"Created token [bold]{token.Name.EscapeMarkup()}[/] ({token.Role}{(token.Group is null ? string.Empty : ", group " + token.Group.EscapeMarkup())}), id {token.Id:D}.");
             CliConsole.Markup("[yellow]Store the secret now: it is shown only this once.[/]");
             CliConsole.Line(created.Secret);
             return ExitCodes.Success;

@@ -35,6 +35,7 @@ public static class TokensApi
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
         RequestText.Check(request.Name, "name");
+        RequestText.Check(request.Group, "group");
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Name))
         {
@@ -51,7 +52,7 @@ public static class TokensApi
             throw new ValidationException(errors);
         }
 
-        var created = await store.CreateAsync(request.Name!, role, request.ExpiresAt, user.ActorName(), cancellationToken);
+        var created = await store.CreateAsync(request.Name!, role, request.ExpiresAt, request.Group, user.ActorName(), cancellationToken);
         return TypedResults.Created($"/api/v1/tokens/{created.Token.Id}", new CreatedTokenResponse(TokenView.From(created.Token), created.Secret));
     }
 
