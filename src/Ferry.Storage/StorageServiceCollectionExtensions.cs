@@ -43,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IModelCardStore, Explain.ModelCardStore>();
         services.AddScoped<IDashboardReadModel, Dashboard.DashboardQueries>();
         services.AddScoped<IDatabaseHealth, Health.DatabaseHealth>();
+        services.AddScoped<Ferry.Core.Governance.IRegistryWebhookStore, Governance.RegistryWebhookStore>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Ferry.Core.Governance;
 using Ferry.Core.Registry;
 using Ferry.Core.Tracking;
 using Ferry.Server.Identity;
@@ -41,6 +42,7 @@ internal static class ModelVersionHandlers
                 .AddModelVersionAsync(modelId, version.ModelName, version.Version.Version, context.User.ActorName(), ct);
         }
 
+        await RegistryEventPublisher.VersionCreatedAsync(context.Request, version);
         return Version(version);
     }
 
@@ -78,6 +80,7 @@ internal static class ModelVersionHandlers
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
         var version = await store.TransitionStageAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), Required(body.Stage, "stage"),
             body.ArchiveExistingVersions ?? false, Caller(user), ct);
+        await RegistryEventPublisher.PublishAsync(request, RegistryWebhookEvents.ModelVersionStageChanged, version.ModelName, version.Version.Version, new() { ["to_stage"] = version.Version.CurrentStage });
         return Version(version);
     }
 
@@ -98,6 +101,7 @@ internal static class ModelVersionHandlers
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
         await store.SetVersionTagAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), Required(body.Key, "key"), body.Value ?? string.Empty, user.ActorName(), ct);
+        await RegistryEventPublisher.PublishAsync(request, RegistryWebhookEvents.ModelVersionTagSet, body.Name!, RegistryInput.Version(body.Version), new() { ["key"] = body.Key, ["value"] = body.Value ?? string.Empty });
         return MlflowJson.Empty();
     }
 
@@ -105,6 +109,7 @@ internal static class ModelVersionHandlers
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
         await store.DeleteVersionTagAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), Required(body.Key, "key"), user.ActorName(), ct);
+        await RegistryEventPublisher.PublishAsync(request, RegistryWebhookEvents.ModelVersionTagDeleted, body.Name!, RegistryInput.Version(body.Version), new() { ["key"] = body.Key });
         return MlflowJson.Empty();
     }
 

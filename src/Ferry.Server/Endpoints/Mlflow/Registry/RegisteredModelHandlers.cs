@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Ferry.Core.Governance;
 using Ferry.Core.Registry;
 using Ferry.Server.Identity;
 using static Ferry.Server.Endpoints.Mlflow.Registry.RegistryInput;
@@ -14,6 +15,7 @@ internal static class RegisteredModelHandlers
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
         var model = await store.CreateModelAsync(new NewRegisteredModel(Required(body.Name, "name"), body.Description, Tags(body.Tags)), user.ActorName(), ct);
+        await RegistryEventPublisher.ModelCreatedAsync(request, model);
         return Model(model);
     }
 
@@ -72,6 +74,7 @@ internal static class RegisteredModelHandlers
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
         await store.SetAliasAsync(Required(body.Name, "name"), Required(body.Alias, "alias"), Version(body.Version), Caller(user), ct);
+        await RegistryEventPublisher.PublishAsync(request, RegistryWebhookEvents.ModelVersionAliasCreated, body.Name!, Version(body.Version), new() { ["alias"] = body.Alias });
         return MlflowJson.Empty();
     }
 
@@ -79,6 +82,7 @@ internal static class RegisteredModelHandlers
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
         await store.DeleteAliasAsync(Required(body.Name, "name"), Required(body.Alias, "alias"), Caller(user), ct);
+        await RegistryEventPublisher.PublishAsync(request, RegistryWebhookEvents.ModelVersionAliasDeleted, body.Name!, null, new() { ["alias"] = body.Alias });
         return MlflowJson.Empty();
     }
 
