@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("daed800d-ac2c-403b-bb7f-11421b837892"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("9951999d-bdea-4d8c-9c33-3caf6c466e9b"), entityTypeCount: 39)
         {
         }
 
@@ -19,6 +19,9 @@ namespace Ferry.Storage.Sqlite.CompiledModel
         {
             var auditEvent = AuditEventEntityType.Create(this);
             var modelCardEntry = ModelCardEntryEntityType.Create(this);
+            var registryWebhook = RegistryWebhookEntityType.Create(this);
+            var registryWebhookAttempt = RegistryWebhookAttemptEntityType.Create(this);
+            var registryWebhookDelivery = RegistryWebhookDeliveryEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
             var dashboardSession = DashboardSessionEntityType.Create(this);
             var alert = AlertEntityType.Create(this);
@@ -77,6 +80,9 @@ namespace Ferry.Storage.Sqlite.CompiledModel
 
             AuditEventEntityType.CreateAnnotations(auditEvent);
             ModelCardEntryEntityType.CreateAnnotations(modelCardEntry);
+            RegistryWebhookEntityType.CreateAnnotations(registryWebhook);
+            RegistryWebhookAttemptEntityType.CreateAnnotations(registryWebhookAttempt);
+            RegistryWebhookDeliveryEntityType.CreateAnnotations(registryWebhookDelivery);
             ApiTokenEntityType.CreateAnnotations(apiToken);
             DashboardSessionEntityType.CreateAnnotations(dashboardSession);
             AlertEntityType.CreateAnnotations(alert);

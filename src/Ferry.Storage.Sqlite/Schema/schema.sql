@@ -554,3 +554,56 @@ VALUES ('20261206133924_InvocationsOutput', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE TABLE "registry_webhook_attempts" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_registry_webhook_attempts" PRIMARY KEY,
+    "delivery_id" TEXT NOT NULL,
+    "attempt" INTEGER NOT NULL,
+    "at" INTEGER NOT NULL,
+    "succeeded" INTEGER NOT NULL,
+    "status_code" INTEGER NULL,
+    "error" TEXT NULL
+);
+
+CREATE TABLE "registry_webhook_deliveries" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_registry_webhook_deliveries" PRIMARY KEY,
+    "webhook_id" TEXT NOT NULL,
+    "event_type" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "attempts" INTEGER NOT NULL,
+    "next_attempt_at" INTEGER NULL,
+    "created_at" INTEGER NOT NULL,
+    "last_attempt_at" INTEGER NULL,
+    "response_status" INTEGER NULL,
+    "last_error" TEXT NULL
+);
+
+CREATE TABLE "registry_webhooks" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_registry_webhooks" PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "description" TEXT NULL,
+    "url" TEXT NOT NULL,
+    "events" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "api" TEXT NOT NULL,
+    "protected_secret" TEXT NULL,
+    "created_by" TEXT NOT NULL,
+    "creation_timestamp" INTEGER NOT NULL,
+    "last_updated_timestamp" INTEGER NOT NULL,
+    "deleted_timestamp" INTEGER NULL
+);
+
+CREATE INDEX "IX_registry_webhook_attempts_delivery_id_attempt" ON "registry_webhook_attempts" ("delivery_id", "attempt");
+
+CREATE INDEX "IX_registry_webhook_deliveries_status_next_attempt_at" ON "registry_webhook_deliveries" ("status", "next_attempt_at");
+
+CREATE INDEX "IX_registry_webhook_deliveries_webhook_id_created_at" ON "registry_webhook_deliveries" ("webhook_id", "created_at");
+
+CREATE INDEX "IX_registry_webhooks_creation_timestamp" ON "registry_webhooks" ("creation_timestamp");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206161005_RegistryWebhooks', '10.0.15');
+
+COMMIT;
+
