@@ -131,6 +131,15 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
     /// <summary>Monitoring: every webhook delivery attempt.</summary>
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    /// <summary>Governance: registry and promotion webhooks.</summary>
+    public DbSet<Ferry.Core.Governance.RegistryWebhook> RegistryWebhooks => Set<Ferry.Core.Governance.RegistryWebhook>();
+
+    /// <summary>Governance: events to post to registry webhooks.</summary>
+    public DbSet<Ferry.Core.Governance.RegistryWebhookDelivery> RegistryWebhookDeliveries => Set<Ferry.Core.Governance.RegistryWebhookDelivery>();
+
+    /// <summary>Governance: every attempt to post a registry webhook delivery.</summary>
+    public DbSet<Ferry.Core.Governance.RegistryWebhookAttempt> RegistryWebhookAttempts => Set<Ferry.Core.Governance.RegistryWebhookAttempt>();
+
     /// <summary>Explainability: the editable fields of model cards.</summary>
     public DbSet<Ferry.Core.Explain.ModelCardEntry> ModelCards => Set<Ferry.Core.Explain.ModelCardEntry>();
 

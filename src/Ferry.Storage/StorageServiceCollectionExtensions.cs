@@ -50,6 +50,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<Ferry.Core.Governance.IHoldoutDatasetStore, Governance.HoldoutDatasetStore>();
         services.AddScoped<IDashboardReadModel, Dashboard.DashboardQueries>();
         services.AddScoped<IDatabaseHealth, Health.DatabaseHealth>();
+        services.AddScoped<Ferry.Core.Governance.IRegistryWebhookStore, Governance.RegistryWebhookStore>();
         return services;
     }
 }

@@ -19,6 +19,7 @@ using Ferry.Server.Errors;
 using Ferry.Server.Explain;
 using Ferry.Server.Governance;
 using Ferry.Server.Governance.Gates;
+using Ferry.Server.Governance.Webhooks;
 using Ferry.Server.Health;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
@@ -128,6 +129,7 @@ public static class FerryHost
         services.AddFerryExplanations();
         services.AddFerryGovernance();
         services.AddQualityGates();
+        services.AddFerryRegistryWebhooks(options.DataDirectory);
         services.AddFerryIdentity();
         services.AddFerryDashboard();
         services.AddFerryRateLimits();
@@ -184,6 +186,7 @@ public static class FerryHost
         app.MapReferenceApi();
         app.MapMonitorsApi();
         app.MapAlertsApi();
+        app.MapGovernanceWebhooksApi();
         app.MapExplainApi();
         app.MapModelCardApi();
         app.MapGovernanceApi();

@@ -2,6 +2,7 @@ using Ferry.Server.Endpoints.Mlflow.Artifacts;
 using Ferry.Server.Endpoints.Mlflow.LoggedModels;
 using Ferry.Server.Endpoints.Mlflow.Registry;
 using Ferry.Server.Endpoints.Mlflow.Tracking;
+using Ferry.Server.Endpoints.Mlflow.Webhooks;
 using Ferry.Server.Identity;
 
 namespace Ferry.Server.Endpoints.Mlflow;
@@ -28,6 +29,7 @@ public static class MlflowApi
             mlflow.MapMlflowLoggedModels();
             mlflow.MapMlflowRegistry();
             mlflow.MapMlflowTransitionRequests();
+            mlflow.MapMlflowWebhooks();
             var artifacts = routes.MapGroup(prefix + "/mlflow-artifacts").WithTags("MLflow artifacts").RequireAuthorization(FerryPolicies.Viewer);
             if (prefix == "/ajax-api/2.0")
             {

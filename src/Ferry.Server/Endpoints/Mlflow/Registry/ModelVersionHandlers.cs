@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Ferry.Core.Governance;
 using Ferry.Core.Registry;
 using Ferry.Core.Tracking;
 using Ferry.Server.Governance;
@@ -42,6 +43,7 @@ internal static class ModelVersionHandlers
                 .AddModelVersionAsync(modelId, version.ModelName, version.Version.Version, context.User.ActorName(), ct);
         }
 
+        await RegistryEventPublisher.VersionCreatedAsync(context.Request, version);
         return Version(version);
     }
 
@@ -82,6 +84,7 @@ internal static class ModelVersionHandlers
         var breakGlass = await guard.CheckStageAsync(name, number, current.Version.CurrentStage, stage, request, user, ct);
         var version = await store.TransitionStageAsync(name, number, stage, body.ArchiveExistingVersions ?? false, Caller(user), ct);
         await guard.RecordAsync(breakGlass, ct);
+        await RegistryEventPublisher.PublishAsync(request, RegistryWebhookEvents.ModelVersionStageChanged, version.ModelName, version.Version.Version, new() { ["to_stage"] = version.Version.CurrentStage });
         return Version(version);
     }
 
@@ -102,6 +105,7 @@ internal static class ModelVersionHandlers
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
         await store.SetVersionTagAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), Required(body.Key, "key"), body.Value ?? string.Empty, user.ActorName(), ct);
+        await RegistryEventPublisher.PublishAsync(request, RegistryWebhookEvents.ModelVersionTagSet, body.Name!, RegistryInput.Version(body.Version), new() { ["key"] = body.Key, ["value"] = body.Value ?? string.Empty });
         return MlflowJson.Empty();
     }
 
@@ -109,6 +113,7 @@ internal static class ModelVersionHandlers
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
         await store.DeleteVersionTagAsync(Required(body.Name, "name"), RegistryInput.Version(body.Version), Required(body.Key, "key"), user.ActorName(), ct);
+        await RegistryEventPublisher.PublishAsync(request, RegistryWebhookEvents.ModelVersionTagDeleted, body.Name!, RegistryInput.Version(body.Version), new() { ["key"] = body.Key });
         return MlflowJson.Empty();
     }
 

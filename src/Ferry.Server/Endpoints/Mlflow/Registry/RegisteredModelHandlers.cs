@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Ferry.Core.Governance;
 using Ferry.Core.Registry;
 using Ferry.Server.Governance;
 using Ferry.Server.Identity;
@@ -15,6 +16,7 @@ internal static class RegisteredModelHandlers
     {
         var body = await MlflowJson.ReadBodyAsync(request, Json.RegistryRequest);
         var model = await store.CreateModelAsync(new NewRegisteredModel(Required(body.Name, "name"), body.Description, Tags(body.Tags)), user.ActorName(), ct);
+        await RegistryEventPublisher.ModelCreatedAsync(request, model);
         return Model(model);
     }
 
@@ -76,6 +78,7 @@ internal static class RegisteredModelHandlers
         var breakGlass = await guard.CheckAliasAsync(name, alias, version, request, user, ct);
         await store.SetAliasAsync(name, alias, version, Caller(user), ct);
         await guard.RecordAsync(breakGlass, ct);
+        await RegistryEventPublisher.PublishAsync(request, RegistryWebhookEvents.ModelVersionAliasCreated, name, version, new() { ["alias"] = alias });
         return MlflowJson.Empty();
     }
 
@@ -86,6 +89,7 @@ internal static class RegisteredModelHandlers
         var breakGlass = await guard.CheckAliasAsync(name, alias, null, request, user, ct);
         await store.DeleteAliasAsync(name, alias, Caller(user), ct);
         await guard.RecordAsync(breakGlass, ct);
+        await RegistryEventPublisher.PublishAsync(request, RegistryWebhookEvents.ModelVersionAliasDeleted, name, null, new() { ["alias"] = alias });
         return MlflowJson.Empty();
     }
 

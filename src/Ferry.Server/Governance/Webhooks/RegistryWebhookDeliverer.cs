@@ -1,0 +1,192 @@
+using Ferry.Core.Governance;
+using Ferry.Server.Endpoints.Health;
+using Microsoft.Extensions.Options;
+
+namespace Ferry.Server.Governance.Webhooks;
+
+/// <summary>
+/// Posts stored deliveries (<see cref="RegistryWebhookDelivery"/>) to their webhooks. It wakes when an event is stored,
+/// when the earliest pending retry falls due (waiting on <see cref="TimeProvider"/>), or every
+/// <see cref="RegistryWebhookOptions.PollInterval"/> (rows stored by another replica, or left by a restart). Each attempt
+/// is claimed in the database first, so replicas never post the same attempt twice; each is recorded. A 2xx ends the
+/// delivery; no answer, a time-out, 408, 429 or 5xx is retried after <see cref="RegistryWebhookOptions.FirstRetryDelay"/>,
+/// doubling up to <see cref="RegistryWebhookOptions.MaxRetryDelay"/>, for at most
+/// <see cref="RegistryWebhookOptions.MaxAttempts"/> tries; any other status fails it at once.
+/// </summary>
+public sealed partial class RegistryWebhookDeliverer(
+    IServiceScopeFactory scopes,
+    WebhookPoster poster,
+    DatabaseReadiness readiness,
+    IOptions<RegistryWebhookOptions> options,
+    TimeProvider clock,
+    ILogger<RegistryWebhookDeliverer> logger) : BackgroundService
+{
+    private const int Batch = 32;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    /// <summary>Asks the deliverer to look for due deliveries now.</summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await readiness.Initialized.WaitAsync(stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                TimeSpan wait;
+                try
+                {
+                    wait = await DeliverDueAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogFailed(logger, e);
+                    wait = options.Value.PollInterval;
+                }
+
+                await WaitAsync(wait, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Posts every due delivery; returns how long until the next one falls due (at most the poll interval).</summary>
+    private async Task<TimeSpan> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            IReadOnlyList<RegistryWebhookDelivery> due;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                due = await scope.ServiceProvider.GetRequiredService<IRegistryWebhookStore>().ListDueAsync(Now(), Batch, cancellationToken);
+            }
+
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            await Task.WhenAll(due.Select(d => AttemptAsync(d, cancellationToken)));
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var next = await scope.ServiceProvider.GetRequiredService<IRegistryWebhookStore>().NextDueAtAsync(cancellationToken);
+            var poll = options.Value.PollInterval;
+            if (next is not { } at)
+            {
+                return poll;
+            }
+
+            var wait = TimeSpan.FromMilliseconds(at - Now());
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > poll ? poll : wait;
+        }
+    }
+
+    /// <summary>Claims one delivery, posts it, records the attempt and the delivery's next state.</summary>
+    private async Task AttemptAsync(RegistryWebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IRegistryWebhookStore>();
+        var settings = options.Value;
+        var now = Now();
+        // The lease outlasts the attempt, so a replica that dies mid-attempt leaves a delivery that is retried later.
+        if (!await store.ClaimAsync(delivery.Id, delivery.NextAttemptAt ?? now, now + (long)(settings.AttemptTimeout * 2).TotalMilliseconds, cancellationToken))
+        {
+            return;
+        }
+
+        WebhookPostResult result;
+        try
+        {
+            var webhook = await store.GetAsync(delivery.WebhookId, cancellationToken);
+            result = webhook.Status == RegistryWebhookStatus.Active
+                ? await poster.PostAsync(webhook, delivery.Id.ToString(), delivery.Payload, cancellationToken)
+                : new WebhookPostResult(0, null, "the webhook is disabled");
+        }
+        catch (Core.Errors.NotFoundException)
+        {
+            result = new WebhookPostResult(0, null, "the webhook was deleted");
+        }
+
+        var finished = Now();
+        delivery.Attempts++;
+        delivery.LastAttemptAt = finished;
+        delivery.ResponseStatus = result.StatusCode is > 0 ? result.StatusCode : null;
+        delivery.LastError = Truncate(result.Error);
+        if (result.Succeeded)
+        {
+            delivery.Status = RegistryWebhookDeliveryStatus.Succeeded;
+            delivery.NextAttemptAt = null;
+        }
+        else if (!result.Retryable || delivery.Attempts >= settings.MaxAttempts)
+        {
+            delivery.Status = RegistryWebhookDeliveryStatus.Failed;
+            delivery.NextAttemptAt = null;
+            LogGaveUp(logger, delivery.WebhookId, delivery.EventType, delivery.Attempts, result.Error ?? "failed");
+        }
+        else
+        {
+            delivery.NextAttemptAt = finished + (long)RetryDelay(delivery.Attempts).TotalMilliseconds;
+        }
+
+        await store.RecordAttemptAsync(delivery, new RegistryWebhookAttempt
+        {
+            Id = Guid.CreateVersion7(),
+            DeliveryId = delivery.Id,
+            Attempt = delivery.Attempts,
+            At = finished,
+            Succeeded = result.Succeeded,
+            StatusCode = delivery.ResponseStatus,
+            Error = delivery.LastError,
+        }, CancellationToken.None);
+    }
+
+    /// <summary>The wait after the <paramref name="attempts"/>-th failed try: the first delay, doubled per further try, capped.</summary>
+    public TimeSpan RetryDelay(int attempts)
+    {
+        var settings = options.Value;
+        var factor = Math.Pow(2, Math.Min(attempts - 1, 30));
+        var delay = settings.FirstRetryDelay * factor;
+        return delay > settings.MaxRetryDelay ? settings.MaxRetryDelay : delay;
+    }
+
+    private async Task WaitAsync(TimeSpan wait, CancellationToken stoppingToken)
+    {
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delay = Task.Delay(wait, clock, stop.Token);
+        var woken = _wake.WaitAsync(stop.Token);
+        await Task.WhenAny(delay, woken);
+        await stop.CancelAsync();
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..2000] : error;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering registry webhooks failed; retrying at the next poll")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {Webhook} did not accept event {EventType} after {Attempts} attempt(s): {Error}; every attempt is recorded")]
+    private static partial void LogGaveUp(ILogger logger, string webhook, string eventType, int attempts, string error);
+}
