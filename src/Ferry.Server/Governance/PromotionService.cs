@@ -218,7 +218,20 @@ public sealed partial class PromotionService(
             data["previous_version"] = previous.ToString(CultureInfo.InvariantCulture);
         }
 
-        var registryEvent = new RegistryEvent(type, request.ModelName, request.Version, actor, clock.GetUtcNow().ToUnixTimeMilliseconds(), data);
+        var at = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await PublishToSinksAsync(new RegistryEvent(type, request.ModelName, request.Version, actor, at, data), request.Id, cancellationToken);
+        if (type == "promotion.approved")
+        {
+            // The approval moved the alias (or stage): registry subscribers (MLflow's webhook events) hear of it as of any other move.
+            var move = request.TargetAlias is { } alias
+                ? new RegistryEvent(RegistryWebhookEvents.ModelVersionAliasCreated, request.ModelName, request.Version, actor, at, new Dictionary<string, string?>(StringComparer.Ordinal) { ["alias"] = alias })
+                : new RegistryEvent(RegistryWebhookEvents.ModelVersionStageChanged, request.ModelName, request.Version, actor, at, new Dictionary<string, string?>(StringComparer.Ordinal) { ["to_stage"] = request.TargetStage });
+            await PublishToSinksAsync(move, request.Id, cancellationToken);
+        }
+    }
+
+    private async Task PublishToSinksAsync(RegistryEvent registryEvent, Guid requestId, CancellationToken cancellationToken)
+    {
         foreach (var sink in sinks)
         {
             try
@@ -229,7 +242,7 @@ public sealed partial class PromotionService(
             catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
             {
-                LogSinkFailed(logger, e, type, request.Id);
+                LogSinkFailed(logger, e, registryEvent.Type, requestId);
             }
         }
     }
