@@ -28,6 +28,7 @@ public sealed class FeatureOptionsTests
     [InlineData("Ferry:Profile:BucketWidth", "00:00:00.500", "Ferry:Profile:BucketWidth must be at least 1 second")]
     [InlineData("Ferry:Monitoring:ExactRowLimit", "-1", "Ferry:Monitoring:ExactRowLimit must lie in 0..50000000, not -1")]
     [InlineData("Ferry:AlertDelivery:MaxAttempts", "0", "Ferry:AlertDelivery:MaxAttempts must be at least 1")]
+    [InlineData("Ferry:QualityGates:DriftWindow", "00:00:00", "Ferry:QualityGates:DriftWindow must be positive")]
     [InlineData("Ferry:ArtifactStore:MaxUploadBytes", "0", "Ferry:ArtifactStore:MaxUploadBytes must be at least 1")]
     [InlineData("Ferry:ArtifactStore:Root", "s3://bucket/prefix", "Ferry:ArtifactStore:Root: The artifact root 's3://bucket/prefix' uses s3://")]
     [InlineData("Ferry:Dashboard:IdleTimeout", "00:00:00", "Ferry:Dashboard:IdleTimeout must be positive")]
@@ -65,6 +66,7 @@ public sealed class FeatureOptionsTests
             ["Ferry:AlertDelivery:MaxAttempts"] = "3",
             ["Ferry:ArtifactStore:MaxUploadBytes"] = "1024",
             ["Ferry:Monitoring:ExactRowLimit"] = "2500",
+            ["Ferry:QualityGates:DriftWindow"] = "06:00:00",
         }));
 
         var log = Options<PredictionLogOptions>(app);
@@ -75,6 +77,7 @@ public sealed class FeatureOptionsTests
         Assert.Equal(TimeSpan.FromMinutes(5), Options<ProfileOptions>(app).BucketWidth);
         Assert.Equal(3, Options<AlertDeliveryOptions>(app).MaxAttempts);
         Assert.Equal(2500, Options<MonitoringOptions>(app).ExactRowLimit);
+        Assert.Equal(TimeSpan.FromHours(6), Options<Ferry.Server.Governance.Gates.QualityGateOptions>(app).DriftWindow);
         Assert.Equal(1024, Options<ArtifactStoreOptions>(app).MaxUploadBytes);
         Assert.Equal(500, app.Services.GetRequiredService<PredictionLog>().Capacity);
     }
