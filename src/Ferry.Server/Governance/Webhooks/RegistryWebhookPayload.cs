@@ -80,7 +80,10 @@ public static class RegistryWebhookPayload
             RegistryWebhookEvents.RegisteredModelCreated => new() { ["tags.example_key"] = "example_value", ["description"] = "An example registered model" },
             RegistryWebhookEvents.ModelVersionCreated => new()
             {
-                ["source"] = "models:/123", ["run_id"] = "abcd1234abcd5678", ["tags.example_key"] = "example_value", ["description"] = "An example model version",
+                ["source"] = "models:/123",
+                ["run_id"] = "abcd1234abcd5678",
+                ["tags.example_key"] = "example_value",
+                ["description"] = "An example model version",
             },
             RegistryWebhookEvents.ModelVersionTagSet => new() { ["key"] = "example_key", ["value"] = "example_value" },
             RegistryWebhookEvents.ModelVersionTagDeleted => new() { ["key"] = "example_key" },

@@ -156,7 +156,11 @@ public sealed class RegistryWebhookRetryTests
         Assert.Equal("Staging", body.RootElement.GetProperty("data").GetProperty("to_stage").GetString());
         Assert.Equal("admin", body.RootElement.GetProperty("data").GetProperty("actor").GetString());
 
-        // Every attempt is recorded; the delivery is done.
+        // Every attempt is recorded; the delivery is done. The deliverer records the third attempt after the receiver
+        // answered, then waits the poll interval again: its second such wait (the first began at start-up) means the
+        // record is written.
+        await clock.WaitForTimerAsync(TimeSpan.FromHours(3));
+        await clock.WaitForTimerAsync(TimeSpan.FromHours(3));
         var deliveries = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/governance/webhooks/{id}/deliveries")).GetProperty("deliveries");
         var delivery = Assert.Single(deliveries.EnumerateArray());
         Assert.Equal(first.DeliveryId, delivery.GetProperty("id").GetString());
@@ -165,6 +169,49 @@ public sealed class RegistryWebhookRetryTests
         Assert.Equal(200, delivery.GetProperty("responseStatus").GetInt32());
         Assert.Equal([503, 503, 200], delivery.GetProperty("attemptLog").EnumerateArray().Select(a => a.GetProperty("statusCode").GetInt32()));
         Assert.Equal([false, false, true], delivery.GetProperty("attemptLog").EnumerateArray().Select(a => a.GetProperty("succeeded").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task StoredPendingDelivery_NobodyWoken_IsPostedAtTheNextPoll_AsAfterARestart()
+    {
+        var clock = new TestClock();
+        var poll = TimeSpan.FromMinutes(13);
+        await using var server = await FerryTestServer.StartAsync(DatabaseKind.Sqlite, clock: clock, services: services =>
+            services.Configure<RegistryWebhookOptions>(o => o.PollInterval = poll));
+        await using var receiver = await WebhookReceiver.StartAsync(Secret);
+        var admin = server.CreateAdminClient();
+        using var create = await admin.PostAsJsonAsync("/api/v1/governance/webhooks", new
+        {
+            name = "resume-hook",
+            url = receiver.Url,
+            events = new[] { "model_version.created" },
+            secret = Secret,
+        });
+        var id = (await create.AssertJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+
+        // A delivery row as a stopped process leaves it: stored, never attempted, and no deliverer told about it.
+        var deliveryId = Guid.CreateVersion7();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Ferry.Core.Governance.IRegistryWebhookStore>().AddDeliveriesAsync([new Ferry.Core.Governance.RegistryWebhookDelivery
+            {
+                Id = deliveryId,
+                WebhookId = id,
+                EventType = "model_version.created",
+                Payload = """{"entity":"model_version","action":"created","data":{"name":"m","version":"3"}}""",
+                CreatedAt = now,
+                NextAttemptAt = now,
+            }]);
+        }
+
+        await clock.WaitForTimerAsync(poll);
+        Assert.False(receiver.HasMore);
+        clock.Advance(poll);
+        var received = await receiver.NextAsync();
+        Assert.True(received.SignatureValid);
+        Assert.Equal(deliveryId.ToString(), received.DeliveryId);
+        Assert.Equal("""{"entity":"model_version","action":"created","data":{"name":"m","version":"3"}}""", received.Body);
     }
 
     private const string Secret = "retry-secret-0123456789";
