@@ -101,7 +101,8 @@ public sealed class AccessibilityTests(QuickstartSite site)
         await page.WaitForURLAsync("**/ui/endpoints/credit/drift");
     }
 
-    private static async Task AssertAccessibleAsync(IPage page, string name)
+    /// <summary>Fails with every WCAG 2.1 A/AA violation axe-core finds on the page.</summary>
+    internal static async Task AssertAccessibleAsync(IPage page, string name)
     {
         var result = await page.RunAxe(new AxeRunOptions
         {

@@ -7,8 +7,8 @@ namespace Ferry.Server.Dashboard;
 
 /// <summary>
 /// The web dashboard under <c>/ui</c>: server-rendered HTML pages for model owners, risk officers and the business
-/// (every asset is served by Ferry; no script). Pages are read-only and need a signed-in viewer; signing in takes an
-/// API token.
+/// (every asset is served by Ferry; no script). Pages need a signed-in viewer; signing in takes an API token. The only
+/// forms that change anything beyond the session decide promotion requests (a scientist or above, antiforgery-protected).
 /// </summary>
 public static class DashboardApi
 {
@@ -37,6 +37,16 @@ public static class DashboardApi
         pages.MapGet("/endpoints/{name}/predictions/{id:guid}", ExplanationPage.RenderAsync);
         pages.MapGet("/alerts", AlertsPage.RenderAsync);
         pages.MapGet("/audit", AuditPage.RenderAsync);
+        pages.MapGet("/approvals", ApprovalsPage.RenderAsync);
+        pages.MapGet("/promotions/{id:guid}", PromotionRequestPage.RenderAsync);
+
+        // Decisions on promotion requests: antiforgery-protected forms, a scientist or above (as the API's routes); the
+        // promotion service then applies the request's policy (approver role or group, four eyes).
+        var decisions = routes.MapGroup(DashboardAuthenticationHandler.BasePath + "/promotions/{id:guid}").ExcludeFromDescription()
+            .RequireAuthorization(DashboardPolicy.ScientistName).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        decisions.MapPost("/approve", PromotionRequestPage.ApproveAsync);
+        decisions.MapPost("/reject", PromotionRequestPage.RejectAsync);
+        decisions.MapPost("/withdraw", PromotionRequestPage.WithdrawAsync);
         return routes;
     }
 }

@@ -68,6 +68,9 @@ public static class DashboardPolicy
     /// <summary>The policy name.</summary>
     public const string Name = "dashboard";
 
+    /// <summary>A signed-in scientist or above: the promotion decision forms.</summary>
+    public const string ScientistName = "dashboard-scientist";
+
     /// <summary>
     /// Registers the scheme, the policy, sessions (<see cref="DashboardOptions"/> bound from
     /// <see cref="DashboardOptions.Section"/> and checked at start-up), antiforgery for the forms and the pages'
@@ -80,12 +83,17 @@ public static class DashboardPolicy
         services.AddSingleton<DashboardSessions>();
         services.AddDashboardAntiforgery();
         services.AddScoped<CardFieldsReader>();
+        services.AddScoped<PromotionAccess>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, DashboardAuthenticationHandler>(DashboardAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(Name, policy => policy
             .AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
-            .AddRequirements(new MinimumRoleRequirement(Role.Viewer)));
+            .AddRequirements(new MinimumRoleRequirement(Role.Viewer)))
+            .AddPolicy(ScientistName, policy => policy
+            .AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new MinimumRoleRequirement(Role.Scientist)));
         return services;
     }
 }

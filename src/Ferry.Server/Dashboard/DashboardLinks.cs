@@ -18,6 +18,9 @@ public static class DashboardLinks
     /// <summary>The audit log.</summary>
     public const string Audit = "/ui/audit";
 
+    /// <summary>The approvals inbox.</summary>
+    public const string Approvals = "/ui/approvals";
+
     /// <summary>Alerts, optionally filtered by status.</summary>
     public static string Alerts(string? status = null) => status is null ? "/ui/alerts" : $"/ui/alerts?status={Uri.EscapeDataString(status)}";
 
@@ -41,6 +44,9 @@ public static class DashboardLinks
 
     /// <summary>One prediction's explanation.</summary>
     public static string Prediction(string name, Guid id) => $"/ui/endpoints/{E(name)}/predictions/{id}";
+
+    /// <summary>One promotion request.</summary>
+    public static string Promotion(Guid id) => $"/ui/promotions/{id}";
 
     private static string E(string segment) => Uri.EscapeDataString(segment);
 }

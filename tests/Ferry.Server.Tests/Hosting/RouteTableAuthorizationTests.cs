@@ -65,14 +65,19 @@ public sealed class RouteTableAuthorizationTests(SqliteServerFixture fixture) : 
     [Fact]
     public async Task EveryMutatingRoute_RefusesAViewer()
     {
-        var viewer = fixture.Server.CreateClient(await fixture.Server.CreateTokenAsync(Role.Viewer));
+        var viewerToken = await fixture.Server.CreateTokenAsync(Role.Viewer);
+        var viewer = fixture.Server.CreateClient(viewerToken);
+
+        // Dashboard forms authenticate with a browser session, not a bearer token: a viewer signs in first.
+        using var browser = new Ferry.Server.Tests.Dashboard.DashboardBrowser(fixture.Server.Address);
+        (await browser.SignInAsync(viewerToken)).Dispose();
         var mutating = Routes().Where(r => MutatingMethods.Contains(r.Method) && !r.ReadOnly).ToList();
         Assert.NotEmpty(mutating);
         foreach (var (method, path, _) in mutating)
         {
             Assert.False(IsOpen(path), $"{method} {path} mutates but is on the open list");
             using var request = NewRequest(method, path);
-            using var response = await viewer.SendAsync(request);
+            using var response = path.StartsWith(DashboardPrefix + "/", StringComparison.Ordinal) ? await browser.SendAsync(request) : await viewer.SendAsync(request);
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {path} answered {(int)response.StatusCode} to a viewer");
         }
     }

@@ -1,20 +1,25 @@
+using System.Text.Json;
+using Ferry.Core.Governance;
 using Ferry.Core.Monitoring;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
+using Ferry.Server.Governance;
 
 namespace Ferry.Server.Dashboard.Pages;
 
-/// <summary>One registered model: its versions, aliases, where each is served, and links to the model cards.</summary>
+/// <summary>One registered model: its versions, aliases, where each is served, links to the model cards, its promotion policy and its promotion history.</summary>
 public static class ModelPage
 {
     /// <summary>Renders the page.</summary>
-    public static async Task<IResult> RenderAsync(HttpContext context, string name, IRegistryStore registry, IEndpointStore endpoints, IReferenceProfileStore monitoring, IReferenceJobStore jobs, CardFieldsReader cards, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext context, string name, IRegistryStore registry, IEndpointStore endpoints, IReferenceProfileStore monitoring, IReferenceJobStore jobs, CardFieldsReader cards, PolicyResolver policies, PromotionService promotions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(monitoring);
         ArgumentNullException.ThrowIfNull(cards);
         ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(policies);
+        ArgumentNullException.ThrowIfNull(promotions);
         var model = (await registry.ListModelsAsync(cancellationToken)).FirstOrDefault(m => m.Name == name);
         if (model is null)
         {
@@ -56,9 +61,59 @@ public static class ModelPage
             : Ui.Table("Versions, newest first",
                 Html.Raw("<th scope=\"col\">Version</th><th scope=\"col\">Registered</th><th scope=\"col\">Aliases</th><th scope=\"col\">Flavor</th><th scope=\"col\">Stage</th><th scope=\"col\">Served by</th><th scope=\"col\"><abbr title=\"The training data profile that drift is measured against\">Reference</abbr></th><th scope=\"col\">Card</th>"),
                 Html.Join(rows));
-        return Layout.Page(context, Layout.Section.Models, name, Html.Text("Versions of this model, their aliases, where they are served and their model cards."),
-            Html.Join([facts, Html.Raw("<h2>Versions</h2>"), table]), new Crumb("Models", DashboardLinks.Home));
+        var policy = await policies.ResolveAsync(name, cancellationToken);
+        var history = await promotions.ListAsync(name, null, cancellationToken);
+        return Layout.Page(context, Layout.Section.Models, name, Html.Text("Versions of this model, their aliases, where they are served, their model cards, and how the model is promoted."),
+            Html.Join([facts, Html.Raw("<h2>Versions</h2>"), table, Html.Raw("<h2 id=\"policy\">Promotion policy</h2>"), Policy(name, policy),
+                Html.Raw("<h2 id=\"promotions\">Promotion history</h2>"), History(name, history)]), new Crumb("Models", DashboardLinks.Home));
     }
+
+    /// <summary>The effective policy: tier, approvals, approvers, gates and thresholds, revision and who set it.</summary>
+    private static Html Policy(string name, EffectivePolicy effective)
+    {
+        var p = effective.Policy;
+        var source = effective.Stored is { } stored
+            ? Html.Of($"revision {effective.Revision}, set {Ui.Time(stored.CreatedAt)} by {stored.CreatedBy}")
+            : Html.Text("the installation's default tier (no policy stored for this model yet)");
+        var facts = Html.Of($"""
+            <dl class="facts" id="policy-facts">
+            <dt>Risk tier</dt><dd>{p.Tier.ToString().ToLowerInvariant()}</dd>
+            <dt>Approvals needed</dt><dd>{(p.Governed ? Html.Text(p.Approvals.ToString(System.Globalization.CultureInfo.InvariantCulture)) : Html.Raw("none: the champion alias and stages move directly"))}</dd>
+            <dt>Approvers</dt><dd>{PromotionRequestPage.Approvers(p)}</dd>
+            <dt>Canary share of a candidate</dt><dd>up to {Ui.Percent(p.CanaryShareMax, 0)} of traffic while its request is pending</dd>
+            <dt>Requests expire</dt><dd>after {p.RequestExpiryHours} h</dd>
+            <dt>Source</dt><dd>{source}</dd>
+            </dl>
+            """);
+        var gates = JsonSerializer.SerializeToElement(p.Gates, PolicyJson.Options);
+        var rows = Html.Each(gates.EnumerateObject(), g => Html.Of($"""
+            <tr data-setting="{g.Name}"><th scope="row"><code>{g.Name}</code></th><td>{GateValue(g.Value)}</td></tr>
+            """));
+        var table = Ui.Table("Gate settings (a setting shown as off switches that check off)", Html.Raw("<th scope=\"col\">Setting</th><th scope=\"col\">Value</th>"), rows);
+        var hint = Html.Of($"<p class=\"hint\">Change it with <code>./ferry models policy set {name} --tier low|medium|high</code> (admins).</p>");
+        return Html.Join([facts, table, hint]);
+    }
+
+    private static string GateValue(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => "off",
+        JsonValueKind.True => "required",
+        JsonValueKind.False => "not required",
+        _ => value.ToString(),
+    };
+
+    /// <summary>Every promotion request of the model, newest first, with its state and a link.</summary>
+    private static Html History(string name, IReadOnlyList<PromotionRequest> requests) =>
+        requests.Count == 0
+            ? Ui.Empty("No promotion has been requested for this model.", Html.Of($"Request one: <code>./ferry promote request {name} VERSION --target champion --justification \"...\"</code>."))
+            : Ui.Table("Promotion requests, newest first",
+                Html.Raw("<th scope=\"col\">Requested</th><th scope=\"col\" class=\"num\">Version</th><th scope=\"col\">Target</th><th scope=\"col\">State</th><th scope=\"col\">Requester</th><th scope=\"col\">Closed by</th><th scope=\"col\">Gates</th><th scope=\"col\">Request</th>"),
+                Html.Each(requests, r => Html.Of($"""
+                    <tr data-request="{r.Id}" data-state="{r.State}"><th scope="row">{Ui.Time(r.RequestedAt)}</th><td class="num">v{r.Version}</td>
+                    <td><code>{PromotionRequestPage.Target(r)}</code></td><td>{PromotionRequestPage.StateBadge(r.State)}</td><td>{r.RequestedBy}</td>
+                    <td>{r.ClosedBy ?? "–"}</td><td>{(r.GatesPassed ? Ui.Badge("passed", Ui.Tone.Ok) : Ui.Badge("failed", Ui.Tone.Fail))}</td>
+                    <td><a href="{DashboardLinks.Promotion(r.Id)}">Open<span class="visually-hidden"> the request for v{r.Version} of {Ui.Time(r.RequestedAt)}</span></a></td></tr>
+                    """)));
 
     /// <summary>The version's reference (its rows) and, while one is being built or when the last build failed, its job.</summary>
     private static Html ReferenceCell(ReferenceProfileEntry? reference, ReferenceJob? job)
