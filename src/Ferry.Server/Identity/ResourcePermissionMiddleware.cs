@@ -100,7 +100,7 @@ public sealed class ResourcePermissionMiddleware(RequestDelegate next)
                 {
                     found = property.Value.ValueKind switch
                     {
-                        JsonValueKind.String => property.Value.GetString(),
+                        JsonValueKind.String => Text(property.Value),
                         JsonValueKind.Number => property.Value.GetRawText(),
                         _ => null,
                     };
@@ -147,6 +147,32 @@ public sealed class ResourcePermissionMiddleware(RequestDelegate next)
         }
     }
 
+    /// <summary>A string value, or null when it does not decode (invalid UTF-8, a lone surrogate): the handler then answers 400.</summary>
+    private static string? Text(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Case-insensitive, as the deploy body's reader binds; false when the name does not decode.</summary>
+    private static bool NameIs(JsonProperty property, string name)
+    {
+        try
+        {
+            return string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static ResourceRef Experiment(string id) => new(ResourceKind.Experiment, id);
 
     private static async Task<IReadOnlyList<ResourceRef>> OrNoneAsync(Func<Task<ResourceRef>> find)
@@ -174,8 +200,8 @@ public sealed class ResourcePermissionMiddleware(RequestDelegate next)
                 {
                     foreach (var property in route.EnumerateObject())
                     {
-                        if (property.Name.Equals("model", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String
-                            && property.Value.GetString() is { Length: > 0 } model)
+                        if (property.Value.ValueKind == JsonValueKind.String && Text(property.Value) is { Length: > 0 } model
+                            && NameIs(property, "model"))
                         {
                             models.Add(new ResourceRef(ResourceKind.RegisteredModel, model));
                         }
