@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b99879c9-363e-457d-82f1-33b01712ab64"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("2a6432a8-2180-4838-9913-d85b9a3c25a9"), entityTypeCount: 47)
         {
         }
 
@@ -19,11 +19,19 @@ namespace Ferry.Storage.Sqlite.CompiledModel
         {
             var auditEvent = AuditEventEntityType.Create(this);
             var modelCardEntry = ModelCardEntryEntityType.Create(this);
+            var holdoutDataset = HoldoutDatasetEntityType.Create(this);
             var policyRevision = PolicyRevisionEntityType.Create(this);
             var promotionDecision = PromotionDecisionEntityType.Create(this);
             var promotionRequest = PromotionRequestEntityType.Create(this);
+            var registryWebhook = RegistryWebhookEntityType.Create(this);
+            var registryWebhookAttempt = RegistryWebhookAttemptEntityType.Create(this);
+            var registryWebhookDelivery = RegistryWebhookDeliveryEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
             var dashboardSession = DashboardSessionEntityType.Create(this);
+            var groupMember = GroupMemberEntityType.Create(this);
+            var principalGroup = PrincipalGroupEntityType.Create(this);
+            var resourceGrant = ResourceGrantEntityType.Create(this);
+            var resourceOwner = ResourceOwnerEntityType.Create(this);
             var alert = AlertEntityType.Create(this);
             var alertWebhook = AlertWebhookEntityType.Create(this);
             var monitorDefinition = MonitorDefinitionEntityType.Create(this);
@@ -59,6 +67,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
 
             PromotionDecisionEntityType.CreateForeignKey1(promotionDecision, promotionRequest);
             DashboardSessionEntityType.CreateForeignKey1(dashboardSession, apiToken);
+            GroupMemberEntityType.CreateForeignKey1(groupMember, principalGroup);
             ModelAliasEntityType.CreateForeignKey1(modelAlias, registeredModel);
             ModelVersionEntityType.CreateForeignKey1(modelVersion, registeredModel);
             ModelVersionTagEntityType.CreateForeignKey1(modelVersionTag, modelVersion);
@@ -81,11 +90,19 @@ namespace Ferry.Storage.Sqlite.CompiledModel
 
             AuditEventEntityType.CreateAnnotations(auditEvent);
             ModelCardEntryEntityType.CreateAnnotations(modelCardEntry);
+            HoldoutDatasetEntityType.CreateAnnotations(holdoutDataset);
             PolicyRevisionEntityType.CreateAnnotations(policyRevision);
             PromotionDecisionEntityType.CreateAnnotations(promotionDecision);
             PromotionRequestEntityType.CreateAnnotations(promotionRequest);
+            RegistryWebhookEntityType.CreateAnnotations(registryWebhook);
+            RegistryWebhookAttemptEntityType.CreateAnnotations(registryWebhookAttempt);
+            RegistryWebhookDeliveryEntityType.CreateAnnotations(registryWebhookDelivery);
             ApiTokenEntityType.CreateAnnotations(apiToken);
             DashboardSessionEntityType.CreateAnnotations(dashboardSession);
+            GroupMemberEntityType.CreateAnnotations(groupMember);
+            PrincipalGroupEntityType.CreateAnnotations(principalGroup);
+            ResourceGrantEntityType.CreateAnnotations(resourceGrant);
+            ResourceOwnerEntityType.CreateAnnotations(resourceOwner);
             AlertEntityType.CreateAnnotations(alert);
             AlertWebhookEntityType.CreateAnnotations(alertWebhook);
             MonitorDefinitionEntityType.CreateAnnotations(monitorDefinition);

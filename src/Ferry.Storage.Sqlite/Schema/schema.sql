@@ -555,6 +555,54 @@ VALUES ('20261206133924_InvocationsOutput', '10.0.15');
 COMMIT;
 
 BEGIN TRANSACTION;
+ALTER TABLE "api_tokens" ADD "group" TEXT NULL;
+
+CREATE TABLE "groups" (
+    "name" TEXT NOT NULL CONSTRAINT "PK_groups" PRIMARY KEY,
+    "description" TEXT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "resource_grants" (
+    "resource_kind" TEXT NOT NULL,
+    "resource_id" TEXT NOT NULL,
+    "principal_kind" TEXT NOT NULL,
+    "principal_name" TEXT NOT NULL,
+    "permission" TEXT NOT NULL,
+    "granted_by" TEXT NOT NULL,
+    "granted_at" INTEGER NOT NULL,
+    CONSTRAINT "PK_resource_grants" PRIMARY KEY ("resource_kind", "resource_id", "principal_kind", "principal_name")
+);
+
+CREATE TABLE "resource_owners" (
+    "resource_kind" TEXT NOT NULL,
+    "resource_id" TEXT NOT NULL,
+    "owner_group" TEXT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    CONSTRAINT "PK_resource_owners" PRIMARY KEY ("resource_kind", "resource_id")
+);
+
+CREATE TABLE "group_members" (
+    "group_name" TEXT NOT NULL,
+    "member" TEXT NOT NULL,
+    "added_by" TEXT NOT NULL,
+    "added_at" INTEGER NOT NULL,
+    CONSTRAINT "PK_group_members" PRIMARY KEY ("group_name", "member"),
+    CONSTRAINT "FK_group_members_groups_group_name" FOREIGN KEY ("group_name") REFERENCES "groups" ("name") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_group_members_member" ON "group_members" ("member");
+
+CREATE INDEX "IX_resource_grants_principal_kind_principal_name" ON "resource_grants" ("principal_kind", "principal_name");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206155856_ResourceGrants', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
 CREATE TABLE "governance_policies" (
     "model_name" TEXT NOT NULL,
     "revision" INTEGER NOT NULL,
@@ -607,6 +655,79 @@ CREATE INDEX "IX_promotion_requests_state_expires_at" ON "promotion_requests" ("
 
 INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261206160003_GovernancePolicies', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "holdout_datasets" (
+    "model_name" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "rows" INTEGER NOT NULL,
+    "columns" TEXT NOT NULL,
+    "positive_label" TEXT NULL,
+    "source" TEXT NOT NULL,
+    "sha256" TEXT NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    "data" BLOB NOT NULL,
+    CONSTRAINT "PK_holdout_datasets" PRIMARY KEY ("model_name", "name")
+);
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206160004_HoldoutDatasets', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "registry_webhook_attempts" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_registry_webhook_attempts" PRIMARY KEY,
+    "delivery_id" TEXT NOT NULL,
+    "attempt" INTEGER NOT NULL,
+    "at" INTEGER NOT NULL,
+    "succeeded" INTEGER NOT NULL,
+    "status_code" INTEGER NULL,
+    "error" TEXT NULL
+);
+
+CREATE TABLE "registry_webhook_deliveries" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_registry_webhook_deliveries" PRIMARY KEY,
+    "webhook_id" TEXT NOT NULL,
+    "event_type" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "attempts" INTEGER NOT NULL,
+    "next_attempt_at" INTEGER NULL,
+    "created_at" INTEGER NOT NULL,
+    "last_attempt_at" INTEGER NULL,
+    "response_status" INTEGER NULL,
+    "last_error" TEXT NULL
+);
+
+CREATE TABLE "registry_webhooks" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_registry_webhooks" PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "description" TEXT NULL,
+    "url" TEXT NOT NULL,
+    "events" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "api" TEXT NOT NULL,
+    "protected_secret" TEXT NULL,
+    "created_by" TEXT NOT NULL,
+    "creation_timestamp" INTEGER NOT NULL,
+    "last_updated_timestamp" INTEGER NOT NULL,
+    "deleted_timestamp" INTEGER NULL
+);
+
+CREATE INDEX "IX_registry_webhook_attempts_delivery_id_attempt" ON "registry_webhook_attempts" ("delivery_id", "attempt");
+
+CREATE INDEX "IX_registry_webhook_deliveries_status_next_attempt_at" ON "registry_webhook_deliveries" ("status", "next_attempt_at");
+
+CREATE INDEX "IX_registry_webhook_deliveries_webhook_id_created_at" ON "registry_webhook_deliveries" ("webhook_id", "created_at");
+
+CREATE INDEX "IX_registry_webhooks_creation_timestamp" ON "registry_webhooks" ("creation_timestamp");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206161005_RegistryWebhooks', '10.0.15');
 
 COMMIT;
 
