@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ferry.Core.Errors;
+using Ferry.Core.Governance;
 using Ferry.Core.Identity;
 using Ferry.Core.Tracking;
 using Ferry.Server.Errors;
@@ -142,6 +143,11 @@ public sealed class ResourcePermissionMiddleware(RequestDelegate next)
                 return context.GetRouteValue("name") is string routeName ? [new ResourceRef(ResourceKind.RegisteredModel, routeName)] : [];
             case Locator.DeployModels:
                 return DeployModels(body);
+            case Locator.Promotion:
+                return context.GetRouteValue("id") is string text && Guid.TryParse(text, out var promotionId)
+                    && await services.GetRequiredService<IPromotionStore>().FindAsync(promotionId, ct) is { } promotion
+                    ? [new ResourceRef(ResourceKind.RegisteredModel, promotion.ModelName)]
+                    : [];
             default:
                 return [];
         }
@@ -281,7 +287,7 @@ public sealed class ResourcePermissionMiddleware(RequestDelegate next)
             return;
         }
 
-        var kind = filter is SearchFilter.RegisteredModels or SearchFilter.ModelVersions or SearchFilter.FerryModels ? ResourceKind.RegisteredModel : ResourceKind.Experiment;
+        var kind = filter is SearchFilter.RegisteredModels or SearchFilter.ModelVersions or SearchFilter.FerryModels or SearchFilter.Promotions ? ResourceKind.RegisteredModel : ResourceKind.Experiment;
         var keys = items.Select(item => KeyOf(filter, item)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var readable = await context.RequestServices.GetRequiredService<ResourcePermissions>().ReadableAsync(context.User, kind, keys, ct);
         for (var i = items.Count - 1; i >= 0; i--)
@@ -305,6 +311,7 @@ public sealed class ResourcePermissionMiddleware(RequestDelegate next)
         SearchFilter.RegisteredModels => "registered_models",
         SearchFilter.ModelVersions => "model_versions",
         SearchFilter.LoggedModels or SearchFilter.FerryModels => "models",
+        SearchFilter.Promotions => "promotions",
         _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, null),
     };
 
@@ -316,6 +323,7 @@ public sealed class ResourcePermissionMiddleware(RequestDelegate next)
             SearchFilter.Runs or SearchFilter.LoggedModels => item?["info"]?["experiment_id"],
             SearchFilter.RegisteredModels or SearchFilter.ModelVersions => item?["name"],
             SearchFilter.FerryModels => item?["name"],
+            SearchFilter.Promotions => item?["model"],
             _ => null,
         };
         return node is JsonValue value ? value.TryGetValue<string>(out var text) ? text : value.ToJsonString() : null;

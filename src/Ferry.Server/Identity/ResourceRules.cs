@@ -29,6 +29,9 @@ internal enum Locator
 
     /// <summary>Every <c>model</c> a deploy body's routes name.</summary>
     DeployModels,
+
+    /// <summary>The <c>{id}</c> route value: a promotion request's registered model.</summary>
+    Promotion,
 }
 
 /// <summary>What happens after a route succeeds.</summary>
@@ -67,6 +70,9 @@ internal enum SearchFilter
 
     /// <summary>Ferry's <c>models[].name</c>.</summary>
     FerryModels,
+
+    /// <summary>Ferry's <c>promotions[].model</c>.</summary>
+    Promotions,
 }
 
 /// <summary>The permission rule of one route.</summary>
@@ -170,6 +176,28 @@ internal static partial class ResourceRules
         [("GET", "/api/v1/models/{name}/versions/{version:int}/reference")] = new(Locator.RouteModelName, Read),
         [("PUT", "/api/v1/models/{name}/versions/{version:int}/reference")] = new(Locator.RouteModelName, Edit),
         [("GET", "/api/v1/models/{name}/versions/{version:int}/reference/job")] = new(Locator.RouteModelName, Read),
+
+        // Governance: policies, gates, promotion requests and holdout datasets are the model's. Deciding a request needs
+        // READ on the model (the policy's approver rule decides the rest); asking for one needs EDIT.
+        [("GET", "/api/v1/models/{name}/policy")] = new(Locator.RouteModelName, Read),
+        [("PUT", "/api/v1/models/{name}/policy")] = new(Locator.RouteModelName, Manage),
+        [("GET", "/api/v1/models/{name}/policy/history")] = new(Locator.RouteModelName, Read),
+        [("POST", "/api/v1/models/{name}/versions/{version:int}/gates")] = new(Locator.RouteModelName, Read),
+        [("POST", "/api/v1/models/{name}/versions/{version:int}/promotions")] = new(Locator.RouteModelName, Edit),
+        [("GET", "/api/v1/models/{name}/promotions")] = new(Locator.RouteModelName, Read),
+        [("GET", "/api/v1/models/{name}/datasets")] = new(Locator.RouteModelName, Read),
+        [("GET", "/api/v1/models/{name}/datasets/{dataset}")] = new(Locator.RouteModelName, Read),
+        [("PUT", "/api/v1/models/{name}/datasets/{dataset}")] = new(Locator.RouteModelName, Edit),
+        [("DELETE", "/api/v1/models/{name}/datasets/{dataset}")] = new(Locator.RouteModelName, Manage),
+        [("GET", "/api/v1/promotions")] = new(null, Read, Filter: SearchFilter.Promotions),
+        [("GET", "/api/v1/promotions/{id:guid}")] = new(Locator.Promotion, Read),
+        [("POST", "/api/v1/promotions/{id:guid}/approve")] = new(Locator.Promotion, Read),
+        [("POST", "/api/v1/promotions/{id:guid}/reject")] = new(Locator.Promotion, Read),
+        [("POST", "/api/v1/promotions/{id:guid}/withdraw")] = new(Locator.Promotion, Edit),
+        [("POST", "/mlflow/transition-requests/create")] = new(Locator.ModelName, Edit),
+        [("POST", "/mlflow/transition-requests/approve")] = new(Locator.ModelName, Read),
+        [("POST", "/mlflow/transition-requests/reject")] = new(Locator.ModelName, Read),
+        [("GET", "/mlflow/transition-requests/list")] = new(Locator.ModelName, Read),
 
         // Serving: deploying needs EDIT on every model the new policy names.
         [("PUT", "/api/v1/endpoints/{name}")] = new(Locator.DeployModels, Edit),

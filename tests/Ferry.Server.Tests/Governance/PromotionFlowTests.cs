@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ferry.Core.Identity;
+using Ferry.Server.Tests.Governance.Webhooks;
 using Ferry.Testing;
 using Xunit;
+using static Ferry.Server.Tests.Governance.Gates.GateTestKit;
 using static Ferry.Server.Tests.Governance.GovernanceTestKit;
 
 namespace Ferry.Server.Tests.Governance;
@@ -20,11 +22,22 @@ public abstract class PromotionFlowTests(DatabaseKind kind)
     [SkippableFact]
     public async Task Promotion_SecondApproverApproves_MovesChampionAndKeepsTheRecord()
     {
-        var sink = new RecordingSink();
-        await using var server = await StartAsync(kind, sink: sink);
+        const string secret = "promotion-receiver-secret-0123";
+        await using var server = await StartAsync(kind);
+        await using var receiver = await WebhookReceiver.StartAsync(secret);
         var alice = server.CreateClient(await server.CreateTokenAsync(Role.Approver, "alice"));
         var bob = server.CreateClient(await server.CreateTokenAsync(Role.Approver, "bob"));
         var admin = server.CreateAdminClient();
+        using (var hook = await admin.PostAsJsonAsync("/api/v1/governance/webhooks", new
+        {
+            name = "promotions",
+            url = receiver.Url,
+            events = new[] { "promotion.requested", "promotion.approved", "model_version_alias.created" },
+            secret,
+        }))
+        {
+            await hook.AssertJsonAsync(HttpStatusCode.Created);
+        }
 
         // v1: XGBoost (test AUC 0.720) becomes champion through a request; v2: logistic regression (0.767), the better model.
         var v1 = await RegisterCreditAsync(server, Model, "xgb_pipeline.onnx");
@@ -35,13 +48,22 @@ public abstract class PromotionFlowTests(DatabaseKind kind)
         Assert.Equal(HttpStatusCode.OK, (await DecideAsync(bob, first.GetProperty("id").GetString()!, "approve", "ok")).Status);
         Assert.Equal(v1, await AliasAsync(admin, Model, "champion"));
 
+        // From here the gates compare every candidate with the champion on the shared test rows.
+        await PutTestSetAsync(server, Model, "test", "default", positiveLabel: "1");
+        using (var policy = await admin.PutAsJsonAsync($"/api/v1/models/{Model}/policy", new { tier = "medium", gates = new { evaluationDataset = "test", championMargin = 0.01 } }))
+        {
+            await policy.AssertJsonAsync(HttpStatusCode.OK);
+        }
+
         var request = await RequestAsync(alice, Model, v2, new { target = "champion", justification = "AUC 0.767 against 0.720 on the test rows" });
         var id = request.GetProperty("id").GetString()!;
         Assert.Equal("pending", request.GetProperty("state").GetString());
         Assert.True(request.GetProperty("gatesPassed").GetBoolean());
         Assert.Equal(v1, request.GetProperty("championVersion").GetInt32());
         Assert.Equal(64, request.GetProperty("cardSha256").GetString()!.Length);
-        Assert.Contains(request.GetProperty("evidence").GetProperty("results").EnumerateArray(), r => r.GetProperty("gate").GetString() == "model-card");
+        var results = request.GetProperty("evidence").GetProperty("results").EnumerateArray().ToList();
+        Assert.Contains(results, r => r.GetProperty("gate").GetString() == "model-card");
+        Assert.Contains(results, r => r.GetProperty("gate").GetString() == "champion" && r.GetProperty("verdict").GetString() == "pass");
 
         var own = await DecideAsync(alice, id, "approve", "looks good to me");
         Assert.Equal(HttpStatusCode.Conflict, own.Status);
@@ -58,14 +80,37 @@ public abstract class PromotionFlowTests(DatabaseKind kind)
         // A decided request takes no more decisions.
         Assert.Equal(HttpStatusCode.Conflict, (await DecideAsync(admin, id, "reject", "too late")).Status);
 
+        // A worse model (random forest, test AUC 0.713) fails the champion gate, and no approval can move it.
+        var v3 = await RegisterCreditAsync(server, Model, "rf_pipeline.onnx");
+        await WriteCardAsync(admin, Model, v3);
+        var worse = await RequestAsync(alice, Model, v3, new { target = "champion", justification = "try the forest" });
+        Assert.False(worse.GetProperty("gatesPassed").GetBoolean());
+        Assert.Contains(worse.GetProperty("failedChecks").EnumerateArray(), f => f.GetString()!.StartsWith("champion:", StringComparison.Ordinal));
+        var blocked = await DecideAsync(bob, worse.GetProperty("id").GetString()!, "approve", "no");
+        Assert.Equal(HttpStatusCode.Conflict, blocked.Status);
+        Assert.Equal(v2, await AliasAsync(admin, Model, "champion"));
+
         var inbox = await admin.GetFromJsonAsync<JsonElement>("/api/v1/promotions?state=approved&model=credit");
         Assert.Equal(2, inbox.GetProperty("promotions").GetArrayLength());
         var audit = await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
         Assert.True(audit.GetProperty("isValid").GetBoolean());
         var events = await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=promotion.approve");
         Assert.Contains("\"after\":" + v2, events.ToString(), StringComparison.Ordinal);
-        Assert.Equal(["promotion.requested", "promotion.approved", "promotion.requested", "promotion.approved"], sink.Events.Select(e => e.Type));
-        Assert.Equal("bob", sink.Events.Last().Actor);
+
+        // The receiver verified every delivery's signature: two requests and two approvals with their alias moves, and the third request.
+        var received = new List<ReceivedWebhook>();
+        for (var i = 0; i < 7; i++)
+        {
+            received.Add(await receiver.NextAsync());
+        }
+
+        Assert.All(received, r => Assert.True(r.SignatureValid, $"signature {r.Signature} does not verify for {r.DeliveryId}"));
+        var kinds = received.Select(r => JsonDocument.Parse(r.Body).RootElement).Select(b => $"{b.GetProperty("entity").GetString()}.{b.GetProperty("action").GetString()}").ToList();
+        Assert.Equal(3, kinds.Count(k => k == "promotion.requested"));
+        Assert.Equal(2, kinds.Count(k => k == "promotion.approved"));
+        Assert.Equal(2, kinds.Count(k => k == "model_version_alias.created"));
+        var lastApproval = received.Select(r => JsonDocument.Parse(r.Body).RootElement).Last(b => b.GetProperty("action").GetString() == "approved");
+        Assert.Contains("bob", lastApproval.GetRawText(), StringComparison.Ordinal);
     }
 
     [SkippableFact]

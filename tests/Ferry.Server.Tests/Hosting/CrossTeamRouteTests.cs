@@ -221,6 +221,30 @@ public abstract class CrossTeamRouteTests<TFixture>(TFixture fixture) : IClassFi
         return request;
     }
 
+    [Fact]
+    public async Task PromotionRequests_OfAnotherTeam_AreFilteredAndRefused()
+    {
+        var a = await SetUpTeamAsync("a");
+        var b = await SetUpTeamAsync("b");
+        var request = await OkAsync(b.Client.PostAsJsonAsync($"/api/v1/models/{b.Model}/versions/1/promotions", new { target = "challenger", justification = "team b" }), HttpStatusCode.Created);
+        var id = request.GetProperty("id").GetString()!;
+
+        var mine = await OkAsync(b.Client.GetAsync("/api/v1/promotions"));
+        Assert.Contains(mine.GetProperty("promotions").EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+        var theirs = await OkAsync(a.Client.GetAsync("/api/v1/promotions"));
+        Assert.DoesNotContain(theirs.GetProperty("promotions").EnumerateArray(), p => p.GetProperty("model").GetString() == b.Model);
+        using (var get = await a.Client.GetAsync($"/api/v1/promotions/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, get.StatusCode);
+        }
+
+        foreach (var verb in new[] { "approve", "reject", "withdraw" })
+        {
+            using var decided = await a.Client.PostAsJsonAsync($"/api/v1/promotions/{id}/{verb}", new { comment = "not ours" });
+            Assert.Equal(HttpStatusCode.Forbidden, decided.StatusCode);
+        }
+    }
+
     private async Task<Team> SetUpTeamAsync(string label)
     {
         var admin = fixture.Server.CreateAdminClient();
