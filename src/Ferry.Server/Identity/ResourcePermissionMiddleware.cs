@@ -83,13 +83,13 @@ public sealed class ResourcePermissionMiddleware(RequestDelegate next)
         }
     }
 
-    /// <summary>A field of the request: the query on GET, the JSON body otherwise (the last occurrence, as the handlers' reader takes it).</summary>
+    /// <summary>A field of the request: the query on GET, the JSON body otherwise (the last occurrence, as the handlers' reader takes it); null when absent, empty or holding a NUL.</summary>
     private static string? Field(HttpContext context, JsonDocument? body, string name)
     {
         if (HttpMethods.IsGet(context.Request.Method))
         {
             var value = context.Request.Query[name].ToString();
-            return value.Length == 0 ? null : value;
+            return value.Length == 0 || value.Contains('\0', StringComparison.Ordinal) ? null : value;
         }
 
         string? found = null;
@@ -109,7 +109,8 @@ public sealed class ResourcePermissionMiddleware(RequestDelegate next)
             }
         }
 
-        return string.IsNullOrEmpty(found) ? null : found;
+        // A NUL names nothing (PostgreSQL refuses it in text): the handler's own validation answers 400.
+        return string.IsNullOrEmpty(found) || found.Contains('\0', StringComparison.Ordinal) ? null : found;
     }
 
     private static async Task<IReadOnlyList<ResourceRef>> LocateAsync(HttpContext context, Locator locator, JsonDocument? body, CancellationToken ct)
