@@ -18,7 +18,9 @@ public static class ApprovalsPage
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(clock);
         var me = context.User.Identity?.Name ?? string.Empty;
-        var pending = (await service.ListAsync(null, PromotionStates.Pending, cancellationToken)).OrderBy(r => r.RequestedAt).ToList();
+        var all = await service.ListAsync(null, PromotionStates.Pending, cancellationToken);
+        var readable = await DashboardPermissions.ReadableModelsAsync(context, all.Select(r => r.ModelName), cancellationToken);
+        var pending = all.Where(r => readable.Contains(r.ModelName)).OrderBy(r => r.RequestedAt).ToList();
         var mine = pending.Where(r => string.Equals(r.RequestedBy, me, StringComparison.Ordinal)).ToList();
         var inbox = new List<(PromotionRequest Request, PromotionActions Actions)>();
         foreach (var request in pending.Where(r => !string.Equals(r.RequestedBy, me, StringComparison.Ordinal)))
