@@ -23,13 +23,6 @@ public sealed class TeamGrantsPageTests(QuickstartSite site)
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var a = await TeamAsync($"a-{suffix}");
         var b = await TeamAsync($"b-{suffix}");
-        var endpoint = $"ep-b-{suffix}";
-        using (var admin = Client(site.AdminToken))
-        using (var deployed = await admin.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}", new { routes = new[] { new { model = b.Model, version = 1 } } }))
-        {
-            Assert.True(deployed.IsSuccessStatusCode, await deployed.Content.ReadAsStringAsync());
-        }
-
         Guid request;
         using (var teamB = Client(b.Secret))
         using (var requested = await teamB.PostAsJsonAsync($"/api/v1/models/{b.Model}/versions/1/promotions", new { target = "champion", justification = "team B's first champion" }))
@@ -37,6 +30,17 @@ public sealed class TeamGrantsPageTests(QuickstartSite site)
             var body = await requested.Content.ReadFromJsonAsync<JsonElement>();
             Assert.True(requested.StatusCode == HttpStatusCode.Created, body.ToString());
             request = body.GetProperty("id").GetGuid();
+        }
+
+        // An endpoint answering with the quickstart's champion and running team B's pending candidate as a shadow.
+        var endpoint = $"ep-b-{suffix}";
+        using (var admin = Client(site.AdminToken))
+        using (var deployed = await admin.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}", new
+        {
+            routes = new object[] { new { model = "credit-risk", alias = "champion", weight = 100 }, new { model = b.Model, version = 1, role = "shadow" } },
+        }))
+        {
+            Assert.True(deployed.IsSuccessStatusCode, await deployed.Content.ReadAsStringAsync());
         }
 
         await using var teamA = await SignedInAsync(a.Secret);
