@@ -4,7 +4,7 @@ using Ferry.Server.Governance;
 namespace Ferry.Server.Dashboard.Pages;
 
 /// <summary>
-/// The approvals inbox: pending promotion requests the signed-in person may decide (they satisfy the frozen policy's
+/// The approvals inbox: pending promotion requests of models the signed-in person may read and may decide (they satisfy the frozen policy's
 /// approver role or group, and did not request it themselves unless the policy allows), oldest first; then the
 /// person's own pending requests, which wait for others.
 /// </summary>

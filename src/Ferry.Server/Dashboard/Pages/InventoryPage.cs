@@ -4,7 +4,7 @@ using Ferry.Core.Serving;
 
 namespace Ferry.Server.Dashboard.Pages;
 
-/// <summary>The home page: every registered model with its owner, versions, aliases, endpoints and health.</summary>
+/// <summary>The home page: every registered model the signed-in person may read, with its owner, versions, aliases, endpoints and health.</summary>
 public static class InventoryPage
 {
     /// <summary>Renders the page.</summary>
