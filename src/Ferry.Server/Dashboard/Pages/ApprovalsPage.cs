@@ -4,7 +4,7 @@ using Ferry.Server.Governance;
 namespace Ferry.Server.Dashboard.Pages;
 
 /// <summary>
-/// The approvals inbox: pending promotion requests the signed-in person may decide (they satisfy the frozen policy's
+/// The approvals inbox: pending promotion requests of models the signed-in person may read and may decide (they satisfy the frozen policy's
 /// approver role or group, and did not request it themselves unless the policy allows), oldest first; then the
 /// person's own pending requests, which wait for others.
 /// </summary>
@@ -18,7 +18,9 @@ public static class ApprovalsPage
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(clock);
         var me = context.User.Identity?.Name ?? string.Empty;
-        var pending = (await service.ListAsync(null, PromotionStates.Pending, cancellationToken)).OrderBy(r => r.RequestedAt).ToList();
+        var all = await service.ListAsync(null, PromotionStates.Pending, cancellationToken);
+        var readable = await DashboardPermissions.ReadableModelsAsync(context, all.Select(r => r.ModelName), cancellationToken);
+        var pending = all.Where(r => readable.Contains(r.ModelName)).OrderBy(r => r.RequestedAt).ToList();
         var mine = pending.Where(r => string.Equals(r.RequestedBy, me, StringComparison.Ordinal)).ToList();
         var inbox = new List<(PromotionRequest Request, PromotionActions Actions)>();
         foreach (var request in pending.Where(r => !string.Equals(r.RequestedBy, me, StringComparison.Ordinal)))

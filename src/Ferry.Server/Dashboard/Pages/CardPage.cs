@@ -1,4 +1,5 @@
 using Ferry.Core.Errors;
+using Ferry.Core.Identity;
 using Ferry.Server.Explain.ModelCards;
 
 namespace Ferry.Server.Dashboard.Pages;
@@ -10,6 +11,12 @@ public static class CardPage
     public static async Task<IResult> RenderAsync(HttpContext context, string name, int version, ModelCardAssembler assembler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assembler);
+        if (!await DashboardPermissions.MayAsync(context, name, PermissionLevel.Read, cancellationToken))
+        {
+            // The same answer as for an unknown model: the page does not reveal that it exists.
+            return NotFoundPage.Render(context, $"No model is named '{name}'.");
+        }
+
         ModelCardData card;
         try
         {

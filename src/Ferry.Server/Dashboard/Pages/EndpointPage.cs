@@ -19,7 +19,7 @@ public static class EndpointPage
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(monitoring);
         var view = await EndpointView.LoadAsync(name, hours, context.RequestServices, clock, cancellationToken);
-        if (view is null)
+        if (view is null || !await DashboardPermissions.MayReadAsync(context, view, cancellationToken))
         {
             return NotFoundPage.Render(context, $"No endpoint is named '{name}'.");
         }

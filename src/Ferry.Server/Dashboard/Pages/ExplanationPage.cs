@@ -26,7 +26,7 @@ public static class ExplanationPage
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(predictions);
         var view = await EndpointView.LoadAsync(name, null, context.RequestServices, clock, cancellationToken);
-        var logged = view is null ? null : await predictions.FindAsync(name, id, cancellationToken);
+        var logged = view is null || !await DashboardPermissions.MayReadAsync(context, view, cancellationToken) ? null : await predictions.FindAsync(name, id, cancellationToken);
         if (view is null || logged is null)
         {
             return NotFoundPage.Render(context, $"Endpoint '{name}' has no logged prediction {id}.");

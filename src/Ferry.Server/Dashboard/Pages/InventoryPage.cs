@@ -4,7 +4,7 @@ using Ferry.Core.Serving;
 
 namespace Ferry.Server.Dashboard.Pages;
 
-/// <summary>The home page: every registered model with its owner, versions, aliases, endpoints and health.</summary>
+/// <summary>The home page: every registered model the signed-in person may read, with its owner, versions, aliases, endpoints and health.</summary>
 public static class InventoryPage
 {
     /// <summary>Renders the page.</summary>
@@ -15,10 +15,14 @@ public static class InventoryPage
         ArgumentNullException.ThrowIfNull(monitoring);
         ArgumentNullException.ThrowIfNull(alerts);
         ArgumentNullException.ThrowIfNull(owners);
-        var models = await registry.ListModelsAsync(cancellationToken);
-        var served = await endpoints.ListAsync(cancellationToken);
+        // Only what the signed-in person may read: models by their grants, endpoints whose every served model is readable.
+        var all = await registry.ListModelsAsync(cancellationToken);
+        var readable = await DashboardPermissions.ReadableModelsAsync(context, all.Select(m => m.Name), cancellationToken);
+        var models = all.Where(m => readable.Contains(m.Name)).ToList();
+        var served = await DashboardPermissions.ReadableEndpointsAsync(context, await endpoints.ListAsync(cancellationToken), cancellationToken);
+        var shown = served.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         var monitors = await monitoring.ListMonitorsAsync(cancellationToken);
-        var open = await alerts.ListAlertsAsync(AlertStatus.Open, null, 1000, cancellationToken);
+        var open = (await alerts.ListAlertsAsync(AlertStatus.Open, null, 1000, cancellationToken)).Where(a => shown.Contains(a.EndpointName)).ToList();
         var health = served.ToDictionary(e => e.Name, e => EndpointHealth.Of(
             [.. monitors.Where(m => m.EndpointName == e.Name)], [.. open.Where(a => a.EndpointName == e.Name)]), StringComparer.Ordinal);
 
@@ -45,7 +49,7 @@ public static class InventoryPage
             Html.Join([summary, Html.Raw("<h2>Models</h2>"), body, Html.Raw("<h2>Endpoints</h2>"), endpointTable]));
     }
 
-    private static async Task<List<Html>> RowsAsync(IReadOnlyList<RegisteredModel> models, IReadOnlyList<ServingEndpoint> served, Dictionary<string, EndpointHealth> health, CardFieldsReader owners, CancellationToken cancellationToken)
+    private static async Task<List<Html>> RowsAsync(List<RegisteredModel> models, List<ServingEndpoint> served, Dictionary<string, EndpointHealth> health, CardFieldsReader owners, CancellationToken cancellationToken)
     {
         var rows = new List<Html>(models.Count);
         foreach (var model in models)

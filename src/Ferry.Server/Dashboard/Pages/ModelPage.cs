@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ferry.Core.Governance;
+using Ferry.Core.Identity;
 using Ferry.Core.Monitoring;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
@@ -21,7 +22,7 @@ public static class ModelPage
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(promotions);
         var model = (await registry.ListModelsAsync(cancellationToken)).FirstOrDefault(m => m.Name == name);
-        if (model is null)
+        if (model is null || !await DashboardPermissions.MayAsync(context, name, PermissionLevel.Read, cancellationToken))
         {
             return NotFoundPage.Render(context, $"No model is named '{name}'.");
         }

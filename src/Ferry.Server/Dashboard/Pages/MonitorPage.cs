@@ -26,7 +26,7 @@ public sealed record MonitorPage(string Tab, string Title, Html Lead, string Act
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(body);
         var view = await EndpointView.LoadAsync(name, null, context.RequestServices, clock, cancellationToken);
-        if (view is null)
+        if (view is null || !await DashboardPermissions.MayReadAsync(context, view, cancellationToken))
         {
             return NotFoundPage.Render(context, $"No endpoint is named '{name}'.");
         }

@@ -15,7 +15,7 @@ public static class PredictionsPage
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(queries);
         var view = await EndpointView.LoadAsync(name, null, context.RequestServices, clock, cancellationToken);
-        if (view is null)
+        if (view is null || !await DashboardPermissions.MayReadAsync(context, view, cancellationToken))
         {
             return NotFoundPage.Render(context, $"No endpoint is named '{name}'.");
         }

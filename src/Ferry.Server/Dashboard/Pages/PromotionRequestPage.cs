@@ -3,6 +3,7 @@ using System.Text;
 using Ferry.Core.Errors;
 using Ferry.Core.Explain;
 using Ferry.Core.Governance;
+using Ferry.Core.Identity;
 using Ferry.Server.Governance;
 
 namespace Ferry.Server.Dashboard.Pages;
@@ -28,6 +29,11 @@ public static class PromotionRequestPage
         catch (NotFoundException e)
         {
             return NotFoundPage.Render(context, e.Message);
+        }
+
+        if (!await DashboardPermissions.MayAsync(context, request.ModelName, PermissionLevel.Read, cancellationToken))
+        {
+            return NotFoundPage.Render(context, Unknown(id));
         }
 
         return await RenderAsync(context, request, access, cards, cardStore, null, StatusCodes.Status200OK, cancellationToken);
@@ -58,6 +64,12 @@ public static class PromotionRequestPage
         catch (NotFoundException e)
         {
             return NotFoundPage.Render(context, e.Message);
+        }
+
+        // Before anything else: READ on the model (EDIT to withdraw), as the API's routes; refused as if unknown.
+        if (!await DashboardPermissions.MayAsync(context, request.ModelName, verb == "withdraw" ? PermissionLevel.Edit : PermissionLevel.Read, cancellationToken))
+        {
+            return NotFoundPage.Render(context, Unknown(id));
         }
 
         // First: once the antiforgery check failed, ASP.NET Core refuses to look at the form at all.
@@ -152,6 +164,9 @@ public static class PromotionRequestPage
             Html.Text("The evidence was frozen when the request was made; approvers decide on it. The last approval the policy needs moves the target."),
             body, new Crumb("Approvals", DashboardLinks.Approvals), new Crumb(request.ModelName, DashboardLinks.Model(request.ModelName)));
     }
+
+    /// <summary>What a refused request page says: the words of an unknown request, so it reveals nothing.</summary>
+    private static string Unknown(Guid id) => $"No promotion request has id {id}.";
 
     /// <summary>The alias (e.g. <c>champion</c>) or the stage a request targets.</summary>
     public static string Target(PromotionRequest request)
