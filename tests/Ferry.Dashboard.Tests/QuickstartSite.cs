@@ -61,7 +61,10 @@ public sealed class QuickstartSite : IAsyncLifetime
 
         QuickstartOutputs = [await RunQuickstartAsync(_data.Path), await RunQuickstartAsync(_data.Path)];
         AdminToken = (await File.ReadAllTextAsync(FerryServerOptions.AdminTokenFile(_data.Path))).Trim();
-        _app = FerryHost.Build(new FerryServerOptions { Port = 0, DataDirectory = _data.Path, PrintAdminToken = false, LogLevel = LogLevel.Warning });
+        // Every test signs people in from 127.0.0.1: the sign-in limit (10 a minute per address) would refuse the
+        // later ones, so the shared site allows more; the limit itself is tested in Ferry.Server.Tests.
+        _app = FerryHost.Build(new FerryServerOptions { Port = 0, DataDirectory = _data.Path, PrintAdminToken = false, LogLevel = LogLevel.Warning },
+            configure: builder => builder.Configuration["Ferry:RateLimits:SignIn:PermitLimit"] = "1000");
         await _app.StartAsync();
         await _app.Services.GetRequiredService<DatabaseReadiness>().Initialized.WaitAsync(TimeSpan.FromSeconds(60));
         Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -15,8 +15,6 @@ namespace Ferry.Server.Explain;
 /// </summary>
 public static class InsightsBuilder
 {
-    private static readonly double[] Quartiles = [0.25, 0.5, 0.75];
-
     /// <summary>Reference rows explained for mean |SHAP|.</summary>
     public const int ShapRows = 500;
 
@@ -163,29 +161,6 @@ public static class InsightsBuilder
         }
 
         var values = column is long[] whole ? whole.Select(v => (double)v).ToArray() : (double[])column;
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            return [.. values.Select(_ => "missing")];
-        }
-
-        var cuts = Quartiles.Select(q => sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(q * sorted.Length))]).Distinct().ToArray();
-        string Band(double v)
-        {
-            if (double.IsNaN(v))
-            {
-                return "missing";
-            }
-
-            var i = Array.FindIndex(cuts, c => v <= c);
-            return i switch
-            {
-                0 => $"≤ {cuts[0].ToString("G6", CultureInfo.InvariantCulture)}",
-                -1 => $"> {cuts[^1].ToString("G6", CultureInfo.InvariantCulture)}",
-                _ => $"{cuts[i - 1].ToString("G6", CultureInfo.InvariantCulture)} – {cuts[i].ToString("G6", CultureInfo.InvariantCulture)}",
-            };
-        }
-
-        return [.. values.Select(Band)];
+        return QuartileBands.Of(values);
     }
 }

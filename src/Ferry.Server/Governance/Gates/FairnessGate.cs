@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ferry.Core.Governance;
 using Ferry.Explain.Fairness;
+using Ferry.Server.Explain;
 
 namespace Ferry.Server.Governance.Gates;
 
@@ -17,8 +18,6 @@ public sealed class FairnessGate(EvaluationRows rows) : IPromotionGate
 {
     /// <summary>The gate's name.</summary>
     public const string GateName = "fairness";
-
-    private static readonly double[] Quartiles = [0.25, 0.5, 0.75];
 
     /// <inheritdoc />
     public string Name => GateName;
@@ -120,29 +119,6 @@ public sealed class FairnessGate(EvaluationRows rows) : IPromotionGate
             int[] i => [.. i.Select(v => (double)v)],
             _ => [.. column.Cast<object?>().Select(o => o is null ? double.NaN : Convert.ToDouble(o, CultureInfo.InvariantCulture))],
         };
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            return [.. values.Select(_ => "missing")];
-        }
-
-        var cuts = Quartiles.Select(q => sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(q * sorted.Length))]).Distinct().ToArray();
-        string Band(double v)
-        {
-            if (double.IsNaN(v))
-            {
-                return "missing";
-            }
-
-            var i = Array.FindIndex(cuts, c => v <= c);
-            return i switch
-            {
-                0 => $"≤ {cuts[0].ToString("G6", CultureInfo.InvariantCulture)}",
-                -1 => $"> {cuts[^1].ToString("G6", CultureInfo.InvariantCulture)}",
-                _ => $"{cuts[i - 1].ToString("G6", CultureInfo.InvariantCulture)} – {cuts[i].ToString("G6", CultureInfo.InvariantCulture)}",
-            };
-        }
-
-        return [.. values.Select(Band)];
+        return QuartileBands.Of(values);
     }
 }
