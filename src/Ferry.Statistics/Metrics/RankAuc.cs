@@ -9,35 +9,7 @@ internal sealed class RankAuc
     private readonly double[] _ranks;
 
     /// <summary>Precomputes average ranks (1-based) of the scores.</summary>
-    public RankAuc(ReadOnlySpan<double> scores)
-    {
-        var order = new int[scores.Length];
-        var sorted = scores.ToArray();
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        Array.Sort(sorted, order);
-        _ranks = new double[scores.Length];
-        var start = 0;
-        while (start < sorted.Length)
-        {
-            var end = start;
-            while (end + 1 < sorted.Length && sorted[end + 1] == sorted[start])
-            {
-                end++;
-            }
-
-            var averageRank = (start + end + 2) / 2.0;
-            for (var i = start; i <= end; i++)
-            {
-                _ranks[order[i]] = averageRank;
-            }
-
-            start = end + 1;
-        }
-    }
+    public RankAuc(ReadOnlySpan<double> scores) => _ranks = DeLong.MidRanks(scores.ToArray());
 
     /// <summary>AUC for these labels; NaN when only one class is present.</summary>
     public double Compute(ReadOnlySpan<bool> labels)
