@@ -1,6 +1,7 @@
 using Ferry.Core.Audit;
 using Ferry.Core.Identity;
 using Ferry.Core.Monitoring;
+using Ferry.Core.Oversight;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Core.Tracking;
@@ -104,6 +105,15 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
 
     /// <summary>Serving: ground truth attached to predictions.</summary>
     public DbSet<PredictionFeedback> PredictionFeedback => Set<PredictionFeedback>();
+
+    /// <summary>Oversight: human reviews of logged predictions.</summary>
+    public DbSet<PredictionReview> PredictionReviews => Set<PredictionReview>();
+
+    /// <summary>Oversight: endpoints' suspension, subject, retention and review settings.</summary>
+    public DbSet<EndpointOversight> EndpointOversight => Set<EndpointOversight>();
+
+    /// <summary>Oversight: seals over stretches of the prediction log.</summary>
+    public DbSet<PredictionSeal> PredictionSeals => Set<PredictionSeal>();
 
     /// <summary>Monitoring: reference profiles of model versions.</summary>
     public DbSet<ReferenceProfileEntry> ReferenceProfiles => Set<ReferenceProfileEntry>();

@@ -44,6 +44,8 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IReferenceColumnStore, Monitoring.ReferenceColumnStore>();
         services.AddScoped<IPredictionStore, Serving.PredictionStore>();
         services.AddScoped<IFeedbackStore, Serving.FeedbackStore>();
+        services.AddScoped<Ferry.Core.Oversight.IEndpointOversightStore, Oversight.EndpointOversightStore>();
+        services.AddScoped<Ferry.Core.Oversight.IPredictionReviewStore, Oversight.PredictionReviewStore>();
         services.AddScoped<IModelCardStore, Explain.ModelCardStore>();
         services.AddScoped<Ferry.Core.Governance.IPolicyStore, Governance.PolicyStore>();
         services.AddScoped<Ferry.Core.Governance.IPromotionStore, Governance.PromotionStore>();

@@ -18,8 +18,10 @@ public sealed record ResolvedRoute(string ModelName, int Version, string? Alias,
 /// <param name="MaxBatchDelayMicros">Adaptive batching: longest wait.</param>
 /// <param name="Durability">Whether answers wait for their prediction-log rows to be committed.</param>
 /// <param name="InvocationsOutput">What the MLflow scoring route answers per row.</param>
+/// <param name="Oversight">The endpoint's oversight settings (suspension, subject field), or null for the defaults.</param>
 public sealed record ResolvedPolicy(string EndpointName, int Revision, IReadOnlyList<ResolvedRoute> Routes, int MaxBatchSize, int MaxBatchDelayMicros,
-    PredictionDurability Durability = PredictionDurability.Buffered, InvocationsOutput InvocationsOutput = InvocationsOutput.Predict);
+    PredictionDurability Durability = PredictionDurability.Buffered, InvocationsOutput InvocationsOutput = InvocationsOutput.Predict,
+    Oversight.EndpointOversight? Oversight = null);
 
 /// <summary>A route as a deploy request names it: a version or an alias, a role and a weight.</summary>
 /// <param name="ModelName">Registered model.</param>

@@ -32,6 +32,21 @@ public sealed class PredictionRecord
 
     /// <summary>Server-side latency of the request that produced it, in microseconds.</summary>
     public long LatencyMicros { get; set; }
+
+    /// <summary>
+    /// The keyed hash (lower-case hex HMAC-SHA256) of the data subject's key, when the endpoint names a subject field
+    /// (<see cref="Oversight.EndpointOversight.SubjectField"/>); the key itself is never stored.
+    /// </summary>
+    public string? SubjectHash { get; set; }
+
+    /// <summary>
+    /// Set when the inputs were erased: <see cref="Oversight.PredictionDigests.Input"/> of the inputs as they were, so
+    /// the decision's seal still verifies. Null while <see cref="InputsJson"/> holds the inputs.
+    /// </summary>
+    public string? InputDigest { get; set; }
+
+    /// <summary>When the inputs were erased (data-subject erasure), epoch ms; then <see cref="InputsJson"/> is <c>{}</c>.</summary>
+    public long? ErasedAt { get; set; }
 }
 
 /// <summary>Ground truth for a prediction, possibly days late. One row per prediction; a later one replaces it.</summary>

@@ -1268,6 +1268,200 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Oversight.EndpointOversight", b =>
+                {
+                    b.Property<string>("EndpointName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("FallbackJson")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("fallback_json");
+
+                    b.Property<double?>("OverrideRateLimit")
+                        .HasColumnType("double precision")
+                        .HasColumnName("override_rate_limit");
+
+                    b.Property<bool>("OverridesAsGroundTruth")
+                        .HasColumnType("boolean")
+                        .HasColumnName("overrides_as_ground_truth");
+
+                    b.Property<int?>("RetentionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("retention_days");
+
+                    b.Property<double?>("ReviewBandHigh")
+                        .HasColumnType("double precision")
+                        .HasColumnName("review_band_high");
+
+                    b.Property<double?>("ReviewBandLow")
+                        .HasColumnType("double precision")
+                        .HasColumnName("review_band_low");
+
+                    b.Property<string>("ReviewScoreClass")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("review_score_class");
+
+                    b.Property<string>("SubjectField")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("subject_field");
+
+                    b.Property<string>("SuspendReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("suspend_reason");
+
+                    b.Property<bool>("Suspended")
+                        .HasColumnType("boolean")
+                        .HasColumnName("suspended");
+
+                    b.Property<long?>("SuspendedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("suspended_at");
+
+                    b.Property<string>("SuspendedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("suspended_by");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("EndpointName");
+
+                    b.ToTable("endpoint_oversight", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Oversight.PredictionReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("PredictionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("prediction_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredictionId");
+
+                    b.HasIndex("EndpointName", "CreatedAt");
+
+                    b.ToTable("prediction_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Oversight.PredictionSeal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<long>("From")
+                        .HasColumnType("bigint")
+                        .HasColumnName("from");
+
+                    b.Property<byte[]>("Leaves")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("leaves");
+
+                    b.Property<int>("Predictions")
+                        .HasColumnType("integer")
+                        .HasColumnName("predictions");
+
+                    b.Property<int>("Reviews")
+                        .HasColumnType("integer")
+                        .HasColumnName("reviews");
+
+                    b.Property<long>("SealedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sealed_at");
+
+                    b.Property<string>("SealedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("sealed_by");
+
+                    b.Property<long>("To")
+                        .HasColumnType("bigint")
+                        .HasColumnName("to");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndpointName", "From")
+                        .IsUnique();
+
+                    b.ToTable("prediction_seals", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Registry.ModelAlias", b =>
                 {
                     b.Property<Guid>("ModelId")
@@ -1513,6 +1707,15 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("endpoint_name");
 
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("erased_at");
+
+                    b.Property<string>("InputDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("input_digest");
+
                     b.Property<string>("InputsJson")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1541,11 +1744,18 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .HasColumnType("text")
                         .HasColumnName("shadow_outputs_json");
 
+                    b.Property<string>("SubjectHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subject_hash");
+
                     b.Property<long>("Timestamp")
                         .HasColumnType("bigint")
                         .HasColumnName("timestamp");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("SubjectHash");
 
                     b.HasIndex("Timestamp");
 

@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2a6432a8-2180-4838-9913-d85b9a3c25a9"), entityTypeCount: 47)
+            : base(skipDetectChanges: false, modelId: new Guid("e630e839-ac2e-4bbd-86fa-1d203c6fc8e1"), entityTypeCount: 50)
         {
         }
 
@@ -41,6 +41,9 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var referenceJob = ReferenceJobEntityType.Create(this);
             var referenceProfileEntry = ReferenceProfileEntryEntityType.Create(this);
             var webhookDelivery = WebhookDeliveryEntityType.Create(this);
+            var endpointOversight = EndpointOversightEntityType.Create(this);
+            var predictionReview = PredictionReviewEntityType.Create(this);
+            var predictionSeal = PredictionSealEntityType.Create(this);
             var modelAlias = ModelAliasEntityType.Create(this);
             var modelVersion = ModelVersionEntityType.Create(this);
             var modelVersionTag = ModelVersionTagEntityType.Create(this);
@@ -112,6 +115,9 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             ReferenceJobEntityType.CreateAnnotations(referenceJob);
             ReferenceProfileEntryEntityType.CreateAnnotations(referenceProfileEntry);
             WebhookDeliveryEntityType.CreateAnnotations(webhookDelivery);
+            EndpointOversightEntityType.CreateAnnotations(endpointOversight);
+            PredictionReviewEntityType.CreateAnnotations(predictionReview);
+            PredictionSealEntityType.CreateAnnotations(predictionSeal);
             ModelAliasEntityType.CreateAnnotations(modelAlias);
             ModelVersionEntityType.CreateAnnotations(modelVersion);
             ModelVersionTagEntityType.CreateAnnotations(modelVersionTag);

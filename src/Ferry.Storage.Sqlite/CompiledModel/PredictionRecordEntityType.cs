@@ -19,8 +19,8 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 "Ferry.Core.Serving.PredictionRecord",
                 typeof(PredictionRecord),
                 baseEntityType,
-                propertyCount: 9,
-                unnamedIndexCount: 2,
+                propertyCount: 12,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -39,6 +39,23 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 fieldInfo: typeof(PredictionRecord).GetField("<EndpointName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 128);
             endpointName.AddAnnotation("Relational:ColumnName", "endpoint_name");
+
+            var erasedAt = runtimeEntityType.AddProperty(
+                "ErasedAt",
+                typeof(long?),
+                propertyInfo: typeof(PredictionRecord).GetProperty("ErasedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PredictionRecord).GetField("<ErasedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            erasedAt.AddAnnotation("Relational:ColumnName", "erased_at");
+
+            var inputDigest = runtimeEntityType.AddProperty(
+                "InputDigest",
+                typeof(string),
+                propertyInfo: typeof(PredictionRecord).GetProperty("InputDigest", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PredictionRecord).GetField("<InputDigest>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
+            inputDigest.AddAnnotation("Relational:ColumnName", "input_digest");
 
             var inputsJson = runtimeEntityType.AddProperty(
                 "InputsJson",
@@ -86,6 +103,15 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 nullable: true);
             shadowOutputsJson.AddAnnotation("Relational:ColumnName", "shadow_outputs_json");
 
+            var subjectHash = runtimeEntityType.AddProperty(
+                "SubjectHash",
+                typeof(string),
+                propertyInfo: typeof(PredictionRecord).GetProperty("SubjectHash", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PredictionRecord).GetField("<SubjectHash>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
+            subjectHash.AddAnnotation("Relational:ColumnName", "subject_hash");
+
             var timestamp = runtimeEntityType.AddProperty(
                 "Timestamp",
                 typeof(long),
@@ -99,9 +125,12 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { timestamp });
+                new[] { subjectHash });
 
             var index0 = runtimeEntityType.AddIndex(
+                new[] { timestamp });
+
+            var index1 = runtimeEntityType.AddIndex(
                 new[] { endpointName, timestamp });
 
             return runtimeEntityType;

@@ -1261,6 +1261,200 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Oversight.EndpointOversight", b =>
+                {
+                    b.Property<string>("EndpointName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("FallbackJson")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fallback_json");
+
+                    b.Property<double?>("OverrideRateLimit")
+                        .HasColumnType("REAL")
+                        .HasColumnName("override_rate_limit");
+
+                    b.Property<bool>("OverridesAsGroundTruth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("overrides_as_ground_truth");
+
+                    b.Property<int?>("RetentionDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retention_days");
+
+                    b.Property<double?>("ReviewBandHigh")
+                        .HasColumnType("REAL")
+                        .HasColumnName("review_band_high");
+
+                    b.Property<double?>("ReviewBandLow")
+                        .HasColumnType("REAL")
+                        .HasColumnName("review_band_low");
+
+                    b.Property<string>("ReviewScoreClass")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("review_score_class");
+
+                    b.Property<string>("SubjectField")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_field");
+
+                    b.Property<string>("SuspendReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("suspend_reason");
+
+                    b.Property<bool>("Suspended")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("suspended");
+
+                    b.Property<long?>("SuspendedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("suspended_at");
+
+                    b.Property<string>("SuspendedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("suspended_by");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("EndpointName");
+
+                    b.ToTable("endpoint_oversight", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Oversight.PredictionReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("PredictionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prediction_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredictionId");
+
+                    b.HasIndex("EndpointName", "CreatedAt");
+
+                    b.ToTable("prediction_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Oversight.PredictionSeal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<long>("From")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from");
+
+                    b.Property<byte[]>("Leaves")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("leaves");
+
+                    b.Property<int>("Predictions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("predictions");
+
+                    b.Property<int>("Reviews")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reviews");
+
+                    b.Property<long>("SealedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sealed_at");
+
+                    b.Property<string>("SealedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sealed_by");
+
+                    b.Property<long>("To")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndpointName", "From")
+                        .IsUnique();
+
+                    b.ToTable("prediction_seals", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Registry.ModelAlias", b =>
                 {
                     b.Property<Guid>("ModelId")
@@ -1506,6 +1700,15 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("endpoint_name");
 
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("erased_at");
+
+                    b.Property<string>("InputDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("input_digest");
+
                     b.Property<string>("InputsJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -1534,11 +1737,18 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("shadow_outputs_json");
 
+                    b.Property<string>("SubjectHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_hash");
+
                     b.Property<long>("Timestamp")
                         .HasColumnType("INTEGER")
                         .HasColumnName("timestamp");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("SubjectHash");
 
                     b.HasIndex("Timestamp");
 

@@ -731,3 +731,67 @@ VALUES ('20261206161005_RegistryWebhooks', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "predictions" ADD "erased_at" INTEGER NULL;
+
+ALTER TABLE "predictions" ADD "input_digest" TEXT NULL;
+
+ALTER TABLE "predictions" ADD "subject_hash" TEXT NULL;
+
+CREATE TABLE "endpoint_oversight" (
+    "endpoint_name" TEXT NOT NULL CONSTRAINT "PK_endpoint_oversight" PRIMARY KEY,
+    "suspended" INTEGER NOT NULL,
+    "suspended_at" INTEGER NULL,
+    "suspended_by" TEXT NULL,
+    "suspend_reason" TEXT NULL,
+    "fallback_json" TEXT NULL,
+    "subject_field" TEXT NULL,
+    "retention_days" INTEGER NULL,
+    "overrides_as_ground_truth" INTEGER NOT NULL,
+    "review_score_class" TEXT NULL,
+    "review_band_low" REAL NULL,
+    "review_band_high" REAL NULL,
+    "override_rate_limit" REAL NULL,
+    "updated_by" TEXT NOT NULL,
+    "updated_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "prediction_reviews" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_prediction_reviews" PRIMARY KEY,
+    "prediction_id" TEXT NOT NULL,
+    "endpoint_name" TEXT NOT NULL,
+    "model_name" TEXT NOT NULL,
+    "model_version" INTEGER NOT NULL,
+    "action" TEXT NOT NULL,
+    "outcome" TEXT NULL,
+    "reason" TEXT NOT NULL,
+    "actor" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "prediction_seals" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_prediction_seals" PRIMARY KEY,
+    "endpoint_name" TEXT NOT NULL,
+    "from" INTEGER NOT NULL,
+    "to" INTEGER NOT NULL,
+    "predictions" INTEGER NOT NULL,
+    "reviews" INTEGER NOT NULL,
+    "leaves" BLOB NOT NULL,
+    "digest" TEXT NOT NULL,
+    "sealed_at" INTEGER NOT NULL,
+    "sealed_by" TEXT NOT NULL
+);
+
+CREATE INDEX "IX_predictions_subject_hash" ON "predictions" ("subject_hash");
+
+CREATE INDEX "IX_prediction_reviews_endpoint_name_created_at" ON "prediction_reviews" ("endpoint_name", "created_at");
+
+CREATE INDEX "IX_prediction_reviews_prediction_id" ON "prediction_reviews" ("prediction_id");
+
+CREATE UNIQUE INDEX "IX_prediction_seals_endpoint_name_from" ON "prediction_seals" ("endpoint_name", "from");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206184731_Oversight', '10.0.15');
+
+COMMIT;
+

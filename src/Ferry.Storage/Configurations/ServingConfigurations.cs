@@ -60,6 +60,10 @@ internal sealed class PredictionRecordConfiguration : IEntityTypeConfiguration<P
         // Windows by endpoint and time (monitoring), and retention by time.
         builder.HasIndex(p => new { p.EndpointName, p.Timestamp });
         builder.HasIndex(p => p.Timestamp);
+        builder.Property(p => p.SubjectHash).HasMaxLength(64);
+        builder.Property(p => p.InputDigest).HasMaxLength(64);
+        // Data-subject export and erasure find a subject's decisions by their keyed hash.
+        builder.HasIndex(p => p.SubjectHash);
     }
 }
 

@@ -64,7 +64,9 @@ public sealed partial class EndpointStore(FerryDbContext db, AuditedWriter write
             }
         }
 
-        return new ResolvedPolicy(endpoint.Name, endpoint.ActiveRevision, resolved, endpoint.MaxBatchSize, endpoint.MaxBatchDelayMicros, endpoint.Durability, endpoint.InvocationsOutput);
+        var oversight = await db.EndpointOversight.AsNoTracking().FirstOrDefaultAsync(o => o.EndpointName == endpoint.Name, cancellationToken);
+        return new ResolvedPolicy(endpoint.Name, endpoint.ActiveRevision, resolved, endpoint.MaxBatchSize, endpoint.MaxBatchDelayMicros, endpoint.Durability, endpoint.InvocationsOutput,
+            oversight);
     }
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
