@@ -75,7 +75,11 @@ public sealed class FerryClient : IDisposable
         Predictions = new PredictionsClient(http);
         Monitoring = new Monitoring.MonitoringClient(http);
         Governance = new Governance.GovernanceClient(_requests);
+        Reviews = new Oversight.ReviewsClient(http);
     }
+
+    /// <summary>Human reviews of logged predictions, review settings, override counts and the review queue.</summary>
+    public Oversight.ReviewsClient Reviews { get; }
 
     /// <summary>Promotion policies, gates and promotion requests.</summary>
     public Governance.GovernanceClient Governance { get; }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ferry.Core.Contracts;
 
 namespace Ferry.Server.Endpoints.Serving;
 
@@ -27,6 +28,7 @@ public sealed record FeedbackResponse(int Accepted);
 /// <param name="Outputs">The answer.</param>
 /// <param name="ShadowOutputs">Shadow answers keyed by <c>model:version</c>, when shadows ran.</param>
 /// <param name="Feedback">Ground truth, when it arrived.</param>
+/// <param name="Review">The latest human review (confirm, override or escalate), when there is one.</param>
 public sealed record PredictionView(
     Guid Id,
     string Endpoint,
@@ -37,7 +39,8 @@ public sealed record PredictionView(
     JsonElement Inputs,
     JsonElement Outputs,
     JsonElement? ShadowOutputs,
-    FeedbackView? Feedback);
+    FeedbackView? Feedback,
+    ReviewView? Review = null);
 
 /// <summary>Ground truth attached to a prediction.</summary>
 /// <param name="Label">The true class, for classifiers.</param>

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Ferry.Core.Errors;
+using Ferry.Core.Oversight;
 using Ferry.Core.Serving;
 using Ferry.Server.Identity;
+using Ferry.Server.Oversight;
 using Ferry.Server.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;
@@ -16,18 +18,21 @@ public static class PredictionsApi
         group.MapGet("/", ListAsync).WithName("ListPredictions")
             .WithSummary("Logged predictions of an endpoint in time order, filtered by time ([from, to)), paged with 'after'.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetPrediction")
-            .WithSummary("One logged prediction: inputs, outputs, version, time, latency, shadow outputs and feedback.");
+            .WithSummary("One logged prediction: inputs, outputs, version, time, latency, shadow outputs, feedback and its latest review.");
         return routes;
     }
 
     /// <summary>One prediction.</summary>
-    public static async Task<IResult> GetAsync(string name, Guid id, IPredictionStore store, PredictionLog log, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(string name, Guid id, IPredictionStore store, IPredictionReviewStore reviews, PredictionLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(reviews);
         ArgumentNullException.ThrowIfNull(log);
         var found = await log.AfterQueuedWrittenAsync(async ct => await store.FindAsync(name, id, ct)
             ?? throw new NotFoundException($"endpoint '{name}' has no logged prediction {id} (or retention removed it)"), cancellationToken);
-        return TypedResults.Json(ToView(found), PredictionLogJsonContext.Default.PredictionView);
+        var all = await reviews.ListAsync(id, cancellationToken);
+        var latest = all.Count > 0 ? all[^1] : null;
+        return TypedResults.Json(ToView(found) with { Review = latest is null ? null : ReviewRules.View(latest) }, PredictionLogJsonContext.Default.PredictionView);
     }
 
     /// <summary>A page of predictions.</summary>
@@ -38,9 +43,11 @@ public static class PredictionsApi
         int? limit,
         Guid? after,
         IPredictionStore store,
+        IPredictionReviewStore reviews,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(reviews);
         var size = limit ?? 100;
         if (size is < 1 or > PredictionQuery.MaxLimit)
         {
@@ -61,7 +68,23 @@ public static class PredictionsApi
             Limit = size,
         }, cancellationToken);
         Guid? next = page.Count == size ? page[^1].Prediction.Id : null;
-        return TypedResults.Json(new PredictionList([.. page.Select(ToView)], next), PredictionLogJsonContext.Default.PredictionList);
+
+        // Each prediction's latest review: reviews come after their prediction, so those since the page's first one.
+        var latest = new Dictionary<Guid, PredictionReview>();
+        if (page.Count > 0)
+        {
+            var ids = page.Select(r => r.Prediction.Id).ToHashSet();
+            foreach (var review in await reviews.ListAsync(name, page[0].Prediction.Timestamp, long.MaxValue, cancellationToken))
+            {
+                if (ids.Contains(review.PredictionId))
+                {
+                    latest[review.PredictionId] = review;
+                }
+            }
+        }
+
+        var views = page.Select(r => ToView(r) with { Review = latest.TryGetValue(r.Prediction.Id, out var review) ? ReviewRules.View(review) : null });
+        return TypedResults.Json(new PredictionList([.. views], next), PredictionLogJsonContext.Default.PredictionList);
     }
 
     private static PredictionView ToView(PredictionWithFeedback row)
