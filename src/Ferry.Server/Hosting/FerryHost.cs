@@ -13,6 +13,7 @@ using Ferry.Server.Endpoints.Mlflow;
 using Ferry.Server.Endpoints.Mlflow.Artifacts;
 using Ferry.Server.Endpoints.Models;
 using Ferry.Server.Endpoints.Monitoring;
+using Ferry.Server.Endpoints.Oversight;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Serving.Grpc;
 using Ferry.Server.Errors;
@@ -24,6 +25,7 @@ using Ferry.Server.Health;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
+using Ferry.Server.Oversight;
 using Ferry.Server.RateLimiting;
 using Ferry.Server.References;
 using Ferry.Server.Serving;
@@ -135,6 +137,7 @@ public static class FerryHost
         services.AddFerryRateLimits();
         services.AddFerryHttps();
         services.AddFerryGrpc();
+        services.AddFerrySuspensions();
 
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
         services.AddSingleton<IModelSignatureReader>(_ => new OnnxSignatureReader());
@@ -173,6 +176,7 @@ public static class FerryHost
         app.MapAuditApi();
         app.MapModelsApi();
         app.MapEndpointsApi();
+        app.MapSuspensionApi();
         app.MapMlflowApi();
         app.MapMlflowServerInfo();
         app.MapMlflowRunArtifacts();
