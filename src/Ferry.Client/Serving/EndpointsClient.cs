@@ -44,6 +44,19 @@ public sealed class EndpointsClient
     public Task<EndpointView> SetInvocationsOutputAsync(string name, string output, CancellationToken cancellationToken = default) =>
         SendAsync<EndpointView>(HttpMethod.Put, Named(name) + "/invocations-output", new InvocationsOutputRequest(output), cancellationToken);
 
+    /// <summary>
+    /// Suspends the endpoint (approver): until resumed, every record gets <paramref name="fallback"/> (a JSON object;
+    /// null keeps the configured one, by default <c>{"outcome":"refer","reason":"suspended"}</c>) instead of a score.
+    /// </summary>
+    /// <exception cref="FerryApiException">No reason or a bad fallback (400), not allowed (403), no such endpoint (404), already suspended (409).</exception>
+    public Task<SuspensionView> SuspendAsync(string name, string reason, System.Text.Json.JsonElement? fallback = null, CancellationToken cancellationToken = default) =>
+        SendAsync<SuspensionView>(HttpMethod.Post, Named(name) + "/suspend", new SuspendRequest(reason, fallback), cancellationToken);
+
+    /// <summary>Resumes a suspended endpoint (approver): its model answers again.</summary>
+    /// <exception cref="FerryApiException">No reason (400), not allowed (403), no such endpoint (404), not suspended (409).</exception>
+    public Task<SuspensionView> ResumeAsync(string name, string reason, CancellationToken cancellationToken = default) =>
+        SendAsync<SuspensionView>(HttpMethod.Post, Named(name) + "/resume", new ResumeRequest(reason), cancellationToken);
+
     /// <summary>One endpoint with its history.</summary>
     /// <exception cref="FerryApiException">No such endpoint (404).</exception>
     public Task<EndpointView> GetAsync(string name, CancellationToken cancellationToken = default) =>

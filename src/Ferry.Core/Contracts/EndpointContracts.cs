@@ -44,7 +44,20 @@ public sealed record EndpointView(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<RevisionView> History,
     string Durability = EndpointDurabilityNames.Buffered,
-    string InvocationsOutput = InvocationsOutputNames.Predict);
+    string InvocationsOutput = InvocationsOutputNames.Predict)
+{
+    /// <summary>True while an approver has suspended the endpoint: it answers its fallback instead of a score.</summary>
+    public bool Suspended { get; init; }
+
+    /// <summary>Who suspended it (while suspended).</summary>
+    public string? SuspendedBy { get; init; }
+
+    /// <summary>When it was suspended (while suspended).</summary>
+    public DateTimeOffset? SuspendedAt { get; init; }
+
+    /// <summary>Why it was suspended (while suspended).</summary>
+    public string? SuspendReason { get; init; }
+}
 
 /// <summary>The wire names of an endpoint's prediction-log durability.</summary>
 public static class EndpointDurabilityNames
@@ -98,7 +111,20 @@ public static class InvocationsOutputNames
 /// <param name="Durability">"buffered" or "durable".</param>
 /// <param name="InvocationsOutput">What <c>/invocations</c> answers per row: "predict", "predict_proba" or "outputs".</param>
 public sealed record EndpointSummaryView(string Name, int ActiveRevision, IReadOnlyList<RouteView> Routes, BatchingView Batching, DateTimeOffset UpdatedAt,
-    string Durability = EndpointDurabilityNames.Buffered, string InvocationsOutput = InvocationsOutputNames.Predict);
+    string Durability = EndpointDurabilityNames.Buffered, string InvocationsOutput = InvocationsOutputNames.Predict)
+{
+    /// <summary>True while an approver has suspended the endpoint: it answers its fallback instead of a score.</summary>
+    public bool Suspended { get; init; }
+
+    /// <summary>Who suspended it (while suspended).</summary>
+    public string? SuspendedBy { get; init; }
+
+    /// <summary>When it was suspended (while suspended).</summary>
+    public DateTimeOffset? SuspendedAt { get; init; }
+
+    /// <summary>Why it was suspended (while suspended).</summary>
+    public string? SuspendReason { get; init; }
+}
 
 /// <summary>Every endpoint, by name.</summary>
 /// <param name="Endpoints">The endpoints.</param>

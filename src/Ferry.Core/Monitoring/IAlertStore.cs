@@ -14,4 +14,11 @@ public interface IAlertStore
     /// <paramref name="actor"/>; its id, times and status are set here.
     /// </summary>
     Task<Alert> OpenAlertAsync(Alert alert, string actor, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Resolves the open alerts of <paramref name="monitorName"/> with <paramref name="checkKey"/> that no monitor run
+    /// will resolve (a suspension's alert on resume), audited as <c>alert.resolve</c> by <paramref name="actor"/> when
+    /// any was open. Returns the alerts it resolved.
+    /// </summary>
+    Task<IReadOnlyList<Alert>> ResolveAlertsAsync(string monitorName, string checkKey, string actor, CancellationToken cancellationToken = default);
 }

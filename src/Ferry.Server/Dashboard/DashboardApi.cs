@@ -47,6 +47,10 @@ public static class DashboardApi
         decisions.MapPost("/approve", PromotionRequestPage.ApproveAsync);
         decisions.MapPost("/reject", PromotionRequestPage.RejectAsync);
         decisions.MapPost("/withdraw", PromotionRequestPage.WithdrawAsync);
+
+        // Suspending or resuming an endpoint: an antiforgery-protected form, approver or above (as the API's routes).
+        routes.MapPost(DashboardAuthenticationHandler.BasePath + "/endpoints/{name}/suspension", SuspensionSection.SubmitAsync).ExcludeFromDescription()
+            .RequireAuthorization(DashboardPolicy.ApproverName).WithMetadata(new RequireAntiforgeryTokenAttribute());
         return routes;
     }
 }

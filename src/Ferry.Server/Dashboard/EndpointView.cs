@@ -51,7 +51,8 @@ public sealed record EndpointView(
 
         string? model = latest.Count > 0 ? latest[0].ModelName : null;
         var version = latest.Count > 0 ? latest[0].ModelVersion : 0;
-        if (model is null && await services.GetRequiredService<PolicyCache>().GetAsync(name, cancellationToken) is { } policy)
+        // A suspended endpoint's fallback rows (version 0) name no version to describe: use the primary route's.
+        if ((model is null || version == Ferry.Core.Oversight.SuspensionFallback.ModelVersion) && await services.GetRequiredService<PolicyCache>().GetAsync(name, cancellationToken) is { } policy)
         {
             var primary = policy.Routes.Where(r => r.Role == RouteRole.Weighted).OrderByDescending(r => r.Weight).FirstOrDefault();
             (model, version) = (primary?.ModelName, primary?.Version ?? 0);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ferry.Core.Contracts;
 using Ferry.Core.Errors;
 using Ferry.Core.Explain;
+using Ferry.Core.Oversight;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Server.Serving;
@@ -13,6 +14,7 @@ public static class LoggedExplanations
 {
     /// <summary>Explains a logged prediction with the version that answered it (the explanation API and the dashboard).</summary>
     /// <exception cref="NotFoundException">The endpoint has no such logged prediction.</exception>
+    /// <exception cref="ConflictException">The prediction is a suspended endpoint's fallback answer: no model ran, so nothing explains it.</exception>
     public static async Task<ExplanationView> ExplainAsync(string name, Guid id, ReasonSettings settings, IPredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predictions);
@@ -21,6 +23,11 @@ public static class LoggedExplanations
         ArgumentNullException.ThrowIfNull(explainers);
         var logged = await predictions.FindAsync(name, id, cancellationToken)
             ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (or retention removed it).");
+        if (SuspensionFallback.IsFallback(logged.Prediction))
+        {
+            throw new ConflictException($"Prediction {id} is the fallback answer endpoint '{name}' gave while it was suspended: no model ran, so it has no explanation.");
+        }
+
         var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);
         var route = RegisteredRoute.Of(found);
         using var lease = await models.AcquireAsync(route, cancellationToken);

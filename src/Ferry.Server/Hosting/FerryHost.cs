@@ -138,6 +138,7 @@ public static class FerryHost
         services.AddFerryRateLimits();
         services.AddFerryHttps();
         services.AddFerryGrpc();
+        services.AddFerrySuspensions();
 
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
         services.AddSingleton<IModelSignatureReader>(_ => new OnnxSignatureReader());
@@ -176,6 +177,7 @@ public static class FerryHost
         app.MapAuditApi();
         app.MapModelsApi();
         app.MapEndpointsApi();
+        app.MapSuspensionApi();
         app.MapMlflowApi();
         app.MapMlflowServerInfo();
         app.MapMlflowRunArtifacts();

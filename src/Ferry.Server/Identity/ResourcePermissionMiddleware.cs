@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Ferry.Core.Errors;
 using Ferry.Core.Governance;
 using Ferry.Core.Identity;
+using Ferry.Core.Serving;
 using Ferry.Core.Tracking;
 using Ferry.Server.Errors;
 using Microsoft.AspNetCore.Authorization;
@@ -144,6 +145,12 @@ public sealed class ResourcePermissionMiddleware(RequestDelegate next)
                 return context.GetRouteValue("name") is string routeName ? [new ResourceRef(ResourceKind.RegisteredModel, routeName)] : [];
             case Locator.DeployModels:
                 return DeployModels(body);
+            case Locator.EndpointModels:
+                return context.GetRouteValue("name") is string endpointName
+                    && await services.GetRequiredService<IEndpointStore>().GetAsync(endpointName, ct) is { } endpoint
+                    ? [.. endpoint.Policies.Where(p => p.Revision == endpoint.ActiveRevision).SelectMany(p => p.Routes)
+                        .Select(r => r.ModelName).Distinct(StringComparer.Ordinal).Select(m => new ResourceRef(ResourceKind.RegisteredModel, m))]
+                    : [];
             case Locator.Promotion:
                 return context.GetRouteValue("id") is string text && Guid.TryParse(text, out var promotionId)
                     && await services.GetRequiredService<IPromotionStore>().FindAsync(promotionId, ct) is { } promotion

@@ -32,6 +32,9 @@ internal enum Locator
 
     /// <summary>The <c>{id}</c> route value: a promotion request's registered model.</summary>
     Promotion,
+
+    /// <summary>The <c>{name}</c> route value: every registered model an endpoint's active policy routes to.</summary>
+    EndpointModels,
 }
 
 /// <summary>What happens after a route succeeds.</summary>
@@ -201,6 +204,10 @@ internal static partial class ResourceRules
 
         // Serving: deploying needs EDIT on every model the new policy names.
         [("PUT", "/api/v1/endpoints/{name}")] = new(Locator.DeployModels, Edit),
+
+        // Oversight: stopping or restarting an endpoint's models needs EDIT on each of them (and the approver role).
+        [("POST", "/api/v1/endpoints/{name}/suspend")] = new(Locator.EndpointModels, Edit),
+        [("POST", "/api/v1/endpoints/{name}/resume")] = new(Locator.EndpointModels, Edit),
     };
 
     /// <summary>The rule of a route, or null when it touches no resource that carries grants.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Ferry.Core.Serving;
 using Ferry.Server.Health;
 using Microsoft.Extensions.Options;
@@ -13,11 +14,12 @@ namespace Ferry.Server.Serving;
 /// A re-read that changes the routes loads the new versions before the new policy is swapped in (load-before-retire),
 /// so a deploy or rollback fails no request. A deploy made by this process calls <see cref="RefreshAsync"/> to apply at once.
 /// While the database is unavailable (<see cref="DatabaseOutage"/>) no re-read is tried and the held policy is served;
-/// a re-read that finds it unavailable is not logged here (the outage is logged once).
+/// a re-read that finds it unavailable is not logged here (the outage is logged once). The policy carries the
+/// endpoint's oversight settings, so a suspension reaches the request path with no database read (one null check).
 /// </summary>
-public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache models, IOptions<ModelCacheOptions> options, DatabaseOutage outage, ILogger<PolicyCache> logger)
+public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache models, IOptions<ModelCacheOptions> options, DatabaseOutage outage, ServingMetrics metrics, ILogger<PolicyCache> logger)
 {
-    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Slot> _slots = Slots(metrics);
     private readonly long _refreshTicks = (long)(options.Value.PolicyRefreshInterval.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>The endpoint's policy, or null for an unknown endpoint.</summary>
@@ -56,6 +58,15 @@ public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache 
 
     /// <summary>Forgets an endpoint's cached policy: the next request re-reads it.</summary>
     public void Invalidate(string endpointName) => _slots.TryRemove(endpointName, out _);
+
+    // The slots, observed by ferry_endpoint_suspended: one measurement per endpoint held.
+    private static ConcurrentDictionary<string, Slot> Slots(ServingMetrics metrics)
+    {
+        var slots = new ConcurrentDictionary<string, Slot>(StringComparer.Ordinal);
+        metrics.ObserveSuspended(() => slots.Where(s => s.Value.Policy is not null).Select(s =>
+            new Measurement<int>(s.Value.Policy!.Oversight?.Suspended == true ? 1 : 0, new KeyValuePair<string, object?>("endpoint", s.Key))));
+        return slots;
+    }
 
     private async Task<ResolvedPolicy?> FirstReadAsync(string endpointName, CancellationToken cancellationToken)
     {

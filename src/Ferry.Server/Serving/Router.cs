@@ -21,6 +21,13 @@ public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, Infere
 
     /// <summary>Why the version could not be explained, when the request asked for explanations; else null.</summary>
     public string? ExplanationError { get; init; }
+
+    /// <summary>
+    /// The fallback answer (a compact JSON object) every row got because the endpoint is suspended, else null. Then no
+    /// model ran: <see cref="Route"/> has version 0, <see cref="Result"/>'s rows are empty and its outputs are one
+    /// string tensor per fallback member.
+    /// </summary>
+    public string? Fallback { get; init; }
 }
 
 /// <summary>
@@ -63,6 +70,9 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
 
         /// <summary>Failed inside Ferry (500).</summary>
         public const string Error = "error";
+
+        /// <summary>Answered with the fallback: the endpoint is suspended (no model ran).</summary>
+        public const string Suspended = "suspended";
     }
 
     /// <summary>Picks a weighted route: route i with probability weight_i / sum of weights.</summary>
@@ -131,6 +141,11 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
         ArgumentNullException.ThrowIfNull(bind);
         var started = Stopwatch.GetTimestamp();
         var policy = await policies.GetAsync(endpoint, cancellationToken) ?? throw new NotFoundException($"No endpoint is named '{endpoint}'.");
+        if (policy.Oversight is { Suspended: true } suspended)
+        {
+            return await FallbackAsync(policy, suspended, version, bind, explain, started, cancellationToken);
+        }
+
         var route = version is { } v
             ? policy.Routes.FirstOrDefault(r => r.Version == v) ?? throw new NotFoundException($"Endpoint '{endpoint}' does not serve version {v}.")
             : Pick(policy);

@@ -11,12 +11,14 @@ public sealed class ServingMetrics
     private readonly Histogram<int> _rows;
     private readonly Histogram<double> _load;
     private readonly Counter<long> _shadowSkipped;
+    private readonly Meter _meter;
 
     /// <summary>Creates the instruments on the factory's <c>Ferry</c> meter.</summary>
     public ServingMetrics(IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(FerryTelemetry.SourceName);
+        _meter = meter;
         _requests = meter.CreateCounter<long>("predict_requests_total", "{request}",
             "Prediction requests by endpoint, version and outcome (ok, invalid, unavailable, error, not_found).");
         _latency = meter.CreateHistogram<double>("predict_latency_seconds", "s", "Server-side prediction latency by endpoint and version.");
@@ -38,6 +40,13 @@ public sealed class ServingMetrics
             _rows.Record(rows, byVersion);
         }
     }
+
+    /// <summary>
+    /// Creates <c>ferry_endpoint_suspended{endpoint}</c>: 1 while an endpoint answers its fallback, else 0, for every
+    /// endpoint whose policy this replica holds (<paramref name="observe"/> gives the measurements).
+    /// </summary>
+    public void ObserveSuspended(Func<IEnumerable<Measurement<int>>> observe) =>
+        _meter.CreateObservableGauge("endpoint_suspended", observe, "{endpoint}", "1 while the endpoint is suspended (it answers its fallback, no model runs), else 0.");
 
     /// <summary>Records a model load.</summary>
     public void ModelLoaded(string model, int version, double seconds) =>

@@ -114,4 +114,26 @@ public sealed partial class MonitoringStore
             return Task.FromResult((alert, AuditRecord.Of("alert.open", $"alert/{alert.Id}", new { alert.MonitorName, alert.EndpointName, alert.CheckKey, alert.Message })));
         }, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Alert>> ResolveAlertsAsync(string monitorName, string checkKey, string actor, CancellationToken cancellationToken = default)
+    {
+        if (!await db.Alerts.AnyAsync(a => a.MonitorName == monitorName && a.CheckKey == checkKey && a.Status == AlertStatus.Open, cancellationToken))
+        {
+            return [];
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        return await writer.RunAsync(actor, async (context, ct) =>
+        {
+            var open = await context.Alerts.Where(a => a.MonitorName == monitorName && a.CheckKey == checkKey && a.Status == AlertStatus.Open).ToListAsync(ct);
+            foreach (var alert in open)
+            {
+                alert.Status = AlertStatus.Resolved;
+                alert.ResolvedAt = now;
+            }
+
+            return ((IReadOnlyList<Alert>)open, AuditRecord.Of("alert.resolve", $"alert/{monitorName}/{checkKey}", new { resolved = open.Select(a => a.Id).ToArray() }));
+        }, cancellationToken);
+    }
 }

@@ -2,11 +2,14 @@ using System.CommandLine;
 
 namespace Ferry.Cli.Commands.Endpoints;
 
-/// <summary><c>ferry endpoints</c>: list, show, roll back, set durability and delete endpoints (list and show need a viewer; the rest a scientist).</summary>
+/// <summary>
+/// <c>ferry endpoints</c>: list, show, roll back, set durability and delete endpoints (list and show need a viewer; the
+/// rest a scientist), and suspend or resume them (an approver).
+/// </summary>
 internal sealed class EndpointsCommand : Command
 {
     public EndpointsCommand()
-        : base("endpoints", "List, show, roll back, set durability of and delete serving endpoints ('ferry deploy' creates and changes them).")
+        : base("endpoints", "List, show, roll back, set durability of, suspend, resume and delete serving endpoints ('ferry deploy' creates and changes them).")
     {
         var client = new ClientOptions();
         client.AddTo(this);
@@ -17,5 +20,7 @@ internal sealed class EndpointsCommand : Command
         Subcommands.Add(new DeleteEndpointCommand(client));
         Subcommands.Add(new ReviewPredictionCommand(client));
         Subcommands.Add(new ReviewSettingsCommand(client));
+        Subcommands.Add(new SuspendEndpointCommand(client));
+        Subcommands.Add(new ResumeEndpointCommand(client));
     }
 }

@@ -19,7 +19,7 @@ internal sealed class ListEndpointsCommand : Command
                 return ExitCodes.Success;
             }
 
-            var table = TableFormat.Create("Name", "Revision", "Routes", "Batching", "Durability", "Updated");
+            var table = TableFormat.Create("Name", "Revision", "Routes", "Batching", "Durability", "State", "Updated");
             foreach (var endpoint in endpoints)
             {
                 table.AddTextRow(
@@ -28,6 +28,7 @@ internal sealed class ListEndpointsCommand : Command
                     EndpointOutput.Summary(endpoint.Routes),
                     endpoint.Batching.MaxBatchSize <= 1 ? "off" : $"{endpoint.Batching.MaxBatchSize} / {endpoint.Batching.MaxDelayMicros} µs",
                     endpoint.Durability,
+                    endpoint.Suspended ? "SUSPENDED" : "serving",
                     TableFormat.Time(endpoint.UpdatedAt));
             }
 

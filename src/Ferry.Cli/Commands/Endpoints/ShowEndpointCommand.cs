@@ -26,6 +26,7 @@ internal sealed class ShowEndpointCommand : Command
                 ? "batching off"
                 : $"batching up to {endpoint.Batching.MaxBatchSize} rows, waiting at most {endpoint.Batching.MaxDelayMicros} µs";
             CliConsole.Line($"{endpoint.Name}: revision {endpoint.ActiveRevision} active, {batching}, {endpoint.Durability} prediction log, /invocations answers {endpoint.InvocationsOutput}");
+            SuspensionOutput.Write(endpoint);
             EndpointOutput.WriteRoutes(endpoint.Routes);
             var history = TableFormat.Create("Revision", "Active", "Routes", "By", "At");
             foreach (var revision in endpoint.History.Reverse())

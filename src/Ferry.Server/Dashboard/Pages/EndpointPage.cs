@@ -12,8 +12,21 @@ namespace Ferry.Server.Dashboard.Pages;
 public static class EndpointPage
 {
     /// <summary>Renders the page.</summary>
-    public static async Task<IResult> RenderAsync(HttpContext context, string name, int? hours, string? kpiOutcome, string? kpiAmong,
-        IDashboardReadModel queries, IAlertStore monitoring, TimeProvider clock, CancellationToken cancellationToken)
+    public static Task<IResult> RenderAsync(HttpContext context, string name, int? hours, string? kpiOutcome, string? kpiAmong,
+        IDashboardReadModel queries, IAlertStore monitoring, TimeProvider clock, CancellationToken cancellationToken) =>
+        RenderAsync(context, name, hours, kpiOutcome, kpiAmong, queries, monitoring, clock, null, StatusCodes.Status200OK, cancellationToken);
+
+    /// <summary>Renders the page with a refused suspension form's message (the form's own POST answers with it).</summary>
+    public static Task<IResult> RenderWithErrorAsync(HttpContext context, string name, string error, int status)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var services = context.RequestServices;
+        return RenderAsync(context, name, null, null, null, services.GetRequiredService<IDashboardReadModel>(), services.GetRequiredService<IAlertStore>(),
+            services.GetRequiredService<TimeProvider>(), error, status, context.RequestAborted);
+    }
+
+    private static async Task<IResult> RenderAsync(HttpContext context, string name, int? hours, string? kpiOutcome, string? kpiAmong,
+        IDashboardReadModel queries, IAlertStore monitoring, TimeProvider clock, string? suspensionError, int status, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(queries);
@@ -64,8 +77,10 @@ public static class EndpointPage
             ? Html.Of($"<p>{Ui.Badge("No open alert", Ui.Tone.Ok)} {(view.Monitors.Count == 0 ? Html.Of($"No monitor watches this endpoint yet: <code>./ferry monitor create NAME --endpoint {name}</code>.") : Html.Text($"{view.Monitors.Count} monitor(s) pass."))}</p>")
             : Html.Of($"<ul>{Html.Each(open, a => Html.Of($"<li>{Ui.Badge("Open", Ui.Tone.Fail)} <code>{a.CheckKey}</code>: {a.Message} <span class=\"hint\">(since {Ui.Time(a.OpenedAt)})</span></li>"))}</ul><p><a href=\"{DashboardLinks.Drift(name)}\">See the drift page</a> · <a href=\"{DashboardLinks.Alerts("open")}\">all open alerts</a></p>");
 
+        var suspension = await SuspensionSection.RenderAsync(context, name, suspensionError, cancellationToken);
         var body = Html.Of($"""
             {view.Tabs("Overview")}
+            {suspension}
             {cards}
             <h2>Traffic split</h2>
             {split}
@@ -76,7 +91,7 @@ public static class EndpointPage
             <h2>Traffic, errors and latency</h2>
             {(served.Count == 0 ? Ui.Empty("No prediction in this window.", Html.Of($"Send records to <code>POST /api/v1/endpoints/{name}/predict</code> or <code>./ferry predict {name} --input rows.csv</code>.")) : Html.Of($"<div class=\"grid\">{predictions}{errors}{latency}</div>"))}
             """);
-        return Layout.Page(context, Layout.Section.Models, $"Endpoint {name}",
+        return Layout.Page(context, status, Layout.Section.Models, $"Endpoint {name}",
             Html.Text($"Serves {(view.Model is null ? "no model yet" : $"{view.Model} v{view.Version}")}; charts cover the {view.WindowText}."),
             body, view.Crumbs(includeSelf: false));
     }

@@ -39,6 +39,10 @@ public static class ExplanationPage
             var explained = await LoggedExplanations.ExplainAsync(name, id, new ReasonSettings(5, outcome), predictions, registry, models, explainers, cancellationToken);
             explanation = Render(explained, EndpointView.ScoreOf(logged.Prediction.OutputsJson), view);
         }
+        catch (ConflictException e)
+        {
+            explanation = Ui.Empty("This decision has no explanation.", Html.Text(e.Message));
+        }
         catch (ValidationException e)
         {
             explanation = Ui.Empty("This prediction cannot be explained yet.", Html.Text(string.Join(" ", e.Errors.SelectMany(kv => kv.Value.Select(m => $"{kv.Key} {m}")))));

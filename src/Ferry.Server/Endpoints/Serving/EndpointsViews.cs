@@ -6,7 +6,7 @@ namespace Ferry.Server.Endpoints.Serving;
 /// <summary>Turns stored endpoints (and their resolved active policy) into the API's views.</summary>
 internal static class EndpointsViews
 {
-    public static EndpointView Detail(ServingEndpoint endpoint, ResolvedPolicy? resolved) => new(
+    public static EndpointView Detail(ServingEndpoint endpoint, ResolvedPolicy? resolved) => new EndpointView(
         endpoint.Name,
         endpoint.ActiveRevision,
         ActiveRoutes(endpoint, resolved),
@@ -21,11 +21,27 @@ internal static class EndpointsViews
             At(p.CreatedAt),
             [.. p.Routes.Select(r => Route(r, null))]))],
         DurabilityName(endpoint.Durability),
-        InvocationsOutputNames.Of(endpoint.InvocationsOutput));
+        InvocationsOutputNames.Of(endpoint.InvocationsOutput))
+    {
+        Suspended = resolved?.Oversight?.Suspended == true,
+        SuspendedBy = Suspension(resolved)?.SuspendedBy,
+        SuspendedAt = Suspension(resolved)?.SuspendedAt is { } at ? At(at) : null,
+        SuspendReason = Suspension(resolved)?.SuspendReason,
+    };
 
     public static EndpointSummaryView Summary(ServingEndpoint endpoint, ResolvedPolicy? resolved) =>
-        new(endpoint.Name, endpoint.ActiveRevision, ActiveRoutes(endpoint, resolved), Batching(endpoint), At(endpoint.UpdatedAt), DurabilityName(endpoint.Durability),
-            InvocationsOutputNames.Of(endpoint.InvocationsOutput));
+        new EndpointSummaryView(endpoint.Name, endpoint.ActiveRevision, ActiveRoutes(endpoint, resolved), Batching(endpoint), At(endpoint.UpdatedAt), DurabilityName(endpoint.Durability),
+            InvocationsOutputNames.Of(endpoint.InvocationsOutput))
+        {
+            Suspended = resolved?.Oversight?.Suspended == true,
+            SuspendedBy = Suspension(resolved)?.SuspendedBy,
+            SuspendedAt = Suspension(resolved)?.SuspendedAt is { } at ? At(at) : null,
+            SuspendReason = Suspension(resolved)?.SuspendReason,
+        };
+
+    // The oversight settings while suspended (who, when and why are shown only then).
+    private static Core.Oversight.EndpointOversight? Suspension(ResolvedPolicy? resolved) =>
+        resolved?.Oversight is { Suspended: true } suspended ? suspended : null;
 
     public static string DurabilityName(PredictionDurability durability) =>
         durability == PredictionDurability.Durable ? EndpointDurabilityNames.Durable : EndpointDurabilityNames.Buffered;

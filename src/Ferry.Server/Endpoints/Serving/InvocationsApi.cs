@@ -24,7 +24,8 @@ namespace Ferry.Server.Endpoints.Serving;
 /// one object per row holding every named output, as MLflow's onnx flavor answers a DataFrame (a one-value output as a
 /// scalar, scikit-learn's ZipMap as <c>{"class": p}</c>, a wider tensor as an array). Prediction ids go in the
 /// <c>Ferry-Prediction-Ids</c> header (comma-separated) since MLflow's body has no place for them. CSV bodies are not
-/// accepted. Errors are MLflow's <c>{"error_code", "message"}</c> (<see cref="Errors.ScoringErrors"/>).
+/// accepted. While the endpoint is suspended every row's prediction is the fallback object and the answer carries
+/// <c>Ferry-Suspended: true</c>. Errors are MLflow's <c>{"error_code", "message"}</c> (<see cref="Errors.ScoringErrors"/>).
 /// </remarks>
 public static class InvocationsApi
 {
@@ -60,6 +61,11 @@ public static class InvocationsApi
         }
 
         var output = (await policies.GetAsync(name, cancellationToken))?.InvocationsOutput ?? InvocationsOutput.Predict;
+        if (served.Fallback is not null)
+        {
+            await WriteFallbackAsync(context, served, cancellationToken);
+            return;
+        }
 
         context.Response.ContentType = "application/json";
         context.Response.Headers[PredictionIdsHeader] = string.Join(',', served.Ids);
@@ -88,6 +94,27 @@ public static class InvocationsApi
                         WriteValue(writer, row);
                         break;
                 }
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        await context.Response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    // Suspended: the fallback object once per row, whatever the endpoint's output mode.
+    private static async Task WriteFallbackAsync(HttpContext context, ServedBatch served, CancellationToken cancellationToken)
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.Headers[PredictionIdsHeader] = string.Join(',', served.Ids);
+        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("predictions");
+            for (var r = 0; r < served.Ids.Count; r++)
+            {
+                writer.WriteRawValue(served.Fallback!, skipInputValidation: true);
             }
 
             writer.WriteEndArray();

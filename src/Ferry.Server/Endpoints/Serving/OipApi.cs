@@ -102,7 +102,11 @@ public static partial class OipApi
         });
     }
 
-    /// <summary>Inference: tensors in, the model's raw output tensors out (flattened, row-major).</summary>
+    /// <summary>
+    /// Inference: tensors in, the model's raw output tensors out (flattened, row-major). While the endpoint is suspended:
+    /// one BYTES tensor of shape [N] per fallback member (a string member's text, any other member's JSON), model version
+    /// "0", <c>parameters.suspended</c> true and the <c>Ferry-Suspended: true</c> header.
+    /// </summary>
     public static async Task InferAsync(string name, int? version, HttpContext context, Router router, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -122,9 +126,15 @@ public static partial class OipApi
             writer.WriteString("id", request.Id ?? Guid.CreateVersion7().ToString());
             writer.WriteStartObject("parameters");
             writer.WriteString("prediction_ids", string.Join(',', served.Ids));
+            if (served.Fallback is not null)
+            {
+                writer.WriteBoolean("suspended", true);
+            }
+
             writer.WriteEndObject();
             writer.WriteStartArray("outputs");
-            foreach (var output in request.SelectOutputs(served.Result.Outputs))
+            // Suspended: every fallback member as a BYTES tensor of shape [N], whatever outputs were asked for.
+            foreach (var output in served.Fallback is null ? request.SelectOutputs(served.Result.Outputs) : served.Result.Outputs)
             {
                 writer.WriteStartObject();
                 writer.WriteString("name", output.Name);

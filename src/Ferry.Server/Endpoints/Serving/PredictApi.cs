@@ -13,7 +13,9 @@ namespace Ferry.Server.Endpoints.Serving;
 /// <remarks>
 /// Callers are applications, so predicting needs only the viewer role: it reads models and changes no state of Ferry's
 /// that a person manages (the prediction log it appends to is an audit trail of the answers, not a setting); the
-/// route is therefore marked <see cref="ReadOnlyOperationAttribute"/>. <c>?explain=true</c> adds each row's explanation (as <c>POST /explain</c> answers it, with the same <c>reasons</c>, <c>outcome</c>, <c>method</c> and <c>samples</c>), or <c>explanationError</c> when the version cannot be explained.
+/// route is therefore marked <see cref="ReadOnlyOperationAttribute"/>. While the endpoint is suspended each prediction
+/// holds the fallback's members (version 0) instead of label, score and probabilities, and the answer carries
+/// <c>Ferry-Suspended: true</c>. <c>?explain=true</c> adds each row's explanation (as <c>POST /explain</c> answers it, with the same <c>reasons</c>, <c>outcome</c>, <c>method</c> and <c>samples</c>), or <c>explanationError</c> when the version cannot be explained.
 /// </remarks>
 public static class PredictApi
 {
@@ -47,6 +49,7 @@ public static class PredictApi
             return;
         }
 
+        using var fallback = served.Fallback is null ? null : JsonDocument.Parse(served.Fallback);
         var explanations = served.Explanations;
         var explanationError = served.ExplanationError;
 
@@ -61,7 +64,19 @@ public static class PredictApi
                 writer.WriteString("id", served.Ids[i]);
                 writer.WriteString("model", served.Route.ModelName);
                 writer.WriteNumber("version", served.Route.Version);
-                RowJson.WritePrediction(writer, served.Result.Rows[i], open: false);
+                if (fallback is not null)
+                {
+                    // Suspended: the fallback's members in place of the model's label, score and probabilities.
+                    foreach (var member in fallback.RootElement.EnumerateObject())
+                    {
+                        member.WriteTo(writer);
+                    }
+                }
+                else
+                {
+                    RowJson.WritePrediction(writer, served.Result.Rows[i], open: false);
+                }
+
                 if (explanations is not null)
                 {
                     writer.WritePropertyName("explanation");

@@ -6,6 +6,9 @@ namespace Ferry.Server.Endpoints.Serving;
 /// <summary>Problem answers shared by the serving protocols (records, MLflow's scoring protocol, OIP).</summary>
 public static class ServingProblems
 {
+    /// <summary>The response header that marks a suspended endpoint's fallback answer (<c>true</c>).</summary>
+    public const string SuspendedHeader = "Ferry-Suspended";
+
     /// <summary>503: the prediction log stayed full, so nothing was answered (no prediction ids).</summary>
     public static Task WriteLogFullAsync(HttpContext context)
     {
@@ -38,6 +41,10 @@ public static class ServingProblems
         if (served is null)
         {
             await WriteLogFullAsync(context);
+        }
+        else if (served.Fallback is not null)
+        {
+            context.Response.Headers[SuspendedHeader] = "true";
         }
 
         return served;

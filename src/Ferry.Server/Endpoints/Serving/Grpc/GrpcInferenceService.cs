@@ -86,7 +86,14 @@ public sealed class GrpcInferenceService(Router router, PolicyCache policies, Mo
             Id = parsed.Id ?? Guid.CreateVersion7().ToString(),
         };
         response.Parameters["prediction_ids"] = new InferParameter { StringParam = string.Join(',', served.Ids) };
-        foreach (var output in parsed.SelectOutputs(served.Result.Outputs))
+        if (served.Fallback is not null)
+        {
+            // Suspended: as REST answers it (BYTES tensors named after the fallback's members), and marked.
+            response.Parameters["suspended"] = new InferParameter { BoolParam = true };
+            await context.WriteResponseHeadersAsync(new Metadata { { "ferry-suspended", "true" } });
+        }
+
+        foreach (var output in served.Fallback is null ? parsed.SelectOutputs(served.Result.Outputs) : served.Result.Outputs)
         {
             var (tensor, bytes) = GrpcTensors.ToOutput(output, raw);
             response.Outputs.Add(tensor);
