@@ -13,6 +13,7 @@ using Ferry.Server.Endpoints.Mlflow;
 using Ferry.Server.Endpoints.Mlflow.Artifacts;
 using Ferry.Server.Endpoints.Models;
 using Ferry.Server.Endpoints.Monitoring;
+using Ferry.Server.Endpoints.Oversight;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Serving.Grpc;
 using Ferry.Server.Errors;
@@ -24,6 +25,7 @@ using Ferry.Server.Health;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
+using Ferry.Server.Oversight;
 using Ferry.Server.RateLimiting;
 using Ferry.Server.References;
 using Ferry.Server.Serving;
@@ -122,6 +124,7 @@ public static class FerryHost
         services.AddFerryArtifactStore(options.DataDirectory);
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializer>();
+        services.AddFerrySealing(); // before the prediction log: its shutdown seal runs after the log has drained
         services.AddFerryPredictionLog();
         services.AddFerryModelServing();
         services.AddFerryMonitoring();
@@ -171,6 +174,7 @@ public static class FerryHost
         app.MapGrantsApi();
         app.MapDashboardSessionsApi();
         app.MapAuditApi();
+        app.MapSealingApi();
         app.MapModelsApi();
         app.MapEndpointsApi();
         app.MapMlflowApi();

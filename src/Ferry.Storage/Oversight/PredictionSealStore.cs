@@ -197,23 +197,10 @@ public sealed partial class PredictionSealStore(FerryDbContext db, AuditedWriter
     // whole milliseconds, each millisecond's rows ordered by their id's bytes here (the same on every database).
     private async IAsyncEnumerable<Leaf> LeavesAsync(string endpointName, long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var predictions = db.Predictions.AsNoTracking().Where(p => p.EndpointName == endpointName)
-            .Select(p => new PredictionRecord
-            {
-                Id = p.Id,
-                EndpointName = p.EndpointName,
-                ModelName = p.ModelName,
-                ModelVersion = p.ModelVersion,
-                Timestamp = p.Timestamp,
-                InputsJson = p.InputsJson,
-                OutputsJson = p.OutputsJson,
-                SubjectHash = p.SubjectHash,
-                InputDigest = p.InputDigest,
-                ErasedAt = p.ErasedAt,
-            });
+        var predictions = db.Predictions.AsNoTracking().Where(p => p.EndpointName == endpointName);
         await foreach (var page in PagesAsync(
-            (start, size) => predictions.Where(p => p.Timestamp >= start && p.Timestamp < to).OrderBy(p => p.Timestamp).ThenBy(p => p.Id).Take(size),
-            at => predictions.Where(p => p.Timestamp == at),
+            (start, size) => Leafy(predictions.Where(p => p.Timestamp >= start && p.Timestamp < to).OrderBy(p => p.Timestamp).ThenBy(p => p.Id).Take(size)),
+            at => Leafy(predictions.Where(p => p.Timestamp == at)),
             p => p.Timestamp,
             from,
             cancellationToken))
@@ -238,6 +225,21 @@ public sealed partial class PredictionSealStore(FerryDbContext db, AuditedWriter
             }
         }
     }
+
+    // Only the columns a leaf needs (not the shadow outputs).
+    private static IQueryable<PredictionRecord> Leafy(IQueryable<PredictionRecord> rows) => rows.Select(p => new PredictionRecord
+    {
+        Id = p.Id,
+        EndpointName = p.EndpointName,
+        ModelName = p.ModelName,
+        ModelVersion = p.ModelVersion,
+        Timestamp = p.Timestamp,
+        InputsJson = p.InputsJson,
+        OutputsJson = p.OutputsJson,
+        SubjectHash = p.SubjectHash,
+        InputDigest = p.InputDigest,
+        ErasedAt = p.ErasedAt,
+    });
 
     private static byte[] LeafBytes(Guid id, string text)
     {

@@ -14,6 +14,7 @@ internal sealed class EndpointsCommand : Command
         Subcommands.Add(new ShowEndpointCommand(client));
         Subcommands.Add(new RollbackEndpointCommand(client));
         Subcommands.Add(new DurabilityEndpointCommand(client));
+        Subcommands.Add(new RetentionEndpointCommand(client));
         Subcommands.Add(new DeleteEndpointCommand(client));
     }
 }
