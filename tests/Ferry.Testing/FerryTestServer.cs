@@ -121,6 +121,9 @@ public sealed class FerryTestServer : IAsyncDisposable
         return created.Secret;
     }
 
+    /// <summary>Stops the server gracefully (hosted services stop, the prediction log drains); the database stays until disposal.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         foreach (var client in _clients)

@@ -13,5 +13,6 @@ internal sealed class AuditCommand : Command
         client.AddTo(this);
         Subcommands.Add(new ListAuditCommand(client));
         Subcommands.Add(new VerifyAuditCommand(client));
+        Subcommands.Add(new SealAuditCommand(client));
     }
 }

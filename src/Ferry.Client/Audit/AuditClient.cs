@@ -1,6 +1,7 @@
 using Ferry.Client.Http;
 using Ferry.Core.Audit;
 using Ferry.Core.Contracts;
+using Ferry.Core.Oversight;
 
 namespace Ferry.Client.Audit;
 
@@ -47,4 +48,24 @@ public sealed class AuditClient
     /// <exception cref="FerryApiException">The server refused.</exception>
     public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
         _http.GetAsync<AuditVerification>($"{Path}/verify", cancellationToken);
+
+    /// <summary>Seals the prediction log up to now (the open hour included), for one endpoint or all.</summary>
+    /// <exception cref="FerryApiException">The server refused.</exception>
+    public Task<SealResult> SealAsync(string? endpoint = null, CancellationToken cancellationToken = default) =>
+        _http.PostAsync<object, SealResult>(new QueryString().Add("endpoint", endpoint).AppendTo(Path + "/seal"), new { }, cancellationToken);
+
+    /// <summary>
+    /// Has the server recompute the prediction-log seals overlapping [from, to) (default: all) and name the first
+    /// altered, missing or unsealed row.
+    /// </summary>
+    /// <exception cref="FerryApiException">Invalid range (400), or the server refused.</exception>
+    public Task<PredictionSealVerification> VerifyPredictionsAsync(
+        DateTimeOffset? from = null,
+        DateTimeOffset? to = null,
+        string? endpoint = null,
+        CancellationToken cancellationToken = default)
+    {
+        var query = new QueryString().Add("from", from).Add("to", to).Add("endpoint", endpoint);
+        return _http.GetAsync<PredictionSealVerification>(query.AppendTo(Path + "/verify/predictions"), cancellationToken);
+    }
 }

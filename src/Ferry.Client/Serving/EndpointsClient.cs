@@ -39,6 +39,11 @@ public sealed class EndpointsClient
     public Task<EndpointView> SetDurabilityAsync(string name, string durability, CancellationToken cancellationToken = default) =>
         SendAsync<EndpointView>(HttpMethod.Put, Named(name) + "/durability", new DurabilityRequest(durability), cancellationToken);
 
+    /// <summary>Sets how many days the endpoint keeps its predictions (null: the server's default); needs an approver.</summary>
+    /// <exception cref="FerryApiException">No such endpoint (404), out of range (400), or below a served model's retention floor (409).</exception>
+    public Task<RetentionView> SetRetentionAsync(string name, int? days, CancellationToken cancellationToken = default) =>
+        SendAsync<RetentionView>(HttpMethod.Put, Named(name) + "/retention", new RetentionUpdate { Days = days }, cancellationToken);
+
     /// <summary>Sets what the endpoint's MLflow scoring route (<c>/invocations</c>) answers: "predict", "predict_proba" or "outputs".</summary>
     /// <exception cref="FerryApiException">No such endpoint (404), or an unknown choice (400).</exception>
     public Task<EndpointView> SetInvocationsOutputAsync(string name, string output, CancellationToken cancellationToken = default) =>

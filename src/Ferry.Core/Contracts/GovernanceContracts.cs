@@ -33,6 +33,9 @@ public sealed record PolicyUpdate
 
     /// <summary>Gate settings to change (e.g. <c>{"minAuc": 0.75, "championMargin": 0.02}</c>).</summary>
     public JsonObject? Gates { get; init; }
+
+    /// <summary>The fewest days an endpoint serving the model keeps its predictions (0..36500; high tier default 183).</summary>
+    public int? RetentionFloorDays { get; init; }
 }
 
 /// <summary>A model's effective promotion policy.</summary>
@@ -70,6 +73,9 @@ public sealed record PolicyView
 
     /// <summary>Hours before a request expires.</summary>
     public int RequestExpiryHours { get; init; }
+
+    /// <summary>The fewest days an endpoint serving the model keeps its predictions (0: no floor).</summary>
+    public int RetentionFloorDays { get; init; }
 
     /// <summary>The effective gate settings.</summary>
     public JsonElement Gates { get; init; }

@@ -14,6 +14,9 @@ public sealed record PromotionPolicy
     /// <summary>The role an approver needs when the policy names neither role nor group.</summary>
     public const string DefaultApproverRole = "approver";
 
+    /// <summary>The high tier's default retention floor: 183 days (six months).</summary>
+    public const int HighRiskRetentionFloorDays = 183;
+
     /// <summary>The risk tier the defaults came from.</summary>
     public RiskTier Tier { get; init; }
 
@@ -37,6 +40,12 @@ public sealed record PromotionPolicy
 
     /// <summary>Which gates run and their thresholds.</summary>
     public GateSettings Gates { get; init; } = new();
+
+    /// <summary>
+    /// The fewest days an endpoint serving this model must keep its logged predictions (EU AI Act Art. 19, 26(6): at
+    /// least six months for high-risk systems); 0 for no floor. Shorter retention settings are refused.
+    /// </summary>
+    public int RetentionFloorDays { get; init; }
 
     /// <summary>True when a promotion needs at least one approval.</summary>
     [JsonIgnore]
@@ -63,6 +72,7 @@ public sealed record PromotionPolicy
             RequesterMayApprove = false,
             CanaryShareMax = 0.05,
             RequestExpiryHours = 168,
+            RetentionFloorDays = HighRiskRetentionFloorDays,
             Gates = new GateSettings
             {
                 RequireSignatureCompatible = true,
@@ -110,6 +120,11 @@ public sealed record PromotionPolicy
             errors["requestExpiryHours"] = ["must be between 1 and 8760"];
         }
 
+        if (overrides.RetentionFloorDays is < 0 or > 36500)
+        {
+            errors["retentionFloorDays"] = ["must be between 0 and 36500"];
+        }
+
         if (overrides.ApproverRole is { Length: > 0 } role && !Identity.Roles.TryParse(role, out _))
         {
             errors["approverRole"] = ["must be viewer, scientist, approver or admin"];
@@ -154,6 +169,7 @@ public sealed record PromotionPolicy
             RequesterMayApprove = overrides.RequesterMayApprove ?? policy.RequesterMayApprove,
             CanaryShareMax = overrides.CanaryShareMax ?? policy.CanaryShareMax,
             RequestExpiryHours = overrides.RequestExpiryHours ?? policy.RequestExpiryHours,
+            RetentionFloorDays = overrides.RetentionFloorDays ?? policy.RetentionFloorDays,
             Gates = gates,
         };
     }
@@ -186,6 +202,9 @@ public sealed record PolicyOverrides
 
     /// <summary>Gate settings to change, by JSON name.</summary>
     public JsonObject? Gates { get; init; }
+
+    /// <summary>The fewest days an endpoint serving the model keeps its predictions.</summary>
+    public int? RetentionFloorDays { get; init; }
 }
 
 /// <summary>The JSON conventions of policies and evidence as stored (camelCase, enums as strings).</summary>

@@ -31,4 +31,10 @@ public interface IPredictionStore
     /// Returns how many of each went.
     /// </summary>
     Task<PredictionRetentionResult> DeleteOlderThanAsync(long cutoffMs, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="DeleteOlderThanAsync(long, CancellationToken)"/>, but leaves the rows of <paramref name="exceptEndpoints"/>
+    /// alone (their retention removes whole sealed stretches instead, <see cref="Oversight.IPredictionSealStore.ExpireAsync"/>).
+    /// </summary>
+    Task<PredictionRetentionResult> DeleteOlderThanAsync(long cutoffMs, IReadOnlyCollection<string> exceptEndpoints, CancellationToken cancellationToken = default);
 }

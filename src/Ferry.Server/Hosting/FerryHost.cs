@@ -124,6 +124,7 @@ public static class FerryHost
         services.AddFerryArtifactStore(options.DataDirectory);
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializer>();
+        services.AddFerrySealing(); // before the prediction log: its shutdown seal runs after the log has drained
         services.AddFerryPredictionLog();
         services.AddFerryModelServing();
         services.AddFerryMonitoring();
@@ -175,6 +176,7 @@ public static class FerryHost
         app.MapGrantsApi();
         app.MapDashboardSessionsApi();
         app.MapAuditApi();
+        app.MapSealingApi();
         app.MapModelsApi();
         app.MapEndpointsApi();
         app.MapSuspensionApi();

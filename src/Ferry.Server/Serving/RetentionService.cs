@@ -6,15 +6,18 @@ namespace Ferry.Server.Serving;
 
 /// <summary>
 /// Deletes predictions (and their feedback) older than <see cref="RetentionOptions.Predictions"/>: once
-/// <see cref="StartDelay"/> after start and then <see cref="Interval"/> after each pass ended, on <see cref="TimeProvider"/>'s clock. Does nothing when retention is
-/// null (keep forever). Every replica may run it; the deletes are idempotent.
+/// <see cref="StartDelay"/> after start and then <see cref="Interval"/> after each pass ended, on <see cref="TimeProvider"/>'s clock.
+/// Endpoints are first handed to <see cref="IEndpointRetention"/> when one is registered (their own retention, the
+/// retention floor, whole sealed stretches); the server-wide delete leaves those alone. Does nothing when retention is
+/// null (keep forever) and no endpoint sets its own. Every replica may run it; the deletes are idempotent.
 /// </summary>
 public sealed partial class RetentionService(
     IServiceScopeFactory scopes,
     IOptions<RetentionOptions> options,
     TimeProvider clock,
     ILogger<RetentionService> logger,
-    DatabaseOutage outage) : BackgroundService
+    DatabaseOutage outage,
+    IEndpointRetention? endpointRetention = null) : BackgroundService
 {
     /// <summary>Time from the end of one pass to the start of the next.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -31,27 +34,37 @@ public sealed partial class RetentionService(
     /// </summary>
     public async Task<PredictionRetentionResult?> RunOnceAsync(DateTimeOffset? now = null, CancellationToken cancellationToken = default)
     {
-        if (options.Value.Predictions is not { } retention)
+        var at = now ?? clock.GetUtcNow();
+        var retention = options.Value.Predictions;
+        EndpointRetentionResult? perEndpoint = null;
+        if (endpointRetention is not null)
         {
-            return null;
+            perEndpoint = await endpointRetention.RunAsync(at, retention, cancellationToken);
         }
 
-        var cutoff = (now ?? clock.GetUtcNow()) - retention;
+        if (retention is null)
+        {
+            return perEndpoint is null ? null : new PredictionRetentionResult(perEndpoint.Predictions, perEndpoint.Feedback);
+        }
+
+        var cutoff = at - retention.Value;
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
-        var result = await store.DeleteOlderThanAsync(cutoff.ToUnixTimeMilliseconds(), cancellationToken);
+        var result = perEndpoint is null
+            ? await store.DeleteOlderThanAsync(cutoff.ToUnixTimeMilliseconds(), cancellationToken)
+            : await store.DeleteOlderThanAsync(cutoff.ToUnixTimeMilliseconds(), perEndpoint.Handled, cancellationToken);
         if (result.Predictions > 0 || result.Feedback > 0)
         {
             LogDeleted(logger, result.Predictions, result.Feedback, cutoff);
         }
 
-        return result;
+        return perEndpoint is null ? result : new PredictionRetentionResult(result.Predictions + perEndpoint.Predictions, result.Feedback + perEndpoint.Feedback);
     }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.Predictions is null)
+        if (options.Value.Predictions is null && endpointRetention is null)
         {
             return;
         }

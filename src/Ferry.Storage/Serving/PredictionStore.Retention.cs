@@ -16,4 +16,21 @@ public sealed partial class PredictionStore
         var predictions = await db.Predictions.Where(p => p.Timestamp < cutoffMs).ExecuteDeleteAsync(cancellationToken);
         return new PredictionRetentionResult(predictions, feedback);
     }
+
+    /// <inheritdoc />
+    public async Task<PredictionRetentionResult> DeleteOlderThanAsync(long cutoffMs, IReadOnlyCollection<string> exceptEndpoints, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(exceptEndpoints);
+        if (exceptEndpoints.Count == 0)
+        {
+            return await DeleteOlderThanAsync(cutoffMs, cancellationToken);
+        }
+
+        var kept = exceptEndpoints.ToList();
+        var feedback = await db.PredictionFeedback
+            .Where(f => db.Predictions.Any(p => p.Id == f.PredictionId && p.Timestamp < cutoffMs && !kept.Contains(p.EndpointName)))
+            .ExecuteDeleteAsync(cancellationToken);
+        var predictions = await db.Predictions.Where(p => p.Timestamp < cutoffMs && !kept.Contains(p.EndpointName)).ExecuteDeleteAsync(cancellationToken);
+        return new PredictionRetentionResult(predictions, feedback);
+    }
 }

@@ -5,7 +5,7 @@ namespace Ferry.Storage.Serving;
 
 /// <summary>
 /// The prediction log's table: batch inserts for the background writer, reads by id and by time for the API,
-/// and retention (<see cref="DeleteOlderThanAsync"/>). Not audited: logged predictions are data, not changes of state.
+/// and retention (<see cref="DeleteOlderThanAsync(long, CancellationToken)"/>). Not audited: logged predictions are data, not changes of state.
 /// </summary>
 public sealed partial class PredictionStore(FerryDbContext db) : IPredictionStore
 {

@@ -17,6 +17,7 @@ internal sealed class EndpointsCommand : Command
         Subcommands.Add(new ShowEndpointCommand(client));
         Subcommands.Add(new RollbackEndpointCommand(client));
         Subcommands.Add(new DurabilityEndpointCommand(client));
+        Subcommands.Add(new RetentionEndpointCommand(client));
         Subcommands.Add(new DeleteEndpointCommand(client));
         Subcommands.Add(new ReviewPredictionCommand(client));
         Subcommands.Add(new ReviewSettingsCommand(client));

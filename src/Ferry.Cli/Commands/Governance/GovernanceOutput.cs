@@ -17,6 +17,7 @@ internal static class GovernanceOutput
         table.AddTextRow("requester may approve", policy.RequesterMayApprove ? "yes" : "no");
         table.AddTextRow("canary share max", policy.CanaryShareMax.ToString("0.###", CultureInfo.InvariantCulture));
         table.AddTextRow("request expiry", $"{policy.RequestExpiryHours} h");
+        table.AddTextRow("retention floor", policy.RetentionFloorDays == 0 ? "none" : $"{policy.RetentionFloorDays} days");
         if (policy.Gates.ValueKind == JsonValueKind.Object)
         {
             foreach (var gate in policy.Gates.EnumerateObject())

@@ -56,6 +56,7 @@ internal sealed class SetPolicyCommand : Command
     private readonly Option<bool?> _requesterMayApprove = new("--requester-may-approve") { Description = "Whether the requester's own approval counts" };
     private readonly Option<double?> _canaryShare = new("--canary-share-max") { Description = "Largest traffic share (0..1) of a candidate with a pending request" };
     private readonly Option<int?> _expiry = new("--expiry-hours") { Description = "Hours before a request expires" };
+    private readonly Option<int?> _retentionFloor = new("--retention-floor-days") { Description = "Fewest days an endpoint serving the model keeps its predictions (high tier: 183)" };
     private readonly Option<double?> _minAuc = new("--min-auc") { Description = "Gate: lowest ROC AUC" };
     private readonly Option<double?> _championMargin = new("--champion-margin") { Description = "Gate: how much worse than the champion a candidate may be" };
     private readonly Option<string?> _fairness = new("--fairness-attribute") { Description = "Gate: the input column compared for fairness" };
@@ -73,6 +74,7 @@ internal sealed class SetPolicyCommand : Command
         Options.Add(_requesterMayApprove);
         Options.Add(_canaryShare);
         Options.Add(_expiry);
+        Options.Add(_retentionFloor);
         Options.Add(_minAuc);
         Options.Add(_championMargin);
         Options.Add(_fairness);
@@ -92,6 +94,7 @@ internal sealed class SetPolicyCommand : Command
                     RequesterMayApprove = parseResult.GetValue(_requesterMayApprove),
                     CanaryShareMax = parseResult.GetValue(_canaryShare),
                     RequestExpiryHours = parseResult.GetValue(_expiry),
+                    RetentionFloorDays = parseResult.GetValue(_retentionFloor),
                     Gates = gates.Count == 0 ? null : gates,
                 }, cancellationToken);
                 if (client.OutputOf(parseResult) == OutputFormat.Json)

@@ -67,6 +67,7 @@ public static class GovernanceApi
             RequesterMayApprove = body.RequesterMayApprove,
             CanaryShareMax = body.CanaryShareMax,
             RequestExpiryHours = body.RequestExpiryHours,
+            RetentionFloorDays = body.RetentionFloorDays,
             Gates = body.Gates,
         };
         _ = PromotionPolicy.Resolve(tier, overrides); // refuses out-of-range values before anything is stored

@@ -26,6 +26,7 @@ public static class GovernanceViews
             RequesterMayApprove = p.RequesterMayApprove,
             CanaryShareMax = p.CanaryShareMax,
             RequestExpiryHours = p.RequestExpiryHours,
+            RetentionFloorDays = p.RetentionFloorDays,
             Gates = JsonSerializer.SerializeToElement(p.Gates, PolicyJson.Options),
             Overrides = JsonSerializer.SerializeToElement(effective.Overrides, PolicyJson.Options),
             UpdatedBy = effective.Stored?.CreatedBy,
