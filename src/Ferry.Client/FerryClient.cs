@@ -75,7 +75,11 @@ public sealed class FerryClient : IDisposable
         Predictions = new PredictionsClient(http);
         Monitoring = new Monitoring.MonitoringClient(http);
         Governance = new Governance.GovernanceClient(_requests);
+        Subjects = new Oversight.SubjectsClient(http);
     }
+
+    /// <summary>Data-subject rights: subject fields, export and erasure.</summary>
+    public Oversight.SubjectsClient Subjects { get; }
 
     /// <summary>Promotion policies, gates and promotion requests.</summary>
     public Governance.GovernanceClient Governance { get; }

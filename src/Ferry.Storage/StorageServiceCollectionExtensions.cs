@@ -46,6 +46,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IFeedbackStore, Serving.FeedbackStore>();
         services.AddScoped<Ferry.Core.Oversight.IEndpointOversightStore, Oversight.EndpointOversightStore>();
         services.AddScoped<Ferry.Core.Oversight.IPredictionReviewStore, Oversight.PredictionReviewStore>();
+        services.AddScoped<Ferry.Core.Oversight.ISubjectStore, Oversight.SubjectStore>();
         services.AddScoped<IModelCardStore, Explain.ModelCardStore>();
         services.AddScoped<Ferry.Core.Governance.IPolicyStore, Governance.PolicyStore>();
         services.AddScoped<Ferry.Core.Governance.IPromotionStore, Governance.PromotionStore>();

@@ -47,6 +47,12 @@ public static class DashboardApi
         decisions.MapPost("/approve", PromotionRequestPage.ApproveAsync);
         decisions.MapPost("/reject", PromotionRequestPage.RejectAsync);
         decisions.MapPost("/withdraw", PromotionRequestPage.WithdrawAsync);
+
+        // Data-subject tools: admins only; the key is posted (never in a URL), every form antiforgery-protected.
+        var subjects = routes.MapGroup(SubjectsPage.Path).ExcludeFromDescription().RequireAuthorization(DashboardPolicy.AdminName);
+        subjects.MapGet("/", SubjectsPage.Render);
+        subjects.MapPost("/", SubjectsPage.LookupAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        subjects.MapPost("/erase", SubjectsPage.EraseAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
         return routes;
     }
 }

@@ -71,6 +71,9 @@ public static class DashboardPolicy
     /// <summary>A signed-in scientist or above: the promotion decision forms.</summary>
     public const string ScientistName = "dashboard-scientist";
 
+    /// <summary>A signed-in admin: the data-subject tools.</summary>
+    public const string AdminName = "dashboard-admin";
+
     /// <summary>
     /// Registers the scheme, the policy, sessions (<see cref="DashboardOptions"/> bound from
     /// <see cref="DashboardOptions.Section"/> and checked at start-up), antiforgery for the forms and the pages'
@@ -93,7 +96,11 @@ public static class DashboardPolicy
             .AddPolicy(ScientistName, policy => policy
             .AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
-            .AddRequirements(new MinimumRoleRequirement(Role.Scientist)));
+            .AddRequirements(new MinimumRoleRequirement(Role.Scientist)))
+            .AddPolicy(AdminName, policy => policy
+            .AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new MinimumRoleRequirement(Role.Admin)));
         return services;
     }
 }

@@ -13,6 +13,7 @@ public static class LoggedExplanations
 {
     /// <summary>Explains a logged prediction with the version that answered it (the explanation API and the dashboard).</summary>
     /// <exception cref="NotFoundException">The endpoint has no such logged prediction.</exception>
+    /// <exception cref="ValidationException">Its inputs were erased (data-subject erasure), or no longer fit the version.</exception>
     public static async Task<ExplanationView> ExplainAsync(string name, Guid id, ReasonSettings settings, IPredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predictions);
@@ -21,6 +22,12 @@ public static class LoggedExplanations
         ArgumentNullException.ThrowIfNull(explainers);
         var logged = await predictions.FindAsync(name, id, cancellationToken)
             ?? throw new NotFoundException($"Endpoint '{name}' has no logged prediction {id} (or retention removed it).");
+        if (logged.Prediction.ErasedAt is { } erased)
+        {
+            // Data-subject erasure removed the inputs; the reason codes kept then are in the subject export.
+            throw new ValidationException("inputs", $"were erased at {DateTimeOffset.FromUnixTimeMilliseconds(erased):u} at the data subject's request, so prediction {id} cannot be explained again");
+        }
+
         var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);
         var route = RegisteredRoute.Of(found);
         using var lease = await models.AcquireAsync(route, cancellationToken);

@@ -13,6 +13,7 @@ using Ferry.Server.Endpoints.Mlflow;
 using Ferry.Server.Endpoints.Mlflow.Artifacts;
 using Ferry.Server.Endpoints.Models;
 using Ferry.Server.Endpoints.Monitoring;
+using Ferry.Server.Endpoints.Oversight;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Serving.Grpc;
 using Ferry.Server.Errors;
@@ -24,6 +25,7 @@ using Ferry.Server.Health;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
+using Ferry.Server.Oversight.Subjects;
 using Ferry.Server.RateLimiting;
 using Ferry.Server.References;
 using Ferry.Server.Serving;
@@ -130,6 +132,7 @@ public static class FerryHost
         services.AddFerryGovernance();
         services.AddQualityGates();
         services.AddFerryRegistryWebhooks(options.DataDirectory);
+        services.AddFerrySubjects(options.DataDirectory);
         services.AddFerryIdentity();
         services.AddFerryDashboard();
         services.AddFerryRateLimits();
@@ -191,6 +194,7 @@ public static class FerryHost
         app.MapModelCardApi();
         app.MapGovernanceApi();
         app.MapHoldoutDatasetsApi();
+        app.MapSubjectsApi();
         app.MapDashboard();
         return app;
     }

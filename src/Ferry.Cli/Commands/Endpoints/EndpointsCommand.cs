@@ -15,5 +15,6 @@ internal sealed class EndpointsCommand : Command
         Subcommands.Add(new RollbackEndpointCommand(client));
         Subcommands.Add(new DurabilityEndpointCommand(client));
         Subcommands.Add(new DeleteEndpointCommand(client));
+        Subcommands.Add(new SubjectFieldEndpointCommand(client));
     }
 }

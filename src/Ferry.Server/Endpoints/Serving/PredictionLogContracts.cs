@@ -27,6 +27,7 @@ public sealed record FeedbackResponse(int Accepted);
 /// <param name="Outputs">The answer.</param>
 /// <param name="ShadowOutputs">Shadow answers keyed by <c>model:version</c>, when shadows ran.</param>
 /// <param name="Feedback">Ground truth, when it arrived.</param>
+/// <param name="InputsErasedAt">When the inputs were erased at the data subject's request (then <paramref name="Inputs"/> is <c>{}</c>); absent otherwise.</param>
 public sealed record PredictionView(
     Guid Id,
     string Endpoint,
@@ -37,7 +38,8 @@ public sealed record PredictionView(
     JsonElement Inputs,
     JsonElement Outputs,
     JsonElement? ShadowOutputs,
-    FeedbackView? Feedback);
+    FeedbackView? Feedback,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? InputsErasedAt = null);
 
 /// <summary>Ground truth attached to a prediction.</summary>
 /// <param name="Label">The true class, for classifiers.</param>
