@@ -76,10 +76,14 @@ public sealed class FerryClient : IDisposable
         Monitoring = new Monitoring.MonitoringClient(http);
         Governance = new Governance.GovernanceClient(_requests);
         Reviews = new Oversight.ReviewsClient(http);
+        Subjects = new Oversight.SubjectsClient(http);
     }
 
     /// <summary>Human reviews of logged predictions, review settings, override counts and the review queue.</summary>
     public Oversight.ReviewsClient Reviews { get; }
+
+    /// <summary>Data-subject rights: subject fields, export and erasure.</summary>
+    public Oversight.SubjectsClient Subjects { get; }
 
     /// <summary>Promotion policies, gates and promotion requests.</summary>
     public Governance.GovernanceClient Governance { get; }

@@ -47,6 +47,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<Ferry.Core.Oversight.IEndpointOversightStore, Oversight.EndpointOversightStore>();
         services.AddScoped<Ferry.Core.Oversight.IPredictionReviewStore, Oversight.PredictionReviewStore>();
         services.AddScoped<Ferry.Core.Oversight.IPredictionSealStore, Oversight.PredictionSealStore>();
+        services.AddScoped<Ferry.Core.Oversight.ISubjectStore, Oversight.SubjectStore>();
         services.AddScoped<IModelCardStore, Explain.ModelCardStore>();
         services.AddScoped<Ferry.Core.Governance.IPolicyStore, Governance.PolicyStore>();
         services.AddScoped<Ferry.Core.Governance.IPromotionStore, Governance.PromotionStore>();

@@ -23,6 +23,7 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Identity.GroupsCommand());
         Subcommands.Add(new Identity.GrantsCommand());
         Subcommands.Add(new AuditCommand());
+        Subcommands.Add(new Subjects.SubjectsCommand());
         Subcommands.Add(new ExperimentsCommand());
         Subcommands.Add(new RunsCommand());
         Subcommands.Add(new ModelsCommand());

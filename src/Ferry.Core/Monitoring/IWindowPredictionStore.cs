@@ -9,7 +9,7 @@ public interface IWindowPredictionStore
     /// </summary>
     Task<IReadOnlyList<WindowPrediction>> ListAsync(string endpointName, string modelName, int version, long windowStart, long windowEnd, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>How many of the version's predictions were served in [<paramref name="windowStart"/>, <paramref name="windowEnd"/>).</summary>
+    /// <summary>How many of the version's predictions were served in [<paramref name="windowStart"/>, <paramref name="windowEnd"/>) and still hold their inputs (erased ones are left out, as in the stream).</summary>
     Task<long> CountAsync(string endpointName, string modelName, int version, long windowStart, long windowEnd, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -47,6 +47,13 @@ public sealed class PredictionRecord
 
     /// <summary>When the inputs were erased (data-subject erasure), epoch ms; then <see cref="InputsJson"/> is <c>{}</c>.</summary>
     public long? ErasedAt { get; set; }
+
+    /// <summary>
+    /// Set when the inputs were erased: the decision's reason codes as they were explained before the erasure (rank,
+    /// feature and contribution, as JSON; no input values), so the record still says why. Null otherwise, or when the
+    /// version could not be explained.
+    /// </summary>
+    public string? ErasedReasonsJson { get; set; }
 }
 
 /// <summary>Ground truth for a prediction, possibly days late. One row per prediction; a later one replaces it.</summary>

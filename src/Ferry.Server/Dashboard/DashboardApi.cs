@@ -51,6 +51,11 @@ public static class DashboardApi
         // Suspending or resuming an endpoint: an antiforgery-protected form, approver or above (as the API's routes).
         routes.MapPost(DashboardAuthenticationHandler.BasePath + "/endpoints/{name}/suspension", SuspensionSection.SubmitAsync).ExcludeFromDescription()
             .RequireAuthorization(DashboardPolicy.ApproverName).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        // Data-subject tools: admins only; the key is posted (never in a URL), every form antiforgery-protected.
+        var subjects = routes.MapGroup(SubjectsPage.Path).ExcludeFromDescription().RequireAuthorization(DashboardPolicy.AdminName);
+        subjects.MapGet("/", SubjectsPage.Render);
+        subjects.MapPost("/", SubjectsPage.LookupAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        subjects.MapPost("/erase", SubjectsPage.EraseAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
         return routes;
     }
 }

@@ -73,6 +73,8 @@ public static class DashboardPolicy
 
     /// <summary>A signed-in approver or above: the suspend/resume form.</summary>
     public const string ApproverName = "dashboard-approver";
+    /// <summary>A signed-in admin: the data-subject tools.</summary>
+    public const string AdminName = "dashboard-admin";
 
     /// <summary>
     /// Registers the scheme, the policy, sessions (<see cref="DashboardOptions"/> bound from
@@ -100,7 +102,11 @@ public static class DashboardPolicy
             .AddPolicy(ApproverName, policy => policy
             .AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
-            .AddRequirements(new MinimumRoleRequirement(Role.Approver)));
+            .AddRequirements(new MinimumRoleRequirement(Role.Approver)))
+            .AddPolicy(AdminName, policy => policy
+            .AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new MinimumRoleRequirement(Role.Admin)));
         return services;
     }
 }

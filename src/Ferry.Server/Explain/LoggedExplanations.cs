@@ -15,6 +15,7 @@ public static class LoggedExplanations
     /// <summary>Explains a logged prediction with the version that answered it (the explanation API and the dashboard).</summary>
     /// <exception cref="NotFoundException">The endpoint has no such logged prediction.</exception>
     /// <exception cref="ConflictException">The prediction is a suspended endpoint's fallback answer: no model ran, so nothing explains it.</exception>
+    /// <exception cref="ValidationException">Its inputs were erased (data-subject erasure), or no longer fit the version.</exception>
     public static async Task<ExplanationView> ExplainAsync(string name, Guid id, ReasonSettings settings, IPredictionStore predictions, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predictions);
@@ -26,6 +27,12 @@ public static class LoggedExplanations
         if (SuspensionFallback.IsFallback(logged.Prediction))
         {
             throw new ConflictException($"Prediction {id} is the fallback answer endpoint '{name}' gave while it was suspended: no model ran, so it has no explanation.");
+        }
+
+        if (logged.Prediction.ErasedAt is { } erased)
+        {
+            // Data-subject erasure removed the inputs; the reason codes kept then are in the subject export.
+            throw new ValidationException("inputs", $"were erased at {DateTimeOffset.FromUnixTimeMilliseconds(erased):u} at the data subject's request, so prediction {id} cannot be explained again");
         }
 
         var found = await registry.GetVersionAsync(logged.Prediction.ModelName, logged.Prediction.ModelVersion, cancellationToken);

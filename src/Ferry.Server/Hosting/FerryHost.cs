@@ -26,6 +26,7 @@ using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Oversight;
+using Ferry.Server.Oversight.Subjects;
 using Ferry.Server.RateLimiting;
 using Ferry.Server.References;
 using Ferry.Server.Serving;
@@ -134,6 +135,7 @@ public static class FerryHost
         services.AddFerryGovernance();
         services.AddQualityGates();
         services.AddFerryRegistryWebhooks(options.DataDirectory);
+        services.AddFerrySubjects(options.DataDirectory);
         services.AddFerryIdentity();
         services.AddFerryDashboard();
         services.AddFerryRateLimits();
@@ -199,6 +201,7 @@ public static class FerryHost
         app.MapModelCardApi();
         app.MapGovernanceApi();
         app.MapHoldoutDatasetsApi();
+        app.MapSubjectsApi();
         app.MapDashboard();
         return app;
     }

@@ -13,7 +13,9 @@ namespace Ferry.Server.Serving;
 /// Rules: every feature is required and no other field is accepted; a number must be a finite JSON number (NaN only
 /// where the feature allows it, sent as <c>null</c> or <c>"NaN"</c>; infinities never); a whole number must have no
 /// fraction (<c>2.0</c> is accepted as 2) and fit in 64 bits; text must be a JSON string; a boolean must be
-/// <c>true</c> or <c>false</c>. Names are case-sensitive.
+/// <c>true</c> or <c>false</c>. Names are case-sensitive. While the router binds a request on an endpoint with a
+/// subject field (<see cref="SubjectCapture"/>), that field is accepted too (a string or a number, or null) and its
+/// values are collected as the rows' subject keys; it reaches the model only if it is also a feature.
 /// </remarks>
 public static class RecordValidator
 {
@@ -30,6 +32,7 @@ public static class RecordValidator
         ArgumentNullException.ThrowIfNull(features);
         var rows = RowCount(records, prefix);
         var builder = new BatchBuilder(features, rows);
+        var subject = SubjectCapture.Current;
         Span<bool> seen = features.Count <= 256 ? stackalloc bool[features.Count] : new bool[features.Count];
         var row = 0;
         foreach (var record in records.EnumerateArray())
@@ -45,6 +48,19 @@ public static class RecordValidator
             foreach (var property in record.EnumerateObject())
             {
                 var index = IndexOf(features, property);
+                if (subject is not null && property.NameEquals(subject.Field))
+                {
+                    if (subject.Set(row, rows, property.Value) is { } problem)
+                    {
+                        builder.Error($"{prefix}[{row}].{property.Name}", problem);
+                    }
+
+                    if (index < 0)
+                    {
+                        continue;
+                    }
+                }
+
                 if (index < 0)
                 {
                     builder.Error($"{prefix}[{row}].{property.Name}", "is not a feature of this model");
@@ -80,7 +96,8 @@ public static class RecordValidator
         ArgumentNullException.ThrowIfNull(features);
         var count = RowCount(rows, prefix);
         var builder = new BatchBuilder(features, count);
-        var map = MapColumns(columns, features, builder, prefix);
+        var subject = SubjectCapture.Current;
+        var map = MapColumns(columns, features, builder, prefix, subject?.Field);
         var row = 0;
         foreach (var values in rows.EnumerateArray())
         {
@@ -97,6 +114,12 @@ public static class RecordValidator
                 if (map[column] >= 0)
                 {
                     builder.Set(map[column], row, value, prefix, row);
+                }
+
+                if (subject is not null && string.Equals(columns[column], subject.Field, StringComparison.Ordinal)
+                    && subject.Set(row, count, value) is { } problem)
+                {
+                    builder.Error($"{prefix}[{row}].{subject.Field}", problem);
                 }
 
                 column++;
@@ -127,9 +150,19 @@ public static class RecordValidator
 
         var builder = new BatchBuilder(features, Math.Max(rows, 0));
         var seen = new bool[features.Count];
+        var subject = SubjectCapture.Current;
         foreach (var property in columns.EnumerateObject())
         {
             var index = IndexOf(features, property);
+            if (subject is not null && property.NameEquals(subject.Field))
+            {
+                CaptureColumn(subject, property, rows, builder, prefix);
+                if (index < 0)
+                {
+                    continue;
+                }
+            }
+
             if (index < 0)
             {
                 builder.Error($"{prefix}.{property.Name}", "is not a feature of this model");
@@ -184,7 +217,7 @@ public static class RecordValidator
         };
     }
 
-    private static int[] MapColumns(IReadOnlyList<string> columns, IReadOnlyList<FeatureSpec> features, BatchBuilder builder, string prefix)
+    private static int[] MapColumns(IReadOnlyList<string> columns, IReadOnlyList<FeatureSpec> features, BatchBuilder builder, string prefix, string? subjectField)
     {
         var map = new int[columns.Count];
         var seen = new bool[features.Count];
@@ -201,7 +234,7 @@ public static class RecordValidator
                 }
             }
 
-            if (map[c] < 0)
+            if (map[c] < 0 && !string.Equals(columns[c], subjectField, StringComparison.Ordinal))
             {
                 builder.Error($"{prefix}.columns[{c}]", $"'{columns[c]}' is not a feature of this model");
             }
@@ -216,6 +249,26 @@ public static class RecordValidator
         }
 
         return map;
+    }
+
+    private static void CaptureColumn(SubjectCapture subject, JsonProperty property, int rows, BatchBuilder builder, string prefix)
+    {
+        if (property.Value.ValueKind != JsonValueKind.Array || property.Value.GetArrayLength() != rows)
+        {
+            builder.Error($"{prefix}.{property.Name}", $"must be an array of {rows} values, like every other column");
+            return;
+        }
+
+        var row = 0;
+        foreach (var value in property.Value.EnumerateArray())
+        {
+            if (subject.Set(row, rows, value) is { } problem)
+            {
+                builder.Error($"{prefix}.{property.Name}[{row}]", problem);
+            }
+
+            row++;
+        }
     }
 
     private static int IndexOf(IReadOnlyList<FeatureSpec> features, JsonProperty property)

@@ -53,8 +53,11 @@ public sealed record ServedBatch(ResolvedRoute Route, FeatureBatch Batch, Infere
 /// second acquisition); under adaptive batching the batcher is handed a second hold on that lease
 /// (<see cref="ModelCache.ModelLease.Hold"/>) instead of the lease itself, so the model stays loaded until both are done.
 /// A version that cannot be explained still answers, with <see cref="ServedBatch.ExplanationError"/>.
+/// Data subjects: on an endpoint that names a subject field, binding collects each row's key
+/// (<see cref="SubjectCapture"/>) and its row is logged with <see cref="SubjectKeys.Hash"/> of it, never the key; the
+/// field is not passed to the model unless it is a feature. Without a subject field nothing is collected.
 /// </remarks>
-public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, IExplanationStage explanations, ServingMetrics metrics, IOptions<ModelCacheOptions> options, TimeProvider clock, ILogger<Router> logger)
+public sealed partial class Router(PolicyCache policies, ModelCache models, AdaptiveBatching batching, PredictionLog log, ProfileCollector profiles, IExplanationStage explanations, SubjectKeys subjects, ServingMetrics metrics, IOptions<ModelCacheOptions> options, TimeProvider clock, ILogger<Router> logger)
 {
     /// <summary>Outcome tag values of <c>ferry_predict_requests_total</c>.</summary>
     public static class Outcomes
@@ -156,9 +159,19 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
         {
             using var lease = new LeaseHandover(await models.AcquireAsync(route, cancellationToken));
             FeatureBatch batch;
+            string?[]? subjectKeys = null;
             try
             {
-                batch = bind(lease.Model);
+                if (policy.Oversight?.SubjectField is { } subjectField)
+                {
+                    using var capture = SubjectCapture.Begin(subjectField);
+                    batch = bind(lease.Model);
+                    subjectKeys = capture.Keys;
+                }
+                else
+                {
+                    batch = bind(lease.Model);
+                }
             }
             catch (ValidationException invalid)
             {
@@ -177,7 +190,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
                 throw new InvalidOperationException($"Model {route.ModelName} version {route.Version} answered {result.Rows.Count} rows for {batch.RowCount}.");
             }
 
-            var records = Records(endpoint, route, lease.Model, batch, result);
+            var records = Records(endpoint, route, lease.Model, batch, result, subjectKeys);
             var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
             foreach (var record in records)
             {
@@ -241,7 +254,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
         return fields;
     }
 
-    private PredictionRecord[] Records(string endpoint, ResolvedRoute route, ILoadedModel model, FeatureBatch batch, InferenceResult result)
+    private PredictionRecord[] Records(string endpoint, ResolvedRoute route, ILoadedModel model, FeatureBatch batch, InferenceResult result, string?[]? subjectKeys)
     {
         using var json = new RowJson();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -257,6 +270,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
                 Timestamp = now,
                 InputsJson = json.Inputs(batch, model.Features, i),
                 OutputsJson = json.Outputs(result.Rows[i]),
+                SubjectHash = subjectKeys?[i] is { } key ? subjects.Hash(key) : null,
             };
         }
 

@@ -1711,6 +1711,10 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("erased_at");
 
+                    b.Property<string>("ErasedReasonsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("erased_reasons_json");
+
                     b.Property<string>("InputDigest")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")

@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e630e839-ac2e-4bbd-86fa-1d203c6fc8e1"), entityTypeCount: 50)
+            : base(skipDetectChanges: false, modelId: new Guid("0050944b-84de-4266-8138-1751ad2139fb"), entityTypeCount: 50)
         {
         }
 

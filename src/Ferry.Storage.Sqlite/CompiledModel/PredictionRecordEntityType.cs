@@ -19,7 +19,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 "Ferry.Core.Serving.PredictionRecord",
                 typeof(PredictionRecord),
                 baseEntityType,
-                propertyCount: 12,
+                propertyCount: 13,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -47,6 +47,14 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 fieldInfo: typeof(PredictionRecord).GetField("<ErasedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             erasedAt.AddAnnotation("Relational:ColumnName", "erased_at");
+
+            var erasedReasonsJson = runtimeEntityType.AddProperty(
+                "ErasedReasonsJson",
+                typeof(string),
+                propertyInfo: typeof(PredictionRecord).GetProperty("ErasedReasonsJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PredictionRecord).GetField("<ErasedReasonsJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            erasedReasonsJson.AddAnnotation("Relational:ColumnName", "erased_reasons_json");
 
             var inputDigest = runtimeEntityType.AddProperty(
                 "InputDigest",

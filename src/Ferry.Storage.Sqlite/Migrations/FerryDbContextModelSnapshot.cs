@@ -1704,6 +1704,10 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("erased_at");
 
+                    b.Property<string>("ErasedReasonsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("erased_reasons_json");
+
                     b.Property<string>("InputDigest")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")

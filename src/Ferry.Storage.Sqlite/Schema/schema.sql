@@ -795,3 +795,11 @@ VALUES ('20261206184731_Oversight', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "predictions" ADD "erased_reasons_json" TEXT NULL;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206185717_OversightSubjects', '10.0.15');
+
+COMMIT;
+

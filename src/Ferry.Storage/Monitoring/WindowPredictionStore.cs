@@ -23,14 +23,16 @@ public sealed class WindowPredictionStore(FerryDbContext db) : IWindowPrediction
     /// <inheritdoc />
     public Task<long> CountAsync(string endpointName, string modelName, int version, long windowStart, long windowEnd, CancellationToken cancellationToken = default) =>
         db.Predictions.AsNoTracking()
-            .Where(p => p.EndpointName == endpointName && p.ModelName == modelName && p.ModelVersion == version && p.Timestamp >= windowStart && p.Timestamp < windowEnd)
+            .Where(p => p.EndpointName == endpointName && p.ModelName == modelName && p.ModelVersion == version && p.Timestamp >= windowStart && p.Timestamp < windowEnd
+                && p.ErasedAt == null)
             .LongCountAsync(cancellationToken);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<LoggedRow> StreamAsync(string endpointName, string modelName, int version, long windowStart, long windowEnd, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var rows = db.Predictions.AsNoTracking()
-            .Where(p => p.EndpointName == endpointName && p.ModelName == modelName && p.ModelVersion == version && p.Timestamp >= windowStart && p.Timestamp < windowEnd)
+            .Where(p => p.EndpointName == endpointName && p.ModelName == modelName && p.ModelVersion == version && p.Timestamp >= windowStart && p.Timestamp < windowEnd
+                && p.ErasedAt == null)
             .Select(p => new { p.InputsJson, p.OutputsJson })
             .AsAsyncEnumerable()
             .WithCancellation(cancellationToken);

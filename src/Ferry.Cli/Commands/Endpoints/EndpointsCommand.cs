@@ -23,5 +23,6 @@ internal sealed class EndpointsCommand : Command
         Subcommands.Add(new ReviewSettingsCommand(client));
         Subcommands.Add(new SuspendEndpointCommand(client));
         Subcommands.Add(new ResumeEndpointCommand(client));
+        Subcommands.Add(new SubjectFieldEndpointCommand(client));
     }
 }

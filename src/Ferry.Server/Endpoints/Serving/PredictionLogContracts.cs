@@ -29,6 +29,7 @@ public sealed record FeedbackResponse(int Accepted);
 /// <param name="ShadowOutputs">Shadow answers keyed by <c>model:version</c>, when shadows ran.</param>
 /// <param name="Feedback">Ground truth, when it arrived.</param>
 /// <param name="Review">The latest human review (confirm, override or escalate), when there is one.</param>
+/// <param name="InputsErasedAt">When the inputs were erased at the data subject's request (then <paramref name="Inputs"/> is <c>{}</c>); absent otherwise.</param>
 public sealed record PredictionView(
     Guid Id,
     string Endpoint,
@@ -40,7 +41,8 @@ public sealed record PredictionView(
     JsonElement Outputs,
     JsonElement? ShadowOutputs,
     FeedbackView? Feedback,
-    ReviewView? Review = null);
+    ReviewView? Review = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? InputsErasedAt = null);
 
 /// <summary>Ground truth attached to a prediction.</summary>
 /// <param name="Label">The true class, for classifiers.</param>

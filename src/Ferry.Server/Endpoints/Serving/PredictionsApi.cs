@@ -100,7 +100,8 @@ public static class PredictionsApi
             Parse(p.InputsJson),
             Parse(p.OutputsJson),
             p.ShadowOutputsJson is { } shadow ? Parse(shadow) : null,
-            row.Feedback is { } fb ? ToView(fb) : null);
+            row.Feedback is { } fb ? ToView(fb) : null,
+            p.ErasedAt is { } erased ? DateTimeOffset.FromUnixTimeMilliseconds(erased) : null);
     }
 
     private static FeedbackView ToView(PredictionFeedback feedback) =>
