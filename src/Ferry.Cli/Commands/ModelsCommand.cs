@@ -17,6 +17,7 @@ internal sealed class ModelsCommand : Command
         Subcommands.Add(new AliasCommand(client));
         Subcommands.Add(new ReferenceCommand(client));
         Subcommands.Add(new CardCommand(client));
+        Subcommands.Add(new DocsCommand(client));
         Subcommands.Add(new Governance.PolicyCommand(client));
     }
 }

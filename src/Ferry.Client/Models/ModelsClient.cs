@@ -80,6 +80,27 @@ public sealed class ModelsClient
         return _http.PutAsync<ModelCardFields, ModelCardView>(CardPath(name, version), fields, cancellationToken);
     }
 
+    /// <summary>A version's technical documentation (EU AI Act Annex IV), assembled by the server: Markdown or a self-contained HTML page.</summary>
+    /// <param name="name">The registered model.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="format"><c>md</c> or <c>html</c>.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The body as the server sent it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="format"/> is neither md nor html.</exception>
+    /// <exception cref="FerryApiException">No such model or version (404), or the server refused.</exception>
+    public Task<string> GetDocumentationTextAsync(string name, int version, string format, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var normalized = format.Trim().ToLowerInvariant();
+        if (normalized is not ("md" or "html"))
+        {
+            throw new ArgumentException($"The documentation's format is md or html, not '{format}'.", nameof(format));
+        }
+
+        return _http.GetTextAsync($"{Path}/{Uri.EscapeDataString(name)}/versions/{version}/documentation?format={normalized}", cancellationToken);
+    }
+
     private static string CardPath(string name, int version)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);

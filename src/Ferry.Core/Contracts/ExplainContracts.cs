@@ -31,6 +31,9 @@ public sealed record ModelCardFields
 
     /// <summary>What the positive class means, e.g. "default" (the outcome the business KPI counts).</summary>
     public string? PositiveOutcome { get; set; }
+
+    /// <summary>How an affected person contests a decision (who to contact, how, by when); shown on decision notices.</summary>
+    public string? Contest { get; set; }
 }
 
 /// <summary>A card: its editable fields and its Markdown.</summary>

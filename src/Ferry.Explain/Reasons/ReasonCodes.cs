@@ -56,8 +56,14 @@ public static class ReasonCodes
         };
     }
 
-    private static string Describe(string feature, object? value, object? typical, Func<double, string> format)
+    /// <summary>
+    /// The row's value of a feature against its typical value, as reason codes word it (e.g. "debt_to_income 1.4 is
+    /// above the typical 0.32", "home_ownership 'RENT' (typical 'MORTGAGE')").
+    /// </summary>
+    public static string Describe(string feature, object? value, object? typical, Func<double, string>? format = null)
     {
+        ArgumentNullException.ThrowIfNull(feature);
+        format ??= FormatNumber;
         var number = Cells.AsNumber(value);
         var usualNumber = Cells.AsNumber(typical);
         if (value is null || (number is { } n && double.IsNaN(n)))

@@ -35,6 +35,8 @@ public static class DashboardApi
         pages.MapGet("/endpoints/{name}/performance", PerformancePage.RenderAsync);
         pages.MapGet("/endpoints/{name}/predictions", PredictionsPage.RenderAsync);
         pages.MapGet("/endpoints/{name}/predictions/{id:guid}", ExplanationPage.RenderAsync);
+        pages.MapGet("/endpoints/{name}/predictions/{id:guid}/notice", NoticePages.NoticeAsync);
+        pages.MapGet("/models/{name}/versions/{version:int}/documentation", NoticePages.DocumentationAsync);
         pages.MapGet("/alerts", AlertsPage.RenderAsync);
         pages.MapGet("/audit", AuditPage.RenderAsync);
         pages.MapGet("/approvals", ApprovalsPage.RenderAsync);

@@ -45,6 +45,12 @@ public static class DashboardLinks
     /// <summary>One prediction's explanation.</summary>
     public static string Prediction(string name, Guid id) => $"/ui/endpoints/{E(name)}/predictions/{id}";
 
+    /// <summary>One prediction's decision notice (a standalone, printable page).</summary>
+    public static string Notice(string name, Guid id) => $"/ui/endpoints/{E(name)}/predictions/{id}/notice";
+
+    /// <summary>A version's technical documentation (Annex IV).</summary>
+    public static string Documentation(string name, int version) => $"/ui/models/{E(name)}/versions/{version}/documentation";
+
     /// <summary>One promotion request.</summary>
     public static string Promotion(Guid id) => $"/ui/promotions/{id}";
 

@@ -6,12 +6,13 @@ namespace Ferry.Server.Explain;
 /// <summary>Registers explanations and model cards.</summary>
 public static class ExplainRegistration
 {
-    /// <summary>Adds <see cref="Explainers"/>, the router's <see cref="IExplanationStage"/> and <see cref="ModelCardAssembler"/>; call after serving and monitoring are registered.</summary>
+    /// <summary>Adds <see cref="Explainers"/>, the router's <see cref="IExplanationStage"/> <see cref="ModelCardAssembler"/> and <see cref="TechnicalDocumentation"/>; call after serving and monitoring are registered.</summary>
     public static IServiceCollection AddFerryExplanations(this IServiceCollection services)
     {
         services.AddSingleton<Explainers>();
         services.AddSingleton<IExplanationStage, ExplanationStage>();
         services.AddScoped<ModelCardAssembler>();
+        services.AddScoped<TechnicalDocumentation>();
         return services;
     }
 }

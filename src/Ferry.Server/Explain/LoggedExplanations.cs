@@ -43,4 +43,23 @@ public static class LoggedExplanations
         var context = await explainers.GetAsync(route, lease.Model, cancellationToken);
         return ExplanationViews.Explain(context, route, lease.Model, batch, settings, [id])[0];
     }
+
+    /// <summary>
+    /// Explains an already-found logged prediction with the version that answered it, and gives the reference's typical
+    /// value of each feature beside it (decision notices word every factor, not only the adverse ones).
+    /// </summary>
+    public static async Task<(ExplanationView View, IReadOnlyDictionary<string, object?> Typical)> ExplainWithTypicalAsync(PredictionRecord logged, ReasonSettings settings, IRegistryStore registry, ModelCache models, Explainers explainers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(logged);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(explainers);
+        var found = await registry.GetVersionAsync(logged.ModelName, logged.ModelVersion, cancellationToken);
+        var route = RegisteredRoute.Of(found);
+        using var lease = await models.AcquireAsync(route, cancellationToken);
+        using var inputs = JsonDocument.Parse("[" + logged.InputsJson + "]");
+        var batch = RecordValidator.FromRecords(inputs.RootElement, lease.Model.Features, "inputs");
+        var context = await explainers.GetAsync(route, lease.Model, cancellationToken);
+        return (ExplanationViews.Explain(context, route, lease.Model, batch, settings, [logged.Id])[0], context.Typical);
+    }
 }

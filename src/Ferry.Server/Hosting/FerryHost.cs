@@ -199,6 +199,7 @@ public static class FerryHost
         app.MapGovernanceWebhooksApi();
         app.MapExplainApi();
         app.MapModelCardApi();
+        app.MapNoticeApi();
         app.MapGovernanceApi();
         app.MapHoldoutDatasetsApi();
         app.MapSubjectsApi();

@@ -176,6 +176,7 @@ internal static partial class ResourceRules
         [("GET", "/api/v1/models/{name}/versions/{version:int}/fairness")] = new(Locator.RouteModelName, Read),
         [("GET", "/api/v1/models/{name}/versions/{version:int}/card")] = new(Locator.RouteModelName, Read),
         [("PUT", "/api/v1/models/{name}/versions/{version:int}/card")] = new(Locator.RouteModelName, Edit),
+        [("GET", "/api/v1/models/{name}/versions/{version:int}/documentation")] = new(Locator.RouteModelName, Read),
         [("GET", "/api/v1/models/{name}/versions/{version:int}/reference")] = new(Locator.RouteModelName, Read),
         [("PUT", "/api/v1/models/{name}/versions/{version:int}/reference")] = new(Locator.RouteModelName, Edit),
         [("GET", "/api/v1/models/{name}/versions/{version:int}/reference/job")] = new(Locator.RouteModelName, Read),

@@ -15,7 +15,7 @@ internal sealed class CardCommand : Command
 {
     /// <summary>The keys <c>--set</c> accepts.</summary>
     public static readonly IReadOnlyList<string> Keys =
-        ["owner", "intended-use", "limitations", "ethical-considerations", "fairness-attribute", "decision-threshold", "positive-decision", "negative-decision", "positive-outcome"];
+        ["owner", "intended-use", "limitations", "ethical-considerations", "fairness-attribute", "decision-threshold", "positive-decision", "negative-decision", "positive-outcome", "contest"];
 
     private readonly Argument<string> _name = new("name") { Description = "The registered model" };
     private readonly Argument<int> _version = new("version") { Description = "The version" };
@@ -120,6 +120,9 @@ internal sealed class CardCommand : Command
                     break;
                 case "positive-outcome":
                     merged.PositiveOutcome = value;
+                    break;
+                case "contest":
+                    merged.Contest = value;
                     break;
                 default:
                     throw new CliException(ExitCodes.InvalidArguments, $"--set: unknown field '{key}' (use {string.Join(", ", Keys)})");

@@ -58,6 +58,7 @@ public static class ExplanationPage
             <dt>Served</dt><dd>{Ui.Time(logged.Prediction.Timestamp)} by {logged.Prediction.ModelName} v{logged.Prediction.ModelVersion}</dd>
             <dt>Actual outcome</dt><dd>{truth}</dd>
             <dt>Prediction id</dt><dd><code>{id}</code></dd>
+            <dt>Notice</dt><dd><a href="{DashboardLinks.Notice(name, id)}">Decision notice for the applicant</a> <span class="hint">(decision, main factors, review, how to contest; printable)</span></dd>
             </dl>
             """);
         return Layout.Page(context, Layout.Section.Models, "Why this decision",

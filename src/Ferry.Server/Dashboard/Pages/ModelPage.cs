@@ -45,7 +45,7 @@ public static class ModelPage
                 <td>{version.Flavor ?? "–"}</td><td>{version.CurrentStage}</td>
                 <td>{(where.Count == 0 ? Html.Text("–") : Html.Each(where, e => Html.Of($"<a href=\"{DashboardLinks.Endpoint(e.Name)}\">{e.Name}</a> ")))}</td>
                 <td>{ReferenceCell(reference, job)}</td>
-                <td><a href="{DashboardLinks.Card(name, version.Version)}">Model card<span class="visually-hidden"> of v{version.Version}</span></a></td></tr>
+                <td><a href="{DashboardLinks.Card(name, version.Version)}">Model card<span class="visually-hidden"> of v{version.Version}</span></a> · <a href="{DashboardLinks.Documentation(name, version.Version)}">Technical documentation<span class="visually-hidden"> of v{version.Version}</span></a></td></tr>
                 """));
         }
 

@@ -108,7 +108,7 @@ public static class ModelCardApi
         ArgumentNullException.ThrowIfNull(assembler);
         _ = await registry.GetVersionAsync(name, version, cancellationToken);
         var fields = await RequestJson.DeserializeAsync(request, ExplainJsonContext.Default.ModelCardFields, cancellationToken) ?? new ModelCardFields();
-        foreach (var (field, value) in new[] { ("owner", fields.Owner), ("intendedUse", fields.IntendedUse), ("limitations", fields.Limitations), ("ethicalConsiderations", fields.EthicalConsiderations), ("fairnessAttribute", fields.FairnessAttribute), ("positiveDecision", fields.PositiveDecision), ("negativeDecision", fields.NegativeDecision), ("positiveOutcome", fields.PositiveOutcome) })
+        foreach (var (field, value) in new[] { ("owner", fields.Owner), ("intendedUse", fields.IntendedUse), ("limitations", fields.Limitations), ("ethicalConsiderations", fields.EthicalConsiderations), ("fairnessAttribute", fields.FairnessAttribute), ("positiveDecision", fields.PositiveDecision), ("negativeDecision", fields.NegativeDecision), ("positiveOutcome", fields.PositiveOutcome), ("contest", fields.Contest) })
         {
             if (value is { Length: > MaxFieldLength })
             {

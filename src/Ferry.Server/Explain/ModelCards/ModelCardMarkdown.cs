@@ -38,6 +38,7 @@ public static class ModelCardMarkdown
         EditableSection(md, "Intended use", card.Fields.IntendedUse, "intended-use", name, version,
             "what the model is for, who uses its answers and for which decisions");
         DecisionRule(md, card.Fields);
+        ContestSection(md, card.Fields.Contest);
         EditableSection(md, "Limitations", card.Fields.Limitations, "limitations", name, version,
             "where the model must not be used, and its known weaknesses");
         EditableSection(md, "Ethical considerations", card.Fields.EthicalConsiderations, "ethical-considerations", name, version,
@@ -124,6 +125,14 @@ public static class ModelCardMarkdown
         }
 
         md.Append("\n\n");
+    }
+
+    private static void ContestSection(StringBuilder md, string? contest)
+    {
+        if (contest is { } text && !string.IsNullOrWhiteSpace(text))
+        {
+            md.Append("**How to contest a decision.** ").Append(Text(text)).Append("\n\n");
+        }
     }
 
     private static string HowToSet(string key, string name, string version) =>
@@ -390,11 +399,11 @@ public static class ModelCardMarkdown
         return name.Length > 0 ? name : "NAME";
     }
 
-    private static string Timestamp(DateTimeOffset at) =>
+    internal static string Timestamp(DateTimeOffset at) =>
         at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 
     /// <summary>A number rounded to 4 significant digits, without exponent for everyday magnitudes.</summary>
-    private static string Number(double value)
+    internal static string Number(double value)
     {
         if (double.IsNaN(value))
         {
@@ -428,10 +437,10 @@ public static class ModelCardMarkdown
         return (Math.Round(value / scale, MidpointRounding.AwayFromZero) * scale).ToString("0", CultureInfo.InvariantCulture);
     }
 
-    private static string Percent(double rate) =>
+    internal static string Percent(double rate) =>
         double.IsNaN(rate) ? "n/a" : (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
-    private static string Difference(double difference) =>
+    internal static string Difference(double difference) =>
         double.IsNaN(difference)
             ? "n/a"
             : Number(difference) + " (" + (difference * 100).ToString("0.0", CultureInfo.InvariantCulture) + " percentage points)";
@@ -439,10 +448,10 @@ public static class ModelCardMarkdown
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>User text inside a table cell: one line, pipes escaped, no HTML, no Markdown links.</summary>
-    private static string Cell(string text) => Inline(OneLine(text));
+    internal static string Cell(string text) => Inline(OneLine(text));
 
     /// <summary>User text on one line of running text: entities for &lt; &gt; &amp;, Markdown punctuation escaped.</summary>
-    private static string Inline(string text)
+    internal static string Inline(string text)
     {
         var escaped = new StringBuilder(text.Length + 8);
         foreach (var c in text)
@@ -477,7 +486,7 @@ public static class ModelCardMarkdown
     /// Free text as Markdown paragraphs: blank lines separate paragraphs, other line breaks are kept, and nothing the
     /// user typed can start a heading, list, quote, code block, table, link or HTML tag.
     /// </summary>
-    private static string Text(string text)
+    internal static string Text(string text)
     {
         var paragraphs = new List<string>();
         var lines = new List<string>();
