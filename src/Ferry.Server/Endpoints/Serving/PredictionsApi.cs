@@ -101,7 +101,7 @@ public static class PredictionsApi
             Parse(p.OutputsJson),
             p.ShadowOutputsJson is { } shadow ? Parse(shadow) : null,
             row.Feedback is { } fb ? ToView(fb) : null,
-            p.ErasedAt is { } erased ? DateTimeOffset.FromUnixTimeMilliseconds(erased) : null);
+            InputsErasedAt: p.ErasedAt is { } erased ? DateTimeOffset.FromUnixTimeMilliseconds(erased) : null);
     }
 
     private static FeedbackView ToView(PredictionFeedback feedback) =>
