@@ -35,6 +35,7 @@ public static class DashboardApi
         pages.MapGet("/endpoints/{name}/performance", PerformancePage.RenderAsync);
         pages.MapGet("/endpoints/{name}/predictions", PredictionsPage.RenderAsync);
         pages.MapGet("/endpoints/{name}/predictions/{id:guid}", ExplanationPage.RenderAsync);
+        pages.MapGet("/endpoints/{name}/reviews", ReviewQueuePage.RenderAsync);
         pages.MapGet("/alerts", AlertsPage.RenderAsync);
         pages.MapGet("/audit", AuditPage.RenderAsync);
         pages.MapGet("/approvals", ApprovalsPage.RenderAsync);
@@ -47,6 +48,11 @@ public static class DashboardApi
         decisions.MapPost("/approve", PromotionRequestPage.ApproveAsync);
         decisions.MapPost("/reject", PromotionRequestPage.RejectAsync);
         decisions.MapPost("/withdraw", PromotionRequestPage.WithdrawAsync);
+
+        // Human reviews of logged decisions: an antiforgery-protected form, an approver or above (as the API's route).
+        routes.MapGroup(DashboardAuthenticationHandler.BasePath + "/endpoints/{name}/reviews").ExcludeFromDescription()
+            .RequireAuthorization(DashboardPolicy.ApproverName).WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .MapPost("/{id:guid}", ReviewQueuePage.ReviewAsync);
         return routes;
     }
 }

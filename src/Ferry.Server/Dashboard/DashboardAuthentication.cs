@@ -71,6 +71,9 @@ public static class DashboardPolicy
     /// <summary>A signed-in scientist or above: the promotion decision forms.</summary>
     public const string ScientistName = "dashboard-scientist";
 
+    /// <summary>A signed-in approver or above: the review forms.</summary>
+    public const string ApproverName = "dashboard-approver";
+
     /// <summary>
     /// Registers the scheme, the policy, sessions (<see cref="DashboardOptions"/> bound from
     /// <see cref="DashboardOptions.Section"/> and checked at start-up), antiforgery for the forms and the pages'
@@ -93,7 +96,11 @@ public static class DashboardPolicy
             .AddPolicy(ScientistName, policy => policy
             .AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
-            .AddRequirements(new MinimumRoleRequirement(Role.Scientist)));
+            .AddRequirements(new MinimumRoleRequirement(Role.Scientist)))
+            .AddPolicy(ApproverName, policy => policy
+            .AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new MinimumRoleRequirement(Role.Approver)));
         return services;
     }
 }

@@ -45,6 +45,9 @@ public static class DashboardLinks
     /// <summary>One prediction's explanation.</summary>
     public static string Prediction(string name, Guid id) => $"/ui/endpoints/{E(name)}/predictions/{id}";
 
+    /// <summary>An endpoint's review queue and override rate.</summary>
+    public static string Reviews(string name) => $"/ui/endpoints/{E(name)}/reviews";
+
     /// <summary>One promotion request.</summary>
     public static string Promotion(Guid id) => $"/ui/promotions/{id}";
 
