@@ -37,6 +37,7 @@ public static class DashboardApi
         pages.MapGet("/endpoints/{name}/predictions/{id:guid}", ExplanationPage.RenderAsync);
         pages.MapGet("/endpoints/{name}/predictions/{id:guid}/notice", NoticePages.NoticeAsync);
         pages.MapGet("/models/{name}/versions/{version:int}/documentation", NoticePages.DocumentationAsync);
+        pages.MapGet("/endpoints/{name}/reviews", ReviewQueuePage.RenderAsync);
         pages.MapGet("/alerts", AlertsPage.RenderAsync);
         pages.MapGet("/audit", AuditPage.RenderAsync);
         pages.MapGet("/approvals", ApprovalsPage.RenderAsync);
@@ -58,6 +59,10 @@ public static class DashboardApi
         subjects.MapGet("/", SubjectsPage.Render);
         subjects.MapPost("/", SubjectsPage.LookupAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
         subjects.MapPost("/erase", SubjectsPage.EraseAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        // Human reviews of logged decisions: an antiforgery-protected form, an approver or above (as the API's route).
+        routes.MapGroup(DashboardAuthenticationHandler.BasePath + "/endpoints/{name}/reviews").ExcludeFromDescription()
+            .RequireAuthorization(DashboardPolicy.ApproverName).WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .MapPost("/{id:guid}", ReviewQueuePage.ReviewAsync);
         return routes;
     }
 }

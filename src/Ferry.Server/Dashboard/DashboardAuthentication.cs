@@ -71,7 +71,7 @@ public static class DashboardPolicy
     /// <summary>A signed-in scientist or above: the promotion decision forms.</summary>
     public const string ScientistName = "dashboard-scientist";
 
-    /// <summary>A signed-in approver or above: the suspend/resume form.</summary>
+    /// <summary>A signed-in approver or above: the suspend/resume and review forms.</summary>
     public const string ApproverName = "dashboard-approver";
     /// <summary>A signed-in admin: the data-subject tools.</summary>
     public const string AdminName = "dashboard-admin";

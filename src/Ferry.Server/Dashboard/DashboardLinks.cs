@@ -51,6 +51,9 @@ public static class DashboardLinks
     /// <summary>A version's technical documentation (Annex IV).</summary>
     public static string Documentation(string name, int version) => $"/ui/models/{E(name)}/versions/{version}/documentation";
 
+    /// <summary>An endpoint's review queue and override rate.</summary>
+    public static string Reviews(string name) => $"/ui/endpoints/{E(name)}/reviews";
+
     /// <summary>One promotion request.</summary>
     public static string Promotion(Guid id) => $"/ui/promotions/{id}";
 

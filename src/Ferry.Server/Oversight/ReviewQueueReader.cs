@@ -11,6 +11,12 @@ namespace Ferry.Server.Oversight;
 /// </summary>
 public static class ReviewQueueReader
 {
+    /// <summary>Default start of the queue's window, before now.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(30);
+
+    /// <summary>Most predictions one reading looks at.</summary>
+    public const int MaxScan = 100_000;
+
     /// <summary>
     /// Reads the queue from the predictions served in [<paramref name="fromMs"/>, <paramref name="toMs"/>), looking at
     /// no more than <paramref name="maxScan"/> of them; at most <paramref name="limit"/> are returned.

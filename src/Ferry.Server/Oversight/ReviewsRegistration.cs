@@ -13,6 +13,7 @@ public static class ReviewsRegistration
         services.AddMetrics();
         services.AddSingleton<ReviewMetrics>();
         services.AddSingleton<OverrideRateCheck>();
+        services.AddScoped<ReviewService>();
         services.AddSingleton<OverrideRateWatch>();
         services.AddHostedService(provider => provider.GetRequiredService<OverrideRateWatch>());
         return services;

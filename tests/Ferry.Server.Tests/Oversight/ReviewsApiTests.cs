@@ -130,11 +130,7 @@ public abstract class ReviewsApiTests<TFixture>(TFixture fixture) : IClassFixtur
         var (endpoint, ids) = await DeployAndPredictAsync("gbc_pipeline", 12);
         var approver = await ClientAsync(Role.Approver);
         var logged = await LoggedAsync(approver, endpoint);
-        using (var set = await approver.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/review-settings", new { overrideRateLimit = 0.5 }))
-        {
-            await set.AssertJsonAsync(HttpStatusCode.OK);
-        }
-
+        await SettingsAsync(approver, endpoint, new { overrideRateLimit = 0.5 });
         var next = 0;
         async Task Override()
         {
@@ -152,12 +148,14 @@ public abstract class ReviewsApiTests<TFixture>(TFixture fixture) : IClassFixtur
 
         Assert.Empty(await AlertsAsync(endpoint, "open"));
 
-        // 4 of 8: 0.5, at the limit, not above it.
+        // Without a limit nothing is judged; 4 confirmations make 4 of 8, and a limit of 0.5 then is met, not exceeded.
+        await SettingsAsync(approver, endpoint, new { });
         for (var i = 0; i < 4; i++)
         {
             await Confirm();
         }
 
+        await SettingsAsync(approver, endpoint, new { overrideRateLimit = 0.5 });
         Assert.Empty(await AlertsAsync(endpoint, "open"));
 
         // 5 of 9 = 0.556: above; one alert opens and a further override (6 of 10) does not open a second.
@@ -269,13 +267,19 @@ public abstract class ReviewsApiTests<TFixture>(TFixture fixture) : IClassFixtur
         Assert.Contains(audit.GetProperty("events").EnumerateArray(), e => e.GetProperty("target").GetString() == $"endpoint/{endpoint}");
     }
 
-    private async Task AssertRefusedAsync(HttpClient client, string endpoint, Guid id, object body, string field, string reason)
+    private static async Task AssertRefusedAsync(HttpClient client, string endpoint, Guid id, object body, string field, string reason)
     {
         using var response = await client.PostAsJsonAsync($"/api/v1/endpoints/{endpoint}/predictions/{id}/review", body);
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out var messages), $"no error for '{field}': {problem}");
         Assert.Contains(reason, messages[0].GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task SettingsAsync(HttpClient client, string endpoint, object body)
+    {
+        using var response = await client.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/review-settings", body);
+        await response.AssertJsonAsync(HttpStatusCode.OK);
     }
 
     private static async Task<JsonElement> ReviewAsync(HttpClient client, string endpoint, Guid id, object body)

@@ -73,6 +73,7 @@ public static class EndpointPage
         { YFormat = "0.##", YMin = 0 });
 
         var kpi = await KpiSection.RenderAsync(view, kpiOutcome, kpiAmong, queries, cancellationToken);
+        var overrides = await ReviewQueuePage.OverrideRates(name, context.RequestServices, clock, cancellationToken);
         var alerts = open.Count == 0
             ? Html.Of($"<p>{Ui.Badge("No open alert", Ui.Tone.Ok)} {(view.Monitors.Count == 0 ? Html.Of($"No monitor watches this endpoint yet: <code>./ferry monitor create NAME --endpoint {name}</code>.") : Html.Text($"{view.Monitors.Count} monitor(s) pass."))}</p>")
             : Html.Of($"<ul>{Html.Each(open, a => Html.Of($"<li>{Ui.Badge("Open", Ui.Tone.Fail)} <code>{a.CheckKey}</code>: {a.Message} <span class=\"hint\">(since {Ui.Time(a.OpenedAt)})</span></li>"))}</ul><p><a href=\"{DashboardLinks.Drift(name)}\">See the drift page</a> · <a href=\"{DashboardLinks.Alerts("open")}\">all open alerts</a></p>");
@@ -86,6 +87,8 @@ public static class EndpointPage
             {split}
             <h2>Open alerts</h2>
             {alerts}
+            <h2>Override rate</h2>
+            {overrides}
             <h2>Business outcome</h2>
             {kpi}
             <h2>Traffic, errors and latency</h2>

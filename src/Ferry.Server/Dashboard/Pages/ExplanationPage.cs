@@ -61,9 +61,10 @@ public static class ExplanationPage
             <dt>Notice</dt><dd><a href="{DashboardLinks.Notice(name, id)}">Decision notice for the applicant</a> <span class="hint">(decision, main factors, review, how to contest; printable)</span></dd>
             </dl>
             """);
+        var reviews = await ReviewQueuePage.HistoryAsync(name, id, context.RequestServices, cancellationToken);
         return Layout.Page(context, Layout.Section.Models, "Why this decision",
             Html.Of($"The reasons behind one prediction of <a href=\"{DashboardLinks.Endpoint(name)}\">{name}</a>, computed with {Ui.Term("SHAP", Terms.Shap)}."),
-            Html.Join([view.Tabs("Decisions"), facts, explanation, Inputs(logged.Prediction.InputsJson)]),
+            Html.Join([view.Tabs("Decisions"), facts, reviews, explanation, Inputs(logged.Prediction.InputsJson)]),
             [.. view.Crumbs(includeSelf: true), new Crumb("Decisions", DashboardLinks.Predictions(name))]);
     }
 

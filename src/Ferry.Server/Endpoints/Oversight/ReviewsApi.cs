@@ -17,12 +17,6 @@ namespace Ferry.Server.Endpoints.Oversight;
 /// </summary>
 public static class ReviewsApi
 {
-    /// <summary>Default start of the review queue's window, before now.</summary>
-    public static readonly TimeSpan DefaultQueueWindow = TimeSpan.FromDays(30);
-
-    /// <summary>Most predictions one review-queue request looks at.</summary>
-    public const int MaxQueueScan = 100_000;
-
     /// <summary>Maps the review routes.</summary>
     public static IEndpointRouteBuilder MapReviewsApi(this IEndpointRouteBuilder routes)
     {
@@ -49,54 +43,12 @@ public static class ReviewsApi
     }
 
     /// <summary>Records a review.</summary>
-    public static async Task<IResult> ReviewAsync(
-        string name,
-        Guid id,
-        HttpRequest request,
-        IPredictionStore predictions,
-        IPredictionReviewStore reviews,
-        IEndpointOversightStore oversight,
-        IFeedbackStore feedback,
-        PredictionLog log,
-        ReviewMetrics metrics,
-        OverrideRateCheck overrideRate,
-        ClaimsPrincipal user,
-        CancellationToken cancellationToken)
+    public static async Task<IResult> ReviewAsync(string name, Guid id, HttpRequest request, ReviewService service, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(predictions);
-        ArgumentNullException.ThrowIfNull(reviews);
-        ArgumentNullException.ThrowIfNull(oversight);
-        ArgumentNullException.ThrowIfNull(feedback);
-        ArgumentNullException.ThrowIfNull(log);
-        ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(overrideRate);
+        ArgumentNullException.ThrowIfNull(service);
         var body = await RequestJson.DeserializeAsync(request, ReviewsJsonContext.Default.ReviewRequest, cancellationToken)
             ?? throw new ValidationException("$", "the body must be a JSON object: {\"action\", \"outcome\", \"reason\"}");
-        var action = ReviewRules.ParseAction(body.Action);
-        var reason = ReviewRules.Reason(body.Reason);
-        var found = await log.AfterQueuedWrittenAsync(ct => predictions.FindAsync(name, id, ct), cancellationToken)
-            ?? throw new NotFoundException($"endpoint '{name}' has no logged prediction {id} (or retention removed it)");
-        var outcome = ReviewRules.Outcome(action, body.Outcome, found.Prediction.OutputsJson);
-        var actor = user.ActorName();
-        var stored = await reviews.AddAsync(new PredictionReview
-        {
-            PredictionId = id,
-            EndpointName = name,
-            ModelName = found.Prediction.ModelName,
-            Action = action,
-            Outcome = outcome,
-            Reason = reason,
-            Actor = actor,
-        }, cancellationToken);
-        metrics.Reviewed(name, stored.ModelVersion, ReviewRules.Name(action));
-
-        if (action == ReviewAction.Override && outcome is not null
-            && (await oversight.GetAsync(name, cancellationToken))?.OverridesAsGroundTruth == true)
-        {
-            await feedback.IngestAsync(name, [ReviewRules.Feedback(id, outcome, found.Prediction.OutputsJson)], actor, cancellationToken);
-        }
-
-        await overrideRate.EvaluateAsync(name, actor, cancellationToken);
+        var stored = await service.ReviewAsync(name, id, body.Action, body.Outcome, body.Reason, user.ActorName(), cancellationToken);
         return TypedResults.Json(ReviewRules.View(stored), ReviewsJsonContext.Default.ReviewView, statusCode: StatusCodes.Status201Created);
     }
 
@@ -167,7 +119,8 @@ public static class ReviewsApi
         ArgumentNullException.ThrowIfNull(clock);
         var settings = await oversight.GetAsync(name, cancellationToken) ?? throw new NotFoundException($"No endpoint is named '{name}'.");
         var end = to ?? clock.GetUtcNow();
-        var start = from ?? end - options.Value.OverrideRateWindow;
+        var window = options.Value.OverrideRateWindow;
+        var start = from ?? (end - DateTimeOffset.MinValue > window ? end - window : DateTimeOffset.MinValue);
         if (end <= start)
         {
             throw new ValidationException("to", "must be later than 'from'");
@@ -199,13 +152,13 @@ public static class ReviewsApi
             throw new ValidationException("limit", $"must be between 1 and {PredictionQuery.MaxLimit}");
         }
 
-        var start = from ?? clock.GetUtcNow() - DefaultQueueWindow;
+        var start = from ?? clock.GetUtcNow() - ReviewQueueReader.DefaultWindow;
         if (to is { } t && t <= start)
         {
             throw new ValidationException("to", "must be later than 'from'");
         }
 
-        var queue = await ReviewQueueReader.ReadAsync(settings, predictions, reviews, start.ToUnixTimeMilliseconds(), to?.ToUnixTimeMilliseconds(), size, MaxQueueScan, cancellationToken);
+        var queue = await ReviewQueueReader.ReadAsync(settings, predictions, reviews, start.ToUnixTimeMilliseconds(), to?.ToUnixTimeMilliseconds(), size, ReviewQueueReader.MaxScan, cancellationToken);
         return TypedResults.Json(queue, ReviewsJsonContext.Default.ReviewQueueView);
     }
 }
