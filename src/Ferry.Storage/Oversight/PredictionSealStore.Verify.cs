@@ -184,7 +184,7 @@ public sealed partial class PredictionSealStore
     // The seal and expiry events that may concern seals ending after fromMs (a seal is recorded after its stretch begins).
     private async Task<SealEvents> SealEventsAsync(long fromMs, string? endpointName, CancellationToken cancellationToken)
     {
-        var since = Time(fromMs).AddHours(-1);
+        var since = Time(Math.Max(fromMs - HourMs, 0));
         var query = db.AuditEvents.AsNoTracking().Where(e => e.Action == SealAction || e.Action == ExpireAction);
         if (endpointName is not null)
         {

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ferry.Core.Oversight;
 using Ferry.Core.Serving;
-using Ferry.Server.Serving;
 using Ferry.Server.Tests.Governance;
 using Ferry.Server.Tests.Mlflow.Registry;
 using Ferry.Server.Tests.Serving;
