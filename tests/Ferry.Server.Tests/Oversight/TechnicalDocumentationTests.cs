@@ -77,8 +77,9 @@ public abstract class TechnicalDocumentationTests<TFixture>(TFixture fixture) : 
         Assert.Contains("| Rows profiled | 200 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| Positive class | 1 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| max\\_depth | 6 |", markdown, StringComparison.Ordinal);
-        Assert.Matches(@"\| input \| income \| float\w* \[[^\]]*\] \|", markdown);
-        Assert.Matches(@"\| input \| home\\_ownership \| string \[[^\]]*\] \|", markdown);
+        // Signature types are table cells, so their brackets are escaped: float32 \[n, 1\].
+        Assert.Matches(@"\| input \| income \| float\w* \\\[[^|]*\\\] \|", markdown);
+        Assert.Matches(@"\| input \| home\\_ownership \| string \\\[[^|]*\\\] \|", markdown);
         Assert.Contains("| auc | 0.91 |", markdown, StringComparison.Ordinal);
         Assert.Contains($"**Request {request.GetProperty("id").GetString()}** to give this version the alias champion", markdown, StringComparison.Ordinal);
         Assert.Contains($"Served by: {endpoint} (weighted).", markdown, StringComparison.Ordinal);
