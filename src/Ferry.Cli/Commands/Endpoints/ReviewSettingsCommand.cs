@@ -33,7 +33,7 @@ internal sealed class ReviewSettingsCommand : Command
         {
             var name = parseResult.GetValue(_name)!;
             var current = await ferry.Reviews.GetOversightAsync(name, cancellationToken);
-            var band = parseResult.GetValue(_band);
+            var band = parseResult.GetValue(_band) is { Length: 2 } given ? given : null;
             var noBand = parseResult.GetValue(_noBand);
             var changed = parseResult.GetValue(_groundTruth) is not null || parseResult.GetValue(_scoreClass) is not null
                 || band is not null || noBand || parseResult.GetValue(_limit) is not null || parseResult.GetValue(_noLimit);
