@@ -33,13 +33,7 @@ internal sealed class ReviewSettingsCommand : Command
         {
             var name = parseResult.GetValue(_name)!;
             var current = await ferry.Reviews.GetOversightAsync(name, cancellationToken);
-            // An option that was not given parses as an empty array, not null.
-            var band = parseResult.GetValue(_band) is { Length: > 0 } given ? given : null;
-            if (band is { Length: not 2 })
-            {
-                throw new CliException(ExitCodes.InvalidArguments, "--band takes two numbers: LOW HIGH");
-            }
-
+            var band = parseResult.GetValue(_band) is { Length: 2 } given ? given : null;
             var noBand = parseResult.GetValue(_noBand);
             var changed = parseResult.GetValue(_groundTruth) is not null || parseResult.GetValue(_scoreClass) is not null
                 || band is not null || noBand || parseResult.GetValue(_limit) is not null || parseResult.GetValue(_noLimit);
