@@ -11,19 +11,19 @@ namespace Ferry.Server.Serving;
 internal sealed class SubjectCapture : IDisposable
 {
     [ThreadStatic]
-    private static SubjectCapture? current;
+    private static SubjectCapture? _current;
 
     private readonly SubjectCapture? _outer;
 
     private SubjectCapture(string field)
     {
         Field = field;
-        _outer = current;
-        current = this;
+        _outer = _current;
+        _current = this;
     }
 
     /// <summary>The capture of the bind running on this thread, or null (no subject field: nothing is collected).</summary>
-    public static SubjectCapture? Current => current;
+    public static SubjectCapture? Current => _current;
 
     /// <summary>The subject field's name.</summary>
     public string Field { get; }
@@ -35,7 +35,7 @@ internal sealed class SubjectCapture : IDisposable
     public static SubjectCapture Begin(string field) => new(field);
 
     /// <inheritdoc />
-    public void Dispose() => current = _outer;
+    public void Dispose() => _current = _outer;
 
     /// <summary>Records row <paramref name="row"/>'s key; returns the problem with the value, or null.</summary>
     /// <remarks>A key is a JSON string or number (kept as written, e.g. <c>12345</c>); null means none.</remarks>

@@ -190,8 +190,10 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
         }
 
         var key = "page-" + Guid.NewGuid().ToString("N");
+        var purpose = "page-purpose-" + Guid.NewGuid().ToString("N");
         var row = Rows().Skip(20).First();
         row["applicant_id"] = key;
+        row["loan_purpose"] = purpose;
         var ids = await PredictAsync(endpoint, [row]);
         await fixture.Server.WaitForPredictionLogAsync();
 
@@ -226,7 +228,7 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
             Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
         }
 
-        Assert.NotEmpty(await ScanAsync(key[5..]));
+        Assert.NotEmpty(await ScanAsync(purpose));
         using (var erased = await browser.PostFormAsync("/ui/subjects/erase", [new("key", key), new("confirm", "ERASE")]))
         {
             Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
@@ -235,6 +237,7 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
 
         var export = await PostAsync(admin, "/api/v1/subjects/export", key);
         Assert.True(export.GetProperty("decisions")[0].TryGetProperty("erasedAt", out _));
+        Assert.Empty(await ScanAsync(purpose));
     }
 
     private async Task<string> DeployAsync()

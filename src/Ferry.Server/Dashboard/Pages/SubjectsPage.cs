@@ -86,8 +86,8 @@ public static class SubjectsPage
 
     private static async Task<IFormCollection?> FormAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        // Once the antiforgery check failed, the form is not read at all.
-        if (!context.Request.HasFormContentType || !await DashboardForms.IsValidAsync(context))
+        // First: once the antiforgery check failed, ASP.NET Core refuses to look at the form at all (even its content type).
+        if (!await DashboardForms.IsValidAsync(context) || !context.Request.HasFormContentType)
         {
             return null;
         }
