@@ -13,7 +13,8 @@ public sealed partial class Router
     /// A suspended endpoint's answer: the request is still read against the serving version's fields (so a malformed
     /// request is refused as before and the logged inputs keep their shape), but no model runs. Each row gets the
     /// fallback and its own prediction-log row (the primary model's name, version 0); no profiles, shadows or
-    /// explanations. Counted in <c>ferry_predict_requests_total</c> with outcome <c>suspended</c> and version 0.
+    /// explanations. A subject key is hashed as on a running endpoint, so the decision joins the subject's record.
+    /// Counted in <c>ferry_predict_requests_total</c> with outcome <c>suspended</c> and version 0.
     /// </summary>
     private async Task<ServedBatch?> FallbackAsync(ResolvedPolicy policy, EndpointOversight oversight, int? version, Func<ILoadedModel, FeatureBatch> bind,
         ReasonSettings? explain, long started, CancellationToken cancellationToken)
@@ -29,11 +30,12 @@ public sealed partial class Router
             var fallback = SuspensionFallback.Of(oversight);
             PredictionRecord[] records;
             FeatureBatch batch;
+            string?[]? subjectKeys;
             using (var lease = await models.AcquireAsync(route, cancellationToken))
             {
                 try
                 {
-                    batch = bind(lease.Model);
+                    batch = Bind(policy, lease.Model, bind, out subjectKeys);
                 }
                 catch (ValidationException)
                 {
@@ -41,7 +43,7 @@ public sealed partial class Router
                     throw;
                 }
 
-                records = FallbackRecords(endpoint, route, lease.Model.Features, batch, fallback);
+                records = FallbackRecords(endpoint, route, lease.Model.Features, batch, fallback, subjectKeys);
             }
 
             rows = batch.RowCount;
@@ -83,7 +85,7 @@ public sealed partial class Router
     private static ResolvedRoute Primary(ResolvedPolicy policy) =>
         policy.Routes.Where(r => r.Role == RouteRole.Weighted).MaxBy(r => r.Weight) ?? policy.Routes[0];
 
-    private PredictionRecord[] FallbackRecords(string endpoint, ResolvedRoute route, IReadOnlyList<FeatureSpec> features, FeatureBatch batch, string fallback)
+    private PredictionRecord[] FallbackRecords(string endpoint, ResolvedRoute route, IReadOnlyList<FeatureSpec> features, FeatureBatch batch, string fallback, string?[]? subjectKeys)
     {
         using var json = new RowJson();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -99,6 +101,7 @@ public sealed partial class Router
                 Timestamp = now,
                 InputsJson = json.Inputs(batch, features, i),
                 OutputsJson = fallback,
+                SubjectHash = subjectKeys?[i] is { } key ? subjects.Hash(key) : null,
             };
         }
 

@@ -159,19 +159,10 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
         {
             using var lease = new LeaseHandover(await models.AcquireAsync(route, cancellationToken));
             FeatureBatch batch;
-            string?[]? subjectKeys = null;
+            string?[]? subjectKeys;
             try
             {
-                if (policy.Oversight?.SubjectField is { } subjectField)
-                {
-                    using var capture = SubjectCapture.Begin(subjectField);
-                    batch = bind(lease.Model);
-                    subjectKeys = capture.Keys;
-                }
-                else
-                {
-                    batch = bind(lease.Model);
-                }
+                batch = Bind(policy, lease.Model, bind, out subjectKeys);
             }
             catch (ValidationException invalid)
             {
@@ -252,6 +243,21 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
         }
 
         return fields;
+    }
+
+    // Binds the request; on an endpoint that names a subject field, also collects each row's subject key.
+    private static FeatureBatch Bind(ResolvedPolicy policy, ILoadedModel model, Func<ILoadedModel, FeatureBatch> bind, out string?[]? subjectKeys)
+    {
+        subjectKeys = null;
+        if (policy.Oversight?.SubjectField is not { } subjectField)
+        {
+            return bind(model);
+        }
+
+        using var capture = SubjectCapture.Begin(subjectField);
+        var batch = bind(model);
+        subjectKeys = capture.Keys;
+        return batch;
     }
 
     private PredictionRecord[] Records(string endpoint, ResolvedRoute route, ILoadedModel model, FeatureBatch batch, InferenceResult result, string?[]? subjectKeys)

@@ -61,6 +61,19 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
         Assert.Empty(await ScanAsync(key));
         var audit = await fixture.Server.CreateAdminClient().GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=endpoint.subject-field&target=endpoint/{endpoint}");
         Assert.Single(audit.GetProperty("events").EnumerateArray());
+
+        // A suspended endpoint still accepts the field, and its fallback answer joins the subject's record.
+        using (var suspend = await approver.PostAsJsonAsync($"/api/v1/endpoints/{endpoint}/suspend", new { reason = "audit" }))
+        {
+            await suspend.AssertJsonAsync(HttpStatusCode.OK);
+        }
+
+        var fallback = Rows().Skip(3).Take(1).ToList();
+        fallback[0]["applicant_id"] = key;
+        var fallbackIds = await PredictAsync(endpoint, fallback);
+        await fixture.Server.WaitForPredictionLogAsync();
+        Assert.Equal(Hmac(secret, key), (await SubjectHashesAsync(fallbackIds))[fallbackIds[0]]);
+        Assert.Empty(await ScanAsync(key));
     }
 
     [SkippableFact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Ferry.Core.Serving;
 using Ferry.Server.Hosting;
+using Ferry.Server.Oversight;
 using Ferry.Server.Serving;
 using Ferry.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -186,7 +187,11 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
         DatabaseRequirement.EnsureAvailable(fixture.Kind);
         var clock = new TestClock();
         await using var server = await FerryTestServer.StartAsync(fixture.Kind,
-            services: services => services.Configure<RetentionOptions>(o => o.Predictions = TimeSpan.FromDays(30)), clock: clock);
+            services: services => services
+                .Configure<RetentionOptions>(o => o.Predictions = TimeSpan.FromDays(30))
+                // The override-rate watch also waits an hour: give it another period, so the waits below find retention's timer.
+                .Configure<OverrideRateOptions>(o => o.OverrideRateCheckInterval = TimeSpan.FromHours(5)),
+            clock: clock);
         var endpoint = $"ep-{Guid.NewGuid():N}";
         var start = clock.GetUtcNow();
         var tick = TimeSpan.FromTicks(1);
