@@ -29,8 +29,6 @@ public abstract class OversightFlowTests(DatabaseKind kind)
     private const double SubjectIncome = 987654.25;
     private const double SubjectLoan = 31337.5;
 
-    private static readonly string[] Categorical = ["home_ownership", "loan_purpose", "employment_type"];
-
     [SkippableFact]
     public async Task Oversight_ReviewOverrideEraseAndTamper_EndToEnd()
     {
@@ -46,9 +44,9 @@ public abstract class OversightFlowTests(DatabaseKind kind)
         using var client = new FerryClient(server.Url, admin);
         var alice = (await client.Tokens.CreateAsync("alice", "approver")).Secret;
 
-        Succeeded(await server.RunAsync(admin, "models", "register", SharedFile("lr_pipeline.onnx"), "--name", "credit-lr"));
+        Succeeded(await server.RunAsync(admin, "models", "register", SharedCreditRows.File("lr_pipeline.onnx"), "--name", "credit-lr"));
         // A reference sample (the first 300 training rows with their label), so decisions can be explained.
-        var train = File.ReadAllLines(SharedFile("train.csv")).Take(301).Select(l => string.Join(',', l.Split(',')[..21]));
+        var train = File.ReadAllLines(SharedCreditRows.File("train.csv")).Take(301).Select(l => string.Join(',', l.Split(',')[..21]));
         var reference = Path.Combine(data.Path, "reference.csv");
         await File.WriteAllLinesAsync(reference, train);
         Succeeded(await server.RunAsync(admin, "models", "reference", "credit-lr", "1", reference, "--label", "default"));
@@ -59,7 +57,7 @@ public abstract class OversightFlowTests(DatabaseKind kind)
         Succeeded(await server.RunAsync(alice, "endpoints", "review-settings", Endpoint, "--override-rate-limit", "0.15"));
 
         // 40 applications; the subject made two of them (rows 3 and 9).
-        var records = TestRows().Take(40).ToList();
+        var records = SharedCreditRows.Complete().Take(40).ToList();
         for (var i = 0; i < records.Count; i++)
         {
             records[i]["applicant_id"] = i is 3 or 9 ? Subject : $"applicant-{i:000}";
@@ -206,33 +204,6 @@ public abstract class OversightFlowTests(DatabaseKind kind)
 
     private static JsonElement Json(CliResult result) => JsonDocument.Parse(Succeeded(result).Stdout).RootElement.Clone();
 
-    private static string SharedFile(string name) =>
-        Path.GetFullPath(Path.Combine(RepositoryRoot.Find(), "..", "shared", "models", name));
-
-    /// <summary>test.csv's rows without missing cells, numbers as float32 (as trained).</summary>
-    private static IEnumerable<JsonObject> TestRows()
-    {
-        var lines = File.ReadAllLines(SharedFile("test.csv"));
-        var header = lines[0].Split(',');
-        foreach (var line in lines.Skip(1))
-        {
-            if (line.Length == 0 || line.Contains(",,", StringComparison.Ordinal) || line.EndsWith(','))
-            {
-                continue;
-            }
-
-            var cells = line.Split(',');
-            var record = new JsonObject();
-            for (var j = 0; j < header.Length; j++)
-            {
-                record[header[j]] = Categorical.Contains(header[j])
-                    ? JsonValue.Create(cells[j])
-                    : JsonValue.Create((double)float.Parse(cells[j], CultureInfo.InvariantCulture));
-            }
-
-            yield return record;
-        }
-    }
 }
 
 /// <summary>The flow on the embedded SQLite database.</summary>

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Ferry.Core.Identity;
 using Ferry.Server.Tests.Dashboard;
@@ -20,8 +18,6 @@ namespace Ferry.Server.Tests.Oversight;
 /// </summary>
 public sealed partial class ReviewQueuePageTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
 {
-    private static readonly string[] Categorical = ["home_ownership", "loan_purpose", "employment_type"];
-
     private FerryTestServer Server => fixture.Server;
 
     [SkippableFact]
@@ -115,32 +111,12 @@ public sealed partial class ReviewQueuePageTests(SqliteServerFixture fixture) : 
     private async Task<string> DeployAndPredictAsync(int rows)
     {
         var name = UniqueName("model");
-        var version = await ServingTestKit.RegisterAsync(Server, name, File.ReadAllBytes(SharedFile("gbc_pipeline.onnx")), "gbc_pipeline.onnx");
+        var version = await ServingTestKit.RegisterAsync(Server, name, File.ReadAllBytes(SharedCreditRows.File("gbc_pipeline.onnx")), "gbc_pipeline.onnx");
         var endpoint = UniqueName("ep");
         await ServingTestKit.DeployAsync(Server, endpoint, new { model = name, version, weight = 100 });
-        await ServingTestKit.PredictAsync(Server.CreateAdminClient(), endpoint, TestRows().Take(rows));
+        await ServingTestKit.PredictAsync(Server.CreateAdminClient(), endpoint, SharedCreditRows.Complete().Take(rows));
         await Server.WaitForPredictionLogAsync();
         return endpoint;
-    }
-
-    private static string SharedFile(string name) =>
-        Path.GetFullPath(Path.Combine(RepositoryRoot.Find(), "..", "shared", "models", name));
-
-    private static IEnumerable<JsonObject> TestRows()
-    {
-        var lines = File.ReadAllLines(SharedFile("test.csv"));
-        var header = lines[0].Split(',');
-        foreach (var line in lines.Skip(1).Where(l => l.Length > 0 && !l.Contains(",,", StringComparison.Ordinal) && !l.EndsWith(',')))
-        {
-            var cells = line.Split(',');
-            var record = new JsonObject();
-            for (var j = 0; j < header.Length; j++)
-            {
-                record[header[j]] = Categorical.Contains(header[j]) ? JsonValue.Create(cells[j]) : JsonValue.Create((double)float.Parse(cells[j], CultureInfo.InvariantCulture));
-            }
-
-            yield return record;
-        }
     }
 
     [GeneratedRegex("<tr data-prediction=\"([0-9a-f-]{36})\"")]

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ferry.Core.Identity;
 using Ferry.Server.Tests.Serving;
 using Ferry.Testing;
@@ -18,8 +17,6 @@ namespace Ferry.Server.Tests.Oversight;
 public abstract class ReviewsApiTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : ServerFixture
 {
-    private static readonly string[] Categorical = ["home_ownership", "loan_purpose", "employment_type"];
-
     private FerryTestServer Server => fixture.Server;
 
     [SkippableFact]
@@ -314,41 +311,14 @@ public abstract class ReviewsApiTests<TFixture>(TFixture fixture) : IClassFixtur
     private async Task<(string Endpoint, List<Guid> Ids)> DeployAndPredictAsync(string model, int rows)
     {
         var name = UniqueName("model");
-        var version = await ServingTestKit.RegisterAsync(Server, name, File.ReadAllBytes(SharedFile(model + ".onnx")), model + ".onnx");
+        var version = await ServingTestKit.RegisterAsync(Server, name, File.ReadAllBytes(SharedCreditRows.File(model + ".onnx")), model + ".onnx");
         var endpoint = UniqueName("ep");
         await ServingTestKit.DeployAsync(Server, endpoint, new { model = name, version, weight = 100 });
-        var answer = await ServingTestKit.PredictAsync(Server.CreateAdminClient(), endpoint, TestRows().Take(rows));
+        var answer = await ServingTestKit.PredictAsync(Server.CreateAdminClient(), endpoint, SharedCreditRows.Complete().Take(rows));
         await Server.WaitForPredictionLogAsync();
         return (endpoint, [.. answer.GetProperty("predictions").EnumerateArray().Select(p => Guid.Parse(p.GetProperty("id").GetString()!))]);
     }
 
-    private static string SharedFile(string name) =>
-        Path.GetFullPath(Path.Combine(RepositoryRoot.Find(), "..", "shared", "models", name));
-
-    /// <summary>test.csv's rows without missing cells, numbers as float32 (as trained).</summary>
-    private static IEnumerable<JsonObject> TestRows()
-    {
-        var lines = File.ReadAllLines(SharedFile("test.csv"));
-        var header = lines[0].Split(',');
-        foreach (var line in lines.Skip(1))
-        {
-            if (line.Length == 0 || line.Contains(",,", StringComparison.Ordinal) || line.EndsWith(','))
-            {
-                continue;
-            }
-
-            var cells = line.Split(',');
-            var record = new JsonObject();
-            for (var j = 0; j < header.Length; j++)
-            {
-                record[header[j]] = Categorical.Contains(header[j])
-                    ? JsonValue.Create(cells[j])
-                    : JsonValue.Create((double)float.Parse(cells[j], CultureInfo.InvariantCulture));
-            }
-
-            yield return record;
-        }
-    }
 }
 
 public sealed class SqliteReviewsApiTests(SqliteServerFixture fixture) : ReviewsApiTests<SqliteServerFixture>(fixture);

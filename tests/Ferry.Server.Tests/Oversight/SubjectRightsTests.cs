@@ -27,8 +27,6 @@ namespace Ferry.Server.Tests.Oversight;
 public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : ServerFixture
 {
-    private static readonly string[] Categorical = ["home_ownership", "loan_purpose", "employment_type"];
-
     [SkippableFact]
     public async Task SubjectField_OnPredict_LogsTheHmacOfTheKeyAndNeverTheKey()
     {
@@ -46,7 +44,7 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
         }
 
         var key = "A-" + Guid.NewGuid().ToString("N");
-        var rows = Rows().Take(3).ToList();
+        var rows = SharedCreditRows.Complete().Take(3).ToList();
         rows[0]["applicant_id"] = key;
         rows[1]["applicant_id"] = 4_200_017;
         var ids = await PredictAsync(endpoint, rows);
@@ -68,7 +66,7 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
             await suspend.AssertJsonAsync(HttpStatusCode.OK);
         }
 
-        var fallback = Rows().Skip(3).Take(1).ToList();
+        var fallback = SharedCreditRows.Complete().Skip(3).Take(1).ToList();
         fallback[0]["applicant_id"] = key;
         var fallbackIds = await PredictAsync(endpoint, fallback);
         await fixture.Server.WaitForPredictionLogAsync();
@@ -93,7 +91,7 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
         // Subject A's distinctive inputs: an income no one else has (the bucket's maximum) and an unseen employment type.
         var (incomeA, employmentA) = (9_876_543.21, $"astronaut-{tag}");
         var (incomeB, employmentB) = (8_765_432.1, $"diver-{tag}");
-        var rows = Rows().Skip(10).Take(4).ToList();
+        var rows = SharedCreditRows.Complete().Skip(10).Take(4).ToList();
         foreach (var (row, i) in rows.Select((r, i) => (r, i)))
         {
             var a = i < 2;
@@ -204,7 +202,7 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
 
         var key = "page-" + Guid.NewGuid().ToString("N");
         var purpose = "page-purpose-" + Guid.NewGuid().ToString("N");
-        var row = Rows().Skip(20).First();
+        var row = SharedCreditRows.Complete().Skip(20).First();
         row["applicant_id"] = key;
         row["loan_purpose"] = purpose;
         var ids = await PredictAsync(endpoint, [row]);
@@ -256,10 +254,10 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
     private async Task<string> DeployAsync()
     {
         var model = UniqueName("subjects");
-        var version = await ServingTestKit.RegisterAsync(fixture.Server, model, await File.ReadAllBytesAsync(SharedFile("gbc_pipeline.onnx")), "gbc_pipeline.onnx");
+        var version = await ServingTestKit.RegisterAsync(fixture.Server, model, await File.ReadAllBytesAsync(SharedCreditRows.File("gbc_pipeline.onnx")), "gbc_pipeline.onnx");
         var endpoint = UniqueName("subjects");
         await ServingTestKit.DeployAsync(fixture.Server, endpoint, new { model, version, weight = 100 });
-        var reference = new JsonObject { ["records"] = new JsonArray([.. Rows().Take(300).Select(r => (JsonNode)r)]) };
+        var reference = new JsonObject { ["records"] = new JsonArray([.. SharedCreditRows.Complete().Take(300).Select(r => (JsonNode)r)]) };
         await fixture.Server.CreateAdminClient().PutReferenceAsync(model, version, reference);
         return endpoint;
     }
@@ -337,30 +335,6 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static string SharedFile(string name) => Path.GetFullPath(Path.Combine(RepositoryRoot.Find(), "..", "shared", "models", name));
-
-    /// <summary>test.csv's rows without missing cells, as records (numbers parsed as float32, as trained).</summary>
-    private static IEnumerable<JsonObject> Rows()
-    {
-        var lines = File.ReadAllLines(SharedFile("test.csv"));
-        var header = lines[0].Split(',');
-        foreach (var line in lines.Skip(1))
-        {
-            if (line.Length == 0 || line.Contains(",,", StringComparison.Ordinal) || line.EndsWith(','))
-            {
-                continue;
-            }
-
-            var cells = line.Split(',');
-            var record = new JsonObject();
-            for (var j = 0; j < header.Length; j++)
-            {
-                record[header[j]] = Categorical.Contains(header[j]) ? JsonValue.Create(cells[j]) : JsonValue.Create((double)float.Parse(cells[j], CultureInfo.InvariantCulture));
-            }
-
-            yield return record;
-        }
-    }
 }
 
 /// <summary>On SQLite.</summary>
