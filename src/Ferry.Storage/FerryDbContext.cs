@@ -164,6 +164,27 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
     /// <summary>Governance: labelled holdout datasets per registered model, for the quality gates.</summary>
     public DbSet<Ferry.Core.Governance.HoldoutDataset> HoldoutDatasets => Set<Ferry.Core.Governance.HoldoutDataset>();
 
+    /// <summary>Closed loop: training sets materialised from the prediction log.</summary>
+    public DbSet<Ferry.Core.Pipelines.TrainingDataset> TrainingDatasets => Set<Ferry.Core.Pipelines.TrainingDataset>();
+
+    /// <summary>Closed loop: retraining pipelines.</summary>
+    public DbSet<Ferry.Core.Pipelines.TrainingPipeline> Pipelines => Set<Ferry.Core.Pipelines.TrainingPipeline>();
+
+    /// <summary>Closed loop: pipeline runs, from firing to promotion or rollback.</summary>
+    public DbSet<Ferry.Core.Pipelines.PipelineRun> PipelineRuns => Set<Ferry.Core.Pipelines.PipelineRun>();
+
+    /// <summary>Closed loop: every trigger firing, started or suppressed.</summary>
+    public DbSet<Ferry.Core.Pipelines.TriggerFiring> TriggerFirings => Set<Ferry.Core.Pipelines.TriggerFiring>();
+
+    /// <summary>Closed loop: challenger-versus-champion evaluations.</summary>
+    public DbSet<Ferry.Core.Pipelines.ChallengerEvaluation> ChallengerEvaluations => Set<Ferry.Core.Pipelines.ChallengerEvaluation>();
+
+    /// <summary>Closed loop: canary ramps.</summary>
+    public DbSet<Ferry.Core.Pipelines.Rollout> Rollouts => Set<Ferry.Core.Pipelines.Rollout>();
+
+    /// <summary>Closed loop: what happened in each ramp.</summary>
+    public DbSet<Ferry.Core.Pipelines.RolloutEvent> RolloutEvents => Set<Ferry.Core.Pipelines.RolloutEvent>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

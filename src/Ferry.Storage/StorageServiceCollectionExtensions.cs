@@ -52,6 +52,10 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<Ferry.Core.Governance.IPolicyStore, Governance.PolicyStore>();
         services.AddScoped<Ferry.Core.Governance.IPromotionStore, Governance.PromotionStore>();
         services.AddScoped<Ferry.Core.Governance.IHoldoutDatasetStore, Governance.HoldoutDatasetStore>();
+        services.AddScoped<Ferry.Core.Pipelines.ITrainingDatasetStore, Pipelines.TrainingDatasetStore>();
+        services.AddScoped<Ferry.Core.Pipelines.IPipelineStore, Pipelines.PipelineStore>();
+        services.AddScoped<Ferry.Core.Pipelines.IChallengerEvaluationStore, Pipelines.ChallengerEvaluationStore>();
+        services.AddScoped<Ferry.Core.Pipelines.IRolloutStore, Pipelines.RolloutStore>();
         services.AddScoped<IDashboardReadModel, Dashboard.DashboardQueries>();
         services.AddScoped<IDatabaseHealth, Health.DatabaseHealth>();
         services.AddScoped<Ferry.Core.Governance.IRegistryWebhookStore, Governance.RegistryWebhookStore>();

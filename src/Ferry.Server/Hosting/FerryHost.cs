@@ -22,6 +22,7 @@ using Ferry.Server.Governance;
 using Ferry.Server.Governance.Gates;
 using Ferry.Server.Governance.Webhooks;
 using Ferry.Server.Health;
+using Ferry.Server.Pipelines;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
@@ -142,6 +143,7 @@ public static class FerryHost
         services.AddFerryHttps();
         services.AddFerryGrpc();
         services.AddFerrySuspensions();
+        services.AddFerryLoop();
 
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
         services.AddSingleton<IModelSignatureReader>(_ => new OnnxSignatureReader());

@@ -19,8 +19,11 @@ public sealed partial class AlertDelivery(
     IHttpClientFactory httpClients,
     IOptions<AlertDeliveryOptions> options,
     TimeProvider clock,
-    ILogger<AlertDelivery> logger) : BackgroundService
+    ILogger<AlertDelivery> logger,
+    IEnumerable<IAlertChangeObserver> observers) : BackgroundService
 {
+    private readonly IAlertChangeObserver[] _observers = [.. observers];
+
     /// <summary>The named HttpClient used for webhooks.</summary>
     public const string HttpClientName = "ferry-webhooks";
 
@@ -34,7 +37,13 @@ public sealed partial class AlertDelivery(
     public void Enqueue(IEnumerable<AlertChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        foreach (var change in changes)
+        var list = changes as IReadOnlyList<AlertChange> ?? [.. changes];
+        foreach (var observer in _observers)
+        {
+            observer.OnAlertChanges(list);
+        }
+
+        foreach (var change in list)
         {
             if (!_queue.Writer.TryWrite(change))
             {

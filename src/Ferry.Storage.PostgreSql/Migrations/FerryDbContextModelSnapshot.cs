@@ -1462,6 +1462,653 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.ToTable("prediction_seals", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Pipelines.ChallengerEvaluation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<double>("ChallengerValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("challenger_value");
+
+                    b.Property<int>("ChallengerVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("challenger_version");
+
+                    b.Property<double>("ChampionValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("champion_value");
+
+                    b.Property<int>("ChampionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("champion_version");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurvesJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("curves_json");
+
+                    b.Property<double>("DifferenceHigh")
+                        .HasColumnType("double precision")
+                        .HasColumnName("difference_high");
+
+                    b.Property<double>("DifferenceLow")
+                        .HasColumnType("double precision")
+                        .HasColumnName("difference_low");
+
+                    b.Property<string>("DriftJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("drift_json");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("FairnessJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fairness_json");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("metric");
+
+                    b.Property<string>("MetricsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("metrics_json");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<double>("PValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("p_value");
+
+                    b.Property<string>("PairedTest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("paired_test");
+
+                    b.Property<Guid?>("PipelineRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pipeline_run_id");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows");
+
+                    b.Property<string>("ShadowJson")
+                        .HasColumnType("text")
+                        .HasColumnName("shadow_json");
+
+                    b.Property<long?>("ShadowStartedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("shadow_started_at");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("verdict");
+
+                    b.Property<long>("WindowFrom")
+                        .HasColumnType("bigint")
+                        .HasColumnName("window_from");
+
+                    b.Property<long>("WindowTo")
+                        .HasColumnType("bigint")
+                        .HasColumnName("window_to");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PipelineRunId");
+
+                    b.HasIndex("EndpointName", "CreatedAt");
+
+                    b.ToTable("challenger_evaluations", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.PipelineRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<int?>("ChallengerVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("challenger_version");
+
+                    b.Property<int?>("ChampionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("champion_version");
+
+                    b.Property<Guid?>("DatasetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("error");
+
+                    b.Property<Guid?>("EvaluationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("evaluation_id");
+
+                    b.Property<int?>("ExitCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("exit_code");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid?>("FiringId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("firing_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase");
+
+                    b.Property<Guid>("PipelineId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pipeline_id");
+
+                    b.Property<string>("PipelineName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("pipeline_name");
+
+                    b.Property<Guid?>("PromotionRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("promotion_request_id");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("queued_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<Guid?>("RolloutId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rollout_id");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TrackingRunId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tracking_run_id");
+
+                    b.Property<string>("TriggerKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("trigger_kind");
+
+                    b.Property<string>("TriggerReason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("trigger_reason");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Phase");
+
+                    b.HasIndex("PipelineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pipeline_runs_one_active")
+                        .HasFilter("active");
+
+                    b.HasIndex("PipelineId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("pipeline_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.Rollout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Alias")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("alias");
+
+                    b.Property<int>("BaselineRevision")
+                        .HasColumnType("integer")
+                        .HasColumnName("baseline_revision");
+
+                    b.Property<int>("ChallengerVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("challenger_version");
+
+                    b.Property<int>("ChampionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("champion_version");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<Guid?>("EvaluationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("evaluation_id");
+
+                    b.Property<string>("GuardsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("guards_json");
+
+                    b.Property<long>("HoldMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hold_ms");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<Guid?>("PipelineRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pipeline_run_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("StepIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("step_index");
+
+                    b.Property<long>("StepStartedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("step_started_at");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("steps");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("EndpointName", "StartedAt");
+
+                    b.ToTable("rollouts", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.RolloutEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("GuardsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("guards_json");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Percent")
+                        .HasColumnType("integer")
+                        .HasColumnName("percent");
+
+                    b.Property<Guid>("RolloutId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rollout_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RolloutId", "Id");
+
+                    b.ToTable("rollout_events", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.TrainingDataset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ArtifactPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("artifact_path");
+
+                    b.Property<long>("AsOf")
+                        .HasColumnType("bigint")
+                        .HasColumnName("as_of");
+
+                    b.Property<string>("Columns")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("columns");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<long>("From")
+                        .HasColumnType("bigint")
+                        .HasColumnName("from");
+
+                    b.Property<string>("HoldoutArtifactPath")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("holdout_artifact_path");
+
+                    b.Property<string>("HoldoutDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("holdout_digest");
+
+                    b.Property<long?>("HoldoutFrom")
+                        .HasColumnType("bigint")
+                        .HasColumnName("holdout_from");
+
+                    b.Property<long>("HoldoutRows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("holdout_rows");
+
+                    b.Property<double>("LabelCoverage")
+                        .HasColumnType("double precision")
+                        .HasColumnName("label_coverage");
+
+                    b.Property<long?>("LabelDelayMaxMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("label_delay_max_ms");
+
+                    b.Property<long>("LabelledRows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("labelled_rows");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("QueryJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("query_json");
+
+                    b.Property<long>("ReferenceRows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reference_rows");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<long>("To")
+                        .HasColumnType("bigint")
+                        .HasColumnName("to");
+
+                    b.Property<string>("VersionsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("versions_json");
+
+                    b.Property<bool>("WithReference")
+                        .HasColumnType("boolean")
+                        .HasColumnName("with_reference");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("EndpointName", "CreatedAt");
+
+                    b.ToTable("training_datasets", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.TrainingPipeline", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("ExperimentName")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("experiment_name");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("model_name");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("SpecJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("spec_json");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndpointName");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("pipelines", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.TriggerFiring", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("PipelineId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pipeline_id");
+
+                    b.Property<string>("PipelineName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("pipeline_name");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PipelineId", "At");
+
+                    b.ToTable("trigger_firings", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Registry.ModelAlias", b =>
                 {
                     b.Property<Guid>("ModelId")

@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0050944b-84de-4266-8138-1751ad2139fb"), entityTypeCount: 50)
+            : base(skipDetectChanges: false, modelId: new Guid("918a39c3-47f3-4997-9d44-e26a22ea2928"), entityTypeCount: 57)
         {
         }
 
@@ -44,6 +44,13 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var endpointOversight = EndpointOversightEntityType.Create(this);
             var predictionReview = PredictionReviewEntityType.Create(this);
             var predictionSeal = PredictionSealEntityType.Create(this);
+            var challengerEvaluation = ChallengerEvaluationEntityType.Create(this);
+            var pipelineRun = PipelineRunEntityType.Create(this);
+            var rollout = RolloutEntityType.Create(this);
+            var rolloutEvent = RolloutEventEntityType.Create(this);
+            var trainingDataset = TrainingDatasetEntityType.Create(this);
+            var trainingPipeline = TrainingPipelineEntityType.Create(this);
+            var triggerFiring = TriggerFiringEntityType.Create(this);
             var modelAlias = ModelAliasEntityType.Create(this);
             var modelVersion = ModelVersionEntityType.Create(this);
             var modelVersionTag = ModelVersionTagEntityType.Create(this);
@@ -118,6 +125,13 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             EndpointOversightEntityType.CreateAnnotations(endpointOversight);
             PredictionReviewEntityType.CreateAnnotations(predictionReview);
             PredictionSealEntityType.CreateAnnotations(predictionSeal);
+            ChallengerEvaluationEntityType.CreateAnnotations(challengerEvaluation);
+            PipelineRunEntityType.CreateAnnotations(pipelineRun);
+            RolloutEntityType.CreateAnnotations(rollout);
+            RolloutEventEntityType.CreateAnnotations(rolloutEvent);
+            TrainingDatasetEntityType.CreateAnnotations(trainingDataset);
+            TrainingPipelineEntityType.CreateAnnotations(trainingPipeline);
+            TriggerFiringEntityType.CreateAnnotations(triggerFiring);
             ModelAliasEntityType.CreateAnnotations(modelAlias);
             ModelVersionEntityType.CreateAnnotations(modelVersion);
             ModelVersionTagEntityType.CreateAnnotations(modelVersionTag);

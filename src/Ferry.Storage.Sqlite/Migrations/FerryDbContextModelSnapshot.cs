@@ -1455,6 +1455,651 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.ToTable("prediction_seals", (string)null);
                 });
 
+            modelBuilder.Entity("Ferry.Core.Pipelines.ChallengerEvaluation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<double>("ChallengerValue")
+                        .HasColumnType("REAL")
+                        .HasColumnName("challenger_value");
+
+                    b.Property<int>("ChallengerVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("challenger_version");
+
+                    b.Property<double>("ChampionValue")
+                        .HasColumnType("REAL")
+                        .HasColumnName("champion_value");
+
+                    b.Property<int>("ChampionVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("champion_version");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurvesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("curves_json");
+
+                    b.Property<double>("DifferenceHigh")
+                        .HasColumnType("REAL")
+                        .HasColumnName("difference_high");
+
+                    b.Property<double>("DifferenceLow")
+                        .HasColumnType("REAL")
+                        .HasColumnName("difference_low");
+
+                    b.Property<string>("DriftJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("drift_json");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("FairnessJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fairness_json");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<string>("MetricsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metrics_json");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<double>("PValue")
+                        .HasColumnType("REAL")
+                        .HasColumnName("p_value");
+
+                    b.Property<string>("PairedTest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paired_test");
+
+                    b.Property<Guid?>("PipelineRunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pipeline_run_id");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows");
+
+                    b.Property<string>("ShadowJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shadow_json");
+
+                    b.Property<long?>("ShadowStartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shadow_started_at");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verdict");
+
+                    b.Property<long>("WindowFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_from");
+
+                    b.Property<long>("WindowTo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_to");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PipelineRunId");
+
+                    b.HasIndex("EndpointName", "CreatedAt");
+
+                    b.ToTable("challenger_evaluations", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.PipelineRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<int?>("ChallengerVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("challenger_version");
+
+                    b.Property<int?>("ChampionVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("champion_version");
+
+                    b.Property<Guid?>("DatasetId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<Guid?>("EvaluationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evaluation_id");
+
+                    b.Property<int?>("ExitCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("exit_code");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid?>("FiringId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("firing_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phase");
+
+                    b.Property<Guid>("PipelineId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pipeline_id");
+
+                    b.Property<string>("PipelineName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pipeline_name");
+
+                    b.Property<Guid?>("PromotionRequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("promotion_request_id");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("queued_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.Property<Guid?>("RolloutId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rollout_id");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TrackingRunId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_run_id");
+
+                    b.Property<string>("TriggerKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trigger_kind");
+
+                    b.Property<string>("TriggerReason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trigger_reason");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Phase");
+
+                    b.HasIndex("PipelineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pipeline_runs_one_active")
+                        .HasFilter("active");
+
+                    b.HasIndex("PipelineId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("pipeline_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.Rollout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Alias")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("alias");
+
+                    b.Property<int>("BaselineRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("baseline_revision");
+
+                    b.Property<int>("ChallengerVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("challenger_version");
+
+                    b.Property<int>("ChampionVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("champion_version");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<Guid?>("EvaluationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evaluation_id");
+
+                    b.Property<string>("GuardsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("guards_json");
+
+                    b.Property<long>("HoldMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hold_ms");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<Guid?>("PipelineRunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pipeline_run_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("StepIndex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step_index");
+
+                    b.Property<long>("StepStartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step_started_at");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("steps");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("EndpointName", "StartedAt");
+
+                    b.ToTable("rollouts", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.RolloutEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("GuardsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("guards_json");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Percent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("percent");
+
+                    b.Property<Guid>("RolloutId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rollout_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RolloutId", "Id");
+
+                    b.ToTable("rollout_events", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.TrainingDataset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ArtifactPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("artifact_path");
+
+                    b.Property<long>("AsOf")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("as_of");
+
+                    b.Property<string>("Columns")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("columns");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<long>("From")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from");
+
+                    b.Property<string>("HoldoutArtifactPath")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holdout_artifact_path");
+
+                    b.Property<string>("HoldoutDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holdout_digest");
+
+                    b.Property<long?>("HoldoutFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("holdout_from");
+
+                    b.Property<long>("HoldoutRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("holdout_rows");
+
+                    b.Property<double>("LabelCoverage")
+                        .HasColumnType("REAL")
+                        .HasColumnName("label_coverage");
+
+                    b.Property<long?>("LabelDelayMaxMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("label_delay_max_ms");
+
+                    b.Property<long>("LabelledRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("labelled_rows");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("QueryJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("query_json");
+
+                    b.Property<long>("ReferenceRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reference_rows");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<long>("To")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to");
+
+                    b.Property<string>("VersionsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("versions_json");
+
+                    b.Property<bool>("WithReference")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("with_reference");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("EndpointName", "CreatedAt");
+
+                    b.ToTable("training_datasets", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.TrainingPipeline", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("EndpointName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_name");
+
+                    b.Property<string>("ExperimentName")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("experiment_name");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("SpecJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("spec_json");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndpointName");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("pipelines", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Core.Pipelines.TriggerFiring", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("PipelineId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pipeline_id");
+
+                    b.Property<string>("PipelineName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pipeline_name");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PipelineId", "At");
+
+                    b.ToTable("trigger_firings", (string)null);
+                });
+
             modelBuilder.Entity("Ferry.Core.Registry.ModelAlias", b =>
                 {
                     b.Property<Guid>("ModelId")

@@ -803,3 +803,176 @@ VALUES ('20261206185717_OversightSubjects', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE TABLE "challenger_evaluations" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_challenger_evaluations" PRIMARY KEY,
+    "pipeline_run_id" TEXT NULL,
+    "endpoint_name" TEXT NOT NULL,
+    "model_name" TEXT NOT NULL,
+    "champion_version" INTEGER NOT NULL,
+    "challenger_version" INTEGER NOT NULL,
+    "window_from" INTEGER NOT NULL,
+    "window_to" INTEGER NOT NULL,
+    "rows" INTEGER NOT NULL,
+    "metric" TEXT NOT NULL,
+    "champion_value" REAL NOT NULL,
+    "challenger_value" REAL NOT NULL,
+    "difference_low" REAL NOT NULL,
+    "difference_high" REAL NOT NULL,
+    "paired_test" TEXT NOT NULL,
+    "p_value" REAL NOT NULL,
+    "verdict" TEXT NOT NULL,
+    "summary" TEXT NOT NULL,
+    "metrics_json" TEXT NOT NULL,
+    "curves_json" TEXT NOT NULL,
+    "fairness_json" TEXT NOT NULL,
+    "drift_json" TEXT NOT NULL,
+    "shadow_json" TEXT NULL,
+    "shadow_started_at" INTEGER NULL,
+    "created_at" INTEGER NOT NULL,
+    "completed_at" INTEGER NULL
+);
+
+CREATE TABLE "pipeline_runs" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_pipeline_runs" PRIMARY KEY,
+    "pipeline_id" TEXT NOT NULL,
+    "pipeline_name" TEXT NOT NULL,
+    "number" INTEGER NOT NULL,
+    "phase" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "active" INTEGER NOT NULL,
+    "firing_id" TEXT NULL,
+    "trigger_kind" TEXT NOT NULL,
+    "trigger_reason" TEXT NOT NULL,
+    "requested_by" TEXT NOT NULL,
+    "dataset_id" TEXT NULL,
+    "tracking_run_id" TEXT NULL,
+    "exit_code" INTEGER NULL,
+    "error" TEXT NULL,
+    "champion_version" INTEGER NULL,
+    "challenger_version" INTEGER NULL,
+    "evaluation_id" TEXT NULL,
+    "rollout_id" TEXT NULL,
+    "promotion_request_id" TEXT NULL,
+    "queued_at" INTEGER NOT NULL,
+    "started_at" INTEGER NULL,
+    "ended_at" INTEGER NULL,
+    "updated_at" INTEGER NOT NULL,
+    "finished_at" INTEGER NULL
+);
+
+CREATE TABLE "pipelines" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_pipelines" PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "endpoint_name" TEXT NOT NULL,
+    "model_name" TEXT NOT NULL,
+    "experiment_name" TEXT NOT NULL,
+    "spec_json" TEXT NOT NULL,
+    "enabled" INTEGER NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL,
+    "updated_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "rollout_events" (
+    "id" INTEGER NOT NULL CONSTRAINT "PK_rollout_events" PRIMARY KEY AUTOINCREMENT,
+    "rollout_id" TEXT NOT NULL,
+    "at" INTEGER NOT NULL,
+    "kind" TEXT NOT NULL,
+    "percent" INTEGER NOT NULL,
+    "detail" TEXT NOT NULL,
+    "guards_json" TEXT NULL
+);
+
+CREATE TABLE "rollouts" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_rollouts" PRIMARY KEY,
+    "endpoint_name" TEXT NOT NULL,
+    "model_name" TEXT NOT NULL,
+    "champion_version" INTEGER NOT NULL,
+    "challenger_version" INTEGER NOT NULL,
+    "pipeline_run_id" TEXT NULL,
+    "evaluation_id" TEXT NULL,
+    "steps" TEXT NOT NULL,
+    "step_index" INTEGER NOT NULL,
+    "step_started_at" INTEGER NOT NULL,
+    "hold_ms" INTEGER NOT NULL,
+    "guards_json" TEXT NOT NULL,
+    "alias" TEXT NOT NULL,
+    "baseline_revision" INTEGER NOT NULL,
+    "status" TEXT NOT NULL,
+    "reason" TEXT NULL,
+    "started_by" TEXT NOT NULL,
+    "started_at" INTEGER NOT NULL,
+    "ended_at" INTEGER NULL
+);
+
+CREATE TABLE "training_datasets" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_training_datasets" PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "endpoint_name" TEXT NOT NULL,
+    "from" INTEGER NOT NULL,
+    "to" INTEGER NOT NULL,
+    "as_of" INTEGER NOT NULL,
+    "label_delay_max_ms" INTEGER NULL,
+    "with_reference" INTEGER NOT NULL,
+    "holdout_from" INTEGER NULL,
+    "query_json" TEXT NOT NULL,
+    "rows" INTEGER NOT NULL,
+    "labelled_rows" INTEGER NOT NULL,
+    "reference_rows" INTEGER NOT NULL,
+    "holdout_rows" INTEGER NOT NULL,
+    "label_coverage" REAL NOT NULL,
+    "versions_json" TEXT NOT NULL,
+    "columns" TEXT NOT NULL,
+    "digest" TEXT NOT NULL,
+    "artifact_path" TEXT NOT NULL,
+    "holdout_artifact_path" TEXT NULL,
+    "holdout_digest" TEXT NULL,
+    "size_bytes" INTEGER NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "created_at" INTEGER NOT NULL
+);
+
+CREATE TABLE "trigger_firings" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_trigger_firings" PRIMARY KEY,
+    "pipeline_id" TEXT NOT NULL,
+    "pipeline_name" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "source" TEXT NULL,
+    "outcome" TEXT NOT NULL,
+    "run_id" TEXT NULL,
+    "at" INTEGER NOT NULL
+);
+
+CREATE INDEX "IX_challenger_evaluations_endpoint_name_created_at" ON "challenger_evaluations" ("endpoint_name", "created_at");
+
+CREATE INDEX "IX_challenger_evaluations_pipeline_run_id" ON "challenger_evaluations" ("pipeline_run_id");
+
+CREATE INDEX "IX_pipeline_runs_phase" ON "pipeline_runs" ("phase");
+
+CREATE UNIQUE INDEX "IX_pipeline_runs_pipeline_id_number" ON "pipeline_runs" ("pipeline_id", "number");
+
+CREATE UNIQUE INDEX "ix_pipeline_runs_one_active" ON "pipeline_runs" ("pipeline_id") WHERE active;
+
+CREATE INDEX "IX_pipelines_endpoint_name" ON "pipelines" ("endpoint_name");
+
+CREATE UNIQUE INDEX "IX_pipelines_name" ON "pipelines" ("name");
+
+CREATE INDEX "IX_rollout_events_rollout_id_id" ON "rollout_events" ("rollout_id", "id");
+
+CREATE INDEX "IX_rollouts_endpoint_name_started_at" ON "rollouts" ("endpoint_name", "started_at");
+
+CREATE INDEX "IX_rollouts_status" ON "rollouts" ("status");
+
+CREATE INDEX "IX_training_datasets_endpoint_name_created_at" ON "training_datasets" ("endpoint_name", "created_at");
+
+CREATE UNIQUE INDEX "IX_training_datasets_name" ON "training_datasets" ("name");
+
+CREATE INDEX "IX_trigger_firings_pipeline_id_at" ON "trigger_firings" ("pipeline_id", "at");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206214558_Pipelines', '10.0.15');
+
+COMMIT;
+
