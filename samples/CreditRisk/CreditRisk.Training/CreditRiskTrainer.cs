@@ -1,6 +1,7 @@
 using System.Globalization;
 using CreditRisk.Data;
 using Ferry.Client;
+using Ferry.Client.Tracking;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
@@ -29,53 +30,102 @@ public static class CreditRiskTrainer
         ArgumentNullException.ThrowIfNull(options);
         log ??= _ => { };
 
-        var experiment = await ferry.Tracking.GetOrCreateExperimentAsync(options.Experiment, cancellationToken);
+        var fromDataset = options.DatasetPath is not null;
         var tags = new Dictionary<string, string>
         {
             ["mlflow.source.name"] = "CreditRisk.Training",
             ["mlflow.source.type"] = "LOCAL",
             ["framework"] = "ML.NET " + typeof(MLContext).Assembly.GetName().Version,
-            ["dataset"] = "synthetic-credit-risk/baseline",
+            ["dataset"] = fromDataset ? "ferry-dataset/" + Path.GetFileName(options.DatasetPath) : "synthetic-credit-risk/baseline",
         };
-        await using var run = await ferry.Tracking.StartActiveRunAsync(experiment.ExperimentId, $"fasttree-seed{options.Seed}", tags, cancellationToken);
-        try
+        ActiveRun run;
+        string experimentName;
+        if (options.RunId is { } runId)
         {
-            log($"Run {run.RunId} in experiment '{experiment.Name}' ({experiment.ExperimentId})");
-            await run.LogParamsAsync(Params(options), cancellationToken);
-
-            var ml = new MLContext(options.Seed);
-            var rows = CreditRiskGenerator.Generate(options.Rows, PopulationOptions.Baseline(options.Seed));
-            var (train, holdout) = Split(rows, options);
-            var model = BuildPipeline(ml, options).Fit(ml.Data.LoadFromEnumerable(train.Select(LoanRow.From)));
-            var metrics = ml.BinaryClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(holdout.Select(LoanRow.From))), labelColumnName: "default");
-            log($"AUC {metrics.AreaUnderRocCurve:F4}, accuracy {metrics.Accuracy:F4} on the holdout");
-            await run.LogMetricsAsync(Metrics(metrics, rows), cancellationToken: cancellationToken);
-
-            var zip = Save(ml, model, options);
-            var uploaded = await ferry.Artifacts.UploadToRunAsync(run.RunId, zip, "model", cancellationToken: cancellationToken);
-            log($"Uploaded {uploaded}");
-            var version = await ferry.Registry.RegisterModelAsync(run.RunId, "model/" + Path.GetFileName(zip), options.ModelName, cancellationToken);
-            await run.SetTagAsync("ferry.registered_version", $"{options.ModelName}/{version.Version}", cancellationToken);
-            log($"Registered '{options.ModelName}' version {version.Version}");
-            if (options.ReferenceRows > 0 && holdout.Count > 0)
+            run = await ferry.Tracking.ResumeActiveRunAsync(runId, cancellationToken);
+            experimentName = run.Run.Info.ExperimentId ?? "(unknown)";
+            foreach (var (key, value) in tags)
             {
-                var reference = holdout.Take(options.ReferenceRows).ToList();
-                await ferry.Monitoring.SetReferenceAsync(options.ModelName, int.Parse(version.Version, CultureInfo.InvariantCulture),
-                    [.. reference.Select(r => r.ToRecord())], [.. reference.Select(r => (string?)r.OutcomeLabel)],
-                    source: $"holdout of run {run.RunId}", cancellationToken: cancellationToken);
-                log($"Reference profile of version {version.Version}: {reference.Count:N0} holdout rows");
+                await run.SetTagAsync(key, value, cancellationToken);
             }
-            return new TrainingResult(run.RunId, metrics.AreaUnderRocCurve, metrics.Accuracy, options.ModelName, version.Version, version.Source ?? uploaded);
         }
-        catch
+        else
         {
-            run.MarkFailed();
-            throw;
+            var experiment = await ferry.Tracking.GetOrCreateExperimentAsync(options.Experiment, cancellationToken);
+            experimentName = $"'{experiment.Name}' ({experiment.ExperimentId})";
+            run = await ferry.Tracking.StartActiveRunAsync(experiment.ExperimentId, $"fasttree-seed{options.Seed}", tags, cancellationToken);
+        }
+
+        await using (run)
+        {
+            try
+            {
+                log($"Run {run.RunId} in experiment {experimentName}");
+                await run.LogParamsAsync(Params(options), cancellationToken);
+
+                var ml = new MLContext(options.Seed);
+                var (train, holdout) = await RowsAsync(options, cancellationToken);
+                if (options.InvertLabels)
+                {
+                    train = [.. train.Select(r => r.WithDefault(!r.Default))];
+                }
+
+                log(string.Create(CultureInfo.InvariantCulture, $"{train.Count:N0} training rows, {holdout.Count:N0} holdout rows"));
+                var model = BuildPipeline(ml, options).Fit(ml.Data.LoadFromEnumerable(train));
+                var metrics = ml.BinaryClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(holdout)), labelColumnName: "default");
+                log($"AUC {metrics.AreaUnderRocCurve:F4}, accuracy {metrics.Accuracy:F4} on the holdout");
+                await run.LogMetricsAsync(Metrics(metrics, [.. train, .. holdout]), cancellationToken: cancellationToken);
+
+                var zip = Save(ml, model, options);
+                var uploaded = await ferry.Artifacts.UploadToRunAsync(run.RunId, zip, "model", cancellationToken: cancellationToken);
+                log($"Uploaded {uploaded}");
+                var version = await ferry.Registry.RegisterModelAsync(run.RunId, "model/" + Path.GetFileName(zip), options.ModelName, cancellationToken);
+                await run.SetTagAsync("ferry.registered_version", $"{options.ModelName}/{version.Version}", cancellationToken);
+                log($"Registered '{options.ModelName}' version {version.Version}");
+                if (options.ReferenceRows > 0 && holdout.Count > 0)
+                {
+                    var reference = holdout.Take(options.ReferenceRows).ToList();
+                    await ferry.Monitoring.SetReferenceAsync(options.ModelName, int.Parse(version.Version, CultureInfo.InvariantCulture),
+                        [.. reference.Select(r => r.ToRecord())], [.. reference.Select(r => (string?)(r.Default ? "true" : "false"))],
+                        source: $"holdout of run {run.RunId}", cancellationToken: cancellationToken);
+                    log($"Reference profile of version {version.Version}: {reference.Count:N0} holdout rows");
+                }
+
+                return new TrainingResult(run.RunId, metrics.AreaUnderRocCurve, metrics.Accuracy, options.ModelName, version.Version, version.Source ?? uploaded);
+            }
+            catch
+            {
+                run.MarkFailed();
+                throw;
+            }
         }
     }
 
+    // The generated population split in two, or a Ferry dataset (with its own holdout file, or split).
+    private static async Task<(List<LoanRow> Train, List<LoanRow> Holdout)> RowsAsync(TrainingOptions options, CancellationToken cancellationToken)
+    {
+        if (options.DatasetPath is null)
+        {
+            var (train, holdout) = Split(CreditRiskGenerator.Generate(options.Rows, PopulationOptions.Baseline(options.Seed)), options);
+            return ([.. train.Select(LoanRow.From)], [.. holdout.Select(LoanRow.From)]);
+        }
+
+        var rows = await DatasetRows.ReadAsync(options.DatasetPath, cancellationToken);
+        if (options.HoldoutPath is not null && File.Exists(options.HoldoutPath))
+        {
+            var held = await DatasetRows.ReadAsync(options.HoldoutPath, cancellationToken);
+            if (held.Count > 0)
+            {
+                return (rows, held);
+            }
+        }
+
+        var (t, h) = Split(rows, options);
+        return (t, h);
+    }
+
     /// <summary>A seeded shuffle, then the first <see cref="TrainingOptions.HoldoutFraction"/> of the rows are held out.</summary>
-    public static (List<LoanApplication> Train, List<LoanApplication> Holdout) Split(IReadOnlyList<LoanApplication> rows, TrainingOptions options)
+    public static (List<T> Train, List<T> Holdout) Split<T>(IReadOnlyList<T> rows, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
@@ -126,10 +176,11 @@ public static class CreditRiskTrainer
         ["learning_rate"] = Text(o.LearningRate),
         ["min_examples_per_leaf"] = Text(o.MinExamplesPerLeaf),
         ["categorical_encoding"] = "one-hot",
-        ["population"] = "baseline",
+        ["population"] = o.DatasetPath is null ? "baseline" : "ferry-dataset",
+        ["invert_labels"] = o.InvertLabels ? "true" : "false",
     };
 
-    private static Dictionary<string, double> Metrics(CalibratedBinaryClassificationMetrics m, IReadOnlyList<LoanApplication> rows) => new()
+    private static Dictionary<string, double> Metrics(CalibratedBinaryClassificationMetrics m, IReadOnlyList<LoanRow> rows) => new()
     {
         ["auc"] = m.AreaUnderRocCurve,
         ["accuracy"] = m.Accuracy,

@@ -62,6 +62,31 @@ public sealed class LoanRow : LoanFeatures
     [ColumnName("default")]
     public bool Default { get; set; }
 
+    /// <summary>The same row with another outcome.</summary>
+    public LoanRow WithDefault(bool value)
+    {
+        var copy = (LoanRow)MemberwiseClone();
+        copy.Default = value;
+        return copy;
+    }
+
+    /// <summary>The features as the endpoint receives them (the record a client sends).</summary>
+    public IReadOnlyDictionary<string, object?> ToRecord() => new Dictionary<string, object?>(12, StringComparer.Ordinal)
+    {
+        ["age"] = (double)Age,
+        ["income"] = (double)Income,
+        ["employment_years"] = (double)EmploymentYears,
+        ["debt_to_income"] = (double)DebtToIncome,
+        ["credit_utilization"] = (double)CreditUtilization,
+        ["open_accounts"] = (double)OpenAccounts,
+        ["delinquencies"] = (double)Delinquencies,
+        ["loan_amount"] = (double)LoanAmount,
+        ["term"] = (double)Term,
+        ["purpose"] = Purpose,
+        ["home_ownership"] = HomeOwnership,
+        ["region"] = Region,
+    };
+
     /// <summary>Copies a generated application.</summary>
     public static LoanRow From(LoanApplication a)
     {

@@ -10,7 +10,9 @@ namespace CreditRisk.Training;
 public sealed record TrainingArguments(Uri Server, string? Token, TrainingOptions Options, string? Error = null)
 {
     /// <summary>Reads <c>--server</c>, <c>--token</c>, <c>--rows</c>, <c>--seed</c>, <c>--trees</c>, <c>--model</c>,
-    /// <c>--experiment</c>; <c>FERRY_URL</c>/<c>FERRY_TOKEN</c> and <c>~/.ferry/admin.token</c> as fallbacks.</summary>
+    /// <c>--experiment</c>, <c>--dataset</c>, <c>--holdout</c>, <c>--run-id</c>, <c>--invert-labels</c>; <c>FERRY_URL</c>/<c>FERRY_TOKEN</c>,
+    /// <c>~/.ferry/admin.token</c>, and a pipeline's <c>FERRY_DATASET_PATH</c>, <c>FERRY_HOLDOUT_PATH</c>, <c>MLFLOW_RUN_ID</c>,
+    /// <c>FERRY_MODEL_NAME</c> as fallbacks.</summary>
     public static TrainingArguments Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -42,15 +44,29 @@ public sealed record TrainingArguments(Uri Server, string? Token, TrainingOption
                 Trees = Int(values, "trees") ?? options.Trees,
                 ModelName = values.GetValueOrDefault("model") ?? options.ModelName,
                 Experiment = values.GetValueOrDefault("experiment") ?? options.Experiment,
+                DatasetPath = values.GetValueOrDefault("dataset") ?? Env("FERRY_DATASET_PATH"),
+                HoldoutPath = values.GetValueOrDefault("holdout") ?? Env("FERRY_HOLDOUT_PATH"),
+                RunId = values.GetValueOrDefault("run-id") ?? Env("MLFLOW_RUN_ID"),
+                InvertLabels = values.TryGetValue("invert-labels", out var invert) && bool.Parse(invert),
             };
+            if (!values.ContainsKey("model") && Env("FERRY_MODEL_NAME") is { } model)
+            {
+                options = options with { ModelName = model };
+            }
         }
         catch (FormatException e)
+        {
+            return Fail(e.Message);
+        }
+        catch (ArgumentException e)
         {
             return Fail(e.Message);
         }
 
         return new TrainingArguments(uri, token, options);
     }
+
+    private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
     private static TrainingArguments Fail(string error) => new(new Uri("http://127.0.0.1"), null, new TrainingOptions(), error);
 

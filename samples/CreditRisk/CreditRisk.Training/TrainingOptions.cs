@@ -38,6 +38,21 @@ public sealed record TrainingOptions
 
     /// <summary>Where the model zip is written before upload; a temp directory when null.</summary>
     public string? WorkDirectory { get; init; }
+
+    /// <summary>Train on this Ferry dataset (Parquet; <c>FERRY_DATASET_PATH</c>) instead of the generated population.</summary>
+    public string? DatasetPath { get; init; }
+
+    /// <summary>Evaluate on this held-out Ferry dataset (<c>FERRY_HOLDOUT_PATH</c>) instead of a split of the training rows.</summary>
+    public string? HoldoutPath { get; init; }
+
+    /// <summary>Log to this existing run (<c>MLFLOW_RUN_ID</c>, the run a Ferry pipeline created) instead of starting one.</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>
+    /// Fault injection for the loop's rollback demonstration and tests: train on inverted outcomes, which yields a
+    /// model that ranks applicants backwards. Never use it for a real model.
+    /// </summary>
+    public bool InvertLabels { get; init; }
 }
 
 /// <summary>What a training run produced.</summary>

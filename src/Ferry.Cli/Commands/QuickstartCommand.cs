@@ -81,7 +81,7 @@ internal sealed class QuickstartCommand : Command
                 var token = (await File.ReadAllTextAsync(FerryServerOptions.AdminTokenFile(dataDirectory), cancellationToken)).Trim();
                 using var ferry = new FerryClient(address, token);
                 var work = Path.Combine(dataDirectory, "work");
-                var scenario = new QuickstartScenario(ferry, clock, progress, work);
+                var scenario = new QuickstartScenario(ferry, clock, progress, work, new QuickstartLoop(app.Services, _clock));
                 var result = await scenario.RunAsync(WholeHour(_clock.GetUtcNow().AddMinutes(-5)), cancellationToken);
                 clock.FollowSystem();
                 return (address, result);
@@ -137,9 +137,14 @@ internal sealed class QuickstartCommand : Command
         CliConsole.Line(string.Create(CultureInfo.InvariantCulture,
             $"  Traffic:    {summary.Served:N0} applications over the last 24 hours, {summary.Refusals:N0} refused by the policy (score ≥ 0.2), {summary.RefusedRequests} malformed requests"));
         CliConsole.Line(string.Create(CultureInfo.InvariantCulture,
-            $"  Truth:      {summary.Labelled:N0} outcomes arrived (the first {QuickstartScenario.HoursWithTruth} hours)"));
+            $"  Truth:      {summary.Labelled:N0} outcomes arrived, {QuickstartScenario.TruthDelayHours} hours late (the first {QuickstartScenario.HoursWithTruth} hours)"));
         CliConsole.Line(string.Create(CultureInfo.InvariantCulture, $"  Alerts:     {summary.OpenAlerts.Count} open") +
             (summary.OpenAlerts.Count == 0 ? string.Empty : ": " + string.Join(", ", summary.OpenAlerts.Select(a => a.Check).Order(StringComparer.Ordinal))));
+        var loop = summary.Loop?.Lines().ToList() ?? ["the retraining pipeline never fired"];
+        for (var i = 0; i < loop.Count; i++)
+        {
+            CliConsole.Line((i == 0 ? "  Loop:       " : "              ") + loop[i]);
+        }
         CliConsole.Line();
         CliConsole.Line($"Dashboard:    {dashboard}  (sign in with the admin token)");
         CliConsole.Line($"Admin token:  {tokenFile}");

@@ -12,10 +12,12 @@ namespace Ferry.Cli.Quickstart;
 /// What the quickstart does once Ferry runs: trains and registers the credit-risk model (with its reference profile),
 /// deploys it as the <c>credit</c> endpoint, replays a day of loan applications hour by hour on the server's
 /// <see cref="SimulatedClock"/> (an economic shock and a new loan purpose from noon), runs the drift monitor after
-/// each hour, sends the ground truth of the first 18 hours late in the day, and runs the performance monitor over
-/// the day. Deterministic: the same seed gives the same data.
+/// each hour, sends the ground truth of the first 18 hours three hours late, and runs the performance monitor over
+/// the day. The drift alert of the noon shift fires the retraining pipeline (<see cref="QuickstartLoop"/>): version 2
+/// is trained on the served rows, backtested against version 1, shadowed, and ramped to all traffic while the day goes
+/// on. Deterministic data: the same seed gives the same rows.
 /// </summary>
-internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock, IQuickstartProgress progress, string workDirectory)
+internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock, IQuickstartProgress progress, string workDirectory, QuickstartLoop loop)
 {
     /// <summary>Hours of traffic replayed.</summary>
     public const int Hours = 24;
@@ -25,6 +27,9 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
 
     /// <summary>Hours whose outcomes are known by the end of the day.</summary>
     public const int HoursWithTruth = 18;
+
+    /// <summary>Outcomes of an hour arrive this many hours after it ends.</summary>
+    public const int TruthDelayHours = 3;
 
     /// <summary>The endpoint's name.</summary>
     public const string Endpoint = "credit";
@@ -56,19 +61,22 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
 
         var served = new List<ServedApplication>(8_000);
         var refused = 0;
+        var labelled = 0;
         for (var hour = 0; hour < Hours; hour++)
         {
             var hourStart = dayStart.AddHours(hour);
             clock.JumpTo(hourStart.AddMinutes(5));
             refused += await ServeHourAsync(hour, served, cancellationToken);
             clock.JumpTo(hourStart.AddHours(1).AddMinutes(1));
+            // The outcomes of the hour that ended TruthDelayHours ago arrive (only the first HoursWithTruth hours' do).
+            labelled += await SendTruthAsync(served, hour - TruthDelayHours, cancellationToken);
             await ferry.Monitoring.RunMonitorAsync(DriftMonitor, hourStart.AddHours(1), cancellationToken);
+            var run = await loop.AdvanceAsync(cancellationToken);
             progress.Report(QuickstartStage.Traffic, hour + 1, string.Create(CultureInfo.InvariantCulture,
-                $"{hourStart:HH:mm} UTC, {served.Count:N0} served"));
+                $"{hourStart:HH:mm} UTC, {served.Count:N0} served{(run is null ? string.Empty : ", loop: " + run.Phase)}"));
         }
 
         clock.JumpTo(dayEnd.AddMinutes(2));
-        var labelled = await SendTruthAsync(served, cancellationToken);
         progress.Report(QuickstartStage.Truth, 1, $"{labelled:N0} outcomes received");
         clock.JumpTo(dayEnd.AddMinutes(3));
         for (var end = dayStart.AddHours(PerformanceWindowHours); end <= dayEnd; end = end.AddHours(PerformanceWindowHours))
@@ -77,9 +85,12 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
         }
 
         progress.Report(QuickstartStage.Truth, 2, "performance checked");
+        await loop.AdvanceAsync(cancellationToken);
+        var outcome = await loop.OutcomeAsync(cancellationToken);
+        progress.Report(QuickstartStage.Loop, 1, outcome is null ? "the pipeline never fired" : "run " + outcome.Run.Phase);
         var alerts = await ferry.Monitoring.ListAlertsAsync("open", cancellationToken: cancellationToken);
         var refusals = served.Count(s => LendingPolicy.Refuses(s.Score));
-        return new QuickstartSummary(trained, served.Count, refused, refusals, labelled, alerts);
+        return new QuickstartSummary(trained, served.Count, refused, refusals, labelled, alerts, outcome);
     }
 
     private async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken)
@@ -125,7 +136,8 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
             Quality = null,
             Performance = new PerformanceCheckSpec { Metric = "roc_auc", Min = 0.7, Estimate = true, DecisionThreshold = LendingPolicy.RefusalThreshold },
         }, cancellationToken);
-        progress.Report(QuickstartStage.Deploy, 3, "monitors created");
+        await loop.CreateAsync(Endpoint, Model, Path.Combine(workDirectory, "pipeline"), cancellationToken);
+        progress.Report(QuickstartStage.Deploy, 3, "monitors and the retraining pipeline created");
     }
 
     private async Task<int> ServeHourAsync(int hour, List<ServedApplication> served, CancellationToken cancellationToken)
@@ -162,9 +174,14 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
         return refused;
     }
 
-    private async Task<int> SendTruthAsync(List<ServedApplication> served, CancellationToken cancellationToken)
+    private async Task<int> SendTruthAsync(List<ServedApplication> served, int hour, CancellationToken cancellationToken)
     {
-        var known = served.Where(s => s.Hour < HoursWithTruth).ToList();
+        if (hour < 0 || hour >= HoursWithTruth)
+        {
+            return 0;
+        }
+
+        var known = served.Where(s => s.Hour == hour).ToList();
         foreach (var chunk in known.Chunk(2_000))
         {
             await ferry.Predictions.SendFeedbackAsync(Endpoint, [.. chunk.Select(s => new Feedback(s.PredictionId, s.Outcome))], cancellationToken);
@@ -186,4 +203,5 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
 /// <param name="Refusals">Applications refused by the lending policy (score ≥ 0.2).</param>
 /// <param name="Labelled">Applications whose outcome arrived.</param>
 /// <param name="OpenAlerts">Alerts open at the end.</param>
-internal sealed record QuickstartSummary(TrainingResult Training, int Served, int RefusedRequests, int Refusals, int Labelled, IReadOnlyList<AlertView> OpenAlerts);
+/// <param name="Loop">What the retraining loop did, or null when it never fired.</param>
+internal sealed record QuickstartSummary(TrainingResult Training, int Served, int RefusedRequests, int Refusals, int Labelled, IReadOnlyList<AlertView> OpenAlerts, LoopOutcome? Loop);

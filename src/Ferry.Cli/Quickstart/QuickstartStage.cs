@@ -10,8 +10,9 @@ internal sealed record QuickstartStage(string Title, int Steps)
     public static readonly QuickstartStage Deploy = new("Deploy, add monitors", 3);
     public static readonly QuickstartStage Traffic = new("Serve a day (shift at noon)", QuickstartScenario.Hours);
     public static readonly QuickstartStage Truth = new("Late ground truth", 2);
+    public static readonly QuickstartStage Loop = new("Retrain, evaluate, ramp", 1);
 
-    public static IReadOnlyList<QuickstartStage> All { get; } = [Server, Train, Deploy, Traffic, Truth];
+    public static IReadOnlyList<QuickstartStage> All { get; } = [Server, Train, Deploy, Traffic, Truth, Loop];
 }
 
 /// <summary>Where the quickstart reports its progress (a progress bar on a terminal, lines otherwise).</summary>

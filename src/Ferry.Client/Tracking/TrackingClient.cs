@@ -114,6 +114,17 @@ public sealed class TrackingClient
     public async Task<ActiveRun> StartActiveRunAsync(string experimentId, string? runName = null, IReadOnlyDictionary<string, string>? tags = null, CancellationToken cancellationToken = default) =>
         new(this, await StartRunAsync(experimentId, runName, tags, cancellationToken));
 
+    /// <summary>
+    /// Wraps a run that already exists (e.g. the one a Ferry pipeline created and named in <c>MLFLOW_RUN_ID</c>) in an
+    /// <see cref="ActiveRun"/> that ends it when disposed.
+    /// </summary>
+    /// <exception cref="FerryApiException">RESOURCE_DOES_NOT_EXIST (404), or the server refused.</exception>
+    public async Task<ActiveRun> ResumeActiveRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        return new(this, await GetRunAsync(runId, cancellationToken));
+    }
+
     /// <summary>The run with its latest metrics, params and tags.</summary>
     /// <exception cref="FerryApiException">RESOURCE_DOES_NOT_EXIST (404), or the server refused.</exception>
     public async Task<Run> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
