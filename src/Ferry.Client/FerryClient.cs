@@ -77,6 +77,7 @@ public sealed class FerryClient : IDisposable
         Governance = new Governance.GovernanceClient(_requests);
         Reviews = new Oversight.ReviewsClient(http);
         Subjects = new Oversight.SubjectsClient(http);
+        PipelineFirings = new Pipelines.PipelineFiringsClient(_requests);
     }
 
     /// <summary>Human reviews of logged predictions, review settings, override counts and the review queue.</summary>
@@ -87,6 +88,9 @@ public sealed class FerryClient : IDisposable
 
     /// <summary>Promotion policies, gates and promotion requests.</summary>
     public Governance.GovernanceClient Governance { get; }
+
+    /// <summary>Trigger firings of the loop's pipelines: what fired each, when, and whether a run started.</summary>
+    public Pipelines.PipelineFiringsClient PipelineFirings { get; }
 
     /// <summary>Monitoring: reference profiles, monitors, reports, alerts, webhooks.</summary>
     public Monitoring.MonitoringClient Monitoring { get; }

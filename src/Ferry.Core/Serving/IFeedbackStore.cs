@@ -17,4 +17,10 @@ public interface IFeedbackStore
 
     /// <summary>The feedback of one prediction, or null.</summary>
     Task<PredictionFeedback?> FindAsync(Guid predictionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many predictions of <paramref name="endpointName"/> got a label or a value received after
+    /// <paramref name="sinceExclusive"/> (epoch ms); a replaced feedback counts once, at its latest receipt.
+    /// </summary>
+    Task<int> CountReceivedSinceAsync(string endpointName, long sinceExclusive, CancellationToken cancellationToken = default);
 }

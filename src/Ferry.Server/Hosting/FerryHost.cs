@@ -198,6 +198,7 @@ public static class FerryHost
         app.MapReferenceApi();
         app.MapMonitorsApi();
         app.MapAlertsApi();
+        Endpoints.Pipelines.PipelineFiringsApi.MapPipelineFiringsApi(app);
         app.MapGovernanceWebhooksApi();
         app.MapExplainApi();
         app.MapModelCardApi();

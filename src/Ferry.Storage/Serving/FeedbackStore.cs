@@ -51,6 +51,12 @@ public sealed class FeedbackStore(FerryDbContext db, AuditedWriter writer, TimeP
     public Task<PredictionFeedback?> FindAsync(Guid predictionId, CancellationToken cancellationToken = default) =>
         db.PredictionFeedback.AsNoTracking().FirstOrDefaultAsync(f => f.PredictionId == predictionId, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<int> CountReceivedSinceAsync(string endpointName, long sinceExclusive, CancellationToken cancellationToken = default) =>
+        db.PredictionFeedback.AsNoTracking()
+            .Where(f => f.EndpointName == endpointName && f.ReceivedAt > sinceExclusive && (f.Label != null || f.Value != null))
+            .CountAsync(cancellationToken);
+
     private async Task EnsureAllKnownAsync(string endpointName, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         var unknown = new List<Guid>();
