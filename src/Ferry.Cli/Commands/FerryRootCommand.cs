@@ -35,5 +35,6 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Monitoring.MonitorCommand());
         Subcommands.Add(new Alerts.AlertsCommand());
         Subcommands.Add(new Monitoring.DriftCommand(clock));
+        Subcommands.Add(new Datasets.DatasetsCommand());
     }
 }

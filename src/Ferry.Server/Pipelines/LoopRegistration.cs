@@ -13,6 +13,7 @@ public static class LoopRegistration
         services.AddHostedService(provider => provider.GetRequiredService<LoopWorker>());
 
         // Each part of the loop adds its stages and services below (one line each).
+        Datasets.DatasetsRegistration.AddFerryDatasets(services);
         return services;
     }
 }
