@@ -29,7 +29,7 @@ public abstract class DatasetBuildTests
     public async Task Build_JoinsOnlyLabelsReceivedByAsOf_AndWithinTheDelayLimit()
     {
         var (server, clock) = await StartAsync();
-        await using var _ = server;
+        await using var lifetime = server;
         var t0 = clock.GetUtcNow();
         var endpoint = Unique("ep");
         var rows = Enumerable.Range(0, 6).Select(i => Record(endpoint, t0.AddHours(i - 6), $$"""{"age":{{30 + i}}}""", 0.1 * i)).ToArray();
@@ -74,7 +74,7 @@ public abstract class DatasetBuildTests
     public async Task Build_HoldsOutTheMostRecentLabelledRows_CountsThem_AndTheDigestsMatchTheFiles()
     {
         var (server, clock) = await StartAsync();
-        await using var _ = server;
+        await using var lifetime = server;
         var t0 = clock.GetUtcNow();
         var endpoint = Unique("ep");
         var rows = new List<PredictionRecord>();
@@ -170,7 +170,7 @@ public abstract class DatasetBuildTests
     public async Task Build_WithReference_AppendsTheAnsweringVersionsReferenceRows_WithTheSamplesLabels()
     {
         var (server, clock) = await StartAsync();
-        await using var _ = server;
+        await using var lifetime = server;
         var t0 = clock.GetUtcNow();
         var endpoint = Unique("ep");
         var model = Unique("model");
@@ -229,7 +229,7 @@ public abstract class DatasetBuildTests
     public async Task DatasetStage_BuildsTheQueuedRunsDataset_AndMovesItToTraining_OrFailsIt()
     {
         var (server, clock) = await StartAsync();
-        await using var _ = server;
+        await using var lifetime = server;
         var t0 = clock.GetUtcNow();
         var endpoint = Unique("ep");
         var rows = Enumerable.Range(0, 10).Select(i => Record(endpoint, t0.AddHours(-20 + i), $$"""{"age":{{30 + i}}}""", 0.1)).ToArray();
@@ -293,7 +293,7 @@ public abstract class DatasetBuildTests
     public async Task Build_RefusesBadRequests_WithProblems()
     {
         var (server, clock) = await StartAsync();
-        await using var _ = server;
+        await using var lifetime = server;
         var t0 = clock.GetUtcNow();
         var endpoint = Unique("ep");
         await InsertAsync(server, [Record(endpoint, t0.AddMinutes(-5), """{"age":1}""", 0.1)]);
