@@ -78,6 +78,7 @@ public sealed class FerryClient : IDisposable
         Reviews = new Oversight.ReviewsClient(http);
         Subjects = new Oversight.SubjectsClient(http);
         PipelineFirings = new Pipelines.PipelineFiringsClient(_requests);
+        Datasets = new Pipelines.DatasetsClient(_requests, http);
     }
 
     /// <summary>Human reviews of logged predictions, review settings, override counts and the review queue.</summary>
@@ -85,6 +86,9 @@ public sealed class FerryClient : IDisposable
 
     /// <summary>Data-subject rights: subject fields, export and erasure.</summary>
     public Oversight.SubjectsClient Subjects { get; }
+
+    /// <summary>Training sets materialised from production: build, list, show, download.</summary>
+    public Pipelines.DatasetsClient Datasets { get; }
 
     /// <summary>Promotion policies, gates and promotion requests.</summary>
     public Governance.GovernanceClient Governance { get; }

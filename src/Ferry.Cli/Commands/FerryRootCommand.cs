@@ -36,5 +36,6 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Alerts.AlertsCommand());
         Subcommands.Add(new Monitoring.DriftCommand(clock));
         Subcommands.Add(Pipelines.PipelineFiringCommands.CreateGroup());
+        Subcommands.Add(new Datasets.DatasetsCommand());
     }
 }

@@ -14,6 +14,7 @@ public static class LoopRegistration
 
         // Each part of the loop adds its stages and services below (one line each).
         Triggers.TriggerRegistration.AddFerryTriggers(services);
+        Datasets.DatasetsRegistration.AddFerryDatasets(services);
         return services;
     }
 }
