@@ -23,6 +23,7 @@ using Ferry.Server.Governance.Gates;
 using Ferry.Server.Governance.Webhooks;
 using Ferry.Server.Health;
 using Ferry.Server.Pipelines;
+using Ferry.Server.Pipelines.Evaluation;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
@@ -205,6 +206,7 @@ public static class FerryHost
         app.MapGovernanceApi();
         app.MapHoldoutDatasetsApi();
         app.MapSubjectsApi();
+        app.MapEvaluationsApi();
         app.MapDashboard();
         return app;
     }
