@@ -24,6 +24,7 @@ using Ferry.Server.Governance.Gates;
 using Ferry.Server.Governance.Webhooks;
 using Ferry.Server.Health;
 using Ferry.Server.Pipelines;
+using Ferry.Server.Pipelines.Evaluation;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
@@ -208,6 +209,7 @@ public static class FerryHost
         app.MapHoldoutDatasetsApi();
         app.MapDatasetsApi();
         app.MapSubjectsApi();
+        app.MapEvaluationsApi();
         app.MapDashboard();
         return app;
     }

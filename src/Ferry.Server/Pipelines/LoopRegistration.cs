@@ -1,3 +1,5 @@
+using Ferry.Server.Pipelines.Evaluation;
+
 namespace Ferry.Server.Pipelines;
 
 /// <summary>Registers the closed loop: its options, the worker that ticks its stages, and the stages themselves.</summary>
@@ -15,6 +17,7 @@ public static class LoopRegistration
         // Each part of the loop adds its stages and services below (one line each).
         Triggers.TriggerRegistration.AddFerryTriggers(services);
         Datasets.DatasetsRegistration.AddFerryDatasets(services);
+        services.AddFerryEvaluation();
         return services;
     }
 }

@@ -30,6 +30,21 @@ public sealed record DeLongComparison(double AucA, double AucB, double VarianceA
     public double StandardError => Math.Sqrt(Math.Max(0, VarianceA + VarianceB - (2 * Covariance)));
 
     /// <summary>
+    /// Two-sided p-value of H0 "AUC A = AUC B" (DeLong's test): 2 Φ(−|difference| / SE). With a zero standard error it is
+    /// 1 when the AUCs are equal, else 0.
+    /// </summary>
+    public double TwoSidedPValue()
+    {
+        var se = StandardError;
+        if (se == 0)
+        {
+            return Difference == 0 ? 1 : 0;
+        }
+
+        return Math.Min(1, 2 * SpecialFunctions.NormalSurvival(Math.Abs(Difference) / se));
+    }
+
+    /// <summary>
     /// One-sided p-value of H0 "A is not worse than B by more than <paramref name="margin"/>" (AUC A − AUC B ≥ −margin)
     /// against "A is worse by more than the margin": Φ((difference + margin) / SE). With a zero standard error it is 0
     /// when the difference is below −margin, else 1.
