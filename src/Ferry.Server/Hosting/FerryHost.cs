@@ -14,6 +14,7 @@ using Ferry.Server.Endpoints.Mlflow.Artifacts;
 using Ferry.Server.Endpoints.Models;
 using Ferry.Server.Endpoints.Monitoring;
 using Ferry.Server.Endpoints.Oversight;
+using Ferry.Server.Endpoints.Rollouts;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Serving.Grpc;
 using Ferry.Server.Errors;
@@ -203,6 +204,7 @@ public static class FerryHost
         app.MapModelCardApi();
         app.MapNoticeApi();
         app.MapGovernanceApi();
+        app.MapRolloutsApi();
         app.MapHoldoutDatasetsApi();
         app.MapSubjectsApi();
         app.MapDashboard();

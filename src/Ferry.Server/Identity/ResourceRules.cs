@@ -209,6 +209,9 @@ internal static partial class ResourceRules
         // Oversight: stopping or restarting an endpoint's models needs EDIT on each of them (and the approver role).
         [("POST", "/api/v1/endpoints/{name}/suspend")] = new(Locator.EndpointModels, Edit),
         [("POST", "/api/v1/endpoints/{name}/resume")] = new(Locator.EndpointModels, Edit),
+
+        // Canary ramps: starting one by hand needs EDIT on the endpoint's models (the challenger must be one of them).
+        [("POST", "/api/v1/endpoints/{name}/rollouts")] = new(Locator.EndpointModels, Edit),
     };
 
     /// <summary>The rule of a route, or null when it touches no resource that carries grants.</summary>
