@@ -77,7 +77,11 @@ public sealed class FerryClient : IDisposable
         Governance = new Governance.GovernanceClient(_requests);
         Reviews = new Oversight.ReviewsClient(http);
         Subjects = new Oversight.SubjectsClient(http);
+        Rollouts = new Pipelines.RolloutsClient(http);
     }
+
+    /// <summary>Canary ramps: start one by hand, list, show, cancel.</summary>
+    public Pipelines.RolloutsClient Rollouts { get; }
 
     /// <summary>Human reviews of logged predictions, review settings, override counts and the review queue.</summary>
     public Oversight.ReviewsClient Reviews { get; }
