@@ -79,7 +79,11 @@ public sealed class FerryClient : IDisposable
         Subjects = new Oversight.SubjectsClient(http);
         PipelineFirings = new Pipelines.PipelineFiringsClient(_requests);
         Datasets = new Pipelines.DatasetsClient(_requests, http);
+        Rollouts = new Pipelines.RolloutsClient(http);
     }
+
+    /// <summary>Canary ramps: start one by hand, list, show, cancel.</summary>
+    public Pipelines.RolloutsClient Rollouts { get; }
 
     /// <summary>Human reviews of logged predictions, review settings, override counts and the review queue.</summary>
     public Oversight.ReviewsClient Reviews { get; }

@@ -15,6 +15,7 @@ using Ferry.Server.Endpoints.Models;
 using Ferry.Server.Endpoints.Monitoring;
 using Ferry.Server.Endpoints.Oversight;
 using Ferry.Server.Endpoints.Pipelines;
+using Ferry.Server.Endpoints.Rollouts;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Serving.Grpc;
 using Ferry.Server.Errors;
@@ -206,6 +207,7 @@ public static class FerryHost
         app.MapModelCardApi();
         app.MapNoticeApi();
         app.MapGovernanceApi();
+        app.MapRolloutsApi();
         app.MapHoldoutDatasetsApi();
         app.MapDatasetsApi();
         app.MapSubjectsApi();

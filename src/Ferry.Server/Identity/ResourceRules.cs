@@ -212,6 +212,8 @@ internal static partial class ResourceRules
 
         // Challenger evaluation by hand: scoring the endpoint's versions on its log needs READ on each of them.
         [("POST", "/api/v1/endpoints/{name}/evaluations")] = new(Locator.EndpointModels, Read),
+        // Canary ramps: starting one by hand needs EDIT on the endpoint's models (the challenger must be one of them).
+        [("POST", "/api/v1/endpoints/{name}/rollouts")] = new(Locator.EndpointModels, Edit),
     };
 
     /// <summary>The rule of a route, or null when it touches no resource that carries grants.</summary>

@@ -1,4 +1,5 @@
 using Ferry.Server.Pipelines.Evaluation;
+using Ferry.Server.Pipelines.Promotion;
 
 namespace Ferry.Server.Pipelines;
 
@@ -18,6 +19,7 @@ public static class LoopRegistration
         Triggers.TriggerRegistration.AddFerryTriggers(services);
         Datasets.DatasetsRegistration.AddFerryDatasets(services);
         services.AddFerryEvaluation();
+        services.AddFerryPromotion();
         return services;
     }
 }

@@ -20,6 +20,7 @@ public static class ModelCacheRegistration
         services.AddMetrics();
         services.AddSingleton<IModelRuntime>(_ => new OnnxModelRuntime());
         services.AddSingleton<IModelRuntime>(_ => new MLNetModelRuntime());
+        services.AddSingleton<VersionOutcomes>();
         services.AddSingleton<ServingMetrics>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<PolicyCache>();

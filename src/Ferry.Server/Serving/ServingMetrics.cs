@@ -12,10 +12,12 @@ public sealed class ServingMetrics
     private readonly Histogram<double> _load;
     private readonly Counter<long> _shadowSkipped;
     private readonly Meter _meter;
+    private readonly VersionOutcomes? _outcomes;
 
-    /// <summary>Creates the instruments on the factory's <c>Ferry</c> meter.</summary>
-    public ServingMetrics(IMeterFactory meters)
+    /// <summary>Creates the instruments on the factory's <c>Ferry</c> meter; <paramref name="outcomes"/>, when given, also counts each request's outcome per version (canary ramps' error-rate guard).</summary>
+    public ServingMetrics(IMeterFactory meters, VersionOutcomes? outcomes = null)
     {
+        _outcomes = outcomes;
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(FerryTelemetry.SourceName);
         _meter = meter;
@@ -33,6 +35,7 @@ public sealed class ServingMetrics
     {
         var tags = new TagList { { "endpoint", endpoint }, { "version", version }, { "outcome", outcome } };
         _requests.Add(1, tags);
+        _outcomes?.Record(endpoint, version, outcome);
         if (outcome == "ok")
         {
             var byVersion = new TagList { { "endpoint", endpoint }, { "version", version } };
