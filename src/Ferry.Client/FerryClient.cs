@@ -77,7 +77,11 @@ public sealed class FerryClient : IDisposable
         Governance = new Governance.GovernanceClient(_requests);
         Reviews = new Oversight.ReviewsClient(http);
         Subjects = new Oversight.SubjectsClient(http);
+        Pipelines = new Pipelines.PipelinesClient(_requests);
     }
+
+    /// <summary>Retraining pipelines and their runs.</summary>
+    public Pipelines.PipelinesClient Pipelines { get; }
 
     /// <summary>Human reviews of logged predictions, review settings, override counts and the review queue.</summary>
     public Oversight.ReviewsClient Reviews { get; }

@@ -14,6 +14,7 @@ using Ferry.Server.Endpoints.Mlflow.Artifacts;
 using Ferry.Server.Endpoints.Models;
 using Ferry.Server.Endpoints.Monitoring;
 using Ferry.Server.Endpoints.Oversight;
+using Ferry.Server.Endpoints.Pipelines;
 using Ferry.Server.Endpoints.Serving;
 using Ferry.Server.Endpoints.Serving.Grpc;
 using Ferry.Server.Errors;
@@ -204,6 +205,7 @@ public static class FerryHost
         app.MapNoticeApi();
         app.MapGovernanceApi();
         app.MapHoldoutDatasetsApi();
+        app.MapPipelinesApi();
         app.MapSubjectsApi();
         app.MapDashboard();
         return app;

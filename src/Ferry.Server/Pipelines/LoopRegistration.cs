@@ -1,3 +1,5 @@
+using Ferry.Server.Pipelines.Execution;
+
 namespace Ferry.Server.Pipelines;
 
 /// <summary>Registers the closed loop: its options, the worker that ticks its stages, and the stages themselves.</summary>
@@ -13,6 +15,7 @@ public static class LoopRegistration
         services.AddHostedService(provider => provider.GetRequiredService<LoopWorker>());
 
         // Each part of the loop adds its stages and services below (one line each).
+        services.AddFerryPipelineExecution();
         return services;
     }
 }
