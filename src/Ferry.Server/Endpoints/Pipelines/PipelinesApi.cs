@@ -9,10 +9,10 @@ using Ferry.Core.Pipelines;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Core.Tracking;
-using Ferry.Server.Hosting;
 using Ferry.Server.Identity;
 using Ferry.Server.Pipelines;
 using Ferry.Server.Pipelines.Execution;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Endpoints.Pipelines;
 
@@ -154,31 +154,31 @@ public static class PipelinesApi
     }
 
     /// <summary>One run with the last lines of its logs.</summary>
-    public static async Task<IResult> GetRunAsync(string name, int number, IPipelineStore store, FerryServerOptions server, CancellationToken cancellationToken)
+    public static async Task<IResult> GetRunAsync(string name, int number, IPipelineStore store, IOptions<PipelineExecutionOptions> files, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(files);
         var run = await FindRunAsync(store, name, number, cancellationToken);
         var model = (await store.FindByIdAsync(run.PipelineId, cancellationToken))?.ModelName;
-        var logs = new PipelineRunLogTails(TrainingFinisher.ReadTail(LogPath(server, run, "stdout")), TrainingFinisher.ReadTail(LogPath(server, run, "stderr")));
+        var logs = new PipelineRunLogTails(TrainingFinisher.ReadTail(LogPath(files.Value, run, "stdout")), TrainingFinisher.ReadTail(LogPath(files.Value, run, "stderr")));
         return TypedResults.Json(PipelineRunView.From(run, model, logs), PipelinesJsonContext.Default.PipelineRunView);
     }
 
     /// <summary>A run's whole log (up to its 10 MiB cap): the local file while it exists, else the tracking run's artifact.</summary>
     public static async Task<IResult> GetLogAsync(string name, int number, string stream, IPipelineStore store, ITrackingStore tracking, IArtifactStore artifacts,
-        FerryServerOptions server, CancellationToken cancellationToken)
+        IOptions<PipelineExecutionOptions> files, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(tracking);
         ArgumentNullException.ThrowIfNull(artifacts);
-        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(files);
         if (stream is not ("stdout" or "stderr"))
         {
             throw new ValidationException("stream", $"must be stdout or stderr, not '{stream}'");
         }
 
         var run = await FindRunAsync(store, name, number, cancellationToken);
-        var local = LogPath(server, run, stream);
+        var local = LogPath(files.Value, run, stream);
         if (File.Exists(local))
         {
             return TypedResults.File(new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete), "text/plain; charset=utf-8");
@@ -240,8 +240,7 @@ public static class PipelinesApi
         }
     }
 
-    private static string LogPath(FerryServerOptions server, PipelineRun run, string stream) =>
-        Path.Join(server.DataDirectory, "pipelines", run.PipelineName, run.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "logs", stream + ".txt");
+    private static string LogPath(PipelineExecutionOptions files, PipelineRun run, string stream) => files.LogPath(run.PipelineName, run.Number, stream);
 
     private static async Task<TrainingPipeline> FindAsync(IPipelineStore store, string name, CancellationToken cancellationToken) =>
         await store.FindAsync(name, cancellationToken) ?? throw new NotFoundException($"pipeline '{name}' does not exist");

@@ -6,7 +6,7 @@ using Ferry.Core.Identity;
 using Ferry.Core.Pipelines;
 using Ferry.Core.Serving;
 using Ferry.Core.Tracking;
-using Ferry.Server.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Pipelines.Execution;
 
@@ -31,7 +31,7 @@ public sealed partial class TrainingStage(
     PipelineProcesses processes,
     TrainingFinisher finisher,
     ServerAddress address,
-    FerryServerOptions server,
+    IOptions<PipelineExecutionOptions> files,
     TimeProvider clock,
     ILogger<TrainingStage> logger) : ILoopStage
 {
@@ -111,7 +111,7 @@ public sealed partial class TrainingStage(
         ]), LoopActors.Loop, cancellationToken);
         run.TrackingRunId = trackingRun.Id;
 
-        var directory = Path.Join(server.DataDirectory, "pipelines", pipeline.Name, run.Number.ToString(CultureInfo.InvariantCulture));
+        var directory = files.Value.RunDirectory(pipeline.Name, run.Number);
         var output = Path.Join(directory, "output");
         Directory.CreateDirectory(output);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -162,7 +162,7 @@ public sealed partial class TrainingStage(
         environment["FERRY_MODEL_NAME"] = pipeline.ModelName;
         environment["FERRY_OUTPUT_DIR"] = output;
 
-        var workingDirectory = command.WorkingDirectory ?? Path.Join(server.DataDirectory, "pipelines", pipeline.Name);
+        var workingDirectory = command.WorkingDirectory ?? files.Value.PipelineDirectory(pipeline.Name);
         if (command.WorkingDirectory is null)
         {
             Directory.CreateDirectory(workingDirectory);
