@@ -84,6 +84,11 @@ public sealed class FerryClient : IDisposable
 
     /// <summary>Canary ramps: start one by hand, list, show, cancel.</summary>
     public Pipelines.RolloutsClient Rollouts { get; }
+        Pipelines = new Pipelines.PipelinesClient(_requests);
+    }
+
+    /// <summary>Retraining pipelines and their runs.</summary>
+    public Pipelines.PipelinesClient Pipelines { get; }
 
     /// <summary>Human reviews of logged predictions, review settings, override counts and the review queue.</summary>
     public Oversight.ReviewsClient Reviews { get; }

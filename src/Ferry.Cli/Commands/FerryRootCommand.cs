@@ -35,6 +35,7 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Monitoring.MonitorCommand());
         Subcommands.Add(new Alerts.AlertsCommand());
         Subcommands.Add(new Rollouts.RolloutsCommand());
+        Subcommands.Add(new Pipelines.PipelinesCommand(clock));
         Subcommands.Add(new Monitoring.DriftCommand(clock));
         Subcommands.Add(Pipelines.PipelineFiringCommands.CreateGroup());
         Subcommands.Add(new Datasets.DatasetsCommand());

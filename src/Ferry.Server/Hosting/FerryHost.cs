@@ -26,6 +26,7 @@ using Ferry.Server.Governance.Webhooks;
 using Ferry.Server.Health;
 using Ferry.Server.Pipelines;
 using Ferry.Server.Pipelines.Evaluation;
+using Ferry.Server.Pipelines.Execution;
 using Ferry.Server.Identity;
 using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
@@ -147,6 +148,7 @@ public static class FerryHost
         services.AddFerryGrpc();
         services.AddFerrySuspensions();
         services.AddFerryLoop();
+        services.Configure<PipelineExecutionOptions>(o => o.Directory ??= Path.Join(options.DataDirectory, "pipelines"));
 
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
         services.AddSingleton<IModelSignatureReader>(_ => new OnnxSignatureReader());
@@ -210,6 +212,7 @@ public static class FerryHost
         app.MapRolloutsApi();
         app.MapHoldoutDatasetsApi();
         app.MapDatasetsApi();
+        app.MapPipelinesApi();
         app.MapSubjectsApi();
         app.MapEvaluationsApi();
         app.MapDashboard();

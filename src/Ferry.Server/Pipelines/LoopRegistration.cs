@@ -1,5 +1,6 @@
 using Ferry.Server.Pipelines.Evaluation;
 using Ferry.Server.Pipelines.Promotion;
+using Ferry.Server.Pipelines.Execution;
 
 namespace Ferry.Server.Pipelines;
 
@@ -20,6 +21,7 @@ public static class LoopRegistration
         Datasets.DatasetsRegistration.AddFerryDatasets(services);
         services.AddFerryEvaluation();
         services.AddFerryPromotion();
+        services.AddFerryPipelineExecution();
         return services;
     }
 }
