@@ -1,5 +1,6 @@
 using System.Text;
 using Ferry.Core.Artifacts;
+using Ferry.Core.Governance;
 using Ferry.Core.Pipelines;
 using Ferry.Core.Tracking;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ namespace Ferry.Testing;
 /// </summary>
 public sealed record LoopScene(
     string Endpoint, string Model, int Champion, int Challenger, string Pipeline, string Dataset, string TrackingRunId,
-    Guid EvaluationId, Guid RolledBackId, Guid RampingId, DateTimeOffset Start, byte[] Stdout)
+    Guid EvaluationId, Guid RolledBackId, Guid RampingId, Guid PromotionRequestId, DateTimeOffset Start, byte[] Stdout)
 {
     /// <summary>The dataset's digest.</summary>
     public const string Digest = "9f2c4e1ab7d05c38e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7";
@@ -165,7 +166,25 @@ public sealed record LoopScene(
         run3.RolloutId = ramping.Id;
         await pipelines.UpdateRunAsync(run3);
 
-        return new LoopScene(endpoint, model, champion, challenger, name, dataset.Name, trackingRun.Id, evaluation.Id, rolledBack.Id, ramping.Id, start, stdoutBytes);
+        // A second pipeline whose run waits for a promotion request's approval (as for a governed model).
+        var governed = await pipelines.CreateAsync(new TrainingPipeline
+        {
+            Id = Guid.NewGuid(), Name = name + "-gov", EndpointName = endpoint, ModelName = model, SpecJson = new PipelineSpec { Promotion = new PromotionPlan { Mode = "request" } }.ToJson(),
+            CreatedAt = Ms(start), UpdatedAt = Ms(start),
+        }, "test");
+        var (_, waiting) = await FireAsync(pipelines, governed, TriggerKinds.Manual, "monthly retrain", Ms(start.AddHours(2)));
+        var request = await sp.GetRequiredService<IPromotionStore>().CreateAsync(new PromotionRequest
+        {
+            Id = Guid.NewGuid(), ModelName = model, Version = challenger, TargetAlias = "champion", Justification = "challenger better on the backtest",
+            RequestedBy = "ferry-loop", RequestedAt = Ms(now.AddMinutes(-5)), ExpiresAt = Ms(now.AddDays(7)), ChampionVersion = champion, GatesPassed = true,
+        });
+        waiting!.Phase = LoopPhases.AwaitingApproval;
+        waiting.ChampionVersion = champion;
+        waiting.ChallengerVersion = challenger;
+        waiting.PromotionRequestId = request.Id;
+        await pipelines.UpdateRunAsync(waiting);
+
+        return new LoopScene(endpoint, model, champion, challenger, name, dataset.Name, trackingRun.Id, evaluation.Id, rolledBack.Id, ramping.Id, request.Id, start, stdoutBytes);
     }
 
     private static Task<(TriggerFiring Firing, PipelineRun? Run)> FireAsync(IPipelineStore pipelines, TrainingPipeline pipeline, string kind, string reason, long at) =>

@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Ferry.Core.Identity;
-using Ferry.Core.Pipelines;
 using Ferry.Server.Tests.Serving;
 using Ferry.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static Ferry.Server.Tests.Mlflow.Registry.RegistryTestKit;
 
@@ -133,6 +131,10 @@ public abstract class LoopPageTests<TFixture>(TFixture fixture) : IClassFixture<
         Assert.Contains("<tr data-guard=\"p99Ms\"><th scope=\"row\">p99Ms</th><td class=\"num\">41.5</td><td class=\"num\">250</td><td><span class=\"badge ok\">within</span>", html, StringComparison.Ordinal);
         Assert.Contains("<tr data-event=\"step\">", html, StringComparison.Ordinal);
         Assert.Contains($"data-rollout=\"{scene.RolledBackId}\" data-status=\"rolled_back\"", html, StringComparison.Ordinal);
+
+        // The governed run's pending request, with a link to its page.
+        Assert.Contains($"<a href=\"/ui/promotions/{scene.PromotionRequestId}\">Open the promotion request</a>", html, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/ui/pipelines/{scene.Pipeline}-gov/runs/1\">{scene.Pipeline}-gov #1</a>", html, StringComparison.Ordinal);
 
         // A viewer reads it all but gets no form that changes anything (only the sign-out form).
         Assert.Equal(1, CountOf(html, "<form "));

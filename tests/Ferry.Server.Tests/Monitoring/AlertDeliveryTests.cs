@@ -22,7 +22,7 @@ public sealed class AlertDeliveryTests(SqliteServerFixture fixture) : IClassFixt
         var tick = TimeSpan.FromTicks(1);
         using var receiver = new FailingReceiver(failures: 2);
         var options = new AlertDeliveryOptions { MaxAttempts = 3, FirstRetryDelay = RetryDelay, UseJitter = false, AttemptTimeout = TimeSpan.FromMinutes(1) };
-        var delivery = new AlertDelivery(fixture.Server.Services.GetRequiredService<IServiceScopeFactory>(), new Clients(receiver), Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<AlertDelivery>.Instance);
+        var delivery = new AlertDelivery(fixture.Server.Services.GetRequiredService<IServiceScopeFactory>(), new Clients(receiver), Microsoft.Extensions.Options.Options.Create(options), clock, NullLogger<AlertDelivery>.Instance, []);
         var alert = new Alert
         {
             Id = Guid.CreateVersion7(),
