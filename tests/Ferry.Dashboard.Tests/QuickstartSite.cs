@@ -42,6 +42,9 @@ public sealed class QuickstartSite : IAsyncLifetime
     /// <summary>A desktop-sized browser context that has signed in.</summary>
     public IBrowserContext SignedIn { get; private set; } = null!;
 
+    /// <summary>The running server's services (tests seed stores through them).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The quickstart site did not start.");
+
     /// <summary>What the quickstart printed, once per run (it runs twice: a re-run starts from scratch).</summary>
     public IReadOnlyList<string> QuickstartOutputs { get; private set; } = [];
 

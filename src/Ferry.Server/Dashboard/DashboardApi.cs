@@ -42,6 +42,12 @@ public static class DashboardApi
         pages.MapGet("/audit", AuditPage.RenderAsync);
         pages.MapGet("/approvals", ApprovalsPage.RenderAsync);
         pages.MapGet("/promotions/{id:guid}", PromotionRequestPage.RenderAsync);
+        pages.MapGet("/endpoints/{name}/loop", LoopPage.RenderAsync);
+        pages.MapGet("/pipelines", PipelinesPage.ListAsync);
+        pages.MapGet("/pipelines/{name}/runs/{number:int}", PipelinesPage.RunAsync);
+        pages.MapGet("/pipelines/{name}/runs/{number:int}/logs/{stream}", PipelinesPage.LogFileAsync);
+        pages.MapGet("/evaluations/{id:guid}", EvaluationPage.RenderAsync);
+        pages.MapGet("/datasets/{name}/file", PipelinesPage.DatasetFileAsync);
 
         // Decisions on promotion requests: antiforgery-protected forms, a scientist or above (as the API's routes); the
         // promotion service then applies the request's policy (approver role or group, four eyes).

@@ -57,5 +57,23 @@ public static class DashboardLinks
     /// <summary>One promotion request.</summary>
     public static string Promotion(Guid id) => $"/ui/promotions/{id}";
 
+    /// <summary>Every pipeline with its last run.</summary>
+    public const string Pipelines = "/ui/pipelines";
+
+    /// <summary>An endpoint's closed loop: triggers, pipeline runs, challenger against champion, the ramp.</summary>
+    public static string Loop(string endpoint) => $"/ui/endpoints/{E(endpoint)}/loop";
+
+    /// <summary>One pipeline run with its logs.</summary>
+    public static string PipelineRun(string pipeline, int number) => $"/ui/pipelines/{E(pipeline)}/runs/{number}";
+
+    /// <summary>A pipeline run's whole log (<c>stdout</c> or <c>stderr</c>).</summary>
+    public static string PipelineRunLog(string pipeline, int number, string stream) => $"/ui/pipelines/{E(pipeline)}/runs/{number}/logs/{E(stream)}";
+
+    /// <summary>One challenger evaluation.</summary>
+    public static string Evaluation(Guid id) => $"/ui/evaluations/{id}";
+
+    /// <summary>A dataset's training file (Parquet).</summary>
+    public static string DatasetFile(string name) => $"/ui/datasets/{E(name)}/file";
+
     private static string E(string segment) => Uri.EscapeDataString(segment);
 }

@@ -111,6 +111,7 @@ public sealed record EndpointView(
             ("Performance", DashboardLinks.Performance(Name)),
             ("Decisions", DashboardLinks.Predictions(Name)),
             ("Reviews", DashboardLinks.Reviews(Name)),
+            ("Loop", DashboardLinks.Loop(Name)),
         ];
         return Html.Of($"<nav aria-label=\"Endpoint pages\"><ul class=\"tabs\">{Html.Each(tabs, t => t.Text == current
             ? Html.Of($"<li><a href=\"{t.Href}\" aria-current=\"page\">{t.Text}</a></li>")

@@ -25,6 +25,9 @@ public static class Layout
 
         /// <summary>Promotion requests waiting for approval.</summary>
         Approvals,
+
+        /// <summary>Retraining pipelines and the closed loop.</summary>
+        Pipelines,
     }
 
     /// <summary>A complete page.</summary>
@@ -41,6 +44,7 @@ public static class Layout
             NavItem("Models", DashboardLinks.Home, section == Section.Models),
             NavItem("Alerts", DashboardLinks.Alerts(), section == Section.Alerts),
             NavItem("Approvals", DashboardLinks.Approvals, section == Section.Approvals),
+            NavItem("Pipelines", DashboardLinks.Pipelines, section == Section.Pipelines),
             NavItem("Audit log", DashboardLinks.Audit, section == Section.Audit),
         ]);
         var trail = crumbs.Length == 0 ? Html.Empty : Html.Of($"""<nav class="crumbs" aria-label="Breadcrumb"><ol>{Html.Each(crumbs, c => Html.Of($"<li><a href=\"{c.Href}\">{c.Text}</a></li>"))}<li aria-current="page">{title}</li></ol></nav>""");
