@@ -80,12 +80,11 @@ public sealed class FerryClient : IDisposable
         PipelineFirings = new Pipelines.PipelineFiringsClient(_requests);
         Datasets = new Pipelines.DatasetsClient(_requests, http);
         Rollouts = new Pipelines.RolloutsClient(http);
+        Pipelines = new Pipelines.PipelinesClient(_requests);
     }
 
     /// <summary>Canary ramps: start one by hand, list, show, cancel.</summary>
     public Pipelines.RolloutsClient Rollouts { get; }
-        Pipelines = new Pipelines.PipelinesClient(_requests);
-    }
 
     /// <summary>Retraining pipelines and their runs.</summary>
     public Pipelines.PipelinesClient Pipelines { get; }

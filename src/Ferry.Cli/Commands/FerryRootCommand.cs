@@ -37,7 +37,6 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Rollouts.RolloutsCommand());
         Subcommands.Add(new Pipelines.PipelinesCommand(clock));
         Subcommands.Add(new Monitoring.DriftCommand(clock));
-        Subcommands.Add(Pipelines.PipelineFiringCommands.CreateGroup());
         Subcommands.Add(new Datasets.DatasetsCommand());
     }
 }

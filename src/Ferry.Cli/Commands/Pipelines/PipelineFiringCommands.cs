@@ -17,16 +17,6 @@ internal static class PipelineFiringCommands
         ArgumentNullException.ThrowIfNull(client);
         pipelinesGroup.Subcommands.Add(new FiringsCommand(client));
     }
-
-    /// <summary>A <c>ferry pipelines</c> group holding only <c>firings</c> (until the pipelines verbs join it).</summary>
-    public static Command CreateGroup()
-    {
-        var group = new Command("pipelines", "Retraining pipelines of the closed loop.");
-        var client = new ClientOptions();
-        client.AddTo(group);
-        Add(group, client);
-        return group;
-    }
 }
 
 /// <summary><c>ferry pipelines firings NAME</c>.</summary>

@@ -24,6 +24,7 @@ internal sealed class PipelinesCommand : Command
         Subcommands.Add(Show(client));
         Subcommands.Add(Cancel(client));
         Subcommands.Add(Delete(client));
+        PipelineFiringCommands.Add(this, client);
     }
 
     private static Command Create(ClientOptions client)

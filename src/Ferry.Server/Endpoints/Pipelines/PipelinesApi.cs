@@ -12,6 +12,7 @@ using Ferry.Core.Tracking;
 using Ferry.Server.Identity;
 using Ferry.Server.Pipelines;
 using Ferry.Server.Pipelines.Execution;
+using Ferry.Server.Pipelines.Triggers;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Endpoints.Pipelines;
@@ -74,7 +75,7 @@ public static class PipelinesApi
 
     /// <summary>Creates a pipeline (201).</summary>
     public static async Task<IResult> CreateAsync(HttpRequest request, IPipelineStore store, IEndpointStore endpoints, IEnumerable<IPipelineExecutor> executors,
-        ClaimsPrincipal user, CancellationToken cancellationToken)
+        IPipelineScheduleSync schedules, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
@@ -83,12 +84,13 @@ public static class PipelinesApi
         PipelineSpecValidation.CheckName(body.Name);
         var pipeline = await ReadAsync(body.Name!, body, endpoints, executors, cancellationToken);
         var created = await store.CreateAsync(pipeline, user.ActorName(), cancellationToken);
+        await schedules.SyncAsync(created.Name, cancellationToken);
         return TypedResults.Json(PipelineView.From(created), PipelinesJsonContext.Default.PipelineView, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>Replaces a pipeline.</summary>
     public static async Task<IResult> UpdateAsync(string name, HttpRequest request, IPipelineStore store, IEndpointStore endpoints, IEnumerable<IPipelineExecutor> executors,
-        ClaimsPrincipal user, CancellationToken cancellationToken)
+        IPipelineScheduleSync schedules, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
@@ -101,11 +103,12 @@ public static class PipelinesApi
         }
 
         var updated = await store.UpdateAsync(await ReadAsync(name, body, endpoints, executors, cancellationToken), user.ActorName(), cancellationToken);
+        await schedules.SyncAsync(name, cancellationToken);
         return TypedResults.Json(PipelineView.From(updated), PipelinesJsonContext.Default.PipelineView);
     }
 
     /// <summary>Deletes a pipeline (204); 409 while one of its runs is active.</summary>
-    public static async Task<IResult> DeleteAsync(string name, IPipelineStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteAsync(string name, IPipelineStore store, IPipelineScheduleSync schedules, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         await FindAsync(store, name, cancellationToken);
@@ -115,6 +118,7 @@ public static class PipelinesApi
         }
 
         await store.DeleteAsync(name, user.ActorName(), cancellationToken);
+        await schedules.SyncAsync(name, cancellationToken);
         return TypedResults.NoContent();
     }
 
