@@ -20,7 +20,7 @@ public interface IPipelineScheduleSync
 /// (another process, a restore) are picked up within a tick. A job is only rebuilt when its cron expression changes.
 /// Disabled pipelines stay scheduled: their firings are recorded as <c>disabled</c>.
 /// </summary>
-public sealed partial class PipelineSchedules(ISchedulerFactory schedulers, IServiceScopeFactory scopes, ILogger<PipelineSchedules> logger)
+public sealed partial class PipelineSchedules(ISchedulerFactory schedulers, IServiceScopeFactory scopes, TimeProvider clock, ILogger<PipelineSchedules> logger)
     : IPipelineScheduleSync, IDisposable
 {
     /// <summary>The Quartz group of pipeline jobs and triggers.</summary>
@@ -144,7 +144,8 @@ public sealed partial class PipelineSchedules(ISchedulerFactory schedulers, ISer
             .UsingJobData(PipelineJob.PipelineKey, name)
             .UsingJobData(PipelineJob.CronKey, cron)
             .Build();
-        var trigger = TriggerBuilder.Create().WithIdentity(name, Group)
+        // Built on the server's clock: TriggerBuilder.Create() computes the first fire time from the system clock.
+        var trigger = TriggerBuilder.Create(clock).WithIdentity(name, Group)
             .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc))
             .Build();
         await scheduler.ScheduleJob(detail, trigger, cancellationToken: cancellationToken);
