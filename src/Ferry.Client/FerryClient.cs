@@ -77,7 +77,6 @@ public sealed class FerryClient : IDisposable
         Governance = new Governance.GovernanceClient(_requests);
         Reviews = new Oversight.ReviewsClient(http);
         Subjects = new Oversight.SubjectsClient(http);
-        Datasets = new Pipelines.DatasetsClient(_requests, http);
     }
 
     /// <summary>Human reviews of logged predictions, review settings, override counts and the review queue.</summary>
@@ -85,9 +84,6 @@ public sealed class FerryClient : IDisposable
 
     /// <summary>Data-subject rights: subject fields, export and erasure.</summary>
     public Oversight.SubjectsClient Subjects { get; }
-
-    /// <summary>Training sets materialised from production: build, list, show, download.</summary>
-    public Pipelines.DatasetsClient Datasets { get; }
 
     /// <summary>Promotion policies, gates and promotion requests.</summary>
     public Governance.GovernanceClient Governance { get; }

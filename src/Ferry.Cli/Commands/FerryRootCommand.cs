@@ -35,6 +35,5 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Monitoring.MonitorCommand());
         Subcommands.Add(new Alerts.AlertsCommand());
         Subcommands.Add(new Monitoring.DriftCommand(clock));
-        Subcommands.Add(new Datasets.DatasetsCommand());
     }
 }
