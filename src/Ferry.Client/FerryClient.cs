@@ -95,9 +95,6 @@ public sealed class FerryClient : IDisposable
     /// <summary>Data-subject rights: subject fields, export and erasure.</summary>
     public Oversight.SubjectsClient Subjects { get; }
 
-    /// <summary>Training sets materialised from production: build, list, show, download.</summary>
-    public Pipelines.DatasetsClient Datasets { get; }
-
     /// <summary>Promotion policies, gates and promotion requests.</summary>
     public Governance.GovernanceClient Governance { get; }
 

@@ -37,6 +37,5 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Rollouts.RolloutsCommand());
         Subcommands.Add(new Pipelines.PipelinesCommand(clock));
         Subcommands.Add(new Monitoring.DriftCommand(clock));
-        Subcommands.Add(new Datasets.DatasetsCommand());
     }
 }

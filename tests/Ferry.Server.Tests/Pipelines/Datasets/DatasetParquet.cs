@@ -33,12 +33,18 @@ internal sealed record DatasetParquet(IReadOnlyList<DataField> Fields, IReadOnly
 
     public IReadOnlyList<string> Names => [.. Fields.Select(f => f.Name)];
 
-    public Type TypeOf(string column) => Fields.Single(f => f.Name == column).ClrType;
+    /// <summary>A column's value type: double, bool, long, int or string (Parquet.Net reads text as ReadOnlyMemory&lt;char&gt;).</summary>
+    public Type TypeOf(string column)
+    {
+        var type = Fields.Single(f => f.Name == column).ClrType;
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(ReadOnlyMemory<char>) ? typeof(string) : type;
+    }
 
     private static async Task<object?[]> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int rows)
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        if (type == typeof(string))
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var text = new string?[rows];
             await group.ReadAsync(field, text.AsMemory(), null, default);
