@@ -77,6 +77,7 @@ public sealed class FerryClient : IDisposable
         Governance = new Governance.GovernanceClient(_requests);
         Reviews = new Oversight.ReviewsClient(http);
         Subjects = new Oversight.SubjectsClient(http);
+        Evaluations = new Pipelines.EvaluationsClient(http);
     }
 
     /// <summary>Human reviews of logged predictions, review settings, override counts and the review queue.</summary>
@@ -90,6 +91,9 @@ public sealed class FerryClient : IDisposable
 
     /// <summary>Monitoring: reference profiles, monitors, reports, alerts, webhooks.</summary>
     public Monitoring.MonitoringClient Monitoring { get; }
+
+    /// <summary>Challenger evaluations of the closed loop.</summary>
+    public Pipelines.EvaluationsClient Evaluations { get; }
 
     /// <summary>The server this client talks to.</summary>
     public Uri BaseAddress => _http.BaseAddress!;

@@ -34,6 +34,7 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Endpoints.EndpointsCommand());
         Subcommands.Add(new Monitoring.MonitorCommand());
         Subcommands.Add(new Alerts.AlertsCommand());
+        Subcommands.Add(new Evaluations.EvaluationsCommand());
         Subcommands.Add(new Monitoring.DriftCommand(clock));
     }
 }
