@@ -81,6 +81,7 @@ public sealed class FerryClient : IDisposable
         Datasets = new Pipelines.DatasetsClient(_requests, http);
         Rollouts = new Pipelines.RolloutsClient(http);
         Pipelines = new Pipelines.PipelinesClient(_requests);
+        Evaluations = new Pipelines.EvaluationsClient(http);
     }
 
     /// <summary>Canary ramps: start one by hand, list, show, cancel.</summary>
@@ -103,6 +104,9 @@ public sealed class FerryClient : IDisposable
 
     /// <summary>Monitoring: reference profiles, monitors, reports, alerts, webhooks.</summary>
     public Monitoring.MonitoringClient Monitoring { get; }
+
+    /// <summary>Challenger evaluations of the closed loop.</summary>
+    public Pipelines.EvaluationsClient Evaluations { get; }
 
     /// <summary>The server this client talks to.</summary>
     public Uri BaseAddress => _http.BaseAddress!;

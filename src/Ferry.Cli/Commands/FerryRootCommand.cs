@@ -36,6 +36,7 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Alerts.AlertsCommand());
         Subcommands.Add(new Rollouts.RolloutsCommand());
         Subcommands.Add(new Pipelines.PipelinesCommand(clock));
+        Subcommands.Add(new Evaluations.EvaluationsCommand());
         Subcommands.Add(new Monitoring.DriftCommand(clock));
     }
 }
