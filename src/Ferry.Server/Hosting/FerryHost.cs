@@ -32,6 +32,7 @@ using Ferry.Server.Memory;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Oversight;
 using Ferry.Server.Oversight.Subjects;
+using Ferry.Server.Pipelines;
 using Ferry.Server.RateLimiting;
 using Ferry.Server.References;
 using Ferry.Server.Serving;

@@ -7,6 +7,7 @@ using Ferry.Core.Pipelines;
 using Ferry.Core.Serving;
 using Ferry.Server.Pipelines;
 using Ferry.Server.Pipelines.Promotion;
+using Ferry.Server.Serving;
 using Ferry.Server.Tests.Serving;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -300,7 +301,10 @@ public abstract class PromotionStageTests(DatabaseKind kind)
         {
             DatabaseRequirement.EnsureAvailable(kind);
             var clock = new TestClock();
-            var server = await FerryTestServer.StartAsync(kind, clock: clock, host: builder => builder.Configuration["Ferry:Loop:Enabled"] = "false");
+            // The log writes every request's rows at once (a batch of one fills), so no flush interval waits on the test clock.
+            var server = await FerryTestServer.StartAsync(kind, clock: clock,
+                services: services => services.Configure<PredictionLogOptions>(o => o.BatchSize = 1),
+                host: builder => builder.Configuration["Ferry:Loop:Enabled"] = "false");
             var env = new Env(server, clock, "credit-ep");
             var v1 = await RegisterCreditAsync(server, Model, champion);
             if (challenger is not null)
