@@ -13,6 +13,8 @@ namespace Ferry.Cli.Commands.Pipelines;
 /// <summary><c>ferry pipelines create|run|list|show|cancel|delete</c>: retraining pipelines and their runs.</summary>
 internal sealed class PipelinesCommand : Command
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public PipelinesCommand(TimeProvider clock)
         : base("pipelines", "Define retraining pipelines (a training command Ferry runs with a dataset, a tracking run and a token), run, follow and cancel them.")
     {
@@ -197,7 +199,7 @@ internal sealed class PipelinesCommand : Command
             }
 
             CliConsole.Line($"Pipeline '{view.Name}': endpoint '{view.Endpoint}', model '{view.Model}', {(view.Enabled ? "enabled" : "disabled")}");
-            CliConsole.Line(JsonSerializer.Serialize(view.Spec, new JsonSerializerOptions { WriteIndented = true }));
+            CliConsole.Line(JsonSerializer.Serialize(view.Spec, Indented));
             var table = TableFormat.Create("Run", "Phase", "Status", "Trigger", "Queued", "Challenger", "Error");
             foreach (var r in runs)
             {
