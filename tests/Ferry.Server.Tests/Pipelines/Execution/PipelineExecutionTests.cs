@@ -274,7 +274,10 @@ public abstract class PipelineExecutionTests<TFixture>(TFixture fixture) : IClas
 
         using var disable = await admin.PutAsJsonAsync($"/api/v1/pipelines/{name}", new
         {
-            endpoint, model, enabled = false, spec = new { command = new { executable = "true" } },
+            endpoint,
+            model,
+            enabled = false,
+            spec = new { command = new { executable = "true" } },
         });
         await disable.AssertJsonAsync(HttpStatusCode.OK);
         using var cancelSecond = await admin.PostAsync($"/api/v1/pipelines/{name}/runs/2/cancel", null);
@@ -333,7 +336,10 @@ public abstract class PipelineExecutionTests<TFixture>(TFixture fixture) : IClas
 
         using var tooLong = await admin.PostAsJsonAsync("/api/v1/pipelines", new
         {
-            name = UniqueName("p"), endpoint, model, spec = new { command = new { executable = "true", timeoutSeconds = 7 * 24 * 3600 + 1 }, promotion = new { steps = new[] { 10, 50 } } },
+            name = UniqueName("p"),
+            endpoint,
+            model,
+            spec = new { command = new { executable = "true", timeoutSeconds = 7 * 24 * 3600 + 1 }, promotion = new { steps = new[] { 10, 50 } } },
         });
         var tooLongErrors = (await tooLong.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         Assert.True(tooLongErrors.TryGetProperty("spec.command.timeoutSeconds", out _));
