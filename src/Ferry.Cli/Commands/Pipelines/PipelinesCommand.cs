@@ -13,6 +13,8 @@ namespace Ferry.Cli.Commands.Pipelines;
 /// <summary><c>ferry pipelines create|run|list|show|cancel|delete</c>: retraining pipelines and their runs.</summary>
 internal sealed class PipelinesCommand : Command
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public PipelinesCommand(TimeProvider clock)
         : base("pipelines", "Define retraining pipelines (a training command Ferry runs with a dataset, a tracking run and a token), run, follow and cancel them.")
     {
@@ -34,7 +36,7 @@ internal sealed class PipelinesCommand : Command
         var model = new Option<string?>("--model") { Description = "The registered model its training registers versions of" };
         var experiment = new Option<string?>("--experiment") { Description = "The experiment its runs are logged in (default pipeline/NAME)" };
         var command = new Option<string?>("--command") { Description = "The program to run, e.g. dotnet or python3 (no shell)" };
-        var args = new Option<string[]>("--arg") { Description = "One argument of the command (repeat it)", AllowMultipleArgumentsPerToken = false };
+        var args = new Option<string[]>("--arg") { Description = "One argument of the command (repeat it; write --arg=--flag for one that starts with a dash)", AllowMultipleArgumentsPerToken = false };
         var workdir = new Option<string?>("--workdir") { Description = "Its working directory (absolute)" };
         var timeout = new Option<string?>("--timeout") { Description = "Killed after this long, e.g. 30m, 1h (default 1h)" };
         var memory = new Option<int?>("--memory-mb") { Description = "Address-space limit in MiB (Linux, through prlimit)" };
@@ -46,8 +48,8 @@ internal sealed class PipelinesCommand : Command
             var root = parseResult.GetValue(spec) is { } file
                 ? JsonNode.Parse(await File.ReadAllTextAsync(file.FullName, cancellationToken)) as JsonObject
                     ?? throw new CliException(ExitCodes.InvalidArguments, $"--spec: {file.FullName} does not hold a JSON object")
-                : [];
-            var commandNode = root["command"] as JsonObject ?? [];
+                : new JsonObject();
+            var commandNode = root["command"] as JsonObject ?? new JsonObject();
             root["command"] = commandNode;
             if (parseResult.GetValue(command) is { } executable)
             {
@@ -56,7 +58,7 @@ internal sealed class PipelinesCommand : Command
 
             if (parseResult.GetValue(args) is { Length: > 0 } values)
             {
-                commandNode["arguments"] = new JsonArray([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+                commandNode["arguments"] = new JsonArray([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
             }
 
             if (parseResult.GetValue(workdir) is { } directory)
@@ -198,7 +200,7 @@ internal sealed class PipelinesCommand : Command
             }
 
             CliConsole.Line($"Pipeline '{view.Name}': endpoint '{view.Endpoint}', model '{view.Model}', {(view.Enabled ? "enabled" : "disabled")}");
-            CliConsole.Line(JsonSerializer.Serialize(view.Spec, new JsonSerializerOptions { WriteIndented = true }));
+            CliConsole.Line(JsonSerializer.Serialize(view.Spec, Indented));
             var table = TableFormat.Create("Run", "Phase", "Status", "Trigger", "Queued", "Challenger", "Error");
             foreach (var r in runs)
             {

@@ -274,7 +274,10 @@ public abstract class PipelineExecutionTests<TFixture>(TFixture fixture) : IClas
 
         using var disable = await admin.PutAsJsonAsync($"/api/v1/pipelines/{name}", new
         {
-            endpoint, model, enabled = false, spec = new { command = new { executable = "true" } },
+            endpoint,
+            model,
+            enabled = false,
+            spec = new { command = new { executable = "true" } },
         });
         await disable.AssertJsonAsync(HttpStatusCode.OK);
         using var cancelSecond = await admin.PostAsync($"/api/v1/pipelines/{name}/runs/2/cancel", null);
@@ -333,7 +336,10 @@ public abstract class PipelineExecutionTests<TFixture>(TFixture fixture) : IClas
 
         using var tooLong = await admin.PostAsJsonAsync("/api/v1/pipelines", new
         {
-            name = UniqueName("p"), endpoint, model, spec = new { command = new { executable = "true", timeoutSeconds = 7 * 24 * 3600 + 1 }, promotion = new { steps = new[] { 10, 50 } } },
+            name = UniqueName("p"),
+            endpoint,
+            model,
+            spec = new { command = new { executable = "true", timeoutSeconds = 7 * 24 * 3600 + 1 }, promotion = new { steps = new[] { 10, 50 } } },
         });
         var tooLongErrors = (await tooLong.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         Assert.True(tooLongErrors.TryGetProperty("spec.command.timeoutSeconds", out _));
@@ -448,9 +454,14 @@ public abstract class PipelineExecutionTests<TFixture>(TFixture fixture) : IClas
         return await TickAndGetAsync(runId);
     }
 
+    /// <summary>Ticks the training stage alone (later stages would move an evaluating run on in the same tick) and returns the run.</summary>
     private async Task<PipelineRun> TickAndGetAsync(Guid runId)
     {
-        await Server.Services.GetRequiredService<LoopWorker>().TickAsync();
+        await using (var scope = Server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetServices<ILoopStage>().OfType<TrainingStage>().Single().TickAsync(CancellationToken.None);
+        }
+
         return await FindRunAsync(runId);
     }
 
@@ -485,6 +496,13 @@ public abstract class PipelineExecutionTests<TFixture>(TFixture fixture) : IClas
 
     private static bool IsAlive(int pid)
     {
+        if (OperatingSystem.IsLinux())
+        {
+            // A killed process whose parent has not reaped it yet is a zombie ('Z'): it no longer runs.
+            var stat = $"/proc/{pid}/stat";
+            return File.Exists(stat) && File.ReadAllText(stat).Split(')')[^1].Trim() is { Length: > 0 } rest && rest[0] != 'Z';
+        }
+
         try
         {
             using var process = Process.GetProcessById(pid);
