@@ -105,6 +105,9 @@ public sealed class FerryClient : IDisposable
     /// <summary>Monitoring: reference profiles, monitors, reports, alerts, webhooks.</summary>
     public Monitoring.MonitoringClient Monitoring { get; }
 
+    /// <summary>Training sets materialised from production: build, list, show, download.</summary>
+    public Pipelines.DatasetsClient Datasets { get; }
+
     /// <summary>Challenger evaluations of the closed loop.</summary>
     public Pipelines.EvaluationsClient Evaluations { get; }
 

@@ -37,6 +37,7 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Rollouts.RolloutsCommand());
         Subcommands.Add(new Pipelines.PipelinesCommand(clock));
         Subcommands.Add(new Evaluations.EvaluationsCommand());
+        Subcommands.Add(new Datasets.DatasetsCommand());
         Subcommands.Add(new Monitoring.DriftCommand(clock));
     }
 }
