@@ -13,7 +13,8 @@ public sealed record PipelineSpec
     /// <summary>The training command.</summary>
     public TrainingCommand Command { get; init; } = new();
 
-    /// <summary>The training data built before each run, or null to build none.</summary>
+    /// <summary>The training data built before each run, or null to build none (written as <c>"dataset": null</c>, so it survives a round trip).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DatasetRecipe? Dataset { get; init; } = new();
 
     /// <summary>When the pipeline fires (manual runs are always possible).</summary>
