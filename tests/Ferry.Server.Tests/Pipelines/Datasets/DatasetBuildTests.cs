@@ -45,7 +45,13 @@ public abstract class DatasetBuildTests
         var scientist = server.CreateClient(await server.CreateTokenAsync(Role.Scientist));
         var limited = await BuildAsync(scientist, new
         {
-            endpoint, from = t0.AddHours(-7), to = t0, asOf = t0.AddHours(1), labelDelayMax = "5h", holdoutFraction = 0.0, name = Unique("pit"),
+            endpoint,
+            from = t0.AddHours(-7),
+            to = t0,
+            asOf = t0.AddHours(1),
+            labelDelayMax = "5h",
+            holdoutFraction = 0.0,
+            name = Unique("pit"),
         });
         Assert.Equal(6, limited.GetProperty("rows").GetInt64());
         Assert.Equal(3, limited.GetProperty("labelledRows").GetInt64());
