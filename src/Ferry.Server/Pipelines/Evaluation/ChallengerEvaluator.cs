@@ -290,7 +290,12 @@ public sealed class ChallengerEvaluator(IRegistryStore registry, ModelCache mode
                 rates.Add((group, rate, tpr, fpr));
                 table.Add(new JsonObject
                 {
-                    ["model"] = name, ["group"] = group, ["rows"] = count, ["positiveRate"] = Num(rate), ["tpr"] = Num(tpr), ["fpr"] = Num(fpr),
+                    ["model"] = name,
+                    ["group"] = group,
+                    ["rows"] = count,
+                    ["positiveRate"] = Num(rate),
+                    ["tpr"] = Num(tpr),
+                    ["fpr"] = Num(fpr),
                 });
             }
 
@@ -302,7 +307,9 @@ public sealed class ChallengerEvaluator(IRegistryStore registry, ModelCache mode
 
             gaps[name] = new JsonObject
             {
-                ["positiveRate"] = Num(Gap(r => r.Positive)), ["tpr"] = Num(Gap(r => r.Tpr)), ["fpr"] = Num(Gap(r => r.Fpr)),
+                ["positiveRate"] = Num(Gap(r => r.Positive)),
+                ["tpr"] = Num(Gap(r => r.Tpr)),
+                ["fpr"] = Num(Gap(r => r.Fpr)),
             };
         }
 

@@ -30,75 +30,15 @@ public static class EvaluationMetrics
     };
 
     /// <summary>A binary classifier's metric on the rows <paramref name="rows"/> names (NaN when undefined there, e.g. AUC of one class).</summary>
-    public static double BinaryValue(string metric, bool[] actual, double[] scores, double threshold, int[] rows)
+    public static double BinaryValue(string metric, bool[] actual, double[] scores, double threshold, int[] rows) => metric switch
     {
-        switch (metric)
-        {
-            case "roc_auc":
-            {
-                var a = new bool[rows.Length];
-                var s = new double[rows.Length];
-                for (var k = 0; k < rows.Length; k++)
-                {
-                    (a[k], s[k]) = (actual[rows[k]], scores[rows[k]]);
-                }
-
-                return BinaryClassificationMetrics.Compute(a, s, threshold).RocAuc;
-            }
-
-            case "accuracy":
-            {
-                var right = 0;
-                foreach (var i in rows)
-                {
-                    right += (scores[i] >= threshold) == actual[i] ? 1 : 0;
-                }
-
-                return right / (double)rows.Length;
-            }
-
-            case "f1":
-            {
-                int tp = 0, fp = 0, fn = 0;
-                foreach (var i in rows)
-                {
-                    var predicted = scores[i] >= threshold;
-                    tp += predicted && actual[i] ? 1 : 0;
-                    fp += predicted && !actual[i] ? 1 : 0;
-                    fn += !predicted && actual[i] ? 1 : 0;
-                }
-
-                return tp == 0 ? 0 : 2.0 * tp / ((2.0 * tp) + fp + fn);
-            }
-
-            case "log_loss":
-            {
-                var sum = 0.0;
-                foreach (var i in rows)
-                {
-                    var p = Math.Clamp(scores[i], Epsilon, 1 - Epsilon);
-                    sum -= actual[i] ? Math.Log(p) : Math.Log(1 - p);
-                }
-
-                return sum / rows.Length;
-            }
-
-            case "brier":
-            {
-                var sum = 0.0;
-                foreach (var i in rows)
-                {
-                    var d = scores[i] - (actual[i] ? 1 : 0);
-                    sum += d * d;
-                }
-
-                return sum / rows.Length;
-            }
-
-            default:
-                throw new ArgumentException($"'{metric}' is not a binary classifier's metric.", nameof(metric));
-        }
-    }
+        "roc_auc" => Auc(actual, scores, threshold, rows),
+        "accuracy" => Accuracy(actual, scores, threshold, rows),
+        "f1" => F1(actual, scores, threshold, rows),
+        "log_loss" => LogLoss(actual, scores, rows),
+        "brier" => Brier(actual, scores, rows),
+        _ => throw new ArgumentException($"'{metric}' is not a binary classifier's metric.", nameof(metric)),
+    };
 
     /// <summary>A regressor's metric on the rows <paramref name="rows"/> names.</summary>
     public static double RegressionValue(string metric, double[] actual, double[] predicted, int[] rows)
@@ -116,5 +56,66 @@ public static class EvaluationMetrics
             "mae" => sum / rows.Length,
             _ => throw new ArgumentException($"'{metric}' is not a regressor's metric.", nameof(metric)),
         };
+    }
+
+    private static double Auc(bool[] actual, double[] scores, double threshold, int[] rows)
+    {
+        var a = new bool[rows.Length];
+        var s = new double[rows.Length];
+        for (var k = 0; k < rows.Length; k++)
+        {
+            (a[k], s[k]) = (actual[rows[k]], scores[rows[k]]);
+        }
+
+        return BinaryClassificationMetrics.Compute(a, s, threshold).RocAuc;
+    }
+
+    private static double Accuracy(bool[] actual, double[] scores, double threshold, int[] rows)
+    {
+        var right = 0;
+        foreach (var i in rows)
+        {
+            right += (scores[i] >= threshold) == actual[i] ? 1 : 0;
+        }
+
+        return right / (double)rows.Length;
+    }
+
+    private static double F1(bool[] actual, double[] scores, double threshold, int[] rows)
+    {
+        int tp = 0, fp = 0, fn = 0;
+        foreach (var i in rows)
+        {
+            var predicted = scores[i] >= threshold;
+            tp += predicted && actual[i] ? 1 : 0;
+            fp += predicted && !actual[i] ? 1 : 0;
+            fn += !predicted && actual[i] ? 1 : 0;
+        }
+
+        return tp == 0 ? 0 : 2.0 * tp / ((2.0 * tp) + fp + fn);
+    }
+
+    private static double LogLoss(bool[] actual, double[] scores, int[] rows)
+    {
+        var sum = 0.0;
+        foreach (var i in rows)
+        {
+            var p = Math.Clamp(scores[i], Epsilon, 1 - Epsilon);
+            sum -= actual[i] ? Math.Log(p) : Math.Log(1 - p);
+        }
+
+        return sum / rows.Length;
+    }
+
+    private static double Brier(bool[] actual, double[] scores, int[] rows)
+    {
+        var sum = 0.0;
+        foreach (var i in rows)
+        {
+            var d = scores[i] - (actual[i] ? 1 : 0);
+            sum += d * d;
+        }
+
+        return sum / rows.Length;
     }
 }

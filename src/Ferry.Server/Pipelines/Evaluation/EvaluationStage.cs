@@ -165,7 +165,12 @@ public sealed class EvaluationStage(
             await evaluations.UpdateAsync(evaluation, cancellationToken);
             await audit.RecordAsync(LoopActors.Loop, AuditRecord.Of("evaluation.shadow", Target(evaluation), new
             {
-                evaluation.Id, Run = run.Id, Started = true, evaluation.ChallengerVersion, plan.ShadowMinutes, plan.ShadowRows,
+                evaluation.Id,
+                Run = run.Id,
+                Started = true,
+                evaluation.ChallengerVersion,
+                plan.ShadowMinutes,
+                plan.ShadowRows,
             }), cancellationToken);
             return;
         }
