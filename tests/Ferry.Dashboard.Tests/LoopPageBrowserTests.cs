@@ -8,7 +8,7 @@ namespace Ferry.Dashboard.Tests;
 
 /// <summary>
 /// The loop page, a run's page and an evaluation's page in chromium, on a fresh endpoint of the quickstart server
-/// (serving the quickstart's credit-risk v1) whose loop is seeded into the stores: axe-clean, phone-width, keyboard.
+/// (serving the quickstart's credit-risk v1, also the seeded challenger: the quickstart registers one version) whose loop is seeded into the stores: axe-clean, phone-width, keyboard.
 /// </summary>
 [Collection(QuickstartSiteGroup.Name)]
 public sealed class LoopPageBrowserTests(QuickstartSite site)
@@ -23,12 +23,12 @@ public sealed class LoopPageBrowserTests(QuickstartSite site)
             await scope.ServiceProvider.GetRequiredService<IEndpointStore>().DeployAsync(endpoint, [new RouteRequest("credit-risk", 1, null, RouteRole.Weighted, 100)], true, "test");
         }
 
-        var scene = await LoopScene.SeedAsync(site.Services, site.Services.GetRequiredService<TimeProvider>(), endpoint, "credit-risk", 1, 2);
+        var scene = await LoopScene.SeedAsync(site.Services, site.Services.GetRequiredService<TimeProvider>(), endpoint, "credit-risk", 1, 1);
         var page = await site.SignedIn.NewPageAsync();
         await page.GotoAsync($"/ui/endpoints/{endpoint}/loop");
         await Assertions.Expect(page.Locator("ol.steps li[aria-current=step]")).ToHaveTextAsync("50 % (current step)");
         await Assertions.Expect(page.Locator("#rollbacks .reason")).ToHaveTextAsync("predictionDrift 0.27 above its limit 0.2");
-        Assert.Equal(1, await page.Locator("#latest-roc svg").CountAsync());
+        Assert.Equal(1, await page.Locator("figure.chart-roc svg.chart-svg").CountAsync());
         await AccessibilityTests.AssertAccessibleAsync(page, "loop");
         await Screenshots.SaveAsync(page, "dashboard-loop", fullPage: true);
 

@@ -175,7 +175,7 @@ public sealed record LoopScene(
         var (_, waiting) = await FireAsync(pipelines, governed, TriggerKinds.Manual, "monthly retrain", Ms(start.AddHours(2)));
         var request = await sp.GetRequiredService<IPromotionStore>().CreateAsync(new PromotionRequest
         {
-            Id = Guid.NewGuid(), ModelName = model, Version = challenger, TargetAlias = "champion", Justification = "challenger better on the backtest",
+            Id = Guid.NewGuid(), ModelName = model, Version = challenger, TargetAlias = "loop-candidate", Justification = "challenger better on the backtest",
             RequestedBy = "ferry-loop", RequestedAt = Ms(now.AddMinutes(-5)), ExpiresAt = Ms(now.AddDays(7)), ChampionVersion = champion, GatesPassed = true,
         });
         waiting!.Phase = LoopPhases.AwaitingApproval;
