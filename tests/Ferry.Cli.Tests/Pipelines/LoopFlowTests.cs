@@ -71,13 +71,13 @@ public abstract class LoopFlowTests(DatabaseKind kind)
         Assert.Contains((await client.Monitoring.ListAlertsAsync("open")), a => a.Check.StartsWith("drift", StringComparison.Ordinal));
 
         var run = await FollowAsync(client, http, "credit-retrain", 1, shocked, LoopPhases.Promoted, report.ToString() ?? string.Empty);
-        Assert.Equal(TriggerKinds.Alert, run.GetProperty("triggerKind").GetString());
-        Assert.Equal(2, run.GetProperty("challengerVersion").GetInt32());
-        Assert.Equal(1, run.GetProperty("championVersion").GetInt32());
+        Assert.Equal(TriggerKinds.Alert, run.GetProperty("trigger").GetString());
+        Assert.Equal($"{Model}/2", Link(run, "challengerVersion"));
+        Assert.Equal($"{Model}/1", Link(run, "championVersion"));
 
         // The dataset is the tracking run's input (lineage), by digest; version 2 was registered from that run.
         var dataset = await GetAsync(http, $"/api/v1/datasets/{Uri.EscapeDataString(await DatasetNameAsync(http, run))}");
-        var trackingRunId = run.GetProperty("trackingRunId").GetString()!;
+        var trackingRunId = Link(run, "trackingRunId")!;
         var trackingRun = await GetAsync(http, $"/api/2.0/mlflow/runs/get?run_id={trackingRunId}");
         var inputs = trackingRun.GetProperty("run").GetProperty("inputs").GetProperty("dataset_inputs").EnumerateArray()
             .Select(i => i.GetProperty("dataset").GetProperty("digest").GetString()).ToList();
@@ -87,10 +87,10 @@ public abstract class LoopFlowTests(DatabaseKind kind)
         Assert.Equal(trackingRunId, version2.RunId);
         Assert.True(dataset.GetProperty("labelledRows").GetInt64() > 0);
 
-        var evaluation = await GetAsync(http, $"/api/v1/evaluations/{run.GetProperty("evaluationId").GetString()}");
+        var evaluation = await GetAsync(http, $"/api/v1/evaluations/{Link(run, "evaluationId")}");
         Assert.Contains(evaluation.GetProperty("verdict").GetString(), new[] { EvaluationVerdicts.Better, EvaluationVerdicts.NotWorse });
         Assert.True(evaluation.GetProperty("rows").GetInt32() > 0);
-        var rollout = await GetAsync(http, $"/api/v1/rollouts/{run.GetProperty("rolloutId").GetString()}");
+        var rollout = await GetAsync(http, $"/api/v1/rollouts/{Link(run, "rolloutId")}");
         Assert.Equal(RolloutStatus.Promoted, rollout.GetProperty("status").GetString());
         Assert.Contains("champion", (await client.Registry.GetModelVersionAsync(Model, "2")).Aliases ?? []);
         await AssertServesOnlyAsync(client, 2);
@@ -101,8 +101,8 @@ public abstract class LoopFlowTests(DatabaseKind kind)
             Spec(["--invert-labels", "true"], evaluationMargin: 1.0, maxPredictionDrift: 0.2, alerts: []));
         Succeeded(await server.RunAsync(admin, "pipelines", "run", "credit-retrain-inverted"));
         var rolledBack = await FollowAsync(client, http, "credit-retrain-inverted", 1, shocked, LoopPhases.RolledBack, "inverted challenger");
-        Assert.Equal(3, rolledBack.GetProperty("challengerVersion").GetInt32());
-        var back = await GetAsync(http, $"/api/v1/rollouts/{rolledBack.GetProperty("rolloutId").GetString()}");
+        Assert.Equal($"{Model}/3", Link(rolledBack, "challengerVersion"));
+        var back = await GetAsync(http, $"/api/v1/rollouts/{Link(rolledBack, "rolloutId")}");
         Assert.Equal(RolloutStatus.RolledBack, back.GetProperty("status").GetString());
         Assert.Contains("drift", back.GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.Contains(await client.Monitoring.ListAlertsAsync("open"), a => a.Check.StartsWith("rollout", StringComparison.Ordinal));
@@ -114,7 +114,7 @@ public abstract class LoopFlowTests(DatabaseKind kind)
         var failed = await FollowAsync(client, http, "credit-retrain-broken", 1, shocked, LoopPhases.Failed, "broken command");
         Assert.Equal(PipelineRunStatus.Failed, failed.GetProperty("status").GetString());
         Assert.NotEqual(0, failed.GetProperty("exitCode").GetInt32());
-        var failedRun = await GetAsync(http, $"/api/2.0/mlflow/runs/get?run_id={failed.GetProperty("trackingRunId").GetString()}");
+        var failedRun = await GetAsync(http, $"/api/2.0/mlflow/runs/get?run_id={Link(failed, "trackingRunId")}");
         Assert.Equal("FAILED", failedRun.GetProperty("run").GetProperty("info").GetProperty("status").GetString());
         using (var stderr = await http.GetAsync($"/api/v1/pipelines/credit-retrain-broken/runs/1/logs/stderr"))
         {
@@ -122,7 +122,7 @@ public abstract class LoopFlowTests(DatabaseKind kind)
             Assert.Contains("--rows must be a positive integer", await stderr.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        Assert.False(failed.TryGetProperty("challengerVersion", out var none) && none.ValueKind == JsonValueKind.Number);
+        Assert.Null(Link(failed, "challengerVersion"));
         await Assert.ThrowsAsync<FerryApiException>(() => client.Registry.GetModelVersionAsync(Model, "4"));
         await AssertServesOnlyAsync(client, 2);
         Assert.Equal(0, await server.StopAsync());
@@ -206,10 +206,13 @@ public abstract class LoopFlowTests(DatabaseKind kind)
     private static async Task<string> DatasetNameAsync(HttpClient http, JsonElement run)
     {
         var datasets = await GetAsync(http, $"/api/v1/datasets?endpoint={Endpoint}");
-        var id = run.GetProperty("datasetId").GetString();
+        var id = Link(run, "datasetId");
         var match = datasets.GetProperty("datasets").EnumerateArray().First(d => d.GetProperty("id").GetString() == id);
         return match.GetProperty("name").GetString()!;
     }
+
+    private static string? Link(JsonElement run, string name) =>
+        run.GetProperty("links").TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static async Task AssertServesOnlyAsync(FerryClient client, int version)
     {

@@ -40,12 +40,12 @@ public static class PipelinesApi
     {
         var group = routes.MapGroup("/api/v1/pipelines").WithTags("Pipelines").RequireAuthorization(FerryPolicies.Viewer);
         group.MapGet("", ListAsync).WithName("ListPipelines").WithSummary("Pipelines by name: ?endpoint= keeps one endpoint's.");
-        group.MapPost("", CreateAsync).RequireAuthorization(FerryPolicies.Scientist).WithName("CreatePipeline")
+        group.MapPost("", CreateAsync).RequireAuthorization(FerryPolicies.Admin).WithName("CreatePipeline")
             .WithSummary("Creates a pipeline: {\"name\", \"endpoint\", \"model\", \"experiment\"?, \"enabled\"?, \"spec\"}.");
         group.MapGet("/{name}", GetAsync).WithName("GetPipeline");
-        group.MapPut("/{name}", UpdateAsync).RequireAuthorization(FerryPolicies.Scientist).WithName("UpdatePipeline")
+        group.MapPut("/{name}", UpdateAsync).RequireAuthorization(FerryPolicies.Admin).WithName("UpdatePipeline")
             .WithSummary("Replaces a pipeline's endpoint, model, experiment, enabled flag and spec.");
-        group.MapDelete("/{name}", DeleteAsync).RequireAuthorization(FerryPolicies.Scientist).WithName("DeletePipeline")
+        group.MapDelete("/{name}", DeleteAsync).RequireAuthorization(FerryPolicies.Admin).WithName("DeletePipeline")
             .WithSummary("Deletes a pipeline (its runs stay); 409 while a run is active.");
         group.MapPost("/{name}/runs", RunAsync).RequireAuthorization(FerryPolicies.Scientist).WithName("RunPipeline")
             .WithSummary("Fires the pipeline by hand: 202 with the firing and its queued run; 409 when disabled or busy.");
