@@ -57,15 +57,33 @@ public sealed record LoopScene(
         };
         var pipeline = await pipelines.CreateAsync(new TrainingPipeline
         {
-            Id = Guid.NewGuid(), Name = name, EndpointName = endpoint, ModelName = model, ExperimentName = name,
-            SpecJson = spec.ToJson(), CreatedAt = Ms(start), UpdatedAt = Ms(start),
+            Id = Guid.NewGuid(),
+            Name = name,
+            EndpointName = endpoint,
+            ModelName = model,
+            ExperimentName = name,
+            SpecJson = spec.ToJson(),
+            CreatedAt = Ms(start),
+            UpdatedAt = Ms(start),
         }, "test");
 
         var dataset = await datasets.AddAsync(new TrainingDataset
         {
-            Id = Guid.NewGuid(), Name = $"{name}-data", EndpointName = endpoint, From = Ms(start.AddDays(-30)), To = Ms(start), AsOf = Ms(start),
-            Rows = 1000, LabelledRows = 800, LabelCoverage = 0.8, HoldoutRows = 160, Digest = Digest, ArtifactPath = $"datasets/{name}/train.parquet",
-            SizeBytes = DatasetBytes.Length, CreatedBy = "ferry-loop", CreatedAt = Ms(start),
+            Id = Guid.NewGuid(),
+            Name = $"{name}-data",
+            EndpointName = endpoint,
+            From = Ms(start.AddDays(-30)),
+            To = Ms(start),
+            AsOf = Ms(start),
+            Rows = 1000,
+            LabelledRows = 800,
+            LabelCoverage = 0.8,
+            HoldoutRows = 160,
+            Digest = Digest,
+            ArtifactPath = $"datasets/{name}/train.parquet",
+            SizeBytes = DatasetBytes.Length,
+            CreatedBy = "ferry-loop",
+            CreatedAt = Ms(start),
         }, "test");
         await artifacts.PutAsync(dataset.ArtifactPath, new MemoryStream(DatasetBytes));
 
@@ -81,16 +99,30 @@ public sealed record LoopScene(
         await pipelines.UpdateRunAsync(run1);
         var rolledBack = await rollouts.AddAsync(new Rollout
         {
-            Id = Guid.NewGuid(), EndpointName = endpoint, ModelName = model, ChampionVersion = champion, ChallengerVersion = challenger,
-            PipelineRunId = run1.Id, Steps = "10,50,100", StepIndex = 0, StepStartedAt = Ms(start.AddMinutes(10)), HoldMs = 30 * 60_000,
-            GuardsJson = System.Text.Json.JsonSerializer.Serialize(new RampGuards(), PipelineSpec.Json), StartedBy = "ferry-loop", StartedAt = Ms(start.AddMinutes(10)),
+            Id = Guid.NewGuid(),
+            EndpointName = endpoint,
+            ModelName = model,
+            ChampionVersion = champion,
+            ChallengerVersion = challenger,
+            PipelineRunId = run1.Id,
+            Steps = "10,50,100",
+            StepIndex = 0,
+            StepStartedAt = Ms(start.AddMinutes(10)),
+            HoldMs = 30 * 60_000,
+            GuardsJson = System.Text.Json.JsonSerializer.Serialize(new RampGuards(), PipelineSpec.Json),
+            StartedBy = "ferry-loop",
+            StartedAt = Ms(start.AddMinutes(10)),
         });
         rolledBack.Status = RolloutStatus.RolledBack;
         rolledBack.Reason = "predictionDrift 0.27 above its limit 0.2";
         rolledBack.EndedAt = Ms(start.AddMinutes(40));
         await rollouts.UpdateAsync(rolledBack, new RolloutEvent
         {
-            RolloutId = rolledBack.Id, At = Ms(start.AddMinutes(40)), Kind = "rolled_back", Percent = 0, Detail = rolledBack.Reason,
+            RolloutId = rolledBack.Id,
+            At = Ms(start.AddMinutes(40)),
+            Kind = "rolled_back",
+            Percent = 0,
+            Detail = rolledBack.Reason,
             GuardsJson = """{"rows":80,"guards":[{"name":"predictionDrift","value":0.27,"limit":0.2,"passed":false}]}""",
         });
         run1.RolloutId = rolledBack.Id;
@@ -126,33 +158,68 @@ public sealed record LoopScene(
         await FireAsync(pipelines, pipeline, TriggerKinds.Schedule, "0 0 3 ? * MON", Ms(start.AddHours(2).AddMinutes(30)));
         await pipelines.FireAsync(new TriggerFiring
         {
-            Id = Guid.NewGuid(), PipelineId = pipeline.Id, PipelineName = pipeline.Name, Kind = TriggerKinds.Labels, Reason = "500 new labelled rows",
-            Outcome = FiringOutcomes.CoolingDown, At = Ms(start.AddHours(2).AddMinutes(40)),
+            Id = Guid.NewGuid(),
+            PipelineId = pipeline.Id,
+            PipelineName = pipeline.Name,
+            Kind = TriggerKinds.Labels,
+            Reason = "500 new labelled rows",
+            Outcome = FiringOutcomes.CoolingDown,
+            At = Ms(start.AddHours(2).AddMinutes(40)),
         }, null);
         var evaluation = await evaluations.AddAsync(new ChallengerEvaluation
         {
-            Id = Guid.NewGuid(), PipelineRunId = run3!.Id, EndpointName = endpoint, ModelName = model, ChampionVersion = champion, ChallengerVersion = challenger,
-            WindowFrom = Ms(start.AddDays(-6)), WindowTo = Ms(start), Rows = 1000, Metric = "roc_auc", ChampionValue = 0.812, ChallengerValue = 0.836,
-            DifferenceLow = 0.009, DifferenceHigh = 0.041, PairedTest = "delong", PValue = 0.0123, Verdict = EvaluationVerdicts.Better,
+            Id = Guid.NewGuid(),
+            PipelineRunId = run3!.Id,
+            EndpointName = endpoint,
+            ModelName = model,
+            ChampionVersion = champion,
+            ChallengerVersion = challenger,
+            WindowFrom = Ms(start.AddDays(-6)),
+            WindowTo = Ms(start),
+            Rows = 1000,
+            Metric = "roc_auc",
+            ChampionValue = 0.812,
+            ChallengerValue = 0.836,
+            DifferenceLow = 0.009,
+            DifferenceHigh = 0.041,
+            PairedTest = "delong",
+            PValue = 0.0123,
+            Verdict = EvaluationVerdicts.Better,
             Summary = "The challenger's roc_auc is higher: the interval of the difference lies above 0.",
             MetricsJson = """{"metrics":[{"name":"roc_auc","champion":0.812,"challenger":0.836,"difference":0.024,"low":0.009,"high":0.041,"higherIsBetter":true},{"name":"log_loss","champion":0.46,"challenger":0.44,"difference":0.02,"low":0.004,"high":0.035,"higherIsBetter":false}],"confidence":0.95}""",
             CurvesJson = """{"roc":{"champion":[[0,0],[0.1,0.45],[0.35,0.77],[1,1]],"challenger":[[0,0],[0.12,0.57],[0.3,0.83],[1,1]]},"calibration":{"champion":[[0.05,0.04,310],[0.15,0.17,220],[0.6,0.5,40]],"challenger":[[0.05,0.05,300],[0.15,0.14,230],[0.6,0.58,40]]}}""",
             FairnessJson = """{"attribute":"sex","groups":[{"group":"female","rows":410,"champion":{"positiveRate":0.21,"tpr":0.70,"fpr":0.12},"challenger":{"positiveRate":0.20,"tpr":0.73,"fpr":0.11}},{"group":"male","rows":590,"champion":{"positiveRate":0.26,"tpr":0.74,"fpr":0.15},"challenger":{"positiveRate":0.24,"tpr":0.75,"fpr":0.13}}],"gaps":{"champion":{"positiveRate":0.05,"tpr":0.04,"fpr":0.03},"challenger":{"positiveRate":0.04,"tpr":0.02,"fpr":0.02}}}""",
             DriftJson = """{"jensenShannon":0.031,"ks":0.052,"ksPValue":0.21}""",
             ShadowJson = """{"requests":1200,"agreement":0.962,"labelled":310,"metrics":[{"name":"roc_auc","champion":0.80,"challenger":0.83,"difference":0.03,"low":-0.01,"high":0.07,"higherIsBetter":true}]}""",
-            ShadowStartedAt = Ms(start.AddHours(2).AddMinutes(10)), CreatedAt = Ms(start.AddHours(2).AddMinutes(5)), CompletedAt = Ms(start.AddHours(2).AddMinutes(50)),
+            ShadowStartedAt = Ms(start.AddHours(2).AddMinutes(10)),
+            CreatedAt = Ms(start.AddHours(2).AddMinutes(5)),
+            CompletedAt = Ms(start.AddHours(2).AddMinutes(50)),
         });
         var ramping = await rollouts.AddAsync(new Rollout
         {
-            Id = Guid.NewGuid(), EndpointName = endpoint, ModelName = model, ChampionVersion = champion, ChallengerVersion = challenger,
-            PipelineRunId = run3.Id, EvaluationId = evaluation.Id, Steps = "10,50,100", StepIndex = 0, StepStartedAt = Ms(now.AddMinutes(-40)), HoldMs = 30 * 60_000,
-            StartedBy = "ferry-loop", StartedAt = Ms(now.AddMinutes(-40)),
+            Id = Guid.NewGuid(),
+            EndpointName = endpoint,
+            ModelName = model,
+            ChampionVersion = champion,
+            ChallengerVersion = challenger,
+            PipelineRunId = run3.Id,
+            EvaluationId = evaluation.Id,
+            Steps = "10,50,100",
+            StepIndex = 0,
+            StepStartedAt = Ms(now.AddMinutes(-40)),
+            HoldMs = 30 * 60_000,
+            StartedBy = "ferry-loop",
+            StartedAt = Ms(now.AddMinutes(-40)),
         });
         ramping.StepIndex = 1;
         ramping.StepStartedAt = Ms(now.AddMinutes(-10));
         await rollouts.UpdateAsync(ramping, new RolloutEvent
         {
-            RolloutId = ramping.Id, At = Ms(now.AddMinutes(-10)), Kind = "guards", Percent = 10, Detail = "step 1 judged: every guard within its limit",
+            RolloutId = ramping.Id,
+            At = Ms(now.AddMinutes(-10)),
+            Kind = "guards",
+            Percent = 10,
+            Detail = "step 1 judged: every guard within its limit",
             GuardsJson = """{"rows":240,"guards":[{"name":"errorRate","value":0.004,"limit":0.01,"passed":true},{"name":"p99Ms","value":41.5,"limit":250,"passed":true},{"name":"predictionDrift","value":0.05,"limit":0.2,"passed":true}]}""",
         });
         await rollouts.UpdateAsync(ramping, new RolloutEvent { RolloutId = ramping.Id, At = Ms(now.AddMinutes(-10)), Kind = "step", Percent = 50, Detail = "challenger at 50 %" });
@@ -169,14 +236,27 @@ public sealed record LoopScene(
         // A second pipeline whose run waits for a promotion request's approval (as for a governed model).
         var governed = await pipelines.CreateAsync(new TrainingPipeline
         {
-            Id = Guid.NewGuid(), Name = name + "-gov", EndpointName = endpoint, ModelName = model, SpecJson = new PipelineSpec { Promotion = new PromotionPlan { Mode = "request" } }.ToJson(),
-            CreatedAt = Ms(start), UpdatedAt = Ms(start),
+            Id = Guid.NewGuid(),
+            Name = name + "-gov",
+            EndpointName = endpoint,
+            ModelName = model,
+            SpecJson = new PipelineSpec { Promotion = new PromotionPlan { Mode = "request" } }.ToJson(),
+            CreatedAt = Ms(start),
+            UpdatedAt = Ms(start),
         }, "test");
         var (_, waiting) = await FireAsync(pipelines, governed, TriggerKinds.Manual, "monthly retrain", Ms(start.AddHours(2)));
         var request = await sp.GetRequiredService<IPromotionStore>().CreateAsync(new PromotionRequest
         {
-            Id = Guid.NewGuid(), ModelName = model, Version = challenger, TargetAlias = "loop-candidate", Justification = "challenger better on the backtest",
-            RequestedBy = "ferry-loop", RequestedAt = Ms(now.AddMinutes(-5)), ExpiresAt = Ms(now.AddDays(7)), ChampionVersion = champion, GatesPassed = true,
+            Id = Guid.NewGuid(),
+            ModelName = model,
+            Version = challenger,
+            TargetAlias = "loop-candidate",
+            Justification = "challenger better on the backtest",
+            RequestedBy = "ferry-loop",
+            RequestedAt = Ms(now.AddMinutes(-5)),
+            ExpiresAt = Ms(now.AddDays(7)),
+            ChampionVersion = champion,
+            GatesPassed = true,
         });
         waiting!.Phase = LoopPhases.AwaitingApproval;
         waiting.ChampionVersion = champion;
