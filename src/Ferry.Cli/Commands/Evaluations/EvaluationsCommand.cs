@@ -79,7 +79,7 @@ internal sealed class EvaluationsCommand : Command
             CliConsole.Write(table);
         }
 
-        if (e.Fairness.TryGetProperty("largestGaps", out var gaps))
+        if (e.Fairness.TryGetProperty("gaps", out var gaps))
         {
             var table = TableFormat.Create($"Fairness by {S(e.Fairness, "attribute")}: largest gap", "Positive rate", "TPR", "FPR");
             foreach (var model in gaps.EnumerateObject())
@@ -96,7 +96,7 @@ internal sealed class EvaluationsCommand : Command
 
         if (e.Drift.TryGetProperty("jensenShannon", out _))
         {
-            CliConsole.Line($"Prediction drift between the two: Jensen–Shannon {D(e.Drift, "jensenShannon")}, KS {D(e.Drift, "ksStatistic")} (p {D(e.Drift, "ksPValue")})");
+            CliConsole.Line($"Prediction drift between the two: Jensen–Shannon {D(e.Drift, "jensenShannon")}, KS {D(e.Drift, "ks")} (p {D(e.Drift, "ksPValue")})");
         }
 
         if (e.Shadow is { } shadow)

@@ -81,7 +81,9 @@ internal static class LoopJson
             return null;
         }
 
-        return new LoopShadow(Long(root["requests"]), Number(root["agreement"]), Long(root["labelled"]), Long(root["from"]), Long(root["to"]), MetricsOf(root["metrics"]));
+        // The evaluation stage writes "answered" and one "metric" object; the published shape has "requests" and "metrics".
+        var metrics = root["metrics"] ?? (root["metric"] is JsonObject one ? new JsonArray(one.DeepClone()) : null);
+        return new LoopShadow(Long(root["requests"] ?? root["answered"]), Number(root["agreement"]), Long(root["labelled"]), Long(root["from"]), Long(root["to"]), MetricsOf(metrics));
     }
 
     /// <summary>A ramp event's <c>GuardsJson</c>, or null.</summary>
@@ -97,7 +99,7 @@ internal static class LoopJson
 
     private static List<LoopMetric> MetricsOf(JsonNode? node) =>
         [.. (node as JsonArray ?? new JsonArray()).OfType<JsonObject>().Select(m => new LoopMetric(
-            Text(m["name"]) ?? "–", Number(m["champion"]), Number(m["challenger"]), Number(m["difference"]), Number(m["low"]), Number(m["high"]), Bool(m["higherIsBetter"])))];
+            Text(m["name"] ?? m["metric"]) ?? "–", Number(m["champion"]), Number(m["challenger"]), Number(m["difference"]), Number(m["low"]), Number(m["high"]), Bool(m["higherIsBetter"])))];
 
     private static LoopRates? Rates(JsonNode? node) =>
         node is JsonObject o ? new LoopRates(Number(o["positiveRate"]), Number(o["tpr"]), Number(o["fpr"])) : null;

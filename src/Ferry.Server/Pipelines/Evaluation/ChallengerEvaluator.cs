@@ -226,20 +226,20 @@ public sealed class ChallengerEvaluator(IRegistryStore registry, ModelCache mode
             return curves;
         }
 
+        // The shape docs/loop/dashboard.md publishes: {"roc": {model: [[fpr, tpr], ...]}, "calibration": {model: [[meanPredicted, observed, count], ...]}}.
+        var roc = new JsonObject();
+        var calibration = new JsonObject();
         foreach (var (name, s) in new[] { ("champion", scores.Champion), ("challenger", scores.Challenger) })
         {
-            var roc = RocPoints.Compute(scores.Actual, s);
-            var calibration = CalibrationCurve.Compute(scores.Actual, s);
-            curves[name] = new JsonObject
-            {
-                ["roc"] = new JsonObject { ["fpr"] = Array(roc.FalsePositiveRates), ["tpr"] = Array(roc.TruePositiveRates) },
-                ["calibration"] = new JsonArray([.. calibration.Select(b => (JsonNode)new JsonObject
-                {
-                    ["meanPredicted"] = Num(b.MeanPredicted), ["fractionPositive"] = Num(b.FractionPositive), ["count"] = b.Count,
-                })]),
-            };
+            var points = RocPoints.Compute(scores.Actual, s);
+            roc[name] = new JsonArray([.. points.FalsePositiveRates.Zip(points.TruePositiveRates,
+                (fpr, tpr) => (JsonNode)new JsonArray(Num(fpr), Num(tpr)))]);
+            calibration[name] = new JsonArray([.. CalibrationCurve.Compute(scores.Actual, s).Select(b =>
+                (JsonNode)new JsonArray(Num(b.MeanPredicted), Num(b.FractionPositive), b.Count))]);
         }
 
+        curves["roc"] = roc;
+        curves["calibration"] = calibration;
         return curves;
     }
 
@@ -262,7 +262,7 @@ public sealed class ChallengerEvaluator(IRegistryStore registry, ModelCache mode
 
         var groups = FairnessGate.Groups(column);
         var result = new JsonObject { ["attribute"] = attribute };
-        var table = new JsonArray();
+        var rows = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         var gaps = new JsonObject();
         foreach (var (name, s) in new[] { ("champion", scores.Champion), ("challenger", scores.Challenger) })
         {
@@ -288,15 +288,13 @@ public sealed class ChallengerEvaluator(IRegistryStore registry, ModelCache mode
 
                 var (rate, tpr, fpr) = ((double)decided / count, positives == 0 ? double.NaN : (double)truePositives / positives, negatives == 0 ? double.NaN : (double)falsePositives / negatives);
                 rates.Add((group, rate, tpr, fpr));
-                table.Add(new JsonObject
+                if (!rows.TryGetValue(group, out var row))
                 {
-                    ["model"] = name,
-                    ["group"] = group,
-                    ["rows"] = count,
-                    ["positiveRate"] = Num(rate),
-                    ["tpr"] = Num(tpr),
-                    ["fpr"] = Num(fpr),
-                });
+                    row = new JsonObject { ["group"] = group, ["rows"] = count };
+                    rows[group] = row;
+                }
+
+                row[name] = new JsonObject { ["positiveRate"] = Num(rate), ["tpr"] = Num(tpr), ["fpr"] = Num(fpr) };
             }
 
             double Gap(Func<(string Group, double Positive, double Tpr, double Fpr), double> pick)
@@ -313,8 +311,9 @@ public sealed class ChallengerEvaluator(IRegistryStore registry, ModelCache mode
             };
         }
 
-        result["groups"] = table;
-        result["largestGaps"] = gaps;
+        // The shape docs/loop/dashboard.md publishes: one row per group with both models' rates, and the largest gaps.
+        result["groups"] = new JsonArray([.. rows.Values.Select(r => (JsonNode)r)]);
+        result["gaps"] = gaps;
         return result;
     }
 
@@ -333,7 +332,7 @@ public sealed class ChallengerEvaluator(IRegistryStore registry, ModelCache mode
             ["rows"] = champion.Length,
             ["jensenShannon"] = Num(js),
             ["bins"] = DriftBins,
-            ["ksStatistic"] = Num(ks.Statistic),
+            ["ks"] = Num(ks.Statistic),
             ["ksPValue"] = Num(ks.PValue),
             ["meanChampion"] = Num(champion.Average()),
             ["meanChallenger"] = Num(challenger.Average()),
