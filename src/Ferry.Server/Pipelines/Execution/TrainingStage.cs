@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Ferry.Core.Artifacts;
 using Ferry.Core.Audit;
 using Ferry.Core.Identity;
@@ -130,7 +129,7 @@ public sealed partial class TrainingStage(
                 return;
             }
 
-            await tracking.LogInputsAsync(trackingRun.Id, [DatasetLineageInput(dataset)], LoopActors.Loop, cancellationToken);
+            await tracking.LogInputsAsync(trackingRun.Id, [DatasetLineage.ToInput(dataset)], LoopActors.Loop, cancellationToken);
             var data = Path.Join(directory, "data");
             Directory.CreateDirectory(data);
             var trainPath = Path.Join(data, "train.parquet");
@@ -237,31 +236,6 @@ public sealed partial class TrainingStage(
         await using var file = new FileStream(target, FileMode.Create, FileAccess.Write);
         await source.CopyToAsync(file, cancellationToken);
     }
-
-    /// <summary>
-    /// The dataset as an MLflow dataset input (context <c>training</c>): its name, digest, source (the artifact path
-    /// and the endpoint) and a profile with its counts. (A private copy of the lineage record until the datasets part's
-    /// <c>DatasetLineage</c> is merged.)
-    /// </summary>
-    internal static DatasetInput DatasetLineageInput(TrainingDataset dataset) => new(
-        dataset.Name,
-        dataset.Digest,
-        "ferry",
-        JsonSerializer.Serialize(new Dictionary<string, string?>
-        {
-            ["uri"] = "mlflow-artifacts:/" + dataset.ArtifactPath,
-            ["endpoint"] = dataset.EndpointName,
-            ["dataset_id"] = dataset.Id.ToString(),
-        }),
-        null,
-        JsonSerializer.Serialize(new Dictionary<string, long>
-        {
-            ["num_rows"] = dataset.Rows,
-            ["labelled_rows"] = dataset.LabelledRows,
-            ["reference_rows"] = dataset.ReferenceRows,
-            ["holdout_rows"] = dataset.HoldoutRows,
-        }),
-        [new("mlflow.data.context", "training")]);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline} run {Number} started its training command (tracking run {TrackingRunId})")]
     private static partial void LogStarted(ILogger logger, string pipeline, int number, string trackingRunId);
