@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Ferry.Cli.Tests.Infrastructure;
 using Ferry.Client;
-using Ferry.Client.Serving;
 using Parquet;
 
 namespace Ferry.Cli.Tests;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -8,7 +7,6 @@ using CreditRisk.Training;
 using Ferry.Cli.Tests.Infrastructure;
 using Ferry.Client;
 using Ferry.Client.Serving;
-using Ferry.Core.Contracts;
 using Ferry.Core.Monitoring;
 using Ferry.Core.Pipelines;
 using Ferry.Testing;
