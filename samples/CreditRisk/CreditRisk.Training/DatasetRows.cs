@@ -124,8 +124,9 @@ public static class DatasetRows
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
         var values = new string?[count];
-        if (type == typeof(string))
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
+            // Parquet.Net types text columns as ReadOnlyMemory<char>; they read into strings all the same.
             await group.ReadAsync(field, values.AsMemory(), null, cancellationToken);
             return values;
         }
