@@ -24,12 +24,12 @@ internal sealed class QuickstartLoop(IServiceProvider services, TimeProvider sys
     public static TrainingCommand Command(string workDirectory) => new()
     {
         Executable = DotnetHost(),
-        Arguments = [Path.Combine(AppContext.BaseDirectory, "CreditRisk.Training.dll"), "--seed", "43"],
+        Arguments = [Path.Combine(AppContext.BaseDirectory, "CreditRisk.Training.dll"), "--seed", "43", "--trees", "40"],
         WorkingDirectory = workDirectory,
         TimeoutSeconds = 300,
     };
 
-    /// <summary>Creates the pipeline: drift alerts fire it; the challenger is backtested, shadowed, then ramped 50 → 100 %.</summary>
+    /// <summary>Creates the pipeline: an income drift alert (the scenario's economic shock) fires it; the challenger is backtested, shadowed, then ramped 50 → 100 %.</summary>
     public async Task CreateAsync(string endpoint, string model, string workDirectory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(workDirectory);
@@ -37,8 +37,8 @@ internal sealed class QuickstartLoop(IServiceProvider services, TimeProvider sys
         {
             Command = Command(workDirectory),
             Dataset = new DatasetRecipe { WindowHours = 24, LabelDelayMaxHours = null, WithReference = true, HoldoutFraction = 0.3 },
-            Triggers = new PipelineTriggers { Alerts = ["drift"], CooldownMinutes = 24 * 60 },
-            Evaluation = new EvaluationPlan { Metric = "roc_auc", Margin = 0.05, BootstrapSamples = 500, ShadowRows = 300 },
+            Triggers = new PipelineTriggers { Alerts = ["drift:income"], CooldownMinutes = 6 * 60 },
+            Evaluation = new EvaluationPlan { Metric = "roc_auc", Margin = 0.1, BootstrapSamples = 500, ShadowRows = 300 },
             Promotion = new PromotionPlan
             {
                 Mode = "auto",
