@@ -1,6 +1,6 @@
 using Ferry.Server.Pipelines.Evaluation;
-using Ferry.Server.Pipelines.Promotion;
 using Ferry.Server.Pipelines.Execution;
+using Ferry.Server.Pipelines.Promotion;
 
 namespace Ferry.Server.Pipelines;
 

@@ -52,7 +52,11 @@ public abstract class LoopFlowTests(DatabaseKind kind)
         // Version 1: the sample trainer on 4,000 generated rows, 1,000 holdout rows as its reference.
         var v1 = await CreditRiskTrainer.TrainAsync(client, new TrainingOptions
         {
-            Rows = 4_000, Trees = 40, ReferenceRows = 1_000, ModelName = Model, WorkDirectory = Path.Combine(data.Path, "v1"),
+            Rows = 4_000,
+            Trees = 40,
+            ReferenceRows = 1_000,
+            ModelName = Model,
+            WorkDirectory = Path.Combine(data.Path, "v1"),
         });
         Assert.Equal("1", v1.Version);
         await client.Registry.SetAliasAsync(Model, "champion", 1);
