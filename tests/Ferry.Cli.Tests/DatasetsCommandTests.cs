@@ -60,7 +60,7 @@ public sealed class DatasetsCommandTests(SharedServerFixture fixture)
         var shown = await Server.RunAsync(fixture.AdminToken, "datasets", "show", endpoint + "-set");
         CliAssert.Succeeded(shown);
         Assert.Contains(root.GetProperty("digest").GetString()!, shown.Stdout, StringComparison.Ordinal);
-        Assert.Contains("75.0%", shown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("75.0 %", shown.Stdout, StringComparison.Ordinal);
 
         var backwards = await Server.RunAsync(fixture.AdminToken, "datasets", "build", "--endpoint", endpoint, "--from", to, "--to", from);
         CliAssert.FailedWithOneLine(backwards, ExitCodes.InvalidArguments, "from");
