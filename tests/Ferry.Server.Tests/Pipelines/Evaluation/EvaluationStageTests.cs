@@ -5,6 +5,7 @@ using Ferry.Core.Audit;
 using Ferry.Core.Pipelines;
 using Ferry.Core.Serving;
 using Ferry.Server.Pipelines;
+using Ferry.Server.Pipelines.Evaluation;
 using Ferry.Server.Tests.Serving;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -246,7 +247,12 @@ public abstract class EvaluationStageTests<TFixture>(TFixture fixture) : IClassF
         return run;
     }
 
-    private Task TickAsync() => Server.Services.GetRequiredService<LoopWorker>().TickAsync();
+    // Only the evaluation stage ticks, so the promotion stage (which would start a ramp in the same tick) leaves the run in `promoting`.
+    private async Task TickAsync()
+    {
+        await using var scope = Server.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetServices<ILoopStage>().OfType<EvaluationStage>().Single().TickAsync(CancellationToken.None);
+    }
 
     private async Task<PipelineRun> RunAsync(Guid id)
     {
