@@ -167,10 +167,11 @@ public sealed partial class DashboardPageTests(QuickstartSite site)
         site.Require();
         Assert.Equal(2, site.QuickstartOutputs.Count);
         var summaries = site.QuickstartOutputs.Select(o => o.Split('\n').Where(l => l.TrimStart().StartsWith("Traffic:", StringComparison.Ordinal) || l.TrimStart().StartsWith("Alerts:", StringComparison.Ordinal)).ToList()).ToList();
-        Assert.Equal(2, summaries[0].Count);
-        Assert.Equal(summaries[0], summaries[1]);
-        Assert.Contains("6,480 applications over the last 24 hours", summaries[1][0], StringComparison.Ordinal);
-        Assert.Contains("drift:income", summaries[1][1], StringComparison.Ordinal);
+        // The same day is replayed; which version answers after the retraining loop promotes depends on when the real
+        // training process ends, so refusal counts and later alerts may differ between the runs.
+        Assert.All(summaries, s => Assert.Equal(2, s.Count));
+        Assert.All(summaries, s => Assert.Contains("6,480 applications over the last 24 hours", s[0], StringComparison.Ordinal));
+        Assert.All(summaries, s => Assert.Contains("drift:income", s[1], StringComparison.Ordinal));
         Assert.Contains("Dashboard:", site.QuickstartOutputs[1], StringComparison.Ordinal);
         Assert.Contains("admin.token", site.QuickstartOutputs[1], StringComparison.Ordinal);
     }

@@ -48,6 +48,19 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
     private const int DriftWindowHours = 3;
     private const int Seed = 42;
 
+    private static readonly ModelCardFields Card = new()
+    {
+        Owner = "Retail credit risk team",
+        IntendedUse = "Scores personal-loan applications for the probability of default within a year. Applications scoring 0.2 or more are refused; the rest are approved.",
+        Limitations = "Trained on a synthetic population. Not validated for business loans, for applicants under 21, or after an economic shock: watch the drift page.",
+        EthicalConsiderations = "Region is used as a feature; the fairness section compares approval and error rates across regions. Every refusal comes with reason codes.",
+        FairnessAttribute = "region",
+        DecisionThreshold = LendingPolicy.RefusalThreshold,
+        PositiveDecision = "refused",
+        NegativeDecision = "approved",
+        PositiveOutcome = "default",
+    };
+
     /// <summary>Runs every stage; the day replayed ends at <paramref name="dayEnd"/>, at least 5 minutes before now (the last steps run just after it).</summary>
     public async Task<QuickstartSummary> RunAsync(DateTimeOffset dayEnd, CancellationToken cancellationToken)
     {
@@ -87,6 +100,14 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
         progress.Report(QuickstartStage.Truth, 2, "performance checked");
         await loop.AdvanceAsync(cancellationToken);
         var outcome = await loop.OutcomeAsync(cancellationToken);
+        // The sample's model card applies to every version its pipeline trains (the owner, intended use and limits do not change).
+        var latest = (await ferry.Registry.GetRegisteredModelAsync(Model, cancellationToken)).LatestVersions?
+            .Select(v => int.Parse(v.Version, CultureInfo.InvariantCulture)).DefaultIfEmpty(version).Max() ?? version;
+        for (var v = version + 1; v <= latest; v++)
+        {
+            await ferry.Models.SetCardAsync(Model, v, Card, cancellationToken);
+        }
+
         progress.Report(QuickstartStage.Loop, 1, outcome is null ? "the pipeline never fired" : "run " + outcome.Run.Phase);
         var alerts = await ferry.Monitoring.ListAlertsAsync("open", cancellationToken: cancellationToken);
         var refusals = served.Count(s => LendingPolicy.Refuses(s.Score));
@@ -104,18 +125,7 @@ internal sealed class QuickstartScenario(FerryClient ferry, SimulatedClock clock
 
     private async Task DeployAsync(int version, CancellationToken cancellationToken)
     {
-        await ferry.Models.SetCardAsync(Model, version, new ModelCardFields
-        {
-            Owner = "Retail credit risk team",
-            IntendedUse = "Scores personal-loan applications for the probability of default within a year. Applications scoring 0.2 or more are refused; the rest are approved.",
-            Limitations = "Trained on a synthetic population. Not validated for business loans, for applicants under 21, or after an economic shock: watch the drift page.",
-            EthicalConsiderations = "Region is used as a feature; the fairness section compares approval and error rates across regions. Every refusal comes with reason codes.",
-            FairnessAttribute = "region",
-            DecisionThreshold = LendingPolicy.RefusalThreshold,
-            PositiveDecision = "refused",
-            NegativeDecision = "approved",
-            PositiveOutcome = "default",
-        }, cancellationToken);
+        await ferry.Models.SetCardAsync(Model, version, Card, cancellationToken);
         // The sample's own model is set to tier low (no approval), so the quickstart moves champion itself; a real
         // model starts at medium and is promoted through a request (ferry promote request|approve).
         await ferry.Governance.SetPolicyAsync(Model, new PolicyUpdate { Tier = "low" }, cancellationToken);
