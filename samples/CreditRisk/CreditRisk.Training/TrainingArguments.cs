@@ -58,10 +58,6 @@ public sealed record TrainingArguments(Uri Server, string? Token, TrainingOption
         {
             return Fail(e.Message);
         }
-        catch (ArgumentException e)
-        {
-            return Fail(e.Message);
-        }
 
         return new TrainingArguments(uri, token, options);
     }
