@@ -39,6 +39,9 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     /// <summary>The largest object a single server-side copy can write (S3's limit: 5 GiB).</summary>
     public const long MaxSingleCopyBytes = 5L * 1024 * 1024 * 1024;
 
+    /// <summary>S3's most parts in one multipart upload: an object can be at most this many times the part size.</summary>
+    public const int MaxParts = 10_000;
+
     private const long CopyPartBytes = 512L * 1024 * 1024;
     private const int DeleteBatchSize = 1000; // S3's limit per DeleteObjects request
     private const int HashBufferSize = 81920;
@@ -75,6 +78,10 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         _maxConcurrentParts = options.MaxConcurrentParts;
         _partBuffers = ArrayPool<byte>.Create(_partSize, _maxConcurrentParts + 1);
         _endpointForMessages = client.Config.ServiceURL is { Length: > 0 } url ? url : "AWS S3";
+        if (client is AmazonServiceClient service)
+        {
+            service.BeforeRequestEvent += LiteralSlashesInCopySource;
+        }
     }
 
     /// <summary>
@@ -320,9 +327,28 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_client is AmazonServiceClient service)
+        {
+            service.BeforeRequestEvent -= LiteralSlashesInCopySource;
+        }
+
         if (_ownsClient)
         {
             _client.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The SDK percent-encodes every '/' of a copy's source (<c>bucket%2Fkey</c>); S3 takes that, but some compatible
+    /// servers (s3rver among them) split the bucket from the key on a literal '/' only. Sending the separators literally,
+    /// as the AWS CLI does, suits both. Safe because an artifact path never holds a percent-encoded '/' (ArtifactPath
+    /// refuses <c>%2F</c> and <c>%25</c>), so every <c>%2F</c> in the header stands for a separator.
+    /// </summary>
+    private static void LiteralSlashesInCopySource(object sender, RequestEventArgs e)
+    {
+        if (e is WebServiceRequestEventArgs { Headers: { } headers } && headers.TryGetValue("x-amz-copy-source", out var source))
+        {
+            headers["x-amz-copy-source"] = source.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         }
     }
 
@@ -362,6 +388,11 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
                 foreach (var done in inFlight.Where(t => t.IsFaulted || t.IsCanceled))
                 {
                     await done;
+                }
+
+                if (partNumber == MaxParts)
+                {
+                    throw new IOException($"The content is larger than S3 takes in one upload of {MaxParts} parts of {_partSize} bytes; raise Ferry:ArtifactStore:S3:PartSizeBytes.");
                 }
 
                 current = _partBuffers.Rent(_partSize);

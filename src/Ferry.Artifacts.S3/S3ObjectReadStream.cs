@@ -5,17 +5,27 @@ using Amazon.S3.Model;
 namespace Ferry.Artifacts.S3;
 
 /// <summary>
-/// A read-only, seekable view of one S3 object version: each read continues one ranged GET from the current position
-/// to the end; a seek drops it and the next read starts another at the new position, so serving an HTTP Range fetches
-/// that range, not the whole object. Every GET is pinned to the ETag seen when the stream was opened (<c>If-Match</c>,
+/// A read-only, seekable view of one S3 object version, read through ranged GETs: the first asks for
+/// <see cref="InitialWindow"/> bytes from the current position, and each following one, while reading goes on in order,
+/// for twice as many (up to <see cref="MaxWindow"/>); a seek drops the current GET and starts over at the new position.
+/// Serving an HTTP Range thus fetches about that range (at most one window more), never the whole object, and a
+/// sequential read of a large object takes a handful of GETs. Every GET is pinned to the ETag seen when the stream was opened (<c>If-Match</c>,
 /// and the answer's ETag is checked too, for servers that ignore the header): an object replaced or deleted meanwhile
 /// makes the read fail with an <see cref="IOException"/> instead of returning a mix of two contents.
 /// </summary>
 internal sealed class S3ObjectReadStream(IAmazonS3 client, string bucket, string key, long length, string etag) : Stream
 {
+    /// <summary>The first GET after opening or seeking asks for this many bytes (1 MiB).</summary>
+    public const long InitialWindow = 1L << 20;
+
+    /// <summary>The largest GET, reached by doubling while reading in order (64 MiB).</summary>
+    public const long MaxWindow = 1L << 26;
+
     private GetObjectResponse? _response;
     private Stream? _body;
     private long _position;
+    private long _bodyEnd; // exclusive end of the current GET's range
+    private long _window = InitialWindow;
 
     public override bool CanRead => true;
 
@@ -38,12 +48,18 @@ internal sealed class S3ObjectReadStream(IAmazonS3 client, string bucket, string
             return 0;
         }
 
+        if (_body is not null && _position >= _bodyEnd)
+        {
+            CloseBody(); // this window is read: the next one is twice as large
+            _window = Math.Min(_window * 2, MaxWindow);
+        }
+
         if (_body is null)
         {
             await OpenAsync(cancellationToken);
         }
 
-        var toRead = (int)Math.Min(buffer.Length, length - _position);
+        var toRead = (int)Math.Min(buffer.Length, _bodyEnd - _position);
         var read = await _body!.ReadAsync(buffer[..toRead], cancellationToken);
         if (read == 0)
         {
@@ -82,6 +98,7 @@ internal sealed class S3ObjectReadStream(IAmazonS3 client, string bucket, string
         {
             CloseBody();
             _position = target;
+            _window = InitialWindow;
         }
 
         return _position;
@@ -107,11 +124,12 @@ internal sealed class S3ObjectReadStream(IAmazonS3 client, string bucket, string
 
     private async Task OpenAsync(CancellationToken cancellationToken)
     {
+        var end = Math.Min(length, _position + _window);
         GetObjectResponse response;
         try
         {
             response = await client.GetObjectAsync(
-                new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(_position, length - 1), EtagToMatch = etag },
+                new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(_position, end - 1), EtagToMatch = etag },
                 cancellationToken);
         }
         catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
@@ -127,6 +145,7 @@ internal sealed class S3ObjectReadStream(IAmazonS3 client, string bucket, string
 
         _response = response;
         _body = response.ResponseStream;
+        _bodyEnd = end;
     }
 
     private void CloseBody()

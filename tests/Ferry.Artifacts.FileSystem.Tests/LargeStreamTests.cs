@@ -1,3 +1,4 @@
+using Ferry.Artifacts.Conformance;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Ferry.Artifacts.FileSystem.Tests;

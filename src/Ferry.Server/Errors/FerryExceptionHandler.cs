@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ferry.Core.Artifacts;
 using Ferry.Core.Errors;
 using Ferry.Server.Health;
 using Microsoft.AspNetCore.Diagnostics;
@@ -21,6 +22,11 @@ public sealed partial class FerryExceptionHandler(ILogger<FerryExceptionHandler>
             outage.Answered503();
             await UnavailableResponses.WriteDatabaseUnavailableAsync(httpContext, outage.RetryAfter);
             return true;
+        }
+
+        if (exception is ArtifactStoreUnavailableException artifactStore)
+        {
+            LogArtifactStoreUnavailable(logger, artifactStore.Message);
         }
 
         if (ScoringErrors.IsScoringPath(httpContext.Request.Path) && await ScoringErrors.TryWriteAsync(httpContext, exception))
@@ -47,6 +53,9 @@ public sealed partial class FerryExceptionHandler(ILogger<FerryExceptionHandler>
                 return true;
             case ConflictException conflict:
                 await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status409Conflict, "Conflict", conflict.Message);
+                return true;
+            case ArtifactStoreUnavailableException unavailable:
+                await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status503ServiceUnavailable, "Artifact store unavailable", unavailable.Message);
                 return true;
             case FerryException other:
                 await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status400BadRequest, "Invalid request", other.Message);
@@ -109,6 +118,9 @@ public sealed partial class FerryExceptionHandler(ILogger<FerryExceptionHandler>
         var end = message.IndexOf(". ", StringComparison.Ordinal);
         return end < 0 ? message : message[..(end + 1)];
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Artifact store unavailable: {Reason}")]
+    private static partial void LogArtifactStoreUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -52,6 +52,9 @@ public static class MlflowErrors
             case ConflictException conflict:
                 await WriteAsync(context, MlflowErrorCodes.ResourceConflict, conflict.Message);
                 return true;
+            case Ferry.Core.Artifacts.ArtifactStoreUnavailableException unavailable:
+                await WriteAsync(context, MlflowErrorCodes.TemporarilyUnavailable, unavailable.Message, StatusCodes.Status503ServiceUnavailable);
+                return true;
             case FerryException other:
                 await WriteAsync(context, MlflowErrorCodes.InvalidParameterValue, other.Message);
                 return true;

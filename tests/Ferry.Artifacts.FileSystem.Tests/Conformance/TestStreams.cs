@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Ferry.Artifacts.FileSystem.Tests;
+namespace Ferry.Artifacts.Conformance;
 
 /// <summary>A read-only, non-seekable source stream; subclasses say what each read returns.</summary>
 internal abstract class SourceStream : Stream
