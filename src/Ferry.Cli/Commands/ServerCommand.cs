@@ -35,7 +35,7 @@ internal sealed class ServerCommand : Command
 
     private readonly Option<string?> _artifactRoot = new("--artifact-root")
     {
-        Description = $"Where artifacts are stored, as a file:// URI or a path [env: {FerryEnvironment.ArtifactRoot}] [default: file://<data-dir>/artifacts]",
+        Description = $"Where artifacts are stored, as a file:// URI, a path or s3://bucket/prefix (docs/artifacts-s3.md) [env: {FerryEnvironment.ArtifactRoot}] [default: file://<data-dir>/artifacts]",
         HelpName = "uri",
     };
 

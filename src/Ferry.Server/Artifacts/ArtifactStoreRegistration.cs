@@ -59,8 +59,10 @@ public static partial class ArtifactStoreRegistration
             {
                 // Region and credentials: the AWS SDK's default chain; the endpoint: AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL.
                 var store = S3ArtifactStore.Create(options.Root!.Trim(), options.S3, Environment.GetEnvironmentVariable);
-                LogS3Store(provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ArtifactStoreRegistration)),
-                    store.Location.ToString(), S3ArtifactStore.EndpointOf(options.S3, Environment.GetEnvironmentVariable) ?? "AWS S3");
+                var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ArtifactStoreRegistration));
+                var location = store.Location.ToString();
+                var endpoint = S3ArtifactStore.EndpointOf(options.S3, Environment.GetEnvironmentVariable) ?? "AWS S3";
+                LogS3Store(logger, location, endpoint);
                 return store;
             }
 
