@@ -28,6 +28,7 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new RunsCommand());
         Subcommands.Add(new ModelsCommand());
         Subcommands.Add(new DeployCommand());
+        Subcommands.Add(new Ship.ShipCommand());
         Subcommands.Add(new Governance.GateCommand());
         Subcommands.Add(new Governance.PromoteCommand());
         Subcommands.Add(new PredictCommand(clock));

@@ -165,6 +165,7 @@ public static class FerryHost
         app.UseExceptionHandler();
         app.UseStatusCodePages(context => ProblemResponses.WriteStatusCodeAsync(context.HttpContext));
         app.UseFerryHttps();
+        app.UseFrontDoor();
         app.UseRequestTextCheck();
         app.UseRouting();
         app.UseHttpMetrics();

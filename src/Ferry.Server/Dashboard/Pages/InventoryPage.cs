@@ -1,6 +1,7 @@
 using Ferry.Core.Monitoring;
 using Ferry.Core.Registry;
 using Ferry.Core.Serving;
+using Ferry.Core.Tracking;
 
 namespace Ferry.Server.Dashboard.Pages;
 
@@ -8,8 +9,10 @@ namespace Ferry.Server.Dashboard.Pages;
 public static class InventoryPage
 {
     /// <summary>Renders the page.</summary>
-    public static async Task<IResult> RenderAsync(HttpContext context, IRegistryStore registry, IEndpointStore endpoints, IMonitorStore monitoring, IAlertStore alerts, CardFieldsReader owners, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext context, IRegistryStore registry, IEndpointStore endpoints, IMonitorStore monitoring, IAlertStore alerts, CardFieldsReader owners, ITrackingStore tracking, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(tracking);
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(monitoring);
@@ -45,8 +48,45 @@ public static class InventoryPage
             {Ui.Card("Open alerts", Html.Of($"<a href=\"{DashboardLinks.Alerts("open")}\">{Ui.Number(open.Count)}</a>"), open.Count == 0 ? "nothing needs attention" : "checks failing now")}
             </div>
             """);
+        // A new installation (no endpoint, no run yet) first says what to do.
+        var start = served.Count == 0 && !await AnyRunAsync(tracking, cancellationToken) ? StartHere(context) : Html.Empty;
         return Layout.Page(context, Layout.Section.Models, "Models", Html.Text("Every registered model, who owns it, where it is served and whether its monitors are passing."),
-            Html.Join([summary, Html.Raw("<h2>Models</h2>"), body, Html.Raw("<h2>Endpoints</h2>"), endpointTable]));
+            Html.Join([start, summary, Html.Raw("<h2>Models</h2>"), body, Html.Raw("<h2>Endpoints</h2>"), endpointTable]));
+    }
+
+    /// <summary>Whether any experiment holds a run (deleted ones included: someone has used tracking).</summary>
+    private static async Task<bool> AnyRunAsync(ITrackingStore tracking, CancellationToken cancellationToken)
+    {
+        var experiments = await tracking.SearchExperimentsAsync(new ExperimentSearchQuery(null, ViewType.All, 1000, [], null), cancellationToken);
+        if (experiments.Items.Count == 0)
+        {
+            return false;
+        }
+
+        var runs = await tracking.SearchRunsAsync(new RunSearchQuery([.. experiments.Items.Select(e => e.Id)], null, ViewType.All, 1, [], null), cancellationToken);
+        return runs.Items.Count > 0;
+    }
+
+    /// <summary>The first steps: log a run from a notebook, ship a model file, or run the quickstart.</summary>
+    private static Html StartHere(HttpContext context)
+    {
+        var server = $"{context.Request.Scheme}://{context.Request.Host}";
+        return Html.Of($$"""
+            <section class="start" aria-labelledby="start-here">
+            <h2 id="start-here">Start here</h2>
+            <p>Nothing is served or tracked yet. Pick one of three ways in:</p>
+            <ol>
+            <li><strong>Log a run</strong> from a notebook or script with MLflow, pointed at this server:
+            <pre class="log"><code>export MLFLOW_TRACKING_URI={{server}}
+            export MLFLOW_TRACKING_TOKEN=&lt;your token&gt;
+            python -c "import mlflow; mlflow.start_run(); mlflow.log_metric('auc', 0.81)"</code></pre></li>
+            <li><strong>Ship a model</strong>: register, reference, deploy and monitor an ONNX file in one command:
+            <pre class="log"><code>./ferry ship model.onnx --name credit --reference train.csv --label default --tier low</code></pre></li>
+            <li><strong>Run the quickstart</strong>: a trained, deployed and monitored credit-risk model with a day of traffic:
+            <pre class="log"><code>./ferry quickstart</code></pre></li>
+            </ol>
+            </section>
+            """);
     }
 
     private static async Task<List<Html>> RowsAsync(List<RegisteredModel> models, List<ServingEndpoint> served, Dictionary<string, EndpointHealth> health, CardFieldsReader owners, CancellationToken cancellationToken)
