@@ -48,6 +48,13 @@ public static class DashboardApi
         pages.MapGet("/pipelines/{name}/runs/{number:int}/logs/{stream}", PipelinesPage.LogFileAsync);
         pages.MapGet("/evaluations/{id:guid}", EvaluationPage.RenderAsync);
         pages.MapGet("/datasets/{name}/file", PipelinesPage.DatasetFileAsync);
+        // Experiments and runs (READ on the experiment, checked on each page as the tracking API's routes do).
+        pages.MapGet("/experiments", ExperimentsPage.ListAsync);
+        pages.MapGet("/experiments/{id:long}", ExperimentsPage.RunsAsync);
+        pages.MapGet("/experiments/{id:long}/compare", ComparePage.RenderAsync);
+        pages.MapGet("/runs/{runId}", RunPage.RenderAsync);
+        pages.MapGet("/runs/{runId}/artifacts", RunArtifacts.PageAsync);
+        pages.MapGet("/runs/{runId}/artifacts/file", RunArtifacts.FileAsync);
 
         // Decisions on promotion requests: antiforgery-protected forms, a scientist or above (as the API's routes); the
         // promotion service then applies the request's policy (approver role or group, four eyes).

@@ -75,5 +75,23 @@ public static class DashboardLinks
     /// <summary>A dataset's training file (Parquet).</summary>
     public static string DatasetFile(string name) => $"/ui/datasets/{E(name)}/file";
 
+    /// <summary>Every tracking experiment, optionally filtered by a name fragment.</summary>
+    public const string Experiments = "/ui/experiments";
+
+    /// <summary>An experiment's runs.</summary>
+    public static string Experiment(long id) => $"/ui/experiments/{id}";
+
+    /// <summary>Runs of an experiment side by side.</summary>
+    public static string Compare(long experimentId, IEnumerable<string> runIds) => $"/ui/experiments/{experimentId}/compare?runs={E(string.Join(',', runIds))}";
+
+    /// <summary>One tracking run.</summary>
+    public static string Run(string runId) => $"/ui/runs/{E(runId)}";
+
+    /// <summary>A run's artifact directory or file preview (<c>""</c> for the root).</summary>
+    public static string RunArtifact(string runId, string path) => path.Length == 0 ? $"/ui/runs/{E(runId)}/artifacts" : $"/ui/runs/{E(runId)}/artifacts?path={E(path)}";
+
+    /// <summary>A run's artifact file itself (images inline, everything else as a download).</summary>
+    public static string RunArtifactFile(string runId, string path) => $"/ui/runs/{E(runId)}/artifacts/file?path={E(path)}";
+
     private static string E(string segment) => Uri.EscapeDataString(segment);
 }

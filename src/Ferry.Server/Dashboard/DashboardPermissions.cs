@@ -57,4 +57,23 @@ public static class DashboardPermissions
         var readable = await ReadableModelsAsync(context, models, cancellationToken);
         return models.All(readable.Contains);
     }
+
+    /// <summary>Whether the signed-in person may read tracking experiment <paramref name="experimentId"/> (its runs, artifacts and logged models inherit its grants).</summary>
+    public static async Task<bool> MayReadExperimentAsync(HttpContext context, long experimentId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var permissions = context.RequestServices.GetRequiredService<ResourcePermissions>();
+        var resource = new ResourceRef(ResourceKind.Experiment, experimentId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return await permissions.EffectiveAsync(context.User, resource, cancellationToken) >= PermissionLevel.Read;
+    }
+
+    /// <summary>Which of <paramref name="experimentIds"/> the signed-in person may read (ids in the invariant culture).</summary>
+    public static Task<ISet<string>> ReadableExperimentsAsync(HttpContext context, IEnumerable<long> experimentIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(experimentIds);
+        var permissions = context.RequestServices.GetRequiredService<ResourcePermissions>();
+        var ids = experimentIds.Distinct().Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return permissions.ReadableAsync(context.User, ResourceKind.Experiment, ids, cancellationToken);
+    }
 }

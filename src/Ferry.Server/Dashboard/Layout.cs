@@ -28,6 +28,9 @@ public static class Layout
 
         /// <summary>Retraining pipelines and the closed loop.</summary>
         Pipelines,
+
+        /// <summary>Tracking experiments and their runs.</summary>
+        Experiments,
     }
 
     /// <summary>A complete page.</summary>
@@ -42,6 +45,7 @@ public static class Layout
         var nav = Html.Join(
         [
             NavItem("Models", DashboardLinks.Home, section == Section.Models),
+            NavItem("Experiments", DashboardLinks.Experiments, section == Section.Experiments),
             NavItem("Alerts", DashboardLinks.Alerts(), section == Section.Alerts),
             NavItem("Approvals", DashboardLinks.Approvals, section == Section.Approvals),
             NavItem("Pipelines", DashboardLinks.Pipelines, section == Section.Pipelines),

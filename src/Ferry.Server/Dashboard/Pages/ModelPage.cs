@@ -45,6 +45,7 @@ public static class ModelPage
                 <td>{version.Flavor ?? "–"}</td><td>{version.CurrentStage}</td>
                 <td>{(where.Count == 0 ? Html.Text("–") : Html.Each(where, e => Html.Of($"<a href=\"{DashboardLinks.Endpoint(e.Name)}\">{e.Name}</a> ")))}</td>
                 <td>{ReferenceCell(reference, job)}</td>
+                <td>{(string.IsNullOrEmpty(version.RunId) ? Html.Text("–") : Html.Of($"<a href=\"{DashboardLinks.Run(version.RunId)}\" class=\"source-run\">Run<span class=\"visually-hidden\"> that produced v{version.Version}</span></a>"))}</td>
                 <td><a href="{DashboardLinks.Card(name, version.Version)}">Model card<span class="visually-hidden"> of v{version.Version}</span></a> · <a href="{DashboardLinks.Documentation(name, version.Version)}">Technical documentation<span class="visually-hidden"> of v{version.Version}</span></a></td></tr>
                 """));
         }
@@ -60,7 +61,7 @@ public static class ModelPage
         var table = versions.Count == 0
             ? Ui.Empty("This model has no version yet.", Html.Of($"Register one: <code>./ferry models register model.onnx --name {name}</code>."))
             : Ui.Table("Versions, newest first",
-                Html.Raw("<th scope=\"col\">Version</th><th scope=\"col\">Registered</th><th scope=\"col\">Aliases</th><th scope=\"col\">Flavor</th><th scope=\"col\">Stage</th><th scope=\"col\">Served by</th><th scope=\"col\"><abbr title=\"The training data profile that drift is measured against\">Reference</abbr></th><th scope=\"col\">Card</th>"),
+                Html.Raw("<th scope=\"col\">Version</th><th scope=\"col\">Registered</th><th scope=\"col\">Aliases</th><th scope=\"col\">Flavor</th><th scope=\"col\">Stage</th><th scope=\"col\">Served by</th><th scope=\"col\"><abbr title=\"The training data profile that drift is measured against\">Reference</abbr></th><th scope=\"col\">Source run</th><th scope=\"col\">Card</th>"),
                 Html.Join(rows));
         var policy = await policies.ResolveAsync(name, cancellationToken);
         var history = await promotions.ListAsync(name, null, cancellationToken);
