@@ -14,6 +14,7 @@ using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Ferry.Server.Tests.Cluster;
 
@@ -22,7 +23,7 @@ namespace Ferry.Server.Tests.Cluster;
 /// on the other through LISTEN/NOTIFY. The caches' own expiry is set to an hour, so only the signal can explain a change
 /// seen on the other replica; each wait on a signal is bounded (it only catches a hang) and asserts nothing about time.
 /// </summary>
-public sealed class ReplicaCoherenceTests
+public sealed class ReplicaCoherenceTests(ITestOutputHelper output)
 {
     private const string Mlflow = "/api/2.0/mlflow/";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
@@ -42,7 +43,10 @@ public sealed class ReplicaCoherenceTests
 
         var heard = pair.HeardOnB(s => s.Topic == ClusterTopics.TokenRevoked);
         await OkAsync(pair.A.CreateAdminClient().DeleteAsync($"/api/v1/tokens/{id}"));
+        var revoked = System.Diagnostics.Stopwatch.GetTimestamp();
         await heard.WaitAsync(Bound);
+        // Reported, not asserted: from A's answer to the revocation until B has applied it.
+        output.WriteLine($"revocation applied on B {System.Diagnostics.Stopwatch.GetElapsedTime(revoked).TotalMilliseconds:F1} ms after A answered");
 
         using var after = await onB.GetAsync("/api/v1/tokens/me");
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
