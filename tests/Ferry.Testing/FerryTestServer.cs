@@ -23,6 +23,8 @@ public sealed class FerryTestServer : IAsyncDisposable
     private readonly TempDirectory _dataDirectory;
     private readonly List<HttpClient> _clients = [];
 
+    private bool _ownsDatabase = true;
+
     private FerryTestServer(WebApplication app, TempDirectory dataDirectory, TestDatabase database, string adminToken, Uri address)
     {
         _app = app;
@@ -65,11 +67,42 @@ public sealed class FerryTestServer : IAsyncDisposable
         Action<FerryServerOptions>? configure = null,
         Action<IServiceCollection>? services = null,
         TimeProvider? clock = null,
+        Action<WebApplicationBuilder>? host = null) =>
+        await StartOnAsync(await TestDatabase.CreateAsync(kind), TokenSecret.Generate(), configure, services, clock, host);
+
+    /// <summary>
+    /// Starts a second replica of <paramref name="primary"/>: the same database and admin token, the primary's artifact
+    /// store (<c>Ferry:ArtifactStore:Root</c> set to the primary's root unless <paramref name="host"/> sets it), its own
+    /// data directory. Disposing it leaves the database to the primary.
+    /// </summary>
+    public static async Task<FerryTestServer> StartReplicaAsync(
+        FerryTestServer primary,
+        Action<FerryServerOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        TimeProvider? clock = null,
         Action<WebApplicationBuilder>? host = null)
     {
-        var database = await TestDatabase.CreateAsync(kind);
+        ArgumentNullException.ThrowIfNull(primary);
+        var root = primary.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ferry.Server.Artifacts.ArtifactStoreOptions>>().Value.Root
+            ?? Ferry.Server.Artifacts.ArtifactStoreRegistration.DefaultRoot(primary.DataDirectory);
+        var replica = await StartOnAsync(primary.Database, primary.AdminToken, configure, services, clock, builder =>
+        {
+            builder.Configuration["Ferry:ArtifactStore:Root"] = root;
+            host?.Invoke(builder);
+        });
+        replica._ownsDatabase = false;
+        return replica;
+    }
+
+    private static async Task<FerryTestServer> StartOnAsync(
+        TestDatabase database,
+        string adminToken,
+        Action<FerryServerOptions>? configure,
+        Action<IServiceCollection>? services,
+        TimeProvider? clock,
+        Action<WebApplicationBuilder>? host)
+    {
         var dataDirectory = new TempDirectory("ferry-data");
-        var adminToken = TokenSecret.Generate();
         var options = new FerryServerOptions
         {
             Port = 0,
@@ -133,7 +166,11 @@ public sealed class FerryTestServer : IAsyncDisposable
 
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+
         _dataDirectory.Dispose();
     }
 }

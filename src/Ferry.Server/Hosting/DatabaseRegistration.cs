@@ -1,6 +1,9 @@
 using System.Data.Common;
+using Ferry.Core.Cluster;
+using Ferry.Server.Cluster;
 using Ferry.Storage.PostgreSql;
 using Ferry.Storage.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Hosting;
 
@@ -52,13 +55,27 @@ public static class DatabaseRegistration
     /// <summary>The database file a SQLite connection string names.</summary>
     public static string SqliteFile(string connectionString) => SqliteStorage.DatabaseFile(connectionString);
 
-    /// <summary>Registers the chosen store.</summary>
+    /// <summary>
+    /// Registers the chosen store and its <see cref="IClusterSignals"/>: LISTEN/NOTIFY on PostgreSQL (settings from
+    /// <see cref="ClusterOptions"/>), in-process on SQLite (one replica).
+    /// </summary>
     public static IServiceCollection AddFerryDatabase(this IServiceCollection services, FerryServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var (kind, connectionString) = Resolve(options.Database, options.DataDirectory);
-        return kind == Kind.PostgreSql
-            ? services.AddFerryPostgreSqlStorage(connectionString)
-            : services.AddFerrySqliteStorage(connectionString);
+        if (kind == Kind.PostgreSql)
+        {
+            services.AddSingleton<IClusterSignals>(provider =>
+            {
+                var cluster = provider.GetRequiredService<IOptions<ClusterOptions>>().Value;
+                return new PostgreSqlClusterSignals(connectionString, provider.GetRequiredService<TimeProvider>(),
+                    provider.GetRequiredService<ILogger<PostgreSqlClusterSignals>>(),
+                    cluster.ReconnectMinDelay, cluster.ReconnectMaxDelay, cluster.KeepAliveInterval, cluster.SendGiveUpAfter);
+            });
+            return services.AddFerryPostgreSqlStorage(connectionString);
+        }
+
+        services.AddSingleton<IClusterSignals, InProcessClusterSignals>();
+        return services.AddFerrySqliteStorage(connectionString);
     }
 }

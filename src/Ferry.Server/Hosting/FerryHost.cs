@@ -2,6 +2,7 @@ using Ferry.Core.Signatures;
 using Ferry.Runtimes.MLNet;
 using Ferry.Runtimes.Onnx;
 using Ferry.Server.Artifacts;
+using Ferry.Server.Cluster;
 using Ferry.Server.Dashboard;
 using Ferry.Server.Endpoints.Audit;
 using Ferry.Server.Endpoints.Diagnostics;
@@ -126,6 +127,7 @@ public static class FerryHost
         services.AddRouting();
 
         services.AddFerryDatabase(options);
+        services.AddFerryCluster();
         services.AddFerryDatabaseOutage();
         services.AddFerryArtifactStore(options.DataDirectory);
         services.AddSingleton<DatabaseReadiness>();
@@ -162,6 +164,7 @@ public static class FerryHost
     public static WebApplication UseFerryServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseFerryReplicaHeader();
         app.UseExceptionHandler();
         app.UseStatusCodePages(context => ProblemResponses.WriteStatusCodeAsync(context.HttpContext));
         app.UseFerryHttps();

@@ -1,3 +1,4 @@
+using Ferry.Core.Cluster;
 using Ferry.Core.Identity;
 using Ferry.Server.Health;
 using Microsoft.Extensions.Caching.Memory;
@@ -7,16 +8,19 @@ namespace Ferry.Server.Identity;
 
 /// <summary>
 /// Remembers authenticated tokens for a short time so the request path seldom touches the database.
-/// Keyed by the secret's hash, never the secret. A revocation through this process takes effect at once;
-/// through another replica, within <see cref="TokenCacheOptions.Duration"/> on <see cref="TimeProvider"/>'s clock.
+/// Keyed by the secret's hash, never the secret. A revocation through this process takes effect at once and is
+/// signalled to the other replicas (<see cref="IClusterSignals"/>), which forget the token when they hear it; while
+/// signals are not heard, within <see cref="TokenCacheOptions.Duration"/> on <see cref="TimeProvider"/>'s clock.
 /// </summary>
 /// <remarks>
 /// While the database is unavailable, a token the database confirmed within <see cref="TokenCacheOptions.OutageGrace"/>
 /// is still honoured from memory (stale-if-unavailable), so serving goes on through an outage; a token this process
 /// revoked stays refused, and one never seen (or seen longer ago) cannot be checked, so its request is answered 503.
 /// </remarks>
-public sealed class TokenCache(IMemoryCache cache, IOptions<TokenCacheOptions> options, TimeProvider clock, DatabaseOutage outage)
+public sealed class TokenCache(IMemoryCache cache, IOptions<TokenCacheOptions> options, TimeProvider clock, DatabaseOutage outage, IClusterSignals? signals = null)
 {
+    // Entries confirmed before the last ConfirmAllAgain are asked again (still honoured from memory during an outage).
+    private long _generation;
     private readonly TimeSpan _duration = options.Value.Duration;
     private readonly TimeSpan _grace = options.Value.OutageGrace;
 
@@ -34,7 +38,7 @@ public sealed class TokenCache(IMemoryCache cache, IOptions<TokenCacheOptions> o
             return null;
         }
 
-        if (cached is not null && now < cached.ConfirmedAt + _duration)
+        if (cached is not null && cached.Generation == Interlocked.Read(ref _generation) && now < cached.ConfirmedAt + _duration)
         {
             return cached.Token!.IsActiveAt(now) ? cached.Token : null;
         }
@@ -47,6 +51,7 @@ public sealed class TokenCache(IMemoryCache cache, IOptions<TokenCacheOptions> o
             return stale.IsActiveAt(now) ? stale : null;
         }
 
+        var generation = Interlocked.Read(ref _generation);
         ApiToken? token;
         try
         {
@@ -60,10 +65,12 @@ public sealed class TokenCache(IMemoryCache cache, IOptions<TokenCacheOptions> o
         }
 
         outage.ReportAvailable();
-        if (token is not null && (_duration > TimeSpan.Zero || _grace > TimeSpan.Zero))
+        if (token is not null && (_duration > TimeSpan.Zero || _grace > TimeSpan.Zero)
+            && !(cache.TryGetValue(KeyPrefix + hash, out Entry? meanwhile) && meanwhile is { Revoked: true }))
         {
+            // (A revocation heard while the database was read wins over what the read found.)
             // The entry's own times are on the server's clock; the memory cache's expiry only evicts it eventually.
-            cache.Set(KeyPrefix + hash, new Entry(token, now, Revoked: false), Max(_duration, _grace));
+            cache.Set(KeyPrefix + hash, new Entry(token, now, Revoked: false, generation), Max(_duration, _grace));
         }
         else if (token is null && cached is not null)
         {
@@ -75,12 +82,25 @@ public sealed class TokenCache(IMemoryCache cache, IOptions<TokenCacheOptions> o
 
     /// <summary>
     /// Forgets a token at once (after a revocation) and remembers that it is revoked, so it stays refused even while the
-    /// database is unavailable.
+    /// database is unavailable; tells the other replicas to do the same.
     /// </summary>
-    public void Forget(string secretHash) =>
-        cache.Set(KeyPrefix + secretHash, new Entry(null, clock.GetUtcNow(), Revoked: true), Max(Max(_duration, _grace), TimeSpan.FromMinutes(1)));
+    public void Forget(string secretHash)
+    {
+        ForgetHere(secretHash);
+        signals?.Publish(ClusterTopics.TokenRevoked, secretHash);
+    }
+
+    /// <summary>Forgets a token another replica revoked (as <see cref="Forget"/>, without signalling).</summary>
+    public void ForgetHere(string secretHash) =>
+        cache.Set(KeyPrefix + secretHash, new Entry(null, clock.GetUtcNow(), Revoked: true, 0), Max(Max(_duration, _grace), TimeSpan.FromMinutes(1)));
+
+    /// <summary>
+    /// Makes every remembered token be confirmed by the database again on its next use (revocations may have been
+    /// missed); while the database is unavailable, the outage grace still applies to them.
+    /// </summary>
+    public void ConfirmAllAgain() => Interlocked.Increment(ref _generation);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private sealed record Entry(ApiToken? Token, DateTimeOffset ConfirmedAt, bool Revoked);
+    private sealed record Entry(ApiToken? Token, DateTimeOffset ConfirmedAt, bool Revoked, long Generation);
 }

@@ -17,8 +17,11 @@ public sealed class ProfileOptions
     /// <summary>Served batches waiting to be folded; beyond this a batch is not profiled and is counted.</summary>
     public int QueueCapacity { get; set; } = 4096;
 
-    /// <summary>This replica's id in the profile table (default: the machine name).</summary>
-    public string ReplicaId { get; set; } = Environment.MachineName;
+    /// <summary>
+    /// This replica's id in the profile table (default: the machine name and the process id, so two replicas on one
+    /// machine never write the same row; each replica must have its own, as concurrent merges into one row would lose rows).
+    /// </summary>
+    public string ReplicaId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 }
 
 /// <summary>Checks <see cref="ProfileOptions"/> at start-up.</summary>

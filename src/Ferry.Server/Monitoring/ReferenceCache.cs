@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Ferry.Core.Cluster;
 using Ferry.Core.Monitoring;
 using Ferry.Server.Health;
 using Ferry.Statistics;
@@ -16,10 +17,11 @@ public sealed record LoadedReference(ReferenceProfileEntry Entry, ReferenceProfi
 
 /// <summary>
 /// Reference profiles by model version, loaded once from the database. A version without one is asked again after
-/// <see cref="MissingRetry"/> (another replica may have computed it); setting one through this replica replaces it at once.
+/// <see cref="MissingRetry"/> (another replica may have computed it); setting one through this replica replaces it at once
+/// and signals the other replicas (<see cref="IClusterSignals"/>), which read it again on next use.
 /// While the database is unavailable, the answer held (even "no reference") stands until it is back.
 /// </summary>
-public sealed class ReferenceCache(IServiceScopeFactory scopes, TimeProvider clock, DatabaseOutage outage)
+public sealed class ReferenceCache(IServiceScopeFactory scopes, TimeProvider clock, DatabaseOutage outage, IClusterSignals? signals = null)
 {
     /// <summary>How long "no reference" is believed.</summary>
     public static readonly TimeSpan MissingRetry = TimeSpan.FromSeconds(30);
@@ -65,7 +67,14 @@ public sealed class ReferenceCache(IServiceScopeFactory scopes, TimeProvider clo
     {
         ArgumentNullException.ThrowIfNull(reference);
         _entries[(reference.Entry.ModelName, reference.Entry.ModelVersion)] = (reference, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        signals?.Publish(ClusterTopics.Reference, ClusterTopics.VersionKey(reference.Entry.ModelName, reference.Entry.ModelVersion));
     }
+
+    /// <summary>Forgets a version's reference (another replica stored a new one): the next use reads it again.</summary>
+    public void Evict(string model, int version) => _entries.TryRemove((model, version), out _);
+
+    /// <summary>Forgets every reference held (signals may have been missed).</summary>
+    public void Clear() => _entries.Clear();
 
     /// <summary>Deserializes a stored reference.</summary>
     public static LoadedReference Load(ReferenceProfileEntry entry)

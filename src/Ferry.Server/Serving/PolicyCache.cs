@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Ferry.Core.Cluster;
 using Ferry.Core.Serving;
 using Ferry.Server.Health;
 using Microsoft.Extensions.Options;
@@ -12,12 +13,14 @@ namespace Ferry.Server.Serving;
 /// The first request for an endpoint reads it; after that a request that finds it older than
 /// <see cref="ModelCacheOptions.PolicyRefreshInterval"/> starts one background re-read and goes on with the copy it has.
 /// A re-read that changes the routes loads the new versions before the new policy is swapped in (load-before-retire),
-/// so a deploy or rollback fails no request. A deploy made by this process calls <see cref="RefreshAsync"/> to apply at once.
+/// so a deploy or rollback fails no request. A deploy made by this process calls <see cref="RefreshAsync"/> to apply at once,
+/// which signals the other replicas (<see cref="IClusterSignals"/>); they re-read the policy the same way
+/// (<see cref="RefreshHeldAsync"/>) when they hear it, else within the refresh interval.
 /// While the database is unavailable (<see cref="DatabaseOutage"/>) no re-read is tried and the held policy is served;
 /// a re-read that finds it unavailable is not logged here (the outage is logged once). The policy carries the
 /// endpoint's oversight settings, so a suspension reaches the request path with no database read (one null check).
 /// </summary>
-public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache models, IOptions<ModelCacheOptions> options, DatabaseOutage outage, ServingMetrics metrics, ILogger<PolicyCache> logger)
+public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache models, IOptions<ModelCacheOptions> options, DatabaseOutage outage, ServingMetrics metrics, ILogger<PolicyCache> logger, IClusterSignals? signals = null)
 {
     private readonly ConcurrentDictionary<string, Slot> _slots = Slots(metrics);
     private readonly long _refreshTicks = (long)(options.Value.PolicyRefreshInterval.TotalSeconds * Stopwatch.Frequency);
@@ -54,6 +57,57 @@ public sealed partial class PolicyCache(IServiceScopeFactory scopes, ModelCache 
         var policy = await ReadAsync(endpointName, cancellationToken);
         await WarmAsync(policy, cancellationToken);
         _slots[endpointName] = new Slot(policy, Stopwatch.GetTimestamp());
+        signals?.Publish(ClusterTopics.Policy, endpointName);
+    }
+
+    /// <summary>
+    /// Re-reads an endpoint's policy that another replica changed, if this replica holds it (one it never served is read
+    /// on its first request anyway): its versions are loaded before the swap, as for <see cref="RefreshAsync"/>.
+    /// </summary>
+    public async Task RefreshHeldAsync(string endpointName, CancellationToken cancellationToken = default)
+    {
+        if (!_slots.ContainsKey(endpointName))
+        {
+            return;
+        }
+
+        // Its caller (the cluster's signal loop) runs one re-read at a time, so an older read never replaces a newer one;
+        // a background refresh that read before this one finds its slot replaced and drops what it read.
+        var policy = await ReadAsync(endpointName, cancellationToken);
+        await WarmAsync(policy, cancellationToken);
+        _slots[endpointName] = new Slot(policy, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>Re-reads every policy held (signals may have been missed), one endpoint at a time.</summary>
+    public async Task RefreshAllHeldAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var endpointName in _slots.Keys.ToList())
+        {
+            try
+            {
+                await RefreshHeldAsync(endpointName, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Keep the held policy; the refresh interval tries again.
+                if (!outage.Observe(ex))
+                {
+                    LogRefreshFailed(logger, ex, endpointName);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loads every version the endpoint routes to (the model-repository extension's load on another replica); an
+    /// endpoint this replica does not know is left alone.
+    /// </summary>
+    public async Task LoadRoutesAsync(string endpointName, CancellationToken cancellationToken = default)
+    {
+        if (await GetAsync(endpointName, cancellationToken) is { } policy)
+        {
+            await WarmAsync(policy, cancellationToken);
+        }
     }
 
     /// <summary>Forgets an endpoint's cached policy: the next request re-reads it.</summary>

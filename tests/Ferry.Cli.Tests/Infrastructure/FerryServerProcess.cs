@@ -18,8 +18,11 @@ internal sealed class FerryServerProcess : IDisposable
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private FerryServerProcess(Process process, Uri url, string dataDirectory)
+    private readonly Action<string>? _onLine;
+
+    private FerryServerProcess(Process process, Uri url, string dataDirectory, Action<string>? onLine = null)
     {
+        _onLine = onLine;
         _process = process;
         Url = url;
         DataDirectory = dataDirectory;
@@ -64,14 +67,22 @@ internal sealed class FerryServerProcess : IDisposable
     public static Task<FerryServerProcess> StartAsync(string dataDirectory) => StartAsync(dataDirectory, null);
 
     /// <summary>Starts the server as <see cref="StartAsync(string)"/> with extra environment variables (e.g. <c>Ferry__PredictionLog__Capacity</c>).</summary>
-    public static async Task<FerryServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment)
+    public static Task<FerryServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment) =>
+        StartAsync(dataDirectory, environment, []);
+
+    /// <summary>
+    /// Starts the server as <see cref="StartAsync(string)"/> with extra environment variables and extra
+    /// <c>ferry server</c> arguments (e.g. <c>--database</c>, <c>--artifact-root</c>); <paramref name="onLine"/> sees every
+    /// line it writes to standard output, from the first.
+    /// </summary>
+    public static async Task<FerryServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment, IReadOnlyList<string> arguments, Action<string>? onLine = null)
     {
         var port = FreePort.Next();
         // Tests that are not about governance move champion and deploy directly: models default to tier low unless the caller says otherwise.
         var withTier = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         withTier.TryAdd("Ferry__Governance__DefaultTier", "low");
-        var process = FerryCli.Start(["server", "--port", port.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory], withTier);
-        var server = new FerryServerProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
+        var process = FerryCli.Start(["server", "--port", port.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory, .. arguments], withTier);
+        var server = new FerryServerProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory, onLine);
         try
         {
             await server.WaitUntilReadyAsync();
@@ -156,6 +167,7 @@ internal sealed class FerryServerProcess : IDisposable
         }
 
         Append(_stdout, line);
+        _onLine?.Invoke(line);
         if (line.Contains("Now listening on", StringComparison.Ordinal))
         {
             _listening.TrySetResult();

@@ -1,4 +1,5 @@
 using Ferry.Core.Audit;
+using Ferry.Core.Cluster;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
 using Ferry.Server.Serving;
@@ -16,9 +17,10 @@ public sealed record OipRepositoryEntry(string Name, string Version, string Stat
 /// The Open Inference Protocol's model-repository extension, shared by REST and gRPC: the index lists every endpoint
 /// with the state of its serving version in the <see cref="ModelCache"/>; load loads every version an endpoint routes
 /// to (weighted and shadows), unload retires them from memory (the next request loads them again). Loads and unloads
-/// are audited as <c>endpoint.model-load</c> and <c>endpoint.model-unload</c>.
+/// are audited as <c>endpoint.model-load</c> and <c>endpoint.model-unload</c>, and signalled to the other replicas
+/// (<see cref="IClusterSignals"/>), which load or unload the same versions.
 /// </summary>
-public sealed class OipRepository(IEndpointStore endpoints, PolicyCache policies, ModelCache models, IAuditLog audit)
+public sealed class OipRepository(IEndpointStore endpoints, PolicyCache policies, ModelCache models, IAuditLog audit, IClusterSignals signals)
 {
     /// <summary>Ready state.</summary>
     public const string Ready = "READY";
@@ -72,6 +74,7 @@ public sealed class OipRepository(IEndpointStore endpoints, PolicyCache policies
 
         await audit.RecordAsync(actor, AuditRecord.Of("endpoint.model-load", $"endpoint/{name}",
             new { versions = routes.Select(r => $"{r.ModelName}/{r.Version}").ToArray() }), cancellationToken);
+        signals.Publish(ClusterTopics.ModelLoaded, name);
     }
 
     /// <summary>Retires every version the endpoint routes to from memory.</summary>
@@ -81,6 +84,11 @@ public sealed class OipRepository(IEndpointStore endpoints, PolicyCache policies
         var routes = await RoutesAsync(name, cancellationToken);
         var unloaded = routes.Where(r => models.Unload(r.ModelName, r.Version)).Select(r => $"{r.ModelName}/{r.Version}").ToArray();
         await audit.RecordAsync(actor, AuditRecord.Of("endpoint.model-unload", $"endpoint/{name}", new { versions = unloaded }), cancellationToken);
+        foreach (var route in routes)
+        {
+            // Every route, not only those loaded here: another replica may hold one this replica had not loaded.
+            signals.Publish(ClusterTopics.ModelUnloaded, ClusterTopics.VersionKey(route.ModelName, route.Version));
+        }
     }
 
     private async Task<List<ResolvedRoute>> RoutesAsync(string name, CancellationToken cancellationToken)
