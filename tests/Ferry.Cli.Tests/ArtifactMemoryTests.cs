@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Ferry.Cli.Tests.Infrastructure;
-using Ferry.Testing;
+using TestS3 = Ferry.Testing.TestS3;
 using Xunit.Abstractions;
 
 namespace Ferry.Cli.Tests;
