@@ -5,8 +5,8 @@ using System.Net.Http.Headers;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Ferry.Cli.Tests.Infrastructure;
-using Ferry.Testing;
 using Xunit.Abstractions;
+using TestS3 = Ferry.Testing.TestS3;
 
 namespace Ferry.Cli.Tests;
 
