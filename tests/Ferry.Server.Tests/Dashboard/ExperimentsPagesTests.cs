@@ -181,7 +181,9 @@ public abstract partial class ExperimentsPagesTests<TFixture>(TFixture fixture) 
         Assert.Contains("id=\"preview-cut\"", csv, StringComparison.Ordinal);
 
         var json = await TextAsync(await browser.GetAsync($"/ui/runs/{run}/artifacts?path=metrics.json"), HttpStatusCode.OK);
-        Assert.Contains("\n  &quot;auc&quot;: 0.7,", json, StringComparison.Ordinal);
+        var preview = json[json.IndexOf("id=\"artifact-preview\"", StringComparison.Ordinal)..];
+        // Pretty-printed (the stored file has no indentation), every character escaped.
+        Assert.True(preview.Contains("  &quot;auc&quot;: 0.7,", StringComparison.Ordinal), preview[..Math.Min(400, preview.Length)]);
         Assert.Contains("&lt;/pre&gt;&lt;script&gt;", json, StringComparison.Ordinal);
 
         var image = await TextAsync(await browser.GetAsync($"/ui/runs/{run}/artifacts?path=plots/roc.png"), HttpStatusCode.OK);
