@@ -7,6 +7,7 @@
 # coordination cost, not the scale-out gain of two machines; say the machine's load beside the figures.
 # Needs: wrk, haproxy (eng/haproxy.sh), PostgreSQL (eng/postgres.sh installs it).
 #   bench/replicas/run.sh [SECONDS] [CONNECTIONS]
+# FERRY_BENCH_DLL=path/to/ferry.dll runs that build instead of ./ferry (which builds Release first when sources changed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-10}
@@ -14,7 +15,7 @@ conns=${2:-32}
 for tool in wrk curl /usr/sbin/haproxy; do command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk curl; eng/haproxy.sh)" >&2; exit 1; }; done
 
 work=$(mktemp -d /tmp/ferry-bench-replicas.XXXXXX)
-export FERRY_PG_STATE="$work/pg"
+export FERRY_PG_STATE="/tmp/ferry-pg-bench-replicas-$$"
 eval "$(eng/postgres.sh start)"
 export TOKEN="fry_bench$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 pids=()
@@ -26,7 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./ferry --help >/dev/null
+ferry() { if [ -n "${FERRY_BENCH_DLL:-}" ]; then dotnet "$FERRY_BENCH_DLL" "$@"; else ./ferry "$@"; fi; }
+ferry --help >/dev/null
 db="ferry_bench_$$"
 pgport=$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$FERRY_TEST_POSTGRES")
 pguser=$(sed 's/.*Username=\([^;]*\).*/\1/' <<<"$FERRY_TEST_POSTGRES")
@@ -40,7 +42,7 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 start_replica() {
   local name=$1 p
   p=$(port)
-  FERRY_ADMIN_TOKEN="$TOKEN" Ferry__Cluster__ReplicaId="$name" ./ferry server --port "$p" --data-dir "$work/$name" \
+  FERRY_ADMIN_TOKEN="$TOKEN" Ferry__Cluster__ReplicaId="$name" ferry server --port "$p" --data-dir "$work/$name" \
     --database "$database" --artifact-root "$artifacts" >"$work/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$p/readyz" >/dev/null && break; sleep 0.2; done
@@ -80,8 +82,8 @@ measure() {
 
 a=$(start_replica a)
 export FERRY_URL="http://127.0.0.1:$a" FERRY_TOKEN="$TOKEN"
-./ferry models register tests/testdata/credit_gbm.onnx --name credit-gbm >/dev/null
-./ferry deploy credit --model credit-gbm --version 1 >/dev/null
+ferry models register tests/testdata/credit_gbm.onnx --name credit-gbm >/dev/null
+ferry deploy credit --model credit-gbm --version 1 >/dev/null
 
 one=$(port)
 balance "$one" "$a"

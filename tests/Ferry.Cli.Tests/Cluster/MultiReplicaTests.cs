@@ -157,7 +157,7 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
         }
     }
 
-    private async Task<(List<Guid> Acknowledged, ConcurrentDictionary<Guid, string> ByReplica, int AfterKill, int Failures)> LoadAndKillAsync(ReplicaCluster cluster, string endpoint)
+    private static async Task<(List<Guid> Acknowledged, ConcurrentDictionary<Guid, string> ByReplica, int AfterKill, int Failures)> LoadAndKillAsync(ReplicaCluster cluster, string endpoint)
     {
         var byReplica = new ConcurrentDictionary<Guid, string>();
         var order = new ConcurrentQueue<Guid>();
