@@ -38,10 +38,10 @@ public sealed class HelmChartTests(HelmCheckFixture helm) : IClassFixture<HelmCh
         Assert.Superset(expected.ToHashSet(), kinds);
 
         // The autoscaler owns the replica count; the Deployment leaves it out so an upgrade does not reset it.
-        Assert.Null(helm.Single("cluster", "Deployment")["spec"]!["replicas"]);
-        Assert.Equal("RollingUpdate", (string?)helm.Single("cluster", "Deployment")["spec"]!["strategy"]!["type"]);
-        Assert.Equal("/metrics", (string?)helm.Single("cluster", "ServiceMonitor")["spec"]!["endpoints"]![0]!["path"]);
-        var configMap = helm.Single("cluster", "ConfigMap")["data"]!;
+        Assert.Null(helm.Find("cluster", "Deployment")["spec"]!["replicas"]);
+        Assert.Equal("RollingUpdate", (string?)helm.Find("cluster", "Deployment")["spec"]!["strategy"]!["type"]);
+        Assert.Equal("/metrics", (string?)helm.Find("cluster", "ServiceMonitor")["spec"]!["endpoints"]![0]!["path"]);
+        var configMap = helm.Find("cluster", "ConfigMap")["data"]!;
         Assert.Equal("s3://ferry-artifacts/prod", (string?)configMap["FERRY_ARTIFACT_ROOT"]);
         Assert.Equal("http://minio.storage.svc:9000", (string?)configMap["AWS_ENDPOINT_URL_S3"]);
         Assert.Equal("200000", (string?)configMap["Ferry__PredictionLog__Capacity"]);
@@ -50,7 +50,7 @@ public sealed class HelmChartTests(HelmCheckFixture helm) : IClassFixture<HelmCh
     [Fact]
     public void DefaultValues_Rendered_OneReplicaOnSqliteInAVolumeThatOutlivesThePod()
     {
-        var deployment = helm.Single("default", "Deployment");
+        var deployment = helm.Find("default", "Deployment");
         Assert.Equal(1, (int?)deployment["spec"]!["replicas"]);
         // Two pods must never open one SQLite file: the old pod stops before the new one starts.
         Assert.Equal("Recreate", (string?)deployment["spec"]!["strategy"]!["type"]);
@@ -65,7 +65,7 @@ public sealed class HelmChartTests(HelmCheckFixture helm) : IClassFixture<HelmCh
     {
         foreach (var name in Renderings)
         {
-            var deployment = helm.Single(name, "Deployment");
+            var deployment = helm.Find(name, "Deployment");
             var pod = deployment["spec"]!["template"]!["spec"]!;
             Assert.True((bool?)pod["securityContext"]!["runAsNonRoot"], name);
             Assert.NotEqual(0, (int?)pod["securityContext"]!["runAsUser"] ?? 0);
@@ -96,33 +96,33 @@ public sealed class HelmChartTests(HelmCheckFixture helm) : IClassFixture<HelmCh
     [Fact]
     public async Task RenderedProbes_ServerStartedWithTheChartsSettings_AnswerOnTheirPaths()
     {
-        var deployment = helm.Single("default", "Deployment");
+        var deployment = helm.Find("default", "Deployment");
         var container = Container(deployment);
         var port = (int)container["ports"]![0]!["containerPort"]!;
         Assert.Equal(FerryServerOptions.DefaultPort, port);
         Assert.Equal("http", (string?)container["ports"]![0]!["name"]);
-        Assert.Equal("http", (string?)helm.Single("default", "Service")["spec"]!["ports"]![0]!["targetPort"]);
+        Assert.Equal("http", (string?)helm.Find("default", "Service")["spec"]!["ports"]![0]!["targetPort"]);
 
         // The server gets the ConfigMap's variables and the Secret's admin token, as in the pod; only the address
         // (loopback here, 0.0.0.0 in the pod), the port and the data directory are this test's.
-        var configMap = helm.Single("default", "ConfigMap")["data"]!.AsObject();
+        var configMap = helm.Find("default", "ConfigMap")["data"]!.AsObject();
         Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)configMap["FERRY_PORT"]);
         Assert.Equal("0.0.0.0", (string?)configMap["FERRY_HOST"]);
         var environment = configMap.ToDictionary(pair => pair.Key, pair => (string)pair.Value!, StringComparer.Ordinal);
         environment["FERRY_HOST"] = "127.0.0.1";
-        var adminToken = Encoding.UTF8.GetString(Convert.FromBase64String((string)helm.Single("default", "Secret")["data"]!["admin-token"]!));
+        var adminToken = Encoding.UTF8.GetString(Convert.FromBase64String((string)helm.Find("default", "Secret")["data"]!["admin-token"]!));
         environment["FERRY_ADMIN_TOKEN"] = adminToken;
         Assert.Contains(container["env"]!.AsArray(), variable => (string?)variable!["name"] == "FERRY_ADMIN_TOKEN"
             && (string?)variable["valueFrom"]!["secretKeyRef"]!["key"] == "admin-token");
 
-        using var data = new TempDirectory("helm-probes");
+        using var data = new Infrastructure.TempDirectory("helm-probes");
         using var server = await FerryServerProcess.StartAsync(data.Path, environment);
         using var http = new HttpClient { BaseAddress = server.Url };
 
         string[] probes = ["livenessProbe", "readinessProbe", "startupProbe"];
         var paths = probes.Select(probe => (string)container[probe]!["httpGet"]!["path"]!).ToList();
         Assert.Equal(["/healthz", "/readyz", "/healthz"], paths);
-        foreach (var path in paths.Append((string)helm.Single("cluster", "ServiceMonitor")["spec"]!["endpoints"]![0]!["path"]!))
+        foreach (var path in paths.Append((string)helm.Find("cluster", "ServiceMonitor")["spec"]!["endpoints"]![0]!["path"]!))
         {
             using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} answered {(int)response.StatusCode}");
@@ -140,14 +140,15 @@ public sealed class HelmChartTests(HelmCheckFixture helm) : IClassFixture<HelmCh
     [Fact]
     public void Dockerfile_RuntimeStage_MatchesTheChartsUserPortAndDataDirectory()
     {
-        var dockerfile = File.ReadAllLines(Path.Combine(RepositoryRoot.Find(), "Dockerfile"));
+        // One instruction a line: continuation lines joined.
+        var dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "Dockerfile")).Replace("\\\n", " ", StringComparison.Ordinal).Split('\n');
         var stages = dockerfile.Count(line => line.StartsWith("FROM ", StringComparison.Ordinal));
         Assert.True(stages >= 2, "the Dockerfile builds in one stage and runs in another");
         var runtime = dockerfile.SkipWhile(line => !line.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(runtime);
         Assert.Contains(dockerfile, line => line.Contains("dotnet publish", StringComparison.Ordinal) && line.Contains("-p:PublishReadyToRun=true", StringComparison.Ordinal));
 
-        var deployment = helm.Single("default", "Deployment");
+        var deployment = helm.Find("default", "Deployment");
         var pod = deployment["spec"]!["template"]!["spec"]!;
         var user = (int)pod["securityContext"]!["runAsUser"]!;
         Assert.Contains($"USER {user}", runtime);
@@ -157,7 +158,7 @@ public sealed class HelmChartTests(HelmCheckFixture helm) : IClassFixture<HelmCh
         Assert.Contains(runtime, line => line.Contains("FERRY_HOST=0.0.0.0", StringComparison.Ordinal));
         Assert.Contains(runtime, line => line.Contains("FERRY_DATA_DIR=/var/lib/ferry", StringComparison.Ordinal));
         Assert.Contains("VOLUME /var/lib/ferry", runtime);
-        Assert.Equal("/var/lib/ferry", (string?)helm.Single("default", "ConfigMap")["data"]!["FERRY_DATA_DIR"]);
+        Assert.Equal("/var/lib/ferry", (string?)helm.Find("default", "ConfigMap")["data"]!["FERRY_DATA_DIR"]);
     }
 
     private static JsonObject Container(JsonObject deployment) =>

@@ -82,7 +82,7 @@ public sealed class HelmCheckFixture : IAsyncLifetime
     }
 
     /// <summary>The one object of <paramref name="kind"/> in a rendering.</summary>
-    public JsonObject Single(string rendering, string kind) =>
+    public JsonObject Find(string rendering, string kind) =>
         Assert.Single(Rendering(rendering), item => (string?)item!["kind"] == kind)!.AsObject();
 
     /// <summary>What the chart said when it refused a configuration.</summary>
