@@ -22,9 +22,11 @@ public sealed class FerryTestServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TempDirectory _dataDirectory;
     private readonly List<HttpClient> _clients = [];
+    private readonly bool _ownsDatabase;
 
-    private FerryTestServer(WebApplication app, TempDirectory dataDirectory, TestDatabase database, string adminToken, Uri address)
+    private FerryTestServer(WebApplication app, TempDirectory dataDirectory, TestDatabase database, string adminToken, Uri address, bool ownsDatabase = true)
     {
+        _ownsDatabase = ownsDatabase;
         _app = app;
         _dataDirectory = dataDirectory;
         Database = database;
@@ -68,6 +70,33 @@ public sealed class FerryTestServer : IAsyncDisposable
         Action<WebApplicationBuilder>? host = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
+        return await StartOnAsync(database, ownsDatabase: true, configure, services, clock, host);
+    }
+
+    /// <summary>
+    /// Starts a server on <paramref name="database"/>, which the caller owns and may share with other servers (replicas
+    /// of one deployment): disposing the server leaves the database alone. Give replicas the same admin token
+    /// (<c>configure: o => o.AdminToken = first.AdminToken</c>).
+    /// </summary>
+    public static Task<FerryTestServer> StartOnAsync(
+        TestDatabase database,
+        Action<FerryServerOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        TimeProvider? clock = null,
+        Action<WebApplicationBuilder>? host = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        return StartOnAsync(database, ownsDatabase: false, configure, services, clock, host);
+    }
+
+    private static async Task<FerryTestServer> StartOnAsync(
+        TestDatabase database,
+        bool ownsDatabase,
+        Action<FerryServerOptions>? configure,
+        Action<IServiceCollection>? services,
+        TimeProvider? clock,
+        Action<WebApplicationBuilder>? host)
+    {
         var dataDirectory = new TempDirectory("ferry-data");
         var adminToken = TokenSecret.Generate();
         var options = new FerryServerOptions
@@ -93,7 +122,7 @@ public sealed class FerryTestServer : IAsyncDisposable
         await app.StartAsync();
         await app.Services.GetRequiredService<DatabaseReadiness>().Initialized.WaitAsync(TimeSpan.FromSeconds(60));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new FerryTestServer(app, dataDirectory, database, adminToken, new Uri(address));
+        return new FerryTestServer(app, dataDirectory, database, options.AdminToken ?? adminToken, new Uri(address), ownsDatabase);
     }
 
     /// <summary>An HTTP client for this server, sending <paramref name="token"/> as a bearer token when given.</summary>
@@ -133,7 +162,11 @@ public sealed class FerryTestServer : IAsyncDisposable
 
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+
         _dataDirectory.Dispose();
     }
 }
