@@ -68,7 +68,25 @@ public sealed class FerryTestServer : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         TimeProvider? clock = null,
         Action<WebApplicationBuilder>? host = null) =>
-        await StartOnAsync(await TestDatabase.CreateAsync(kind), TokenSecret.Generate(), configure, services, clock, host);
+        await StartWithAsync(await TestDatabase.CreateAsync(kind), TokenSecret.Generate(), configure, services, clock, host);
+
+    /// <summary>
+    /// Starts a server on <paramref name="database"/>, which the caller owns and may share with other servers (replicas
+    /// of one deployment): disposing the server leaves the database alone. Give replicas the same admin token
+    /// (<c>configure: o => o.AdminToken = first.AdminToken</c>), or use <see cref="StartReplicaAsync"/>.
+    /// </summary>
+    public static async Task<FerryTestServer> StartOnAsync(
+        TestDatabase database,
+        Action<FerryServerOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        TimeProvider? clock = null,
+        Action<WebApplicationBuilder>? host = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var server = await StartWithAsync(database, TokenSecret.Generate(), configure, services, clock, host);
+        server._ownsDatabase = false;
+        return server;
+    }
 
     /// <summary>
     /// Starts a second replica of <paramref name="primary"/>: the same database and admin token, the primary's artifact
@@ -85,7 +103,7 @@ public sealed class FerryTestServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(primary);
         var root = primary.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ferry.Server.Artifacts.ArtifactStoreOptions>>().Value.Root
             ?? Ferry.Server.Artifacts.ArtifactStoreRegistration.DefaultRoot(primary.DataDirectory);
-        var replica = await StartOnAsync(primary.Database, primary.AdminToken, configure, services, clock, builder =>
+        var replica = await StartWithAsync(primary.Database, primary.AdminToken, configure, services, clock, builder =>
         {
             builder.Configuration["Ferry:ArtifactStore:Root"] = root;
             host?.Invoke(builder);
@@ -94,7 +112,7 @@ public sealed class FerryTestServer : IAsyncDisposable
         return replica;
     }
 
-    private static async Task<FerryTestServer> StartOnAsync(
+    private static async Task<FerryTestServer> StartWithAsync(
         TestDatabase database,
         string adminToken,
         Action<FerryServerOptions>? configure,
@@ -126,7 +144,7 @@ public sealed class FerryTestServer : IAsyncDisposable
         await app.StartAsync();
         await app.Services.GetRequiredService<DatabaseReadiness>().Initialized.WaitAsync(TimeSpan.FromSeconds(60));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new FerryTestServer(app, dataDirectory, database, adminToken, new Uri(address));
+        return new FerryTestServer(app, dataDirectory, database, options.AdminToken ?? adminToken, new Uri(address));
     }
 
     /// <summary>An HTTP client for this server, sending <paramref name="token"/> as a bearer token when given.</summary>

@@ -35,6 +35,7 @@ using Ferry.Server.Pipelines.Evaluation;
 using Ferry.Server.Pipelines.Execution;
 using Ferry.Server.RateLimiting;
 using Ferry.Server.References;
+using Ferry.Server.Scheduling;
 using Ferry.Server.Serving;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
@@ -135,6 +136,9 @@ public static class FerryHost
         services.AddFerrySealing(); // before the prediction log: its shutdown seal runs after the log has drained
         services.AddFerryPredictionLog();
         services.AddFerryModelServing();
+        var (databaseKind, databaseConnection) = DatabaseRegistration.Resolve(options.Database, options.DataDirectory);
+        services.AddFerryScheduling(databaseKind == DatabaseRegistration.Kind.PostgreSql ? databaseConnection : null);
+        services.AddFerryClusterTicks();
         services.AddFerryMonitoring();
         services.AddFerryReviews();
         services.AddFerryReferenceJobs(options.DataDirectory);

@@ -5,7 +5,7 @@ namespace Ferry.Server.Monitoring;
 
 /// <summary>The Quartz job that runs one monitor on its schedule; one run of a monitor at a time.</summary>
 [DisallowConcurrentExecution]
-public sealed partial class MonitorJob(IServiceScopeFactory scopes, ILogger<MonitorJob> logger) : IJob
+public sealed partial class MonitorJob(IServiceScopeFactory scopes, MonitorSchedules schedules, ILogger<MonitorJob> logger) : IJob
 {
     /// <summary>The job-data key holding the monitor's name.</summary>
     public const string MonitorKey = "monitor";
@@ -28,7 +28,12 @@ public sealed partial class MonitorJob(IServiceScopeFactory scopes, ILogger<Moni
         {
             LogRefused(logger, name, exception.Message);
         }
+
+        // Counted once handled (a run cancelled by shutdown is not): tests compare these with the stored reports.
+        schedules.NoteRan(FireTimeOf(context.ScheduledFireTimeUtc, context.FireTimeUtc));
     }
+
+    private static DateTimeOffset FireTimeOf(DateTimeOffset? scheduled, DateTimeOffset? fired) => scheduled ?? fired ?? DateTimeOffset.MinValue;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Monitor {Monitor} ran on schedule: {Status}, {Failed} failed check(s)")]
     private static partial void LogRan(ILogger logger, string monitor, string status, int failed);

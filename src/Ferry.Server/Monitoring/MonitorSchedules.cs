@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Ferry.Core.Monitoring;
 using Ferry.Server.Health;
@@ -11,7 +12,10 @@ namespace Ferry.Server.Monitoring;
 /// (in-memory store) <see cref="StartDelay"/> after the server started listening (on <see cref="TimeProvider"/>'s clock), schedules every stored monitor, and
 /// shuts the scheduler down at stop, letting a running monitor finish. Monitors saved before then are scheduled as
 /// they are saved (Quartz's scheduler exists before it starts). While the database is unavailable, reading the stored
-/// monitors is retried every <see cref="DatabaseOutage.RetryAfter"/> until it succeeds.
+/// monitors is retried every <see cref="DatabaseOutage.RetryAfter"/> until it succeeds. On PostgreSQL the store is Quartz's
+/// clustered one, shared by every replica: each replica applies the stored monitors at start, and a job whose stored cron
+/// trigger already says the same is left alone, so a replica joining neither refires nor duplicates it; a delete on one
+/// replica deletes for all.
 /// </summary>
 public sealed partial class MonitorSchedules(
     ISchedulerFactory schedulers,
@@ -24,6 +28,38 @@ public sealed partial class MonitorSchedules(
     private const string Group = "monitors";
 
     private int _stopped;
+    private long _ran;
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<DateTimeOffset> _fireTimes = new();
+
+    /// <summary>Scheduled monitor runs this replica handled (ran or refused).</summary>
+    public long Ran => Interlocked.Read(ref _ran);
+
+    /// <summary>The scheduled fire time of every run this replica handled, in order.</summary>
+    public IReadOnlyList<DateTimeOffset> FireTimes => [.. _fireTimes];
+
+    /// <summary>Completes once <see cref="Ran"/> reaches <paramref name="count"/> (tests wait on it).</summary>
+    public async Task WaitUntilRanAsync(long count, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var progress = Volatile.Read(ref _progress);
+            if (Ran >= count)
+            {
+                return;
+            }
+
+            await progress.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Called by <see cref="MonitorJob"/> after each scheduled run.</summary>
+    internal void NoteRan(DateTimeOffset scheduledFireTime)
+    {
+        _fireTimes.Enqueue(scheduledFireTime);
+        Interlocked.Increment(ref _ran);
+        Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     /// <summary>
     /// Wait after start before Quartz starts and the stored monitors are read: neither should share two cores with
@@ -36,17 +72,30 @@ public sealed partial class MonitorSchedules(
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var job = new JobKey(monitorName, Group);
-        await scheduler.DeleteJob(job, cancellationToken);
         if (string.IsNullOrWhiteSpace(cron))
+        {
+            await scheduler.DeleteJob(job, cancellationToken);
+            return;
+        }
+
+        // Identical data (another replica's start, a save that kept the schedule): keep the stored trigger and its next
+        // fire time, so nothing refires or fires twice.
+        if (await scheduler.GetTrigger(new TriggerKey(monitorName, Group), cancellationToken) is ICronTrigger stored
+            && stored.CronExpressionString == cron && stored.TimeZone.Id == TimeZoneInfo.Utc.Id
+            && await scheduler.Exists(job, cancellationToken))
         {
             return;
         }
 
-        var detail = JobBuilder.Create<MonitorJob>().WithIdentity(job).UsingJobData(MonitorJob.MonitorKey, monitorName).Build();
-        var trigger = TriggerBuilder.Create().WithIdentity(monitorName, Group)
+        var detail = JobBuilder.Create<MonitorJob>().WithIdentity(job).UsingJobData(MonitorJob.MonitorKey, monitorName)
+            .RequestRecovery()
+            .Build();
+        // Built on the server's clock: TriggerBuilder.Create() computes the first fire time from the system clock.
+        var trigger = TriggerBuilder.Create(clock).WithIdentity(monitorName, Group)
             .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc))
             .Build();
-        await scheduler.ScheduleJob(detail, trigger, cancellationToken: cancellationToken);
+        // One store operation replaces the job and its trigger (on the clustered store, under Quartz's lock).
+        await scheduler.ScheduleJob(detail, trigger, ScheduleJobOptions.Replacing, cancellationToken);
     }
 
     /// <summary>When a monitor is scheduled to run next, or null.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace Ferry.Server.Monitoring;
 
@@ -27,9 +26,7 @@ public static class MonitoringRegistration
         services.AddHostedService(provider => provider.GetRequiredService<AlertDelivery>());
         services.AddScoped<MonitorRunner>();
         services.AddScoped<ReferenceColumns>();
-        // Quartz's scheduler is started by MonitorSchedules once the server listens, not by Quartz's hosted service
-        // before it: creating the scheduler costs ~150 ms that start-up need not wait for.
-        services.AddQuartz();
+        // Quartz itself (in-memory on SQLite, clustered on PostgreSQL) is registered by Scheduling/SchedulingRegistration.
         services.AddSingleton<MonitorSchedules>();
         services.AddHostedService(provider => provider.GetRequiredService<MonitorSchedules>());
         return services;

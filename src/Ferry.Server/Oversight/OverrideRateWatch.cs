@@ -1,5 +1,6 @@
 using Ferry.Core.Oversight;
 using Ferry.Server.Health;
+using Ferry.Server.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Oversight;
@@ -7,7 +8,8 @@ namespace Ferry.Server.Oversight;
 /// <summary>
 /// The periodic pass of the override-rate check: every <see cref="OverrideRateOptions.OverrideRateCheckInterval"/>
 /// (on <see cref="TimeProvider"/>'s clock) each endpoint with a limit is judged again, so an alert resolves once old
-/// overrides leave the window even when nobody reviews.
+/// overrides leave the window even when nobody reviews. On PostgreSQL the pass runs as a clustered Quartz job instead
+/// (<see cref="ClusteredScheduling.RunsTicks"/>), once across replicas.
 /// </summary>
 public sealed partial class OverrideRateWatch(
     IServiceScopeFactory scopes,
@@ -15,7 +17,8 @@ public sealed partial class OverrideRateWatch(
     IOptions<OverrideRateOptions> options,
     TimeProvider clock,
     DatabaseOutage outage,
-    ILogger<OverrideRateWatch> logger) : BackgroundService
+    ILogger<OverrideRateWatch> logger,
+    ClusteredScheduling? scheduling = null) : BackgroundService
 {
     /// <summary>The actor of the periodic pass's alert changes.</summary>
     public const string Actor = "scheduler";
@@ -38,6 +41,11 @@ public sealed partial class OverrideRateWatch(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (scheduling?.RunsTicks == true)
+        {
+            return;
+        }
+
         var interval = options.Value.OverrideRateCheckInterval;
         try
         {

@@ -1,5 +1,6 @@
 using Ferry.Core.Oversight;
 using Ferry.Server.Health;
+using Ferry.Server.Scheduling;
 using Ferry.Server.Serving;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,8 @@ namespace Ferry.Server.Oversight;
 /// Seals the prediction log (<see cref="IPredictionSealStore"/>): every endpoint's completed hours once
 /// <see cref="SealingOptions.Grace"/> has passed after each hour boundary (on <see cref="TimeProvider"/>'s clock), the open
 /// hour up to now on demand, and the open hour again at shutdown, after the prediction log's writer has drained (this
-/// service is registered before it, and hosted services stop in reverse order).
+/// service is registered before it, and hosted services stop in reverse order). On PostgreSQL the periodic pass runs as a
+/// clustered Quartz job instead (<see cref="ClusteredScheduling.RunsTicks"/>); the shutdown seal stays per replica.
 /// </summary>
 public sealed partial class SealingService(
     IServiceScopeFactory scopes,
@@ -17,7 +19,8 @@ public sealed partial class SealingService(
     TimeProvider clock,
     PredictionLog log,
     ILogger<SealingService> logger,
-    DatabaseOutage outage) : BackgroundService
+    DatabaseOutage outage,
+    ClusteredScheduling? scheduling = null) : BackgroundService
 {
     /// <summary>The actor of the seals the server makes by itself.</summary>
     public const string SystemActor = "system";
@@ -66,6 +69,11 @@ public sealed partial class SealingService(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (scheduling?.RunsTicks == true)
+        {
+            return;
+        }
+
         var wait = StartDelay;
         while (await WaitAsync(wait, stoppingToken))
         {

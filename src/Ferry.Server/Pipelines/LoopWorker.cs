@@ -1,4 +1,5 @@
 using Ferry.Server.Health;
+using Ferry.Server.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Pipelines;
@@ -6,14 +7,16 @@ namespace Ferry.Server.Pipelines;
 /// <summary>
 /// Drives the closed loop: every <see cref="LoopOptions.TickInterval"/> (on <see cref="TimeProvider"/>'s clock) it runs
 /// each <see cref="ILoopStage"/> once, in order, in a fresh scope. A failing stage is logged and the others still run;
-/// the next tick tries again. <see cref="TickAsync"/> runs one tick now (the quickstart and tests use it).
+/// the next tick tries again. <see cref="TickAsync"/> runs one tick now (the quickstart and tests use it). On PostgreSQL
+/// the periodic ticks run as a clustered Quartz job instead (<see cref="ClusteredScheduling.RunsTicks"/>), once across replicas.
 /// </summary>
 public sealed partial class LoopWorker(
     IServiceScopeFactory scopes,
     IOptions<LoopOptions> options,
     TimeProvider clock,
     DatabaseOutage outage,
-    ILogger<LoopWorker> logger) : BackgroundService
+    ILogger<LoopWorker> logger,
+    ClusteredScheduling? scheduling = null) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -48,7 +51,7 @@ public sealed partial class LoopWorker(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        if (!options.Value.Enabled || scheduling?.RunsTicks == true)
         {
             return;
         }

@@ -1,5 +1,6 @@
 using Ferry.Core.Serving;
 using Ferry.Server.Health;
+using Ferry.Server.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
@@ -9,7 +10,8 @@ namespace Ferry.Server.Serving;
 /// <see cref="StartDelay"/> after start and then <see cref="Interval"/> after each pass ended, on <see cref="TimeProvider"/>'s clock.
 /// Endpoints are first handed to <see cref="IEndpointRetention"/> when one is registered (their own retention, the
 /// retention floor, whole sealed stretches); the server-wide delete leaves those alone. Does nothing when retention is
-/// null (keep forever) and no endpoint sets its own. Every replica may run it; the deletes are idempotent.
+/// null (keep forever) and no endpoint sets its own. On PostgreSQL the passes run as a clustered Quartz job instead
+/// (<see cref="ClusteredScheduling.RunsTicks"/>), once across replicas; the deletes are idempotent either way.
 /// </summary>
 public sealed partial class RetentionService(
     IServiceScopeFactory scopes,
@@ -17,7 +19,8 @@ public sealed partial class RetentionService(
     TimeProvider clock,
     ILogger<RetentionService> logger,
     DatabaseOutage outage,
-    IEndpointRetention? endpointRetention = null) : BackgroundService
+    IEndpointRetention? endpointRetention = null,
+    ClusteredScheduling? scheduling = null) : BackgroundService
 {
     /// <summary>Time from the end of one pass to the start of the next.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -64,7 +67,7 @@ public sealed partial class RetentionService(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.Predictions is null && endpointRetention is null)
+        if ((options.Value.Predictions is null && endpointRetention is null) || scheduling?.RunsTicks == true)
         {
             return;
         }

@@ -4,6 +4,7 @@ using Ferry.Core.Audit;
 using Ferry.Core.Oversight;
 using Ferry.Core.Serving;
 using Ferry.Server.Oversight;
+using Ferry.Server.Scheduling;
 using Ferry.Server.Serving;
 using Ferry.Server.Tests.Governance;
 using Ferry.Server.Tests.Mlflow.Registry;
@@ -29,7 +30,9 @@ public abstract class SealingScheduleTests<TFixture>(TFixture fixture) : IClassF
     {
         DatabaseRequirement.EnsureAvailable(fixture.Kind);
         var clock = new TestClock(); // 12:00 UTC
-        await using var server = await FerryTestServer.StartAsync(fixture.Kind, clock: clock);
+        // The service's own loop on the clock: on PostgreSQL the same pass otherwise runs as a clustered Quartz job
+        // (Scheduling/ClusteredSchedulingTests), so this test keeps the loop there too.
+        await using var server = await FerryTestServer.StartAsync(fixture.Kind, clock: clock, services: s => s.Configure<SchedulerOptions>(o => o.ClusteredTicks = false));
         var endpoint = await ServingTestKit.DeployModelAsync(server, "credit_pipeline.onnx");
         var start = clock.GetUtcNow();
         await using (var scope = server.Services.CreateAsyncScope())

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Ferry.Core.Serving;
 using Ferry.Server.Hosting;
 using Ferry.Server.Oversight;
+using Ferry.Server.Scheduling;
 using Ferry.Server.Serving;
 using Ferry.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -190,7 +191,9 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
             services: services => services
                 .Configure<RetentionOptions>(o => o.Predictions = TimeSpan.FromDays(30))
                 // The override-rate watch also waits an hour: give it another period, so the waits below find retention's timer.
-                .Configure<OverrideRateOptions>(o => o.OverrideRateCheckInterval = TimeSpan.FromHours(5)),
+                .Configure<OverrideRateOptions>(o => o.OverrideRateCheckInterval = TimeSpan.FromHours(5))
+                // The service's own loop on the clock: on PostgreSQL the pass otherwise runs as a clustered Quartz job.
+                .Configure<SchedulerOptions>(o => o.ClusteredTicks = false),
             clock: clock);
         var endpoint = $"ep-{Guid.NewGuid():N}";
         var start = clock.GetUtcNow();

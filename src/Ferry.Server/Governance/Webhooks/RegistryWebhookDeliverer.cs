@@ -1,5 +1,6 @@
 using Ferry.Core.Governance;
 using Ferry.Server.Endpoints.Health;
+using Ferry.Server.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Governance.Webhooks;
@@ -11,7 +12,9 @@ namespace Ferry.Server.Governance.Webhooks;
 /// is claimed in the database first, so replicas never post the same attempt twice; each is recorded. A 2xx ends the
 /// delivery; no answer, a time-out, 408, 429 or 5xx is retried after <see cref="RegistryWebhookOptions.FirstRetryDelay"/>,
 /// doubling up to <see cref="RegistryWebhookOptions.MaxRetryDelay"/>, for at most
-/// <see cref="RegistryWebhookOptions.MaxAttempts"/> tries; any other status fails it at once.
+/// <see cref="RegistryWebhookOptions.MaxAttempts"/> tries; any other status fails it at once. On PostgreSQL the periodic
+/// sweep (due retries, rows of other replicas) runs as a clustered Quartz job (<see cref="SweepAsync"/>, once across
+/// replicas, every poll interval) and this replica's loop only wakes for the events it stored itself.
 /// </summary>
 public sealed partial class RegistryWebhookDeliverer(
     IServiceScopeFactory scopes,
@@ -19,7 +22,8 @@ public sealed partial class RegistryWebhookDeliverer(
     DatabaseReadiness readiness,
     IOptions<RegistryWebhookOptions> options,
     TimeProvider clock,
-    ILogger<RegistryWebhookDeliverer> logger) : BackgroundService
+    ILogger<RegistryWebhookDeliverer> logger,
+    ClusteredScheduling? scheduling = null) : BackgroundService
 {
     private const int Batch = 32;
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -56,12 +60,19 @@ public sealed partial class RegistryWebhookDeliverer(
                     wait = options.Value.PollInterval;
                 }
 
-                await WaitAsync(wait, stoppingToken);
+                await WaitAsync(scheduling?.RunsTicks == true ? Timeout.InfiniteTimeSpan : wait, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>One sweep: posts every due delivery (the clustered job's pass on PostgreSQL).</summary>
+    public async Task SweepAsync(CancellationToken cancellationToken = default)
+    {
+        await readiness.Initialized.WaitAsync(cancellationToken);
+        await DeliverDueAsync(cancellationToken);
     }
 
     /// <summary>Posts every due delivery; returns how long until the next one falls due (at most the poll interval).</summary>
@@ -167,7 +178,7 @@ public sealed partial class RegistryWebhookDeliverer(
 
     private async Task WaitAsync(TimeSpan wait, CancellationToken stoppingToken)
     {
-        if (wait <= TimeSpan.Zero)
+        if (wait <= TimeSpan.Zero && wait != Timeout.InfiniteTimeSpan)
         {
             return;
         }

@@ -133,12 +133,25 @@ public sealed partial class PipelineSchedules(ISchedulerFactory schedulers, ISer
 
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var job = new JobKey(name, Group);
-        await scheduler.DeleteJob(job, cancellationToken);
-        _applied.Remove(name);
         if (cron is null)
         {
+            await scheduler.DeleteJob(job, cancellationToken);
+            _applied.Remove(name);
             return;
         }
+
+        // On PostgreSQL the store is shared by every replica: one that already holds this schedule keeps its trigger and
+        // next fire time (nothing refires or fires twice).
+        if (await scheduler.GetTrigger(new TriggerKey(name, Group), cancellationToken) is ICronTrigger stored
+            && stored.CronExpressionString == cron && stored.TimeZone.Id == TimeZoneInfo.Utc.Id
+            && await scheduler.Exists(job, cancellationToken))
+        {
+            _applied[name] = cron;
+            return;
+        }
+
+        await scheduler.DeleteJob(job, cancellationToken);
+        _applied.Remove(name);
 
         var detail = JobBuilder.Create<PipelineJob>().WithIdentity(job)
             .UsingJobData(PipelineJob.PipelineKey, name)
