@@ -10,7 +10,8 @@
 #   package's tarball is checked against its pinned sha512);
 # - eng/helm-check/package-lock.json: kubernetes-models (the Kubernetes OpenAPI schemas), the Prometheus Operator's
 #   models (ServiceMonitor), yaml, typescript.
-# Needs node and npm (and unzip or python3). OUT_DIR (default: a temporary folder) receives each rendering as YAML and
+# Needs node and npm (and unzip or python3); kubernetes-models 5 declares node >= 22 and runs on the node 20 here
+# (npm warns EBADENGINE; the script silences npm's warnings). OUT_DIR (default: a temporary folder) receives each rendering as YAML and
 # JSON, and the messages of the refused renderings. Prints "helm-check: passed" and exits 0 when everything holds.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"

@@ -110,6 +110,14 @@ public sealed class HelmChartTests(HelmCheckFixture helm) : IClassFixture<HelmCh
         Assert.Equal("0.0.0.0", (string?)configMap["FERRY_HOST"]);
         var environment = configMap.ToDictionary(pair => pair.Key, pair => (string)pair.Value!, StringComparer.Ordinal);
         environment["FERRY_HOST"] = "127.0.0.1";
+
+        // The cluster example's Ferry__* settings too: the server validates them at start and refuses a bad value.
+        foreach (var (key, value) in helm.Find("cluster", "ConfigMap")["data"]!.AsObject().Where(pair => pair.Key.StartsWith("Ferry__", StringComparison.Ordinal)))
+        {
+            environment[key] = (string)value!;
+        }
+
+        Assert.Contains("Ferry__PredictionLog__Capacity", environment.Keys);
         var adminToken = Encoding.UTF8.GetString(Convert.FromBase64String((string)helm.Find("default", "Secret")["data"]!["admin-token"]!));
         environment["FERRY_ADMIN_TOKEN"] = adminToken;
         Assert.Contains(container["env"]!.AsArray(), variable => (string?)variable!["name"] == "FERRY_ADMIN_TOKEN"
