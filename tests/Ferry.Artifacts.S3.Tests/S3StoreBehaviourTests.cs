@@ -155,7 +155,10 @@ public sealed class S3StoreBehaviourTests : IAsyncLifetime
         TestS3.EnsureAvailable();
         await _client.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = TestS3.Bucket, Key = $"{_prefix}/foreign.txt", ContentBody = "abc", UseChunkEncoding = false,
+            BucketName = TestS3.Bucket,
+            Key = $"{_prefix}/foreign.txt",
+            ContentBody = "abc",
+            UseChunkEncoding = false,
         });
 
         var info = await _store.GetInfoAsync("foreign.txt");
@@ -173,7 +176,10 @@ public sealed class S3StoreBehaviourTests : IAsyncLifetime
         {
             await _client.PutObjectAsync(new PutObjectRequest
             {
-                BucketName = TestS3.Bucket, Key = $"{_prefix}/{key}", ContentBody = "planted", UseChunkEncoding = false,
+                BucketName = TestS3.Bucket,
+                Key = $"{_prefix}/{key}",
+                ContentBody = "planted",
+                UseChunkEncoding = false,
             });
         }
 

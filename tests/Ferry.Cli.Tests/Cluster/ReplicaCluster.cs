@@ -219,6 +219,7 @@ internal sealed class ReplicaCluster : IAsyncDisposable
           default-server inter 200ms fall 2 rise 1
           server a 127.0.0.1:{a.Port} check
           server b 127.0.0.1:{b.Port} check
+
         """;
 
     private async Task WaitForHaproxyAsync()
@@ -228,13 +229,11 @@ internal sealed class ReplicaCluster : IAsyncDisposable
         _haproxy.OutputDataReceived += (_, e) => OnHaproxyLine(e.Data);
         _haproxy.BeginErrorReadLine();
         _haproxy.BeginOutputReadLine();
-        try
+        using var timeout = new CancellationTokenSource(Patience);
+        var exited = _haproxy.WaitForExitAsync(timeout.Token);
+        if (await Task.WhenAny(ready, exited) != ready)
         {
-            await ready.WaitAsync(Patience);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"haproxy did not start within {Patience.TotalSeconds} s:\n{string.Join('\n', HaproxyLines())}");
+            throw new InvalidOperationException($"haproxy did not start (exited, or not within {Patience.TotalSeconds} s):\n{string.Join('\n', HaproxyLines())}");
         }
     }
 
