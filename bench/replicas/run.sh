@@ -42,7 +42,8 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 start_replica() {
   local name=$1 p
   p=$(port)
-  FERRY_ADMIN_TOKEN="$TOKEN" Ferry__Cluster__ReplicaId="$name" ferry server --port "$p" --data-dir "$work/$name" \
+  # A benchmark model is deployed directly: the installation default tier is low (no approval).
+  FERRY_ADMIN_TOKEN="$TOKEN" Ferry__Cluster__ReplicaId="$name" Ferry__Governance__DefaultTier=low ferry server --port "$p" --data-dir "$work/$name" \
     --database "$database" --artifact-root "$artifacts" >"$work/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$p/readyz" >/dev/null && break; sleep 0.2; done

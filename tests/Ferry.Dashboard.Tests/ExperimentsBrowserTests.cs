@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Ferry.Core.Serving;
 using Ferry.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -60,7 +62,7 @@ public sealed class ExperimentsBrowserTests(QuickstartSite site)
         await Screenshots.SaveAsync(page, "dashboard-compare-runs", fullPage: true);
 
         // Open run 198: its metric chart (five steps) and the data table beside it.
-        await page.GetByRole(AriaRole.Link, new() { Name = "run-198", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "run-198", Exact = true }).First.ClickAsync();
         await page.WaitForURLAsync($"**/ui/runs/{scene.ModelRun}");
         var chart = page.Locator("#metric-0");
         await Assertions.Expect(chart.Locator("svg.chart-svg")).ToBeVisibleAsync();
@@ -131,9 +133,10 @@ public sealed class ExperimentsBrowserTests(QuickstartSite site)
         await PostAsync(http, "registered-models/create", new { name = model });
         await PostAsync(http, "model-versions/create", new { name = model, source = $"runs:/{modelRun}/model", run_id = modelRun });
         var endpoint = $"exp-{Guid.NewGuid():N}"[..14];
-        using (var deployed = await http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}", new { routes = new[] { new { model, version = 1, weight = 100 } }, force = true }))
+        // The quickstart's installation governs promotions; the endpoint is deployed in the store, as the loop tests do.
+        await using (var scope = site.Services.CreateAsyncScope())
         {
-            Assert.True(deployed.IsSuccessStatusCode, await deployed.Content.ReadAsStringAsync());
+            await scope.ServiceProvider.GetRequiredService<IEndpointStore>().DeployAsync(endpoint, [new RouteRequest(model, 1, null, RouteRole.Weighted, 100)], true, "test");
         }
 
         return new Scene(name, experimentId, modelRun, ids[10], model, endpoint);
