@@ -190,6 +190,12 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     // The one line that switches the store: the S3-compatible server when eng/s3.sh started one, else a shared directory.
     private static string ArtifactRoot(TempDirectory directory, Dictionary<string, string> env)
     {
+        // CI runs the replicas on the S3 server (.ci/run starts it); locally a shared directory stands in when it is absent.
+        if (TestDatabase.InCi)
+        {
+            TestS3.EnsureAvailable();
+        }
+
         if (Environment.GetEnvironmentVariable("FERRY_TEST_S3_ENDPOINT") is { Length: > 0 } endpoint)
         {
             env["AWS_ENDPOINT_URL_S3"] = endpoint;
