@@ -191,9 +191,9 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     private static string ArtifactRoot(TempDirectory directory, Dictionary<string, string> env)
     {
         // CI runs the replicas on the S3 server (.ci/run starts it); locally a shared directory stands in when it is absent.
-        if (TestDatabase.InCi)
+        if (Ferry.Testing.TestDatabase.InCi)
         {
-            TestS3.EnsureAvailable();
+            Ferry.Testing.TestS3.EnsureAvailable();
         }
 
         if (Environment.GetEnvironmentVariable("FERRY_TEST_S3_ENDPOINT") is { Length: > 0 } endpoint)
