@@ -22,13 +22,15 @@ public sealed class PostgreSqlClusterSignals : IClusterSignals, IAsyncDisposable
     private static readonly Action<ILogger, string, Exception?> LogListening =
         LoggerMessage.Define<string>(LogLevel.Information, new EventId(1, "ClusterListening"), "Listening for cluster signals on PostgreSQL channel {Channel}");
 
-    private static readonly Action<ILogger, double, Exception?> LogListenFailed =
-        LoggerMessage.Define<double>(LogLevel.Warning, new EventId(2, "ClusterListenFailed"),
-            "Cluster signals are not heard (caches fall back to their own expiry); reconnecting in {Seconds} s");
+    // The reason is logged as text, not as the exception: a database outage is logged once by the server's outage
+    // watch, and the listener's retries must not add a stack trace per attempt.
+    private static readonly Action<ILogger, double, string, Exception?> LogListenFailed =
+        LoggerMessage.Define<double, string>(LogLevel.Warning, new EventId(2, "ClusterListenFailed"),
+            "Cluster signals are not heard (caches fall back to their own expiry); reconnecting in {Seconds} s: {Reason}");
 
-    private static readonly Action<ILogger, string, string, Exception?> LogSendFailed =
-        LoggerMessage.Define<string, string>(LogLevel.Warning, new EventId(3, "ClusterSendFailed"),
-            "Could not send the cluster signal {Topic} {Key}; other replicas rely on their caches' expiry for it");
+    private static readonly Action<ILogger, string, string, string, Exception?> LogSendFailed =
+        LoggerMessage.Define<string, string, string>(LogLevel.Warning, new EventId(3, "ClusterSendFailed"),
+            "Could not send the cluster signal {Topic} {Key}; other replicas rely on their caches' expiry for it: {Reason}");
 
     private static readonly Action<ILogger, Exception?> LogHandlerFailed =
         LoggerMessage.Define(LogLevel.Warning, new EventId(4, "ClusterHandlerFailed"), "A cluster signal handler failed");
@@ -111,7 +113,7 @@ public sealed class PostgreSqlClusterSignals : IClusterSignals, IAsyncDisposable
                 {
                     if (_clock.GetUtcNow() - signal.At >= _giveUpAfter)
                     {
-                        LogSendFailed(_logger, signal.Topic, signal.Key, e);
+                        LogSendFailed(_logger, signal.Topic, signal.Key, e.Message, null);
                         _outbox.Reader.TryRead(out _);
                         continue;
                     }
@@ -163,7 +165,7 @@ public sealed class PostgreSqlClusterSignals : IClusterSignals, IAsyncDisposable
             {
                 _listening = false;
                 ListenerProcessId = 0;
-                LogListenFailed(_logger, delay.TotalSeconds, e);
+                LogListenFailed(_logger, delay.TotalSeconds, e.Message, null);
                 try
                 {
                     await Task.Delay(delay, _clock, stoppingToken).ConfigureAwait(false);

@@ -114,6 +114,7 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
         // Quartz's clustered job store on PostgreSQL (issue 21 item 2) is what makes a fire run once; without it each
         // replica runs every fire and this test fails (in CI; locally it is skipped until that store is in).
         Skip.If(!Ferry.Testing.TestDatabase.InCi && !await cluster.HasClusteredSchedulerAsync(), "Quartz's clustered job store is not in this build yet");
+        cluster.Line += (replica, line) => output.WriteLine($"{replica}: {line}");
         var model = $"mon-{Guid.NewGuid():N}"[..16];
         CliAssert.Succeeded(await FerryCli.RunAsync(Client(cluster, "models", "register", Ferry.Testing.TestDataFiles.Find("credit_gbm.onnx"), "--name", model)));
         CliAssert.Succeeded(await FerryCli.RunAsync(Client(cluster, "deploy", "watched", "--model", model, "--version", "1")));

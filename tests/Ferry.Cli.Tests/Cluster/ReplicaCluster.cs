@@ -213,6 +213,7 @@ internal sealed class ReplicaCluster : IAsyncDisposable
           timeout connect 2s
           timeout client 30s
           timeout server 30s
+          timeout check 3s
           retries 3
           option redispatch
         frontend ferry
@@ -222,7 +223,7 @@ internal sealed class ReplicaCluster : IAsyncDisposable
           balance roundrobin
           option httpchk GET /readyz
           http-check expect status 200
-          default-server inter 200ms fall 2 rise 1
+          default-server inter 300ms fall 3 rise 1
           server a 127.0.0.1:{a.Port} check
           server b 127.0.0.1:{b.Port} check
 
