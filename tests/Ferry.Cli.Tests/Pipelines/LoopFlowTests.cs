@@ -64,7 +64,10 @@ public abstract class LoopFlowTests(DatabaseKind kind)
         await client.Monitoring.SaveMonitorAsync("credit-drift", Endpoint, new MonitorSpec { WindowSeconds = 3_600, Drift = new DriftCheckSpec() });
 
         // 1. Alert → run → dataset → v2 → evaluation → ramp → promotion.
-        await CreatePipelineAsync(http, "credit-retrain", Spec([], evaluationMargin: 0.1, maxPredictionDrift: 0.35, alerts: ["drift"]));
+        // The holdout is the last 360 labelled rows, whose mix depends on when the alert fires: a challenger as good as
+        // the champion has a paired-bootstrap interval about ±0.07 wide around its AUC difference (one CI run saw
+        // -0.021 with a lower bound of -0.104). Margin 0.25 keeps this step about the flow; "worse" is step 2's subject.
+        await CreatePipelineAsync(http, "credit-retrain", Spec([], evaluationMargin: 0.25, maxPredictionDrift: 0.35, alerts: ["drift"]));
         var baseline = CreditRiskGenerator.Generate(600, PopulationOptions.Baseline(101));
         var shocked = CreditRiskGenerator.Generate(600, new PopulationOptions { Seed = 102, IncomeFactor = 0.7, NewPurposeShare = 0.25 });
         await ServeWithTruthAsync(client, baseline);
