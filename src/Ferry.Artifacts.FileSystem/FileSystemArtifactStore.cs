@@ -244,25 +244,8 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         }
     }
 
-    private static async Task<string> HashAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
-
-            return Convert.ToHexStringLower(hash.GetHashAndReset());
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    private static async Task<string> HashAsync(Stream stream, CancellationToken cancellationToken) =>
+        Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
 
     /// <summary>Null when there is no file there (nothing, or a directory).</summary>
     private static FileStream? TryOpenRead(string full)

@@ -44,7 +44,6 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
 
     private const long CopyPartBytes = 512L * 1024 * 1024;
     private const int DeleteBatchSize = 1000; // S3's limit per DeleteObjects request
-    private const int HashBufferSize = 81920;
 
     private readonly IAmazonS3 _client;
     private readonly bool _ownsClient;
@@ -712,25 +711,8 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             ? new DateTimeOffset(DateTime.SpecifyKind(modified.ToUniversalTime(), DateTimeKind.Utc))
             : DateTimeOffset.UnixEpoch;
 
-    private static async Task<string> HashAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(HashBufferSize);
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
-
-            return Convert.ToHexStringLower(hash.GetHashAndReset());
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    private static async Task<string> HashAsync(Stream stream, CancellationToken cancellationToken) =>
+        Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
 
     private static bool IsAddressable(string relative)
     {
