@@ -170,12 +170,24 @@ public sealed partial class MonitorSchedules(
             return;
         }
 
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        try
+        {
+            var scheduler = await schedulers.GetScheduler(cancellationToken);
+            await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        }
+        catch (SchedulerException exception)
+        {
+            // Quartz 4.7 refuses to hand back a scheduler it has already shut down (seen on PostgreSQL's clustered store
+            // when the database was stopped before the server): there is nothing left to stop.
+            LogAlreadyShutDown(logger, exception.Message);
+        }
     }
 
     /// <summary>Checks a cron expression (Quartz syntax, seconds first).</summary>
     public static bool IsValid(string cron) => CronExpression.TryParse(cron, out _);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Quartz's scheduler was already shut down at stop: {Reason}")]
+    private static partial void LogAlreadyShutDown(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scheduling the stored monitors failed; they can still be run on demand")]
     private static partial void LogLoadFailed(ILogger logger, Exception exception);

@@ -89,7 +89,10 @@ public sealed class DatabaseOutageTests
         Assert.Single(entries, e => e.Message.StartsWith("Database unavailable since", StringComparison.Ordinal));
         var again = Assert.Single(entries, e => e.Message.StartsWith("Database available again after", StringComparison.Ordinal));
         Assert.Contains("4 requests answered 503", again.Message, StringComparison.Ordinal);
-        Assert.Empty(entries.Where(e => e.Exception is not null).Select(e => $"{e.Category}: {e.Message} ({e.Exception!.GetType().Name})"));
+        // Ferry logs the outage once (above); on PostgreSQL, Quartz's clustered job store logs its own failed check-ins
+        // while the database is down, which is Quartz's account of the same outage, not Ferry's.
+        Assert.Empty(entries.Where(e => e.Exception is not null && !e.Category.StartsWith("Quartz.", StringComparison.Ordinal))
+            .Select(e => $"{e.Category}: {e.Message} ({e.Exception!.GetType().Name})"));
     }
 
     // Sends `count` predictions from `Concurrency` workers; returns how many were answered 200 (each id noted).
