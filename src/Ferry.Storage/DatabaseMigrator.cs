@@ -40,6 +40,18 @@ public static class DatabaseMigrator
         return false;
     }
 
+    /// <summary>
+    /// Runs EF's one-time set-up for the context's options (its internal services, the model) and creates the provider's
+    /// connection object (SQLite loads its native library then), without opening the database: start-up runs it ahead
+    /// of <see cref="MigrateAsync"/>, beside other work.
+    /// </summary>
+    public static void WarmUp(FerryDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        _ = db.Model;
+        _ = db.Database.GetDbConnection();
+    }
+
     /// <summary>True when the database answers and has no pending migration.</summary>
     public static async Task<bool> IsReadyAsync(FerryDbContext db, CancellationToken cancellationToken = default)
     {

@@ -73,12 +73,15 @@ internal sealed class ServerCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult)
     {
+        StartupTimings.Mark("server-command");
         var options = ReadOptions(parseResult);
         var settings = ReadSettings(parseResult);
         StorageOptions.ResolveConnection(options.Database, options.DataDirectory);
 
         await using var app = BuildOrExplain(options, settings);
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
+        StartupTimings.Mark("options-validated");
+        app.Lifetime.ApplicationStarted.Register(() => StartupTimings.Mark("listening"));
         try
         {
             // The host's console lifetime turns SIGINT/SIGTERM into a graceful shutdown; RunAsync returns after it.

@@ -38,6 +38,29 @@ public static class DashboardForms
         return services;
     }
 
+    /// <summary>
+    /// Takes ASP.NET Core's data-protection hosted service off start-up: it loads (or creates and writes) a key ring under
+    /// <c>~/.aspnet/DataProtection-Keys</c> as the host starts, XML parsing and cryptography included, yet Ferry's only user
+    /// of data protection (antiforgery, above) runs on the ephemeral provider, which keeps its own keys in memory and
+    /// never reads that ring. Call after every registration that adds data protection (authentication adds it too).
+    /// </summary>
+    public static IServiceCollection RemoveUnusedKeyRingStartup(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var dataProtection = typeof(DataProtectionOptions).Assembly;
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService)
+                && services[i].ImplementationType is { Name: "DataProtectionHostedService" } hosted
+                && hosted.Assembly == dataProtection)
+            {
+                services.RemoveAt(i);
+            }
+        }
+
+        return services;
+    }
+
     /// <summary>The hidden field to put in a form that posts (issues the antiforgery cookie when the browser has none).</summary>
     public static Html Field(HttpContext context)
     {

@@ -68,6 +68,7 @@ public static class FerryHost
     public static WebApplication Build(FerryServerOptions options, TimeProvider? clock = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        StartupTimings.Mark("host-build-start");
         MetricsExport.Configure();
         PrivateDataFiles.CreateDirectory(options.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -75,6 +76,7 @@ public static class FerryHost
             ApplicationName = typeof(FerryHost).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        StartupTimings.Mark("host-builder-created");
         AddSettingsFile(builder.Configuration, Path.Combine(options.DataDirectory, SettingsFileName));
         builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(kestrel =>
         {
@@ -86,6 +88,7 @@ public static class FerryHost
         builder.Services.AddFerryServer(options, clock);
         builder.Logging.AddFerryLogging(options);
         configure?.Invoke(builder);
+        StartupTimings.Mark("services-registered");
         // With a certificate (Ferry:Https:Certificate, from any source, the CLI's flags included) the same address
         // speaks HTTPS; a host that chose its own addresses keeps them.
         if (builder.Configuration.GetSection(HttpsOptions.Section).Get<HttpsOptions>() is { Enabled: true }
@@ -100,7 +103,9 @@ public static class FerryHost
             builder.UseFerryGrpcPort(url);
         }
         var app = builder.Build();
+        StartupTimings.Mark("host-built");
         app.UseFerryServer();
+        StartupTimings.Mark("routes-mapped");
         return app;
     }
 
@@ -161,6 +166,7 @@ public static class FerryHost
         services.AddSingleton<IModelSignatureReader>(_ => new MLNetSignatureReader());
         services.AddFerryTelemetry();
         services.AddFerryMemoryTrimming();
+        services.RemoveUnusedKeyRingStartup(); // last: authentication and antiforgery both add data protection
         return services;
     }
 
