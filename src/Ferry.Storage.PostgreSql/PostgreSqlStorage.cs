@@ -29,6 +29,8 @@ public static class PostgreSqlStorage
         services.AddSingleton<IAuditChainLock, AdvisoryAuditChainLock>();
         services.AddSingleton<ISqlDialect, PostgreSqlDialect>();
         services.AddSingleton<Ferry.Core.Health.IDatabaseFaults>(new PostgreSqlFaults(connectionString));
+        services.AddSingleton<Serving.Log.IPredictionBulkCopy, PostgreSqlPredictionCopy>();
+        Serving.Log.PayloadSchemas.AddSource(connectionString, () => new Npgsql.NpgsqlConnection(connectionString));
         return services.AddFerryStores();
     }
 

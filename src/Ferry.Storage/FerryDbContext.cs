@@ -217,7 +217,11 @@ public sealed class FerryDbContext(DbContextOptions<FerryDbContext> options) : D
         {
             foreach (var property in entity.GetProperties())
             {
-                property.SetColumnName(SnakeCase.From(property.Name));
+                // A name a configuration gave explicitly stays (the prediction log's blob columns).
+                if (property.FindAnnotation(Microsoft.EntityFrameworkCore.Metadata.RelationalAnnotationNames.ColumnName) is null)
+                {
+                    property.SetColumnName(SnakeCase.From(property.Name));
+                }
             }
         }
     }

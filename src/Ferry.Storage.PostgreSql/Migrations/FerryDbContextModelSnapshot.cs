@@ -2367,10 +2367,10 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("input_digest");
 
-                    b.Property<string>("InputsJson")
+                    b.Property<byte[]>("InputsJson")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("inputs_json");
+                        .HasColumnType("bytea")
+                        .HasColumnName("inputs");
 
                     b.Property<long>("LatencyMicros")
                         .HasColumnType("bigint")
@@ -2386,14 +2386,14 @@ namespace Ferry.Storage.PostgreSql.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("model_version");
 
-                    b.Property<string>("OutputsJson")
+                    b.Property<byte[]>("OutputsJson")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("outputs_json");
+                        .HasColumnType("bytea")
+                        .HasColumnName("outputs");
 
-                    b.Property<string>("ShadowOutputsJson")
-                        .HasColumnType("text")
-                        .HasColumnName("shadow_outputs_json");
+                    b.Property<byte[]>("ShadowOutputsJson")
+                        .HasColumnType("bytea")
+                        .HasColumnName("shadow_outputs");
 
                     b.Property<string>("SubjectHash")
                         .HasMaxLength(64)
@@ -2406,7 +2406,8 @@ namespace Ferry.Storage.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SubjectHash");
+                    b.HasIndex("SubjectHash")
+                        .HasFilter("subject_hash IS NOT NULL");
 
                     b.HasIndex("Timestamp");
 
@@ -3037,6 +3038,22 @@ namespace Ferry.Storage.PostgreSql.Migrations
                     b.HasIndex("Key", "RunId");
 
                     b.ToTable("run_tags", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Storage.Serving.Log.PredictionSchemaRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Structure")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("structure");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("prediction_schemas", (string)null);
                 });
 
             modelBuilder.Entity("Ferry.Core.Governance.PromotionDecision", b =>

@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("918a39c3-47f3-4997-9d44-e26a22ea2928"), entityTypeCount: 57)
+            : base(skipDetectChanges: false, modelId: new Guid("cd516e78-82da-489d-b79b-6fe7a71ed8b6"), entityTypeCount: 58)
         {
         }
 
@@ -74,6 +74,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             var runModelLink = RunModelLinkEntityType.Create(this);
             var runParam = RunParamEntityType.Create(this);
             var runTag = RunTagEntityType.Create(this);
+            var predictionSchemaRow = PredictionSchemaRowEntityType.Create(this);
 
             PromotionDecisionEntityType.CreateForeignKey1(promotionDecision, promotionRequest);
             DashboardSessionEntityType.CreateForeignKey1(dashboardSession, apiToken);
@@ -155,6 +156,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
             RunModelLinkEntityType.CreateAnnotations(runModelLink);
             RunParamEntityType.CreateAnnotations(runParam);
             RunTagEntityType.CreateAnnotations(runTag);
+            PredictionSchemaRowEntityType.CreateAnnotations(predictionSchemaRow);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }

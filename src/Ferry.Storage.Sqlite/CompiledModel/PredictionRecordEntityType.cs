@@ -2,6 +2,7 @@
 using System;
 using System.Reflection;
 using Ferry.Core.Serving;
+using Ferry.Storage.Serving.Log;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -69,8 +70,9 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 "InputsJson",
                 typeof(string),
                 propertyInfo: typeof(PredictionRecord).GetProperty("InputsJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(PredictionRecord).GetField("<InputsJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-            inputsJson.AddAnnotation("Relational:ColumnName", "inputs_json");
+                fieldInfo: typeof(PredictionRecord).GetField("<InputsJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueConverter: new PayloadConverter());
+            inputsJson.AddAnnotation("Relational:ColumnName", "inputs");
 
             var latencyMicros = runtimeEntityType.AddProperty(
                 "LatencyMicros",
@@ -100,16 +102,18 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 "OutputsJson",
                 typeof(string),
                 propertyInfo: typeof(PredictionRecord).GetProperty("OutputsJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(PredictionRecord).GetField("<OutputsJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-            outputsJson.AddAnnotation("Relational:ColumnName", "outputs_json");
+                fieldInfo: typeof(PredictionRecord).GetField("<OutputsJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueConverter: new PayloadConverter());
+            outputsJson.AddAnnotation("Relational:ColumnName", "outputs");
 
             var shadowOutputsJson = runtimeEntityType.AddProperty(
                 "ShadowOutputsJson",
                 typeof(string),
                 propertyInfo: typeof(PredictionRecord).GetProperty("ShadowOutputsJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(PredictionRecord).GetField("<ShadowOutputsJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
-            shadowOutputsJson.AddAnnotation("Relational:ColumnName", "shadow_outputs_json");
+                nullable: true,
+                valueConverter: new PayloadConverter());
+            shadowOutputsJson.AddAnnotation("Relational:ColumnName", "shadow_outputs");
 
             var subjectHash = runtimeEntityType.AddProperty(
                 "SubjectHash",
@@ -134,6 +138,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
 
             var index = runtimeEntityType.AddIndex(
                 new[] { subjectHash });
+            index.AddAnnotation("Relational:Filter", "subject_hash IS NOT NULL");
 
             var index0 = runtimeEntityType.AddIndex(
                 new[] { timestamp });

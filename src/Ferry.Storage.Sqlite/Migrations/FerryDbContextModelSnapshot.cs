@@ -2358,10 +2358,10 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("input_digest");
 
-                    b.Property<string>("InputsJson")
+                    b.Property<byte[]>("InputsJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("inputs_json");
+                        .HasColumnType("BLOB")
+                        .HasColumnName("inputs");
 
                     b.Property<long>("LatencyMicros")
                         .HasColumnType("INTEGER")
@@ -2377,14 +2377,14 @@ namespace Ferry.Storage.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("model_version");
 
-                    b.Property<string>("OutputsJson")
+                    b.Property<byte[]>("OutputsJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("outputs_json");
+                        .HasColumnType("BLOB")
+                        .HasColumnName("outputs");
 
-                    b.Property<string>("ShadowOutputsJson")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("shadow_outputs_json");
+                    b.Property<byte[]>("ShadowOutputsJson")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("shadow_outputs");
 
                     b.Property<string>("SubjectHash")
                         .HasMaxLength(64)
@@ -2397,7 +2397,8 @@ namespace Ferry.Storage.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SubjectHash");
+                    b.HasIndex("SubjectHash")
+                        .HasFilter("subject_hash IS NOT NULL");
 
                     b.HasIndex("Timestamp");
 
@@ -3024,6 +3025,22 @@ namespace Ferry.Storage.Sqlite.Migrations
                     b.HasIndex("Key", "RunId");
 
                     b.ToTable("run_tags", (string)null);
+                });
+
+            modelBuilder.Entity("Ferry.Storage.Serving.Log.PredictionSchemaRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Structure")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("structure");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("prediction_schemas", (string)null);
                 });
 
             modelBuilder.Entity("Ferry.Core.Governance.PromotionDecision", b =>

@@ -976,3 +976,68 @@ VALUES ('20261206214558_Pipelines', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+DROP INDEX "IX_predictions_subject_hash";
+
+ALTER TABLE "predictions" RENAME COLUMN "shadow_outputs_json" TO "shadow_outputs";
+
+ALTER TABLE "predictions" RENAME COLUMN "outputs_json" TO "outputs";
+
+ALTER TABLE "predictions" RENAME COLUMN "inputs_json" TO "inputs";
+
+CREATE TABLE "prediction_schemas" (
+    "id" INTEGER NOT NULL CONSTRAINT "PK_prediction_schemas" PRIMARY KEY,
+    "structure" TEXT NOT NULL
+);
+
+CREATE INDEX "IX_predictions_subject_hash" ON "predictions" ("subject_hash") WHERE subject_hash IS NOT NULL;
+
+UPDATE predictions SET inputs = CAST(inputs AS BLOB), outputs = CAST(outputs AS BLOB),
+    shadow_outputs = CAST(shadow_outputs AS BLOB)
+WHERE typeof(inputs) = 'text' OR typeof(outputs) = 'text' OR typeof(shadow_outputs) = 'text';
+
+CREATE TABLE "ef_temp_predictions" (
+    "id" TEXT NOT NULL CONSTRAINT "PK_predictions" PRIMARY KEY,
+    "endpoint_name" TEXT NOT NULL,
+    "erased_at" INTEGER NULL,
+    "erased_reasons_json" TEXT NULL,
+    "input_digest" TEXT NULL,
+    "inputs" BLOB NOT NULL,
+    "latency_micros" INTEGER NOT NULL,
+    "model_name" TEXT NOT NULL,
+    "model_version" INTEGER NOT NULL,
+    "outputs" BLOB NOT NULL,
+    "shadow_outputs" BLOB NULL,
+    "subject_hash" TEXT NULL,
+    "timestamp" INTEGER NOT NULL
+);
+
+INSERT INTO "ef_temp_predictions" ("id", "endpoint_name", "erased_at", "erased_reasons_json", "input_digest", "inputs", "latency_micros", "model_name", "model_version", "outputs", "shadow_outputs", "subject_hash", "timestamp")
+SELECT "id", "endpoint_name", "erased_at", "erased_reasons_json", "input_digest", "inputs", "latency_micros", "model_name", "model_version", "outputs", "shadow_outputs", "subject_hash", "timestamp"
+FROM "predictions";
+
+COMMIT;
+
+PRAGMA foreign_keys = 0;
+
+BEGIN TRANSACTION;
+DROP TABLE "predictions";
+
+ALTER TABLE "ef_temp_predictions" RENAME TO "predictions";
+
+COMMIT;
+
+PRAGMA foreign_keys = 1;
+
+BEGIN TRANSACTION;
+CREATE INDEX "IX_predictions_endpoint_name_timestamp" ON "predictions" ("endpoint_name", "timestamp");
+
+CREATE INDEX "IX_predictions_subject_hash" ON "predictions" ("subject_hash") WHERE subject_hash IS NOT NULL;
+
+CREATE INDEX "IX_predictions_timestamp" ON "predictions" ("timestamp");
+
+COMMIT;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261207041000_CompactPredictionLog', '10.0.15');
+

@@ -55,15 +55,28 @@ internal sealed class PredictionRecordConfiguration : IEntityTypeConfiguration<P
         builder.Property(p => p.Id).ValueGeneratedNever();
         builder.Property(p => p.EndpointName).HasMaxLength(128).IsRequired();
         builder.Property(p => p.ModelName).HasMaxLength(256).IsRequired();
-        builder.Property(p => p.InputsJson).IsRequired();
-        builder.Property(p => p.OutputsJson).IsRequired();
+        // Blobs (Serving/Log/PayloadCodec): typed values against a schema in prediction_schemas, or raw UTF-8 JSON.
+        builder.Property(p => p.InputsJson).HasColumnName("inputs").HasConversion<Serving.Log.PayloadConverter>().IsRequired();
+        builder.Property(p => p.OutputsJson).HasColumnName("outputs").HasConversion<Serving.Log.PayloadConverter>().IsRequired();
+        builder.Property(p => p.ShadowOutputsJson).HasColumnName("shadow_outputs").HasConversion<Serving.Log.PayloadConverter>();
         // Windows by endpoint and time (monitoring), and retention by time.
         builder.HasIndex(p => new { p.EndpointName, p.Timestamp });
         builder.HasIndex(p => p.Timestamp);
         builder.Property(p => p.SubjectHash).HasMaxLength(64);
         builder.Property(p => p.InputDigest).HasMaxLength(64);
-        // Data-subject export and erasure find a subject's decisions by their keyed hash.
-        builder.HasIndex(p => p.SubjectHash);
+        // Data-subject export and erasure find a subject's decisions by their keyed hash; most rows have none.
+        builder.HasIndex(p => p.SubjectHash).HasFilter("subject_hash IS NOT NULL");
+    }
+}
+
+internal sealed class PredictionSchemaRowConfiguration : IEntityTypeConfiguration<Serving.Log.PredictionSchemaRow>
+{
+    public void Configure(EntityTypeBuilder<Serving.Log.PredictionSchemaRow> builder)
+    {
+        builder.ToTable("prediction_schemas");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.Structure).IsRequired();
     }
 }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Ferry.Core.Serving;
+using Ferry.Storage.Serving.Log;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -10,8 +11,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Ferry.Storage.Serving;
 
 /// <summary>
-/// The prediction log's insert path: multi-row <c>INSERT … VALUES (…), (…)</c> commands of up to
-/// <see cref="RowsPerCommand"/> rows in one transaction, bypassing EF's change tracker (which costs tens of
+/// The prediction log's insert path: payloads encoded (<see cref="PayloadCodec"/>), their schemas registered, then
+/// the provider's bulk copy (<see cref="IPredictionBulkCopy"/>) or multi-row <c>INSERT … VALUES (…), (…)</c> commands
+/// of up to <see cref="RowsPerCommand"/> rows, all in one transaction, bypassing EF's change tracker (which costs tens of
 /// microseconds per row, and the writer runs on the same cores as the requests). Table, columns and value conversions
 /// come from the EF model, so the rows are exactly those <c>SaveChanges</c> would write, on every provider.
 /// </summary>
@@ -22,54 +24,69 @@ public sealed partial class PredictionStore
 
     private async Task InsertRowsAsync(IReadOnlyList<PredictionRecord> records, CancellationToken cancellationToken)
     {
-        var columns = Columns(db.Model.FindEntityType(typeof(PredictionRecord))!);
-        var table = db.Model.FindEntityType(typeof(PredictionRecord))!.GetTableName()!;
-        var sql = db.GetService<ISqlGenerationHelper>();
+        var (rows, schemas) = PredictionEncoder.Encode(records);
+        var entity = db.Model.FindEntityType(typeof(PredictionRecord))!;
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            DbCommand? full = null;
-            try
+            await PredictionEncoder.RegisterAsync(connection, transaction.GetDbTransaction(), rows, schemas, cancellationToken);
+            if (bulkCopy is not null)
             {
-                for (var start = 0; start < records.Count; start += RowsPerCommand)
-                {
-                    var rows = Math.Min(RowsPerCommand, records.Count - start);
-                    var command = rows == RowsPerCommand && full is not null ? full : Command(connection, sql, table, columns, rows);
-                    command.Transaction = transaction.GetDbTransaction();
-                    for (var r = 0; r < rows; r++)
-                    {
-                        for (var c = 0; c < columns.Length; c++)
-                        {
-                            command.Parameters[(r * columns.Length) + c].Value = columns[c].Value(records[start + r]);
-                        }
-                    }
+                await bulkCopy.CopyAsync(connection, rows, cancellationToken);
+            }
+            else
+            {
+                await InsertCommandsAsync(connection, transaction.GetDbTransaction(), entity, rows, cancellationToken);
+            }
 
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                    if (rows == RowsPerCommand)
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task InsertCommandsAsync(DbConnection connection, DbTransaction transaction, IEntityType entity, EncodedPrediction[] rows, CancellationToken cancellationToken)
+    {
+        var columns = Columns(entity);
+        var table = entity.GetTableName()!;
+        var sql = db.GetService<ISqlGenerationHelper>();
+        DbCommand? full = null;
+        try
+        {
+            for (var start = 0; start < rows.Length; start += RowsPerCommand)
+            {
+                var count = Math.Min(RowsPerCommand, rows.Length - start);
+                var command = count == RowsPerCommand && full is not null ? full : Command(connection, sql, table, columns, count);
+                command.Transaction = transaction;
+                for (var r = 0; r < count; r++)
+                {
+                    for (var c = 0; c < columns.Length; c++)
                     {
-                        full ??= command;
-                    }
-                    else
-                    {
-                        await command.DisposeAsync();
+                        command.Parameters[(r * columns.Length) + c].Value = columns[c].Value(rows[start + r]);
                     }
                 }
 
-                await transaction.CommitAsync(cancellationToken);
-            }
-            finally
-            {
-                if (full is not null)
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                if (count == RowsPerCommand)
                 {
-                    await full.DisposeAsync();
+                    full ??= command;
+                }
+                else
+                {
+                    await command.DisposeAsync();
                 }
             }
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
         }
     }
 
@@ -96,22 +113,35 @@ public sealed partial class PredictionStore
         return command;
     }
 
-    // One per mapped property: column name and the provider value (EF's value converter applied, null as DBNull).
+    // One per mapped property: column name and the provider value (the encoded blobs for the payloads, EF's value
+    // converter applied to the others, null as DBNull).
     private static InsertColumn[] Columns(IEntityType entity)
     {
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         return [.. entity.GetProperties().Select(property =>
         {
             var mapping = property.GetRelationalTypeMapping();
-            var converter = mapping.Converter;
-            var getter = property.GetGetter();
-            return new InsertColumn(property.GetColumnName(table)!, mapping, record =>
+            var name = property.GetColumnName(table)!;
+            Func<EncodedPrediction, object> value = property.Name switch
             {
-                var value = getter.GetClrValue(record);
-                return (converter is null || value is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
-            });
+                nameof(PredictionRecord.InputsJson) => row => row.Inputs,
+                nameof(PredictionRecord.OutputsJson) => row => row.Outputs,
+                nameof(PredictionRecord.ShadowOutputsJson) => row => (object?)row.ShadowOutputs ?? DBNull.Value,
+                _ => Converted(property, mapping.Converter),
+            };
+            return new InsertColumn(name, mapping, value);
         })];
     }
 
-    private sealed record InsertColumn(string Name, RelationalTypeMapping Mapping, Func<PredictionRecord, object> Value);
+    private static Func<EncodedPrediction, object> Converted(IProperty property, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter)
+    {
+        var getter = property.GetGetter();
+        return row =>
+        {
+            var value = getter.GetClrValue(row.Record);
+            return (converter is null || value is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
+        };
+    }
+
+    private sealed record InsertColumn(string Name, RelationalTypeMapping Mapping, Func<EncodedPrediction, object> Value);
 }

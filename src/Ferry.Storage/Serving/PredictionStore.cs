@@ -7,13 +7,13 @@ namespace Ferry.Storage.Serving;
 /// The prediction log's table: batch inserts for the background writer, reads by id and by time for the API,
 /// and retention (<see cref="DeleteOlderThanAsync(long, CancellationToken)"/>). Not audited: logged predictions are data, not changes of state.
 /// </summary>
-public sealed partial class PredictionStore(FerryDbContext db) : IPredictionStore
+public sealed partial class PredictionStore(FerryDbContext db, Log.IPredictionBulkCopy? bulkCopy = null) : IPredictionStore
 {
     /// <summary>Ids per <c>IN (...)</c> query, well under SQLite's parameter limit.</summary>
     internal const int IdChunk = 500;
 
     /// <inheritdoc />
-    /// <remarks>Multi-row INSERTs, see PredictionStore.Insert.cs.</remarks>
+    /// <remarks>Encoded, then COPY or multi-row INSERTs, see PredictionStore.Insert.cs.</remarks>
     public async Task<int> InsertBatchAsync(IReadOnlyList<PredictionRecord> records, bool skipExisting, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);

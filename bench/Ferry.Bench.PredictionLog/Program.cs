@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Ferry.Core.Serving;
+using Ferry.Server.Serving;
+using Ferry.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+// dotnet Ferry.Bench.PredictionLog.dll [rows=1000000] [request-rows=100]
+// Feeds the running server's prediction log (the buffer the router enqueues into) with test.csv's rows, logged as the
+// router logs them, as fast as it accepts them, and reports rows/s written, refusals, bytes per stored row, and the
+// latency of a lookup by id and of a 1,000-row window page. SQLite always; PostgreSQL too when FERRY_TEST_POSTGRES is set.
+var total = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+var perRequest = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
+var rows = CreditRows();
+var kinds = new List<DatabaseKind> { DatabaseKind.Sqlite };
+if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TestDatabase.PostgresVariable)))
+{
+    kinds.Add(DatabaseKind.PostgreSql);
+}
+
+var summary = new List<string>();
+foreach (var kind in kinds)
+{
+    await using var server = await FerryTestServer.StartAsync(kind);
+    var log = server.Services.GetRequiredService<PredictionLog>();
+    var endpoint = "bench-credit";
+    var clock = TimeProvider.System;
+    var start = clock.GetUtcNow().ToUnixTimeMilliseconds();
+    var refused = 0L;
+    var watch = Stopwatch.StartNew();
+    var encode = TimeSpan.Zero;
+    for (var sent = 0; sent < total; sent += perRequest)
+    {
+        var batch = new PredictionRecord[Math.Min(perRequest, total - sent)];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var (inputs, outputs) = rows[(sent + i) % rows.Count];
+            batch[i] = new PredictionRecord
+            {
+                Id = Guid.CreateVersion7(),
+                EndpointName = endpoint,
+                ModelName = "credit-gbc",
+                ModelVersion = 1,
+                Timestamp = start + ((sent + i) / 100),
+                InputsJson = inputs,
+                OutputsJson = outputs,
+                LatencyMicros = 900,
+            };
+        }
+
+        if (await log.EnqueueAsync(batch, completed: null, durable: false) is null)
+        {
+            refused += batch.Length;
+        }
+    }
+
+    while (log.Count > 0)
+    {
+        await Task.Delay(5);
+    }
+
+    var seconds = watch.Elapsed.TotalSeconds;
+    var written = log.Written;
+    await using var db = server.Database.CreateContext();
+    var stored = await db.Set<PredictionRecord>().LongCountAsync(p => p.EndpointName == endpoint);
+    var bytes = await StoredBytesAsync(db, kind);
+    var sample = await db.Set<PredictionRecord>().AsNoTracking().Where(p => p.EndpointName == endpoint).OrderBy(p => p.Timestamp).Skip((int)(stored / 2)).Select(p => p.Id).FirstAsync();
+    await using var scope = server.Services.CreateAsyncScope();
+    var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
+    var lookupMs = Median(50, () => store.FindAsync(endpoint, sample));
+    var windowMs = Median(10, () => store.ListAsync(new PredictionQuery { EndpointName = endpoint, From = start + 1000, Limit = 1000 }));
+    var line = string.Create(CultureInfo.InvariantCulture,
+        $"RESULT {kind} rows={written} stored={stored} refused={refused} seconds={seconds:F1} rows_per_s={written / seconds:F0} bytes_per_row={bytes / (double)stored:F1} lookup_ms={lookupMs:F2} window1000_ms={windowMs:F1}");
+    Console.WriteLine(line);
+    summary.Add(line);
+}
+
+summary.ForEach(Console.WriteLine);
+return;
+
+static double Median<T>(int times, Func<Task<T>> action)
+{
+    var ms = new List<double>();
+    for (var i = 0; i < times; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        action().GetAwaiter().GetResult();
+        ms.Add(watch.Elapsed.TotalMilliseconds);
+    }
+
+    ms.Sort();
+    return ms[ms.Count / 2];
+}
+
+static async Task<long> StoredBytesAsync(Microsoft.EntityFrameworkCore.DbContext db, DatabaseKind kind)
+{
+    var connection = db.Database.GetDbConnection();
+    await db.Database.OpenConnectionAsync();
+    await using var command = connection.CreateCommand();
+    if (kind == DatabaseKind.PostgreSql)
+    {
+        command.CommandText = "SELECT pg_total_relation_size('predictions')";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    // The table and its indexes, from SQLite's own page accounting (dbstat is not in every build: checkpoint the WAL
+    // and measure the whole file, which holds little else).
+    command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+    await command.ExecuteNonQueryAsync();
+    command.CommandText = "PRAGMA page_count";
+    var pages = Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    command.CommandText = "PRAGMA page_size";
+    return pages * Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+}
+
+// test.csv's rows logged as the router logs them (see CompactPredictionLogTests): inputs in column order, float32
+// values written as doubles, missing as null; outputs a label and two probabilities.
+static List<(string Inputs, string Outputs)> CreditRows()
+{
+    var lines = File.ReadAllLines(SharedCreditRows.File("test.csv")).Where(l => l.Length > 0).ToList();
+    var header = lines[0].Split(',');
+    var rows = new List<(string, string)>();
+    var random = new Random(7);
+    foreach (var line in lines.Skip(1))
+    {
+        var cells = line.Split(',');
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            for (var j = 0; j < header.Length; j++)
+            {
+                writer.WritePropertyName(header[j]);
+                if (SharedCreditRows.Categorical.Contains(header[j]))
+                {
+                    writer.WriteStringValue(cells[j]);
+                }
+                else if (cells[j].Length == 0)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteNumberValue((double)float.Parse(cells[j], CultureInfo.InvariantCulture));
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        var p = (float)random.NextDouble();
+        var outputs = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(outputs))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("label", p > 0.5f ? "1" : "0");
+            writer.WriteStartObject("probabilities");
+            writer.WriteNumber("0", (double)(1 - p));
+            writer.WriteNumber("1", (double)p);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        rows.Add((Encoding.UTF8.GetString(buffer.WrittenSpan), Encoding.UTF8.GetString(outputs.WrittenSpan)));
+    }
+
+    return rows;
+}
