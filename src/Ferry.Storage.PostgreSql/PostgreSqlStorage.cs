@@ -29,6 +29,7 @@ public static class PostgreSqlStorage
         services.AddSingleton<IAuditChainLock, AdvisoryAuditChainLock>();
         services.AddSingleton<ISqlDialect, PostgreSqlDialect>();
         services.AddSingleton<Ferry.Core.Health.IDatabaseFaults>(new PostgreSqlFaults(connectionString));
+        services.AddScoped<Ferry.Core.Serving.IPredictionPartitions, PostgreSqlPredictionPartitions>();
         return services.AddFerryStores();
     }
 
