@@ -35,7 +35,7 @@ SELECT ts,
        (lpad(to_hex(ts), 12, '0') || '7' || substr(md5(n::text), 1, 3) || '8' || substr(md5(n::text), 4, 15))::uuid AS id,
        'ep-' || (n % 8) AS endpoint_name, 'credit' AS model_name, 1 AS model_version,
        '{"age":35,"income":' || (n % 100000) || '}' AS inputs_json, '{"label":"0","probabilities":[0.8,0.2]}' AS outputs_json
-FROM (SELECT n, (extract(epoch FROM date_trunc('day', now()))::bigint * 1000 - ($days - 1) * 86400000
+FROM (SELECT n, (extract(epoch FROM date_trunc('day', now()))::bigint * 1000 - ($days - 1) * 86400000::bigint
              + (n::bigint * ($days::bigint * 86400000) / $rows)) AS ts
       FROM generate_series(0, $rows - 1) n) g;
 CREATE TABLE plain (LIKE src);
@@ -44,10 +44,10 @@ ALTER TABLE plain ADD PRIMARY KEY (id);
 CREATE INDEX ON plain (endpoint_name, ts);
 CREATE TABLE parted (LIKE src) PARTITION BY RANGE (ts);
 DO \$\$
-DECLARE d bigint; first bigint := extract(epoch FROM date_trunc('day', now()))::bigint * 1000 - ($days - 1) * 86400000;
+DECLARE d bigint; first bigint := extract(epoch FROM date_trunc('day', now()))::bigint * 1000 - ($days - 1) * 86400000::bigint;
 BEGIN
   FOR i IN 0..$days + 7 LOOP
-    d := first + i * 86400000;
+    d := first + i * 86400000::bigint;
     EXECUTE format('CREATE TABLE parted_%s PARTITION OF parted FOR VALUES FROM (%s) TO (%s)', i, d, d + 86400000);
   END LOOP;
   CREATE TABLE parted_default PARTITION OF parted DEFAULT;

@@ -102,10 +102,11 @@ public sealed class PredictionPartitionTests(PostgresServerFixture fixture) : IC
         await using (var scope = Server.Services.CreateAsyncScope())
         {
             var partitions = scope.ServiceProvider.GetRequiredService<IPredictionPartitions>();
-            var made = await partitions.EnsureDaysAsync(at.AddDays(-1).ToUnixTimeMilliseconds(), at.AddDays(2).ToUnixTimeMilliseconds());
+            var (from, to) = (at.Date.AddDays(-1), at.Date.AddDays(2)); // the days 31 May to 2 June
+            var made = await partitions.EnsureDaysAsync(new DateTimeOffset(from, TimeSpan.Zero).ToUnixTimeMilliseconds(), new DateTimeOffset(to, TimeSpan.Zero).ToUnixTimeMilliseconds());
             Assert.Equal(new[] { "predictions_p20180531", "predictions_p20180601", "predictions_p20180602" }, made.Created.Select(p => p.Name));
             Assert.Equal(4, made.MovedFromDefault);
-            var twice = await partitions.EnsureDaysAsync(at.AddDays(-1).ToUnixTimeMilliseconds(), at.AddDays(2).ToUnixTimeMilliseconds());
+            var twice = await partitions.EnsureDaysAsync(new DateTimeOffset(from, TimeSpan.Zero).ToUnixTimeMilliseconds(), new DateTimeOffset(to, TimeSpan.Zero).ToUnixTimeMilliseconds());
             Assert.Empty(twice.Created);
         }
 
