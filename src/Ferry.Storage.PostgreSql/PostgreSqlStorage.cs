@@ -31,6 +31,7 @@ public static class PostgreSqlStorage
         services.AddSingleton<Ferry.Core.Health.IDatabaseFaults>(new PostgreSqlFaults(connectionString));
         services.AddSingleton<Serving.Log.IPredictionBulkCopy, PostgreSqlPredictionCopy>();
         Serving.Log.PayloadSchemas.AddSource(connectionString, () => new Npgsql.NpgsqlConnection(connectionString));
+        services.AddScoped<Ferry.Core.Serving.IPredictionPartitions, PostgreSqlPredictionPartitions>();
         return services.AddFerryStores();
     }
 

@@ -86,4 +86,10 @@ public interface IPredictionSealStore
     /// feedback row they cover, and records <c>predictions.expire</c>; unsealed rows stay. Null when nothing was sealed that long ago.
     /// </summary>
     Task<PredictionExpiry?> ExpireAsync(string endpointName, long beforeMs, string actor, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The end of the endpoint's last seal that ends at or before <paramref name="beforeMs"/>: what
+    /// <see cref="ExpireAsync"/> would remove rows before. Null when nothing was sealed that long ago.
+    /// </summary>
+    Task<long?> ExpirableBeforeAsync(string endpointName, long beforeMs, CancellationToken cancellationToken = default);
 }

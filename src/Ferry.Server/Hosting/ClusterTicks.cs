@@ -3,6 +3,7 @@ using Ferry.Server.Oversight;
 using Ferry.Server.Pipelines;
 using Ferry.Server.Scheduling;
 using Ferry.Server.Serving;
+using Ferry.Server.Serving.Partitions;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Hosting;
@@ -16,13 +17,17 @@ public static class ClusterTicks
     /// <summary>How often sealing looks for completed hours when it runs as a clustered job.</summary>
     public static readonly TimeSpan SealingInterval = TimeSpan.FromMinutes(1);
 
-    /// <summary>Registers retention, sealing, the loop's tick, the override-rate pass and the registry-webhook sweep.</summary>
+    /// <summary>Registers retention, the prediction log's partition maintenance, sealing, the loop's tick, the override-rate pass and the registry-webhook sweep.</summary>
     public static IServiceCollection AddFerryClusterTicks(this IServiceCollection services)
     {
         services.AddSingleton(new ClusterTick(
             "retention",
             _ => RetentionService.Interval,
             (provider, ct) => provider.GetRequiredService<RetentionService>().RunOnceAsync(cancellationToken: ct)));
+        services.AddSingleton(new ClusterTick(
+            "partitions",
+            provider => provider.GetRequiredService<IOptions<PredictionPartitionOptions>>().Value.Interval,
+            (provider, ct) => provider.GetRequiredService<PredictionPartitionService>().RunOnceAsync(ct)));
         services.AddSingleton(new ClusterTick(
             "sealing",
             _ => SealingInterval,

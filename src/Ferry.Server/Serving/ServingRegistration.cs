@@ -1,9 +1,10 @@
 using Ferry.Core.Serving;
+using Ferry.Server.Serving.Partitions;
 using Microsoft.Extensions.Options;
 
 namespace Ferry.Server.Serving;
 
-/// <summary>Registers the prediction log (buffer, background writer, retention), its stores, options and metrics.</summary>
+/// <summary>Registers the prediction log (buffer, background writer, retention, day partitions on PostgreSQL), its stores, options and metrics.</summary>
 public static class ServingRegistration
 {
     /// <summary>
@@ -23,6 +24,11 @@ public static class ServingRegistration
         services.AddSingleton<IPredictionLog>(provider => provider.GetRequiredService<PredictionLog>());
         services.AddSingleton<PredictionLogWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<PredictionLogWriter>());
+        services.AddOptions<PredictionPartitionOptions>().BindConfiguration(PredictionPartitionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PredictionPartitionOptions>, PredictionPartitionOptionsValidator>();
+        services.AddSingleton<PredictionPartitionService>();
+        services.AddHostedService(provider => provider.GetRequiredService<PredictionPartitionService>());
+        services.AddSingleton<PartitionRetention>();
         services.AddSingleton<RetentionService>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionService>());
         return services;

@@ -35,17 +35,19 @@ public sealed partial class PredictionSealStore
         var seals = await SealHeaders(name, fromMs, toMs).ToListAsync(cancellationToken);
         var lastEnd = await LastSealEndAsync(db, name, cancellationToken);
         var expiredBefore = events.Expiries.Where(e => e.Endpoint == name).Select(e => (long?)e.Before).Max();
+        var drops = events.Drops.Where(d => d.Endpoint == name).ToList();
+        var expired = new Expired(expiredBefore, drops);
         var mine = events.Seals.Where(e => e.Endpoint == name && e.To > fromMs && e.From < toMs).ToList();
         var byFrom = mine.GroupBy(e => e.From).ToDictionary(g => g.Key, g => g.Last());
 
         // Segments in time order: each seal, and the stretches between them that no seal covers.
         // Up to the end of the last seal, or of the last seal event (a removed last seal row is still found).
-        var eventEnd = mine.Where(e => !(expiredBefore >= e.To)).Select(e => (long?)e.To).Max();
+        var eventEnd = mine.Where(e => !expired.Covers(e)).Select(e => (long?)e.To).Max();
         var cursor = fromMs;
         var coverEnd = Math.Min(toMs, Math.Max(lastEnd ?? long.MinValue, eventEnd ?? long.MinValue));
         foreach (var seal in seals)
         {
-            if (cursor < seal.From && await UncoveredAsync(name, cursor, Math.Min(seal.From, coverEnd), mine, expiredBefore, cancellationToken) is { } gap)
+            if (cursor < seal.From && await UncoveredAsync(name, cursor, Math.Min(seal.From, coverEnd), mine, expired, cancellationToken) is { } gap)
             {
                 return gap;
             }
@@ -59,19 +61,19 @@ public sealed partial class PredictionSealStore
             cursor = Math.Max(cursor, seal.To);
         }
 
-        return cursor < coverEnd ? await UncoveredAsync(name, cursor, coverEnd, mine, expiredBefore, cancellationToken) : null;
+        return cursor < coverEnd ? await UncoveredAsync(name, cursor, coverEnd, mine, expired, cancellationToken) : null;
     }
 
-    // A stretch no seal row covers: a seal event there means its seal row went (unless retention removed it); a row
-    // there was written after its time was sealed.
-    private async Task<SealProblem?> UncoveredAsync(string name, long from, long to, List<SealEvent> events, long? expiredBefore, CancellationToken cancellationToken)
+    // A stretch no seal row covers: a seal event there means its seal row went (unless retention removed it, by an
+    // expiry or a dropped day partition); a row there was written after its time was sealed.
+    private async Task<SealProblem?> UncoveredAsync(string name, long from, long to, List<SealEvent> events, Expired expired, CancellationToken cancellationToken)
     {
         if (from >= to)
         {
             return null;
         }
 
-        var orphan = events.Where(e => e.To > from && e.From < to && !(expiredBefore >= e.To)).MinBy(e => e.From);
+        var orphan = events.Where(e => e.To > from && e.From < to && !expired.Covers(e)).MinBy(e => e.From);
         if (orphan is not null)
         {
             return new SealProblem(SealProblemKinds.SealMissing, null, null, name, Time(orphan.From),
@@ -185,21 +187,39 @@ public sealed partial class PredictionSealStore
     private async Task<SealEvents> SealEventsAsync(long fromMs, string? endpointName, CancellationToken cancellationToken)
     {
         var since = Time(Math.Max(fromMs - HourMs, 0));
-        var query = db.AuditEvents.AsNoTracking().Where(e => e.Action == SealAction || e.Action == ExpireAction);
+        var query = db.AuditEvents.AsNoTracking().Where(e => e.Action == SealAction || e.Action == ExpireAction || e.Action == PartitionDropAction);
         if (endpointName is not null)
         {
             var target = $"endpoint/{endpointName}";
-            query = query.Where(e => e.Target == target);
+            query = query.Where(e => e.Target == target || e.Action == PartitionDropAction);
         }
 
-        var rows = await query.Where(e => e.OccurredAt >= since || e.Action == ExpireAction)
+        var rows = await query.Where(e => e.OccurredAt >= since || e.Action == ExpireAction || e.Action == PartitionDropAction)
             .OrderBy(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Action, e.Target, e.Summary })
             .ToListAsync(cancellationToken);
         var seals = new List<SealEvent>();
         var expiries = new List<ExpiryEvent>();
+        var drops = new List<DropEvent>();
         foreach (var row in rows)
         {
+            if (row.Action == PartitionDropAction)
+            {
+                // Not per endpoint (its target is the partition): each endpoint it names gets its own stretch.
+                using var drop = JsonDocument.Parse(row.Summary);
+                var dropFrom = ParseTime(drop.RootElement, "from");
+                foreach (var endpointOfDrop in drop.RootElement.GetProperty("endpoints").EnumerateArray())
+                {
+                    var named = endpointOfDrop.GetProperty("endpoint").GetString() ?? string.Empty;
+                    if (endpointName is null || named == endpointName)
+                    {
+                        drops.Add(new DropEvent(named, dropFrom, ParseTime(endpointOfDrop, "before")));
+                    }
+                }
+
+                continue;
+            }
+
             var endpoint = row.Target.StartsWith("endpoint/", StringComparison.Ordinal) ? row.Target["endpoint/".Length..] : row.Target;
             using var summary = JsonDocument.Parse(row.Summary);
             var root = summary.RootElement;
@@ -213,14 +233,23 @@ public sealed partial class PredictionSealStore
             }
         }
 
-        return new SealEvents(seals, expiries);
+        return new SealEvents(seals, expiries, drops);
     }
 
     private sealed record SealEvent(long Sequence, string Endpoint, long From, long To, string Digest);
 
     private sealed record ExpiryEvent(string Endpoint, long Before);
 
-    private sealed record SealEvents(List<SealEvent> Seals, List<ExpiryEvent> Expiries);
+    private sealed record DropEvent(string Endpoint, long From, long Before);
+
+    private sealed record SealEvents(List<SealEvent> Seals, List<ExpiryEvent> Expiries, List<DropEvent> Drops);
+
+    // What retention lawfully removed from one endpoint: everything before its last expiry, and each dropped day
+    // partition's stretch.
+    private sealed record Expired(long? Before, List<DropEvent> Drops)
+    {
+        public bool Covers(SealEvent seal) => Before >= seal.To || Drops.Any(d => d.From <= seal.From && seal.To <= d.Before);
+    }
 
     private sealed class VerifyWalk
     {

@@ -21,6 +21,12 @@ public sealed partial class PredictionSealStore(FerryDbContext db, AuditedWriter
     /// <summary>The audit action of a retention pass that removed sealed stretches.</summary>
     public const string ExpireAction = "predictions.expire";
 
+    /// <summary>
+    /// The audit action of a dropped day partition of the log (PostgreSQL): for each endpoint it names, the seals,
+    /// rows and reviews of that day before its <c>before</c> went, as an expiry would have removed them.
+    /// </summary>
+    public const string PartitionDropAction = "predictions.partition-drop";
+
     /// <summary>Rows read per query while computing leaves.</summary>
     public const int PageSize = 2000;
 
@@ -126,9 +132,7 @@ public sealed partial class PredictionSealStore(FerryDbContext db, AuditedWriter
     public async Task<PredictionExpiry?> ExpireAsync(string endpointName, long beforeMs, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(endpointName);
-        if (await db.PredictionSeals.AsNoTracking()
-            .Where(s => s.EndpointName == endpointName && s.To <= beforeMs)
-            .MaxAsync(s => (long?)s.To, cancellationToken) is not { } cut)
+        if (await ExpirableBeforeAsync(endpointName, beforeMs, cancellationToken) is not { } cut)
         {
             return null;
         }
@@ -152,6 +156,12 @@ public sealed partial class PredictionSealStore(FerryDbContext db, AuditedWriter
             }));
         }, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<long?> ExpirableBeforeAsync(string endpointName, long beforeMs, CancellationToken cancellationToken = default) =>
+        db.PredictionSeals.AsNoTracking()
+            .Where(s => s.EndpointName == endpointName && s.To <= beforeMs)
+            .MaxAsync(s => (long?)s.To, cancellationToken);
 
     private IQueryable<PredictionSeal> SealHeaders(string endpointName, long fromMs, long toMs) =>
         db.PredictionSeals.AsNoTracking()

@@ -63,10 +63,21 @@ public sealed class FeedbackStore(FerryDbContext db, AuditedWriter writer, TimeP
         var unknownCount = 0;
         foreach (var chunk in ids.Chunk(PredictionStore.IdChunk))
         {
-            var found = (await db.Predictions.AsNoTracking()
-                .Where(p => p.EndpointName == endpointName && chunk.Contains(p.Id))
+            // Bounded by the ids' embedded times first (one partition per day they name), then the rest by id alone.
+            var times = PredictionIds.EmbeddedTimes(chunk);
+            var found = times.Length == 0 ? [] : (await db.Predictions.AsNoTracking()
+                .Where(p => p.EndpointName == endpointName && times.Contains(p.Timestamp) && chunk.Contains(p.Id))
                 .Select(p => p.Id)
                 .ToListAsync(cancellationToken)).ToHashSet();
+            if (found.Count < chunk.Length)
+            {
+                var rest = chunk.Where(id => !found.Contains(id)).ToArray();
+                found.UnionWith(await db.Predictions.AsNoTracking()
+                    .Where(p => p.EndpointName == endpointName && rest.Contains(p.Id))
+                    .Select(p => p.Id)
+                    .ToListAsync(cancellationToken));
+            }
+
             foreach (var id in chunk.Where(id => !found.Contains(id)))
             {
                 unknownCount++;

@@ -11,7 +11,12 @@ public sealed partial class PredictionStore
     /// <inheritdoc />
     public async Task<PredictionWithFeedback?> FindAsync(string endpointName, Guid id, CancellationToken cancellationToken = default)
     {
-        var prediction = await db.Predictions.AsNoTracking()
+        // The id's embedded time first: on a partitioned log only that day's partition is searched. Any other id (or a
+        // row whose time differs from its id's) is found by the id alone.
+        var prediction = PredictionIds.EmbeddedTime(id) is { } at
+            ? await db.Predictions.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.Timestamp == at && p.EndpointName == endpointName, cancellationToken)
+            : null;
+        prediction ??= await db.Predictions.AsNoTracking()
             .FirstOrDefaultAsync(p => p.Id == id && p.EndpointName == endpointName, cancellationToken);
         if (prediction is null)
         {
@@ -41,7 +46,13 @@ public sealed partial class PredictionStore
 
         if (query.After is { } after)
         {
-            var anchor = await db.Predictions.AsNoTracking()
+            var named = PredictionIds.EmbeddedTime(after) is { } at
+                ? await db.Predictions.AsNoTracking()
+                    .Where(p => p.Id == after && p.Timestamp == at && p.EndpointName == query.EndpointName)
+                    .Select(p => (long?)p.Timestamp)
+                    .FirstOrDefaultAsync(cancellationToken)
+                : null;
+            var anchor = named ?? await db.Predictions.AsNoTracking()
                 .Where(p => p.Id == after && p.EndpointName == query.EndpointName)
                 .Select(p => (long?)p.Timestamp)
                 .FirstOrDefaultAsync(cancellationToken)

@@ -5,6 +5,7 @@ using Ferry.Server.Hosting;
 using Ferry.Server.Oversight;
 using Ferry.Server.Scheduling;
 using Ferry.Server.Serving;
+using Ferry.Server.Serving.Partitions;
 using Ferry.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -192,6 +193,8 @@ public abstract class PredictionLogTests<TFixture>(TFixture fixture) : IClassFix
                 .Configure<RetentionOptions>(o => o.Predictions = TimeSpan.FromDays(30))
                 // The override-rate watch also waits an hour: give it another period, so the waits below find retention's timer.
                 .Configure<OverrideRateOptions>(o => o.OverrideRateCheckInterval = TimeSpan.FromHours(5))
+                // So does the prediction log's partition maintenance on PostgreSQL.
+                .Configure<PredictionPartitionOptions>(o => o.Interval = TimeSpan.FromHours(7))
                 // The service's own loop on the clock: on PostgreSQL the pass otherwise runs as a clustered Quartz job.
                 .Configure<SchedulerOptions>(o => o.ClusteredTicks = false),
             clock: clock);
