@@ -14,7 +14,7 @@ public sealed partial class TrackingStore
         CheckMaxResults(query.MaxResults);
         var filter = SearchParser.ParseFilter(query.Filter, SearchGrammar.Runs);
         var orders = query.OrderBy.Select(o => SearchParser.ParseOrderBy(o, SearchGrammar.Runs)).ToList();
-        var offset = PageToken.Decode(query.PageToken);
+        var (offset, after) = PageToken.DecodeWithKey(query.PageToken, 3);
 
         var experimentIds = query.ExperimentIds.ToList();
         var runs = db.Runs.AsNoTracking().Where(r => experimentIds.Contains(r.ExperimentId));
@@ -25,15 +25,21 @@ public sealed partial class TrackingStore
             _ => runs.Where(r => r.LifecycleStage == LifecycleStage.Active),
         };
         var translator = new RunSearchTranslator(db, dialect);
-        runs = filter.Aggregate(runs, translator.Filter);
-        var page = await translator.Order(runs, orders).Skip(offset).Take(query.MaxResults + 1).ToListAsync(cancellationToken);
-        var next = page.Count > query.MaxResults ? PageToken.Encode(offset + query.MaxResults) : null;
-        if (next is not null)
+        var metricPlan = MetricDrivenSearch.Applies(orders) ? new MetricDrivenSearch(db, translator) : null;
+        var (ordered, seeked) = metricPlan is not null
+            ? metricPlan.Search(runs, filter, orders[0], after)
+            : (translator.Order(filter.Aggregate(runs, translator.Filter), orders), false);
+        var page = await ordered.Skip(seeked ? 0 : offset).Take(query.MaxResults + 1).ToListAsync(cancellationToken);
+        var more = page.Count > query.MaxResults;
+        if (more)
         {
             page.RemoveAt(page.Count - 1);
         }
 
         await LoadChildrenAsync(page, cancellationToken);
+        var next = !more ? null
+            : metricPlan is { Seekable: true } ? PageToken.Encode(offset + query.MaxResults, MetricDrivenSearch.CursorOf(page[^1], orders[0].Identifier.Key))
+            : PageToken.Encode(offset + query.MaxResults);
         return new ResultPage<Run>(page, next);
     }
 

@@ -83,6 +83,37 @@ public abstract class TrackingStoreTests(DatabaseKind kind) : StorageTestBase(ki
     }
 
     [SkippableFact]
+    public async Task MetricHistory_PagedWithSeekTokens_ReturnsEveryPointOnceInOrder()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<ITrackingStore>();
+        await store.EnsureDefaultExperimentAsync("system");
+        var run = await store.CreateRunAsync(new NewRun(0, "u", null, null, []), "u");
+        // 30 points with repeated (step, timestamp) pairs, logged out of order in three batches.
+        var logged = Enumerable.Range(0, 30).Select(i => new MetricValue("h", i, 100 + (i % 2), (29 - i) / 3)).ToList();
+        foreach (var chunk in logged.Chunk(10))
+        {
+            await store.LogBatchAsync(run.Id, new RunBatch(chunk, [], []), "run.log-batch", "u");
+        }
+
+        var expected = logged.Select((m, i) => (m.Step, m.Timestamp, Order: i, m.Value))
+            .OrderBy(p => p.Step).ThenBy(p => p.Timestamp).ThenBy(p => p.Order).Select(p => p.Value).ToList();
+        var got = new List<double>();
+        string? token = null;
+        do
+        {
+            var page = await store.GetMetricHistoryAsync(run.Id, "h", 4, token);
+            got.AddRange(page.Items.Select(p => p.Value));
+            token = page.NextPageToken;
+        }
+        while (token is not null && got.Count <= 30);
+
+        Assert.Equal(expected, got);
+        var offsetOnly = await store.GetMetricHistoryAsync(run.Id, "h", 4, Ferry.Core.Tracking.Search.PageToken.Encode(8));
+        Assert.Equal(expected[8..12], offsetOnly.Items.Select(p => p.Value));
+    }
+
+    [SkippableFact]
     public async Task UnknownIds_AreNotFound()
     {
         await using var scope = Scope();
