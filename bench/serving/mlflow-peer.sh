@@ -39,7 +39,8 @@ echo "# building ferry (Release, ReadyToRun), fitting the MLflow model, writing 
 /usr/bin/python3 bench/serving/make_bodies.py "$models/test.csv" "$work" 1 100
 
 # Each server in its own process group, so pausing and stopping reach its workers too.
-FERRY_ADMIN_TOKEN="$TOKEN" setsid ./ferry server --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+# Low risk tier: the benchmark deploys without a promotion request.
+Ferry__Governance__DefaultTier=Low FERRY_ADMIN_TOKEN="$TOKEN" setsid ./ferry server --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
 ferry_pid=$!
 pids+=("$ferry_pid")
 setsid "$shared/python/run-mlflow-models-serve.sh" "$work/mlflow-model" "$peer_port" "$peer_workers" >"$work/peer.log" 2>&1 &
