@@ -33,6 +33,7 @@ internal sealed class OnnxInputPlan
     private OnnxInputPlan(Binding[] bindings, IReadOnlySet<string> imputedInputs)
     {
         _bindings = bindings;
+        Bindings = bindings;
         InputNames = bindings.Select(b => b.InputName).ToArray();
         Features = bindings.SelectMany(b => b.FeatureNames.Select(name =>
             new FeatureSpec(name, b.Kind, AllowNaN: b.Kind == FeatureKind.Number && imputedInputs.Contains(b.InputName)))).ToArray();
@@ -43,6 +44,9 @@ internal sealed class OnnxInputPlan
 
     /// <summary>The request fields, in the graph's order.</summary>
     public IReadOnlyList<FeatureSpec> Features { get; }
+
+    /// <summary>How each graph input is fed, in the order of <see cref="InputNames"/>.</summary>
+    public IReadOnlyList<Binding> Bindings { get; }
 
     /// <summary>Derives the plan from the session's inputs and metadata.</summary>
     /// <param name="session">The loaded graph.</param>
@@ -161,9 +165,15 @@ internal sealed class OnnxInputPlan
         new(ModelFlavor.Onnx, $"the input '{input}' {why}, which Ferry cannot fill from request fields.");
 
     /// <summary>One graph input fed from one or more columns.</summary>
-    private sealed class Binding(string inputName, TensorElementType type, FeatureKind kind, string[] featureNames, int rank)
+    internal sealed class Binding(string inputName, TensorElementType type, FeatureKind kind, string[] featureNames, int rank)
     {
         public string InputName { get; } = inputName;
+
+        /// <summary>The input's element type.</summary>
+        public TensorElementType ElementType { get; } = type;
+
+        /// <summary>1 for <c>[-1]</c>, 2 for <c>[-1, n]</c>.</summary>
+        public int Rank { get; } = rank;
 
         public FeatureKind Kind { get; } = kind;
 
@@ -173,8 +183,8 @@ internal sealed class OnnxInputPlan
         {
             var rows = batch.RowCount;
             var width = FeatureNames.Length;
-            long[] shape = rank == 1 ? [rows] : [rows, width];
-            switch (type)
+            long[] shape = Rank == 1 ? [rows] : [rows, width];
+            switch (ElementType)
             {
                 case TensorElementType.Double when width == 1:
                     return OrtValue.CreateTensorValueFromMemory(Column<double>(batch, 0), shape);
@@ -238,11 +248,18 @@ internal sealed class OnnxInputPlan
             }
         }
 
-        private T[] Column<T>(FeatureBatch batch, int feature)
+        /// <summary>The batch's column for feature <paramref name="feature"/> of this input.</summary>
+        /// <exception cref="ArgumentException">The batch lacks it, or holds it as another type of array.</exception>
+        public T[] Column<T>(FeatureBatch batch, int feature)
         {
             var name = FeatureNames[feature];
-            return batch.Columns[name] as T[] ?? throw new ArgumentException(
-                $"The column '{name}' holds {batch.Columns[name].GetType().Name}; the model needs {typeof(T).Name}[].", nameof(batch));
+            if (!batch.Columns.TryGetValue(name, out var column))
+            {
+                throw new ArgumentException($"The batch has no column '{name}'.", nameof(batch));
+            }
+
+            return column as T[] ?? throw new ArgumentException(
+                $"The column '{name}' holds {column.GetType().Name}; the model needs {typeof(T).Name}[].", nameof(batch));
         }
     }
 }
