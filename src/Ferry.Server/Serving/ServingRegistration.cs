@@ -24,6 +24,7 @@ public static class ServingRegistration
         services.AddSingleton<PredictionLogWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<PredictionLogWriter>());
         services.AddSingleton<RetentionService>();
+        services.AddScoped<Export.PredictionExporter>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionService>());
         return services;
     }
