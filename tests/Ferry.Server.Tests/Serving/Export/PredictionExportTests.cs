@@ -130,9 +130,9 @@ public abstract class PredictionExportTests<TFixture>(TFixture fixture) : IClass
                 Assert.Equal(answer.GetProperty("probabilities").GetProperty(c).GetDouble(), (double?)row["probability_" + c]);
             }
 
-            var fb = view.GetProperty("feedback");
-            Assert.Equal(fb.ValueKind == JsonValueKind.Null ? null : fb.GetProperty("label").GetString(), row["feedback_label"]);
-            Assert.Equal(fb.ValueKind == JsonValueKind.Null ? null : fb.GetProperty("receivedAt").GetDateTimeOffset().UtcDateTime, (DateTime?)row["feedback_received_at"]);
+            var hasFeedback = view.TryGetProperty("feedback", out var fb) && fb.ValueKind == JsonValueKind.Object;
+            Assert.Equal(hasFeedback ? fb.GetProperty("label").GetString() : null, row["feedback_label"]);
+            Assert.Equal(hasFeedback ? fb.GetProperty("receivedAt").GetDateTimeOffset().UtcDateTime : null, (DateTime?)row["feedback_received_at"]);
             Assert.Null(row["feedback_value"]);
             if (!erased && labels.TryGetValue(ids[i], out var label))
             {
