@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ferry.Cli.Output;
 using Ferry.Client;
 using Parquet;
 using Spectre.Console;
