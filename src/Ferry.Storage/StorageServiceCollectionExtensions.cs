@@ -43,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IWindowPredictionStore, Monitoring.WindowPredictionStore>();
         services.AddScoped<IReferenceColumnStore, Monitoring.ReferenceColumnStore>();
         services.AddScoped<IPredictionStore, Serving.PredictionStore>();
+        services.AddScoped<IPredictionExportStore, Serving.PredictionStore>();
         services.AddScoped<IFeedbackStore, Serving.FeedbackStore>();
         services.AddScoped<Ferry.Core.Oversight.IEndpointOversightStore, Oversight.EndpointOversightStore>();
         services.AddScoped<Ferry.Core.Oversight.IPredictionReviewStore, Oversight.PredictionReviewStore>();

@@ -39,6 +39,7 @@ internal sealed class FerryRootCommand : RootCommand
         Subcommands.Add(new Pipelines.PipelinesCommand(clock));
         Subcommands.Add(new Evaluations.EvaluationsCommand());
         Subcommands.Add(new Datasets.DatasetsCommand());
+        Subcommands.Add(new Predictions.PredictionsCommand());
         Subcommands.Add(new Monitoring.DriftCommand(clock));
     }
 }

@@ -119,6 +119,42 @@ public sealed class PredictionsClient
     }
 
     /// <summary>
+    /// Downloads the predictions an endpoint served in [<paramref name="from"/>, <paramref name="to"/>) as a Parquet file
+    /// (<c>GET /api/v1/endpoints/{endpoint}/predictions/export</c>, viewer): one typed column per input, the outputs,
+    /// feedback, subject hash and erasure. The body is streamed into <paramref name="destination"/> as it arrives.
+    /// </summary>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="from">Start of the window, inclusive.</param>
+    /// <param name="to">End of the window, exclusive (equal to <paramref name="from"/>: an empty file).</param>
+    /// <param name="destination">Where the file's bytes go.</param>
+    /// <param name="progress">Told the bytes received so far, if given.</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    /// <returns>The bytes received.</returns>
+    /// <exception cref="FerryApiException">No such endpoint (404), a bad window (400), or not allowed (401/403).</exception>
+    public async Task<long> ExportAsync(
+        string endpoint, DateTimeOffset from, DateTimeOffset to, Stream destination, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        ArgumentNullException.ThrowIfNull(destination);
+        var path = string.Create(CultureInfo.InvariantCulture,
+            $"{Path}/{Uri.EscapeDataString(endpoint)}/predictions/export?from={from.ToUnixTimeMilliseconds()}&to={to.ToUnixTimeMilliseconds()}");
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await ProblemReader.EnsureSuccessAsync(response, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            total += read;
+            progress?.Report(total);
+        }
+
+        return total;
+    }
+
+    /// <summary>
     /// The endpoint's model metadata (Open Inference Protocol): the serving version's inputs with their datatypes
     /// (<c>FP32</c>, <c>INT64</c>, <c>BYTES</c>, <c>BOOL</c>, ...) and outputs.
     /// </summary>

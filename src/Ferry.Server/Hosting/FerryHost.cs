@@ -208,6 +208,7 @@ public static class FerryHost
         app.MapMlflowRunArtifacts();
         app.MapFeedbackApi();
         app.MapPredictionsApi();
+        app.MapPredictionExportApi();
         app.MapReviewsApi();
         app.MapPredictApi();
         app.MapEchoApi();
