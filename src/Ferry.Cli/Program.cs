@@ -1,6 +1,6 @@
 using Ferry.Cli;
 using Ferry.Cli.Commands;
-using Ferry.Server.Hosting;
+using Ferry.Server.Telemetry;
 
 StartupTimings.Mark("main");
 

@@ -45,7 +45,7 @@ public sealed class SealCommandTests : IDisposable
 
         // Somebody edits a logged decision behind Ferry's back.
         var edited = Guid.Parse(ids[3]).ToString().ToUpperInvariant();
-        Assert.Equal(1L, await ExecuteAsync($"UPDATE predictions SET outputs_json = '{{\"label\":\"good\"}}' WHERE id = '{edited}'"));
+        Assert.Equal(1L, await ExecuteAsync($"UPDATE predictions SET outputs = CAST('{{\"label\":\"good\"}}' AS BLOB) WHERE id = '{edited}'"));
         var broken = await second.RunAsync(admin, "audit", "verify", "--predictions");
         CliAssert.FailedWithOneLine(broken, ExitCodes.AuditChainBroken, ids[3], "altered");
         var json = await second.RunAsync(admin, "audit", "verify", "--predictions", "--output", "json");

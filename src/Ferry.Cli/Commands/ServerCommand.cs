@@ -5,6 +5,7 @@ using Ferry.Cli.Settings;
 using Ferry.Server.Artifacts;
 using Ferry.Server.Endpoints.Health;
 using Ferry.Server.Hosting;
+using Ferry.Server.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using Ferry.Core.Identity;
 using Ferry.Server.Endpoints.Health;
+using Ferry.Server.Telemetry;
 using Ferry.Storage;
 using Ferry.Storage.Bootstrap;
 

@@ -37,6 +37,7 @@ using Ferry.Server.RateLimiting;
 using Ferry.Server.References;
 using Ferry.Server.Scheduling;
 using Ferry.Server.Serving;
+using Ferry.Server.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;

@@ -30,7 +30,6 @@ public static class ServingRegistration
         services.AddHostedService(provider => provider.GetRequiredService<PredictionPartitionService>());
         services.AddSingleton<PartitionRetention>();
         services.AddSingleton<RetentionService>();
-        services.AddScoped<Export.PredictionExporter>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionService>());
         return services;
     }

@@ -103,7 +103,7 @@ public abstract class OversightFlowTests(DatabaseKind kind)
 
         // The key itself is never stored (only its keyed hash); before erasure the raw scan finds the subject's inputs.
         Assert.Empty(await ScanAsync(database, Subject));
-        Assert.Contains("predictions.inputs_json", await ScanAsync(database, SubjectIncome.ToString(CultureInfo.InvariantCulture)));
+        Assert.Contains("predictions.inputs", await ScanAsync(database, SubjectIncome.ToString(CultureInfo.InvariantCulture)));
         Succeeded(await server.RunAsync(admin, "subjects", "erase", Subject, "--yes"));
         foreach (var value in new[] { Subject, SubjectIncome.ToString(CultureInfo.InvariantCulture), SubjectLoan.ToString(CultureInfo.InvariantCulture) })
         {
@@ -112,7 +112,7 @@ public abstract class OversightFlowTests(DatabaseKind kind)
         }
 
         // Other applicants' inputs are intact, and the erased decisions' records are kept.
-        Assert.Contains("predictions.inputs_json", await ScanAsync(database, records[5]["income"]!.ToJsonString()));
+        Assert.Contains("predictions.inputs", await ScanAsync(database, records[5]["income"]!.ToJsonString()));
         var erased = await GetAsync(http, $"/api/v1/endpoints/{Endpoint}/predictions/{ids[3]}");
         Assert.Equal(predictions[3].GetProperty("label").ToString(), erased.GetProperty("outputs").GetProperty("label").ToString());
         Succeeded(await server.RunAsync(admin, "audit", "verify", "--predictions"));
@@ -162,7 +162,8 @@ public abstract class OversightFlowTests(DatabaseKind kind)
             pattern.ParameterName = "@pattern";
             pattern.Value = "%" + value + "%";
             command.Parameters.Add(pattern);
-            if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0)
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0
+                || (table == "predictions" && column is "inputs" or "outputs" or "shadow_outputs" && await ContainsBytesAsync(connection, database.Kind, table, column, value)))
             {
                 found.Add($"{table}.{column}");
             }
@@ -171,14 +172,36 @@ public abstract class OversightFlowTests(DatabaseKind kind)
         return found;
     }
 
+    // The prediction log keeps numbers in typed blobs as binary (docs/serving/prediction-log-encoding.md).
+    private static async Task<bool> ContainsBytesAsync(DbConnection connection, DatabaseKind kind, string table, string column, string value)
+    {
+        foreach (var pattern in StoredValuePatterns.Binary(value))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = kind == DatabaseKind.Sqlite
+                ? $"SELECT COUNT(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS BLOB), @v) > 0"
+                : $"SELECT COUNT(*) FROM \"{table}\" WHERE position(@v in \"{column}\") > 0";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@v";
+            parameter.Value = pattern;
+            command.Parameters.Add(parameter);
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static async Task AlterOutputsAsync(TestDatabase database, string id)
     {
         await using var connection = Open(database);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = database.Kind == DatabaseKind.Sqlite
-            ? $"UPDATE predictions SET outputs_json = replace(outputs_json, '\"label\"', '\"label\" ') WHERE upper(id) = upper('{id}')"
-            : $"UPDATE predictions SET outputs_json = replace(outputs_json, '\"label\"', '\"label\" ') WHERE id = '{id}'::uuid";
+            ? $"UPDATE predictions SET outputs = CAST('{{\"label\":\"altered\"}}' AS BLOB) WHERE upper(id) = upper('{id}')"
+            : $"UPDATE predictions SET outputs = convert_to('{{\"label\":\"altered\"}}', 'UTF8') WHERE id = '{id}'::uuid";
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 

@@ -110,7 +110,7 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
         await fixture.Server.Services.GetRequiredService<ProfileCollector>().FlushAsync();
         // Before erasure the scan sees the subject everywhere it is: the log and the profile bucket's unseen categories.
         var before = await ScanAsync(employmentA);
-        Assert.Contains("predictions.inputs_json", before);
+        Assert.Contains("predictions.inputs", before);
         Assert.Contains("profile_buckets.profile_json", before);
         Assert.NotEmpty(await ScanAsync(Number(incomeA + 1)));
 
@@ -153,7 +153,7 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
         }
 
         // The other subject is intact, in the log and in the profile.
-        Assert.Contains("predictions.inputs_json", await ScanAsync(employmentB));
+        Assert.Contains("predictions.inputs", await ScanAsync(employmentB));
         Assert.Contains("profile_buckets.profile_json", await ScanAsync(employmentB));
         var exportB = await PostAsync(approver, "/api/v1/subjects/export", keyB);
         Assert.All(exportB.GetProperty("decisions").EnumerateArray(), d => Assert.Equal("1", d.GetProperty("feedback").GetProperty("label").GetString()));
@@ -307,10 +307,36 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
             }
         }
 
-        Assert.Contains(columns, c => c.Table == "predictions" && c.Column == "inputs_json");
+        Assert.Contains(columns, c => c.Table == "predictions" && c.Column == "inputs");
+        var encodings = StoredValuePatterns.Binary(value);
         var found = new List<string>();
         foreach (var (table, column, binary) in columns)
         {
+            if (binary && encodings.Count > 0)
+            {
+                foreach (var pattern in encodings)
+                {
+                    await using var bytes = connection.CreateCommand();
+                    bytes.CommandText = postgres
+                        ? $"SELECT COUNT(*) FROM \"{table}\" WHERE position(@v in \"{column}\") > 0"
+                        : $"SELECT COUNT(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS BLOB), @v) > 0";
+                    var bytesParameter = bytes.CreateParameter();
+                    bytesParameter.ParameterName = "@v";
+                    bytesParameter.Value = pattern;
+                    bytes.Parameters.Add(bytesParameter);
+                    if (Convert.ToInt64(await bytes.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0)
+                    {
+                        found.Add($"{table}.{column}");
+                        break;
+                    }
+                }
+
+                if (found.Contains($"{table}.{column}"))
+                {
+                    continue;
+                }
+            }
+
             await using var command = connection.CreateCommand();
             var target = postgres
                 ? binary ? $"position(convert_to(@v, 'UTF8') in \"{column}\") > 0" : $"position(@v in \"{column}\"::text) > 0"

@@ -63,9 +63,9 @@ public static class HealthApi
     // bench/startup's phase marks (FERRY_STARTUP_TIMINGS): the first call reached, and the first 200.
     private static void MarkFirst(ref int done, string phase)
     {
-        if (Hosting.StartupTimings.Enabled && Interlocked.Exchange(ref done, 1) == 0)
+        if (Telemetry.StartupTimings.Enabled && Interlocked.Exchange(ref done, 1) == 0)
         {
-            Hosting.StartupTimings.Mark(phase);
+            Telemetry.StartupTimings.Mark(phase);
         }
     }
 }

@@ -4,7 +4,7 @@ using Ferry.Core.Serving;
 using Ferry.Server.Endpoints.Pipelines;
 using Ferry.Server.Identity;
 using Ferry.Server.Serving;
-using Ferry.Server.Serving.Export;
+using Ferry.Server.Pipelines.Export;
 
 namespace Ferry.Server.Endpoints.Serving;
 

@@ -3,7 +3,7 @@ using Ferry.Core.Registry;
 using Ferry.Core.Serving;
 using Ferry.Core.Signatures;
 
-namespace Ferry.Server.Serving.Export;
+namespace Ferry.Server.Pipelines.Export;
 
 /// <summary>
 /// Exports a window of an endpoint's prediction log to Parquet for analysts. The window is read twice, each time as a

@@ -5,7 +5,7 @@ using Ferry.Server.Pipelines.Datasets;
 using Parquet;
 using Parquet.Schema;
 
-namespace Ferry.Server.Serving.Export;
+namespace Ferry.Server.Pipelines.Export;
 
 /// <summary>
 /// Writes logged predictions to a Parquet stream in <see cref="PredictionExportColumns"/>' layout, one row group per

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Ferry.Server.Serving.Export;
+namespace Ferry.Server.Pipelines.Export;
 
 /// <summary>The Parquet type of an input feature's column in a prediction export.</summary>
 [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The names are the Parquet types they stand for.")]

@@ -1,4 +1,4 @@
-namespace Ferry.Server.Serving.Export;
+namespace Ferry.Server.Pipelines.Export;
 
 /// <summary>
 /// A write-only stream between the Parquet writer and a destination that may not seek or take synchronous writes (an

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Ferry.Core.Signatures;
 using Ferry.Server.Pipelines.Datasets;
 
-namespace Ferry.Server.Serving.Export;
+namespace Ferry.Server.Pipelines.Export;
 
 /// <summary>
 /// The column layout of a prediction export, decided from a first pass over the window: <c>prediction_id</c>,

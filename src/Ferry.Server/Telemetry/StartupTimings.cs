@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ferry.Server.Hosting;
+namespace Ferry.Server.Telemetry;
 
 /// <summary>
 /// Start-up phase timestamps for <c>bench/startup</c>: when <c>FERRY_STARTUP_TIMINGS</c> holds the launch time (Unix
