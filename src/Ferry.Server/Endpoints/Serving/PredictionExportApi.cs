@@ -3,8 +3,8 @@ using Ferry.Core.Errors;
 using Ferry.Core.Serving;
 using Ferry.Server.Endpoints.Pipelines;
 using Ferry.Server.Identity;
-using Ferry.Server.Serving;
 using Ferry.Server.Pipelines.Export;
+using Ferry.Server.Serving;
 
 namespace Ferry.Server.Endpoints.Serving;
 
