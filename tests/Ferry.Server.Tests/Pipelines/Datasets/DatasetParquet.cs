@@ -3,7 +3,7 @@ using Parquet.Schema;
 
 namespace Ferry.Server.Tests.Pipelines.Datasets;
 
-/// <summary>A dataset file read back with Parquet.Net: its schema and every row as column name → value.</summary>
+/// <summary>A Parquet file Ferry wrote (a dataset, a prediction export) read back with Parquet.Net: its schema and every row as column name → value (timestamps as UTC DateTime).</summary>
 internal sealed record DatasetParquet(IReadOnlyList<DataField> Fields, IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows, int RowGroups)
 {
     public static async Task<DatasetParquet> ReadAsync(byte[] bytes)
@@ -33,7 +33,7 @@ internal sealed record DatasetParquet(IReadOnlyList<DataField> Fields, IReadOnly
 
     public IReadOnlyList<string> Names => [.. Fields.Select(f => f.Name)];
 
-    /// <summary>A column's value type: double, bool, long, int or string (Parquet.Net reads text as ReadOnlyMemory&lt;char&gt;).</summary>
+    /// <summary>A column's value type: double, float, long, int, bool, DateTime or string (Parquet.Net reads text as ReadOnlyMemory&lt;char&gt;).</summary>
     public Type TypeOf(string column)
     {
         var type = Fields.Single(f => f.Name == column).ClrType;
@@ -51,24 +51,16 @@ internal sealed record DatasetParquet(IReadOnlyList<DataField> Fields, IReadOnly
             return [.. text];
         }
 
-        if (type == typeof(double))
+        return type switch
         {
-            return await ValuesAsync<double>(group, field, rows);
-        }
-
-        if (type == typeof(long))
-        {
-            return await ValuesAsync<long>(group, field, rows);
-        }
-
-        if (type == typeof(int))
-        {
-            return await ValuesAsync<int>(group, field, rows);
-        }
-
-        return type == typeof(bool)
-            ? await ValuesAsync<bool>(group, field, rows)
-            : throw new InvalidOperationException($"unexpected column type {type} of {field.Name}");
+            _ when type == typeof(double) => await ValuesAsync<double>(group, field, rows),
+            _ when type == typeof(float) => await ValuesAsync<float>(group, field, rows),
+            _ when type == typeof(long) => await ValuesAsync<long>(group, field, rows),
+            _ when type == typeof(int) => await ValuesAsync<int>(group, field, rows),
+            _ when type == typeof(bool) => await ValuesAsync<bool>(group, field, rows),
+            _ when type == typeof(DateTime) => await ValuesAsync<DateTime>(group, field, rows),
+            _ => throw new InvalidOperationException($"unexpected column type {type} of {field.Name}"),
+        };
     }
 
     private static async Task<object?[]> ValuesAsync<T>(ParquetRowGroupReader group, DataField field, int rows)

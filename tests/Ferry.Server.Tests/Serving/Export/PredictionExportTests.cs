@@ -7,6 +7,7 @@ using System.Text.Json;
 using Ferry.Core.Identity;
 using Ferry.Core.Serving;
 using Ferry.Server.Serving;
+using Ferry.Server.Tests.Pipelines.Datasets;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -80,7 +81,7 @@ public abstract class PredictionExportTests<TFixture>(TFixture fixture) : IClass
         using var response = await viewer.GetAsync($"/api/v1/endpoints/{endpoint}/predictions/export?from={Uri.EscapeDataString(from)}&to={to}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/vnd.apache.parquet", response.Content.Headers.ContentType?.MediaType);
-        var file = await ExportParquet.ReadAsync(await response.Content.ReadAsByteArrayAsync());
+        var file = await DatasetParquet.ReadAsync(await response.Content.ReadAsByteArrayAsync());
 
         // Columns: fixed ones, the model's inputs in its order and with its types (from the manifest), the outputs.
         var inputs = Manifest();
@@ -235,14 +236,14 @@ public abstract class PredictionExportTests<TFixture>(TFixture fixture) : IClass
         }
 
         using var fine = await viewer.GetAsync(path + "?from=0&to=1000");
-        Assert.Empty((await ExportParquet.ReadAsync(await fine.Content.ReadAsByteArrayAsync())).Rows);
+        Assert.Empty((await DatasetParquet.ReadAsync(await fine.Content.ReadAsByteArrayAsync())).Rows);
     }
 
-    private static async Task<ExportParquet> ExportAsync(HttpClient client, string endpoint, string from, string to)
+    private static async Task<DatasetParquet> ExportAsync(HttpClient client, string endpoint, string from, string to)
     {
         using var response = await client.GetAsync($"/api/v1/endpoints/{endpoint}/predictions/export?from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await ExportParquet.ReadAsync(await response.Content.ReadAsByteArrayAsync());
+        return await DatasetParquet.ReadAsync(await response.Content.ReadAsByteArrayAsync());
     }
 
     /// <summary>The model's inputs and types as the shared models' manifest lists them (written by the Python exporter).</summary>
