@@ -51,6 +51,9 @@ public sealed partial class PostgreSqlPredictionPartitions(FerryDbContext db, Au
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 await ExecAsync($"SET LOCAL lock_timeout = '{LockTimeout}'", cancellationToken);
                 await ExecAsync(string.Create(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({CreateLockKey})"), cancellationToken);
+                // Writers wait here, before they route a row: one routed to DEFAULT before the new day is attached and
+                // checked after would fail the DEFAULT partition's constraint (seen as 23514 under a concurrent COPY).
+                await ExecAsync($"LOCK TABLE {Table} IN SHARE ROW EXCLUSIVE MODE", cancellationToken);
                 var catalog = await CatalogAsync(cancellationToken);
                 existing = catalog.Days;
                 if (Overlaps(existing, day))
