@@ -93,7 +93,7 @@ internal static class NumericCsv
         var columns = new double[kept.Length][];
         for (var k = 0; k < kept.Length; k++)
         {
-            columns[k] = GC.AllocateUninitializedArray<double>((int)rows);
+            columns[k] = ColumnMemory.Allocate((int)rows);
         }
 
         var fieldToColumn = new int[fieldCount];
