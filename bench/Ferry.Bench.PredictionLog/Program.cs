@@ -103,7 +103,8 @@ static async Task<long> StoredBytesAsync(Microsoft.EntityFrameworkCore.DbContext
     await using var command = connection.CreateCommand();
     if (kind == DatabaseKind.PostgreSql)
     {
-        command.CommandText = "SELECT pg_total_relation_size('predictions')";
+        // The log is partitioned by day: the parent holds nothing, its partitions (and their indexes) hold the rows.
+        command.CommandText = "SELECT sum(pg_total_relation_size(relid))::bigint FROM pg_partition_tree('predictions')";
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 

@@ -54,6 +54,7 @@ public static class SqliteStorage
         services.AddSingleton<IEmptyDatabaseSchema, SqliteEmptySchema>();
         services.AddSingleton<ISqlDialect, SqliteDialect>();
         services.AddSingleton<Ferry.Core.Health.IDatabaseFaults, SqliteFaults>();
+        services.AddSingleton<Serving.Log.IPredictionBulkCopy, SqlitePredictionCopy>();
         // Read-only, so a source whose file is gone fails instead of creating an empty database.
         var schemaSource = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString();
         Serving.Log.PayloadSchemas.AddSource(connectionString, () => new SqliteConnection(schemaSource));

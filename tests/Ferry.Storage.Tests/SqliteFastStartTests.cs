@@ -53,6 +53,19 @@ public sealed class SqliteFastStartTests
         Assert.Equal(Describe(built.Model), Describe(compiled.Model));
     }
 
+    [Fact]
+    public void PredictionBulkPath_WritesEveryColumnOfTheModel()
+    {
+        using var db = Context("Data Source=:memory:", compiledModel: true);
+        var entity = db.Model.FindEntityType(typeof(Ferry.Core.Serving.PredictionRecord))!;
+        var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+
+        // A property added to the prediction record must be added to SQLite's raw insert too (it would be left null).
+        Assert.Equal(
+            entity.GetProperties().Select(p => p.GetColumnName(table)!).Order(StringComparer.Ordinal),
+            SqlitePredictionCopy.Columns.Order(StringComparer.Ordinal));
+    }
+
     private static FerryDbContext Context(string connectionString, bool compiledModel)
     {
         var builder = new DbContextOptionsBuilder<FerryDbContext>();

@@ -4,8 +4,8 @@ using Ferry.Core.Serving;
 namespace Ferry.Storage.Serving.Log;
 
 /// <summary>
-/// A provider's bulk path for the prediction log (PostgreSQL: binary COPY); without one the store writes multi-row
-/// INSERTs. Runs inside the store's open transaction.
+/// A provider's bulk path for the prediction log (PostgreSQL: binary COPY; SQLite: a statement prepared on the raw
+/// handle); without one the store executes a prepared single-row INSERT per row. Runs inside the store's open transaction.
 /// </summary>
 public interface IPredictionBulkCopy
 {
