@@ -25,7 +25,7 @@ internal sealed class ServingSettings
         "Longest a prediction-log batch waits to fill before it is written", "200ms");
 
     private readonly Setting _logFullWait = new("--prediction-log-full-wait", "FERRY_PREDICTION_LOG_FULL_WAIT", "duration",
-        "How long a request waits for room in a full prediction log before it is refused with 503", "100ms");
+        "How long a request waits for room in a full prediction log before it is refused with 503", "1s");
 
     private readonly Setting _retention = new("--prediction-retention", "FERRY_PREDICTION_RETENTION", "duration|forever",
         "How long logged predictions and their feedback are kept", "30d");

@@ -23,8 +23,11 @@ public sealed class PredictionLogOptions
     /// <summary>Longest a batch waits to fill before it is written (default 200 ms).</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How long a request waits for room in a full prediction-log buffer before it is refused with 503 (default 100 ms).</summary>
-    public TimeSpan FullWait { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// How long a request waits for room in a full prediction-log buffer before it is refused with 503 (default 1 s):
+    /// while serving briefly outpaces the writer, requests slow down to the log's pace instead of failing.
+    /// </summary>
+    public TimeSpan FullWait { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long a request to a durable endpoint waits for its rows to be committed before it is answered 503 with
