@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using Ferry.Storage.Serving.Log;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -36,14 +37,17 @@ internal sealed class SqlitePredictionCopy : IPredictionBulkCopy
         ArgumentNullException.ThrowIfNull(rows);
         var db = ((SqliteConnection)connection).Handle!;
         Check(raw.sqlite3_prepare_v2(db, Insert, out var statement), db);
+        Span<byte> id = stackalloc byte[36];
+        var endpoint = new Utf8Text();
+        var model = new Utf8Text();
         using (statement)
         {
             foreach (var (r, inputs, outputs, shadow) in rows)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Check(raw.sqlite3_bind_text(statement, 1, r.Id.ToString().ToUpperInvariant()), db);
-                Check(raw.sqlite3_bind_text(statement, 2, r.EndpointName), db);
-                Check(raw.sqlite3_bind_text(statement, 3, r.ModelName), db);
+                Check(raw.sqlite3_bind_text(statement, 1, UpperCaseText(r.Id, id)), db);
+                Check(raw.sqlite3_bind_text(statement, 2, endpoint.Of(r.EndpointName)), db);
+                Check(raw.sqlite3_bind_text(statement, 3, model.Of(r.ModelName)), db);
                 Check(raw.sqlite3_bind_int64(statement, 4, r.ModelVersion), db);
                 Check(raw.sqlite3_bind_int64(statement, 5, r.Timestamp), db);
                 Check(raw.sqlite3_bind_blob(statement, 6, inputs), db);
@@ -67,6 +71,18 @@ internal sealed class SqlitePredictionCopy : IPredictionBulkCopy
         return Task.CompletedTask;
     }
 
+    /// <summary>The id as EF's SQLite mapping writes it (<c>ToString().ToUpperInvariant()</c>), in UTF-8, without allocating.</summary>
+    private static ReadOnlySpan<byte> UpperCaseText(Guid id, Span<byte> into)
+    {
+        id.TryFormat(into, out var written, "D");
+        for (var i = 0; i < written; i++)
+        {
+            into[i] = into[i] is >= (byte)'a' and <= (byte)'f' ? (byte)(into[i] - 32) : into[i];
+        }
+
+        return into[..written];
+    }
+
     private static int Text(sqlite3_stmt statement, int index, string? value) =>
         value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value);
 
@@ -75,6 +91,24 @@ internal sealed class SqlitePredictionCopy : IPredictionBulkCopy
         if (result != raw.SQLITE_OK)
         {
             SqliteException.ThrowExceptionForRC(result, db);
+        }
+    }
+
+    /// <summary>The UTF-8 of the last text seen: a batch's rows mostly share their endpoint and model names.</summary>
+    private sealed class Utf8Text
+    {
+        private string? _text;
+        private byte[] _utf8 = [];
+
+        public byte[] Of(string text)
+        {
+            if (!string.Equals(text, _text, StringComparison.Ordinal))
+            {
+                _text = text;
+                _utf8 = Encoding.UTF8.GetBytes(text);
+            }
+
+            return _utf8;
         }
     }
 }
