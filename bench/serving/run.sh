@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The serving benchmark (issue 4), loopback only and bounded in time (about 3 minutes with the default 10 s runs):
-#   1. single-row predict on the credit-risk gradient-boosted ONNX model (prediction log on) vs the same server's
-#      no-op JSON route (POST /api/v1/echo), at full load (wrk), then p50/p99 at half of the predict maximum (hey -q);
+#   1. single-row predict on the shared 20-input credit pipeline (../shared/models/gbc_pipeline.onnx: imputer, one-hot,
+#      gradient boosting; prediction log on) vs the same server's no-op JSON route (POST /api/v1/echo) with the same
+#      body, at full load (wrk), then p50/p99 at half of the predict maximum (hey -q);
 #   2. the same model behind the Python peer (FastAPI/uvicorn + scikit-learn + pandas, bench/serving/python_peer.py),
 #      against Ferry's /invocations with the same dataframe_split body;
 #   3. a larger MLP (bench/serving/make_bench_mlp.py) with adaptive batching, vs raw in-process batched ONNX Runtime
@@ -29,13 +30,18 @@ echo "# building (Release, ReadyToRun) and generating the MLP" >&2
 dotnet build -c Release bench/Ferry.Bench.Serving -v q -nologo >/dev/null
 /usr/bin/python3 bench/serving/make_bench_mlp.py "$work/big_mlp.onnx" 2>/dev/null
 
-FERRY_ADMIN_TOKEN="$TOKEN" ./ferry server --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+# A low governance tier, as a data scientist's own server: deploys need no promotion request.
+Ferry__Governance__DefaultTier=Low FERRY_ADMIN_TOKEN="$TOKEN" ./ferry server --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
 pids+=($!)
 server_pid=$!
 for _ in $(seq 1 100); do curl -sf "$url/readyz" >/dev/null && break; sleep 0.2; done
 export FERRY_URL="$url" FERRY_TOKEN="$TOKEN"
 ./ferry models register tests/testdata/credit_gbm.onnx --name credit-gbm >/dev/null
 ./ferry deploy credit --model credit-gbm --version 1 >/dev/null
+shared=$(cd ../shared 2>/dev/null && pwd || echo /work/shared)
+./ferry models register "$shared/models/gbc_pipeline.onnx" --name credit-pipeline >/dev/null
+./ferry deploy pipeline --model credit-pipeline --version 1 >/dev/null
+/usr/bin/python3 bench/serving/make_bodies.py "$shared/models/test.csv" "$work" 1
 ./ferry models register "$work/big_mlp.onnx" --name big-mlp >/dev/null
 ./ferry deploy mlp --model big-mlp --version 1 >/dev/null
 curl -sf -X PUT "$url/api/v1/endpoints/mlp/batching" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -60,15 +66,15 @@ wrk_rps() {
 }
 warm() { BODY_FILE="$2" wrk -t1 -c8 -d3s -s bench/serving/post.lua "$1" >/dev/null; }
 
-echo "# 1. predict vs no-op (Ferry on 127.0.0.1:$port)" >&2
-warm "$url/api/v1/echo" "$work/record.json"
-warm "$url/api/v1/endpoints/credit/predict" "$work/record.json"
-echo_rps=$(wrk_rps echo "$url/api/v1/echo" "$work/record.json")
-predict_rps=$(wrk_rps predict "$url/api/v1/endpoints/credit/predict" "$work/record.json")
+echo "# 1. predict on the 20-input pipeline vs no-op (Ferry on 127.0.0.1:$port)" >&2
+warm "$url/api/v1/echo" "$work/records_1.json"
+warm "$url/api/v1/endpoints/pipeline/predict" "$work/records_1.json"
+echo_rps=$(wrk_rps echo "$url/api/v1/echo" "$work/records_1.json")
+predict_rps=$(wrk_rps predict "$url/api/v1/endpoints/pipeline/predict" "$work/records_1.json")
 half=$(awk -v r="$predict_rps" 'BEGIN {printf "%d", r / 2}')
 workers=16
 hey_out=$(hey -z "${secs}s" -c "$workers" -q "$(awk -v h="$half" -v w="$workers" 'BEGIN {printf "%d", h / w}')" -m POST \
-  -H "Authorization: Bearer $TOKEN" -T application/json -D "$work/record.json" "$url/api/v1/endpoints/credit/predict")
+  -H "Authorization: Bearer $TOKEN" -T application/json -D "$work/records_1.json" "$url/api/v1/endpoints/pipeline/predict")
 if grep -A5 "Status code distribution" <<<"$hey_out" | grep -v "\[200\]" | grep -q "\["; then echo "$hey_out" >&2; exit 1; fi
 half_rps=$(awk '/Requests\/sec/ {print $2}' <<<"$hey_out")
 half_p50=$(awk '$1=="50%" {printf "%.2f", $3 * 1000}' <<<"$hey_out")
