@@ -13,7 +13,7 @@ secs=${1:-10}
 conns=${2:-8}
 for tool in wrk curl psql /usr/bin/python3; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 . /work/shared/python/env.sh 2>/dev/null || . ../shared/python/env.sh
-peer_script=$(dirname "$(python3 -c 'import os,sys; print(os.path.realpath(sys.argv[1]))' "$FERRY_PY_DIR/run-mlflow-server.sh")")/run-mlflow-server.sh
+peer_script=$(dirname "$("$FERRY_PY" -c 'import os,sys; print(os.path.realpath(sys.argv[1]))' "$FERRY_PY_DIR/run-mlflow-server.sh")")/run-mlflow-server.sh
 
 work=$(mktemp -d /tmp/ferry-bench-tracking.XXXXXX)
 port=$((20000 + RANDOM % 10000))
@@ -57,8 +57,8 @@ wrk_pair() {
   local label=$1 url=$2 tok=$3 exp run body rps
   local auth=()
   [ -n "$tok" ] && auth=(-H "Authorization: Bearer $tok")
-  exp=$(curl -sf "${auth[@]}" -H 'Content-Type: application/json' -d "{\"name\":\"wrk-$RANDOM$RANDOM\"}" "$url/api/2.0/mlflow/experiments/create" | python3 -c 'import json,sys; print(json.load(sys.stdin)["experiment_id"])')
-  run=$(curl -sf "${auth[@]}" -H 'Content-Type: application/json' -d "{\"experiment_id\":\"$exp\",\"start_time\":1700000000000}" "$url/api/2.0/mlflow/runs/create" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["info"]["run_id"])')
+  exp=$(curl -sf "${auth[@]}" -H 'Content-Type: application/json' -d "{\"name\":\"wrk-$RANDOM$RANDOM\"}" "$url/api/2.0/mlflow/experiments/create" | "$FERRY_PY" -c 'import json,sys; print(json.load(sys.stdin)["experiment_id"])')
+  run=$(curl -sf "${auth[@]}" -H 'Content-Type: application/json' -d "{\"experiment_id\":\"$exp\",\"start_time\":1700000000000}" "$url/api/2.0/mlflow/runs/create" | "$FERRY_PY" -c 'import json,sys; print(json.load(sys.stdin)["run"]["info"]["run_id"])')
   curl -sf "${auth[@]}" -H 'Content-Type: application/json' -d "{\"run_id\":\"$run\",\"params\":[{\"key\":\"model\",\"value\":\"gbm\"}],\"metrics\":[{\"key\":\"auc\",\"value\":0.9,\"timestamp\":1700000000000,\"step\":0}]}" "$url/api/2.0/mlflow/runs/log-batch" >/dev/null
   body="{\"run_id\":\"$run\",\"key\":\"loss\",\"value\":0.25,\"timestamp\":1700000000000,\"step\":1}"
   for route in log_metric runs_get; do
@@ -75,7 +75,7 @@ wrk_pair() {
 measure() { # measure LABEL URL TOKEN SEED_KIND SEED_TARGET: client then wrk; writes $work/LABEL.txt
   local label=$1 url=$2 tok=$3
   echo "# measuring $label" >&2
-  MLFLOW_TRACKING_TOKEN="$tok" timeout 400 python3 bench/tracking/client_bench.py "$url" "$4" "$5" --profile --history-points "${HISTORY_POINTS:-1000000}" --runs "${SEARCH_RUNS:-300}" | tee "$work/$label.txt" >&2
+  MLFLOW_TRACKING_TOKEN="$tok" timeout 400 "$FERRY_PY" bench/tracking/client_bench.py "$url" "$4" "$5" --profile --history-points "${HISTORY_POINTS:-1000000}" --runs "${SEARCH_RUNS:-300}" | tee "$work/$label.txt" >&2
   wrk_pair "$label" "$url" "$tok" | tee -a "$work/$label.txt" >&2
 }
 
@@ -90,7 +90,7 @@ stop_ferry
 
 labels=(ferry_sqlite)
 if [ -n "${FERRY_TEST_POSTGRES:-}" ]; then
-  pg_admin=$(python3 -c 'import sys
+  pg_admin=$("$FERRY_PY" -c 'import sys
 parts = dict(p.split("=", 1) for p in sys.argv[1].split(";") if "=" in p)
 names = {"Host": "host", "Port": "port", "Username": "user", "Password": "password", "Database": "dbname"}
 print(" ".join(f"{names[k]}={v}" for k, v in parts.items() if k in names))' "$FERRY_TEST_POSTGRES")
@@ -105,7 +105,7 @@ fi
 
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
-python3 - "$work" "${labels[@]}" <<'PY'
+"$FERRY_PY" - "$work" "${labels[@]}" <<'PY'
 import sys
 work, labels = sys.argv[1], sys.argv[2:]
 def read(label):

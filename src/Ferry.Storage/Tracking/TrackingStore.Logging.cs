@@ -257,6 +257,7 @@ public sealed partial class TrackingStore
 
         var keys = metrics.Select(m => m.Key).Distinct(StringComparer.Ordinal).ToList();
         var latest = await context.LatestMetrics.Where(m => m.RunId == runId && keys.Contains(m.Key)).ToDictionaryAsync(m => m.Key, StringComparer.Ordinal, cancellationToken);
+        var points = new List<MetricPoint>(metrics.Count);
         foreach (var metric in metrics)
         {
             var point = new MetricPoint
@@ -294,7 +295,7 @@ public sealed partial class TrackingStore
                 }
             }
 
-            context.MetricPoints.Add(point);
+            points.Add(point);
             if (!latest.TryGetValue(metric.Key, out var current))
             {
                 current = new LatestMetric { RunId = runId, Key = metric.Key, Value = point.Value, IsNaN = point.IsNaN, Timestamp = point.Timestamp, Step = point.Step };
@@ -306,6 +307,8 @@ public sealed partial class TrackingStore
                 (current.Value, current.IsNaN, current.Timestamp, current.Step) = (point.Value, point.IsNaN, point.Timestamp, point.Step);
             }
         }
+
+        await MetricPointInserts.InsertAsync(context, points, cancellationToken);
     }
 
     private static TrackingRequestException ChangedParam(string runId, string key, string logged, string attempted) =>
