@@ -127,41 +127,14 @@ static async Task<long> StoredBytesAsync(Microsoft.EntityFrameworkCore.DbContext
     return pages * Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
 }
 
-// test.csv's rows logged as the router logs them (see CompactPredictionLogTests): inputs in column order, float32
-// values written as doubles, missing as null; outputs a label and two probabilities.
+// test.csv's rows with their inputs as the router logs them (SharedCreditRows.WithLoggedInputs); outputs a label and
+// two probabilities.
 static List<(string Inputs, string Outputs)> CreditRows()
 {
-    var lines = File.ReadAllLines(SharedCreditRows.File("test.csv")).Where(l => l.Length > 0).ToList();
-    var header = lines[0].Split(',');
     var rows = new List<(string, string)>();
     var random = new Random(7);
-    foreach (var line in lines.Skip(1))
+    foreach (var (_, inputs) in SharedCreditRows.WithLoggedInputs())
     {
-        var cells = line.Split(',');
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            for (var j = 0; j < header.Length; j++)
-            {
-                writer.WritePropertyName(header[j]);
-                if (SharedCreditRows.Categorical.Contains(header[j]))
-                {
-                    writer.WriteStringValue(cells[j]);
-                }
-                else if (cells[j].Length == 0)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    writer.WriteNumberValue((double)float.Parse(cells[j], CultureInfo.InvariantCulture));
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
         var p = (float)random.NextDouble();
         var outputs = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(outputs))
@@ -175,7 +148,7 @@ static List<(string Inputs, string Outputs)> CreditRows()
             writer.WriteEndObject();
         }
 
-        rows.Add((Encoding.UTF8.GetString(buffer.WrittenSpan), Encoding.UTF8.GetString(outputs.WrittenSpan)));
+        rows.Add((inputs, Encoding.UTF8.GetString(outputs.WrittenSpan)));
     }
 
     return rows;

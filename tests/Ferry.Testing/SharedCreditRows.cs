@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Ferry.Testing;
@@ -38,6 +41,50 @@ public static class SharedCreditRows
             }
 
             yield return record;
+        }
+    }
+
+    /// <summary>
+    /// Every row of <c>test.csv</c> as a predict record (a missing cell as null: the pipeline imputes it) with its inputs
+    /// as the router logs them: members in column order, float32 values written as doubles, missing as null.
+    /// </summary>
+    public static IEnumerable<(JsonObject Record, string LoggedInputs)> WithLoggedInputs()
+    {
+        var lines = System.IO.File.ReadAllLines(File("test.csv")).Where(l => l.Length > 0).ToList();
+        var header = lines[0].Split(',');
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            var record = new JsonObject();
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                for (var j = 0; j < header.Length; j++)
+                {
+                    writer.WritePropertyName(header[j]);
+                    if (Categorical.Contains(header[j]))
+                    {
+                        record[header[j]] = cells[j];
+                        writer.WriteStringValue(cells[j]);
+                    }
+                    else if (cells[j].Length == 0)
+                    {
+                        record[header[j]] = null;
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        var value = (double)float.Parse(cells[j], CultureInfo.InvariantCulture);
+                        record[header[j]] = value;
+                        writer.WriteNumberValue(value);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            yield return (record, Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
     }
 }

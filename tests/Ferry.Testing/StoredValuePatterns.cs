@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 
@@ -49,4 +50,30 @@ public static class StoredValuePatterns
 
     /// <summary>The UTF-8 text of <paramref name="value"/>.</summary>
     public static byte[] Text(string value) => Encoding.UTF8.GetBytes(value);
+
+    /// <summary>
+    /// Whether any row's <paramref name="column"/> of <paramref name="table"/> holds one of <paramref name="value"/>'s
+    /// <see cref="Binary"/> encodings as a byte substring (a blob column on either database).
+    /// </summary>
+    public static async Task<bool> AnyBinaryInAsync(DbConnection connection, bool postgres, string table, string column, string value)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        foreach (var pattern in Binary(value))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = postgres
+                ? $"SELECT COUNT(*) FROM \"{table}\" WHERE position(@v in \"{column}\") > 0"
+                : $"SELECT COUNT(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS BLOB), @v) > 0";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@v";
+            parameter.Value = pattern;
+            command.Parameters.Add(parameter);
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

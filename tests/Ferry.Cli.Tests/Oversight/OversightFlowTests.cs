@@ -163,35 +163,13 @@ public abstract class OversightFlowTests(DatabaseKind kind)
             pattern.Value = "%" + value + "%";
             command.Parameters.Add(pattern);
             if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0
-                || (table == "predictions" && column is "inputs" or "outputs" or "shadow_outputs" && await ContainsBytesAsync(connection, database.Kind, table, column, value)))
+                || (table == "predictions" && column is "inputs" or "outputs" or "shadow_outputs" && await StoredValuePatterns.AnyBinaryInAsync(connection, database.Kind == DatabaseKind.PostgreSql, table, column, value)))
             {
                 found.Add($"{table}.{column}");
             }
         }
 
         return found;
-    }
-
-    // The prediction log keeps numbers in typed blobs as binary (docs/serving/prediction-log-encoding.md).
-    private static async Task<bool> ContainsBytesAsync(DbConnection connection, DatabaseKind kind, string table, string column, string value)
-    {
-        foreach (var pattern in StoredValuePatterns.Binary(value))
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = kind == DatabaseKind.Sqlite
-                ? $"SELECT COUNT(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS BLOB), @v) > 0"
-                : $"SELECT COUNT(*) FROM \"{table}\" WHERE position(@v in \"{column}\") > 0";
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@v";
-            parameter.Value = pattern;
-            command.Parameters.Add(parameter);
-            if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static async Task AlterOutputsAsync(TestDatabase database, string id)

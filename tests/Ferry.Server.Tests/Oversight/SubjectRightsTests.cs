@@ -308,33 +308,13 @@ public abstract class SubjectRightsTests<TFixture>(TFixture fixture) : IClassFix
         }
 
         Assert.Contains(columns, c => c.Table == "predictions" && c.Column == "inputs");
-        var encodings = StoredValuePatterns.Binary(value);
         var found = new List<string>();
         foreach (var (table, column, binary) in columns)
         {
-            if (binary && encodings.Count > 0)
+            if (binary && await StoredValuePatterns.AnyBinaryInAsync(connection, postgres, table, column, value))
             {
-                foreach (var pattern in encodings)
-                {
-                    await using var bytes = connection.CreateCommand();
-                    bytes.CommandText = postgres
-                        ? $"SELECT COUNT(*) FROM \"{table}\" WHERE position(@v in \"{column}\") > 0"
-                        : $"SELECT COUNT(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS BLOB), @v) > 0";
-                    var bytesParameter = bytes.CreateParameter();
-                    bytesParameter.ParameterName = "@v";
-                    bytesParameter.Value = pattern;
-                    bytes.Parameters.Add(bytesParameter);
-                    if (Convert.ToInt64(await bytes.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0)
-                    {
-                        found.Add($"{table}.{column}");
-                        break;
-                    }
-                }
-
-                if (found.Contains($"{table}.{column}"))
-                {
-                    continue;
-                }
+                found.Add($"{table}.{column}");
+                continue;
             }
 
             await using var command = connection.CreateCommand();

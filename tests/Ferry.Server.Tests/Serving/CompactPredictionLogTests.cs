@@ -3,7 +3,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ferry.Core.Serving;
 using Ferry.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +29,8 @@ public abstract class CompactPredictionLogTests<TFixture>(TFixture fixture) : IC
         var version = await ServingTestKit.RegisterAsync(Server, model, await File.ReadAllBytesAsync(SharedCreditRows.File("gbc_pipeline.onnx")), "gbc_pipeline.onnx");
         var endpoint = $"compact-{Guid.NewGuid():N}";
         await ServingTestKit.DeployAsync(Server, endpoint, new { model, version, weight = 100 });
-        var (records, expectedInputs) = CreditRows();
+        var rows = SharedCreditRows.WithLoggedInputs().ToList();
+        var (records, expectedInputs) = (rows.ConvertAll(r => r.Record), rows.ConvertAll(r => r.LoggedInputs));
         var expected = new Dictionary<Guid, (string Inputs, string Outputs)>();
         var client = Server.CreateAdminClient();
         foreach (var chunk in records.Select((r, i) => (r, i)).Chunk(100))
@@ -143,53 +143,6 @@ public abstract class CompactPredictionLogTests<TFixture>(TFixture fixture) : IC
         }
 
         return rows;
-    }
-
-    // test.csv as predict records (a missing cell as null, the model imputes it), and each row's inputs as the router
-    // logs them: members in column order, float32 values written as doubles, NaN as null.
-    private static (List<JsonObject> Records, List<string> Inputs) CreditRows()
-    {
-        var lines = File.ReadAllLines(SharedCreditRows.File("test.csv")).Where(l => l.Length > 0).ToList();
-        var header = lines[0].Split(',');
-        var records = new List<JsonObject>();
-        var inputs = new List<string>();
-        foreach (var line in lines.Skip(1))
-        {
-            var cells = line.Split(',');
-            var record = new JsonObject();
-            var buffer = new ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                writer.WriteStartObject();
-                for (var j = 0; j < header.Length; j++)
-                {
-                    writer.WritePropertyName(header[j]);
-                    if (SharedCreditRows.Categorical.Contains(header[j]))
-                    {
-                        record[header[j]] = cells[j];
-                        writer.WriteStringValue(cells[j]);
-                    }
-                    else if (cells[j].Length == 0)
-                    {
-                        record[header[j]] = null;
-                        writer.WriteNullValue();
-                    }
-                    else
-                    {
-                        var value = (double)float.Parse(cells[j], CultureInfo.InvariantCulture);
-                        record[header[j]] = value;
-                        writer.WriteNumberValue(value);
-                    }
-                }
-
-                writer.WriteEndObject();
-            }
-
-            records.Add(record);
-            inputs.Add(Encoding.UTF8.GetString(buffer.WrittenSpan));
-        }
-
-        return (records, inputs);
     }
 
     // The logged answer: label, score, then probabilities by class, as the API returned them.
