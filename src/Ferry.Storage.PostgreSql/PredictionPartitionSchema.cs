@@ -47,21 +47,7 @@ public static class PredictionPartitionSchema
             RAISE EXCEPTION 'a foreign key references {{Table}}: drop it before partitioning the table';
           END IF;
 
-          SELECT conname INTO old_pk FROM pg_constraint WHERE conrelid = to_regclass('{{Table}}') AND contype = 'p';
-          FOR ix IN
-            SELECT c.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
-            FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
-            WHERE x.indrelid = to_regclass('{{Table}}') AND NOT x.indisprimary
-            ORDER BY c.relname
-          LOOP
-            defs := defs || ix.definition;
-            n := n + 1;
-            EXECUTE format('ALTER INDEX %I RENAME TO %I', ix.name, '{{Table}}_unpartitioned_ix' || n);
-          END LOOP;
-          IF old_pk IS NOT NULL THEN
-            EXECUTE format('ALTER TABLE {{Table}} RENAME CONSTRAINT %I TO %I', old_pk, '{{Table}}_unpartitioned_pkey');
-          END IF;
-          ALTER TABLE {{Table}} RENAME TO {{Table}}_unpartitioned;
+          {{SetAside("unpartitioned")}}
 
           CREATE TABLE {{Table}} (LIKE {{Table}}_unpartitioned
             INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING CONSTRAINTS INCLUDING COMMENTS)
@@ -95,7 +81,7 @@ public static class PredictionPartitionSchema
     /// Undoes <see cref="PartitionScript"/>: one plain table again with the same columns, its rows, the primary key on
     /// <c>id</c> and every other index; the partitions are dropped.
     /// </summary>
-    public const string UnpartitionScript = $$"""
+    public static string UnpartitionScript => $$"""
         DO $ferry$
         DECLARE
           old_pk text;
@@ -108,21 +94,7 @@ public static class PredictionPartitionSchema
           IF to_regclass('{{Table}}') IS NULL OR (SELECT relkind FROM pg_class WHERE oid = to_regclass('{{Table}}')) <> 'p' THEN
             RETURN;
           END IF;
-          SELECT conname INTO old_pk FROM pg_constraint WHERE conrelid = to_regclass('{{Table}}') AND contype = 'p';
-          FOR ix IN
-            SELECT c.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
-            FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
-            WHERE x.indrelid = to_regclass('{{Table}}') AND NOT x.indisprimary
-            ORDER BY c.relname
-          LOOP
-            defs := defs || ix.definition;
-            n := n + 1;
-            EXECUTE format('ALTER INDEX %I RENAME TO %I', ix.name, '{{Table}}_partitioned_ix' || n);
-          END LOOP;
-          IF old_pk IS NOT NULL THEN
-            EXECUTE format('ALTER TABLE {{Table}} RENAME CONSTRAINT %I TO %I', old_pk, '{{Table}}_partitioned_pkey');
-          END IF;
-          ALTER TABLE {{Table}} RENAME TO {{Table}}_partitioned;
+          {{SetAside("partitioned")}}
           CREATE TABLE {{Table}} (LIKE {{Table}}_partitioned
             INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING CONSTRAINTS INCLUDING COMMENTS);
           SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
@@ -136,5 +108,27 @@ public static class PredictionPartitionSchema
           DROP TABLE {{Table}}_partitioned;
         END
         $ferry$;
+        """;
+
+    /// <summary>
+    /// PL/pgSQL that renames the table, its primary key and its other indexes aside with <paramref name="suffix"/>,
+    /// keeping the other indexes' definitions in <c>defs</c> to create them again on the new table.
+    /// </summary>
+    private static string SetAside(string suffix) => $$"""
+        SELECT conname INTO old_pk FROM pg_constraint WHERE conrelid = to_regclass('{{Table}}') AND contype = 'p';
+        FOR ix IN
+          SELECT c.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
+          FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+          WHERE x.indrelid = to_regclass('{{Table}}') AND NOT x.indisprimary
+          ORDER BY c.relname
+        LOOP
+          defs := defs || ix.definition;
+          n := n + 1;
+          EXECUTE format('ALTER INDEX %I RENAME TO %I', ix.name, '{{Table}}_{{suffix}}_ix' || n);
+        END LOOP;
+        IF old_pk IS NOT NULL THEN
+          EXECUTE format('ALTER TABLE {{Table}} RENAME CONSTRAINT %I TO %I', old_pk, '{{Table}}_{{suffix}}_pkey');
+        END IF;
+        ALTER TABLE {{Table}} RENAME TO {{Table}}_{{suffix}};
         """;
 }

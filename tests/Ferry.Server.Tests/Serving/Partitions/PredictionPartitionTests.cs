@@ -26,7 +26,7 @@ public sealed class PredictionPartitionTests(PostgresServerFixture fixture) : IC
     private FerryTestServer Server => fixture.Server;
 
     [SkippableFact]
-    public async Task Migration_OnAPopulatedLogWithAnExtraColumn_KeepsEveryRowAndIndex_InDayPartitions()
+    public async Task Migration_OnAPopulatedLogWithAnExtraColumn_KeepsEveryRowAndIndex_InDayPartitions_AndDownRestoresThePlainTable()
     {
         DatabaseRequirement.EnsureAvailable(DatabaseKind.PostgreSql);
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
@@ -76,6 +76,15 @@ public sealed class PredictionPartitionTests(PostgresServerFixture fixture) : IC
             var partition = $"predictions_p{day:yyyyMMdd}";
             Assert.Equal(5L, await ScalarAsync<long>(database, $"SELECT count(*) FROM {partition}"));
         }
+
+        // Down: one plain table again, with every row, the extra columns and every index as they were.
+        await migrator.MigrateAsync(migrations[mine - 1]);
+        Assert.Equal("r", await ScalarAsync<string>(database, "SELECT relkind::text FROM pg_class WHERE oid = 'predictions'::regclass"));
+        Assert.Equal(15L, await ScalarAsync<long>(database, "SELECT count(*) FROM predictions"));
+        Assert.Equal(rows[7].Id, await ScalarAsync<Guid>(database, "SELECT id FROM predictions WHERE note = 'kept'"));
+        Assert.Equal(0L, await ScalarAsync<long>(database, "SELECT count(*) FROM predictions WHERE doubled <> \"timestamp\" * 2"));
+        Assert.Equal(indexesBefore, await IndexesAsync(database));
+        Assert.Equal(0L, await ScalarAsync<long>(database, "SELECT count(*) FROM pg_class WHERE relname LIKE 'predictions\\_%' AND relkind IN ('r', 'p')"));
     }
 
     [SkippableFact]
