@@ -64,11 +64,13 @@ wrk_rps() {
   echo "RESULT $name rps=$rps p50=$p50 p99=$p99 connections=$c seconds=$secs" >&2
   echo "$rps"
 }
-warm() { BODY_FILE="$2" wrk -t1 -c8 -d3s -s bench/serving/post.lua "$1" >/dev/null; }
+# warm URL BODY [SECONDS=3]: load before measuring. The server's tiered JIT keeps compiling for ~20 s of full load
+# (counted with DOTNET_JitStdOutFile + DOTNET_JitDisasmSummary): the predict route gets 20 s so its figure is steady.
+warm() { BODY_FILE="$2" wrk -t1 -c32 -d"${3:-3}s" -s bench/serving/post.lua "$1" >/dev/null; }
 
 echo "# 1. predict on the 20-input pipeline vs no-op (Ferry on 127.0.0.1:$port)" >&2
-warm "$url/api/v1/echo" "$work/records_1.json"
-warm "$url/api/v1/endpoints/pipeline/predict" "$work/records_1.json"
+warm "$url/api/v1/endpoints/pipeline/predict" "$work/records_1.json" 20
+warm "$url/api/v1/echo" "$work/records_1.json" 5
 echo_rps=$(wrk_rps echo "$url/api/v1/echo" "$work/records_1.json")
 predict_rps=$(wrk_rps predict "$url/api/v1/endpoints/pipeline/predict" "$work/records_1.json")
 half=$(awk -v r="$predict_rps" 'BEGIN {printf "%d", r / 2}')

@@ -15,13 +15,20 @@ public sealed record ResourceRef(ResourceKind Kind, string Id);
 public sealed record ResourcePermissionRequirement(PermissionLevel Minimum) : IAuthorizationRequirement;
 
 /// <summary>ASP.NET Core's resource-based authorization for <see cref="ResourceRef"/>: succeeds when the caller's effective permission suffices.</summary>
-public sealed class ResourcePermissionHandler(ResourcePermissions permissions) : AuthorizationHandler<ResourcePermissionRequirement, ResourceRef>
+/// <remarks>
+/// ASP.NET Core builds every registered handler for every authorization, most of which (a predict, a role check) carry
+/// no <see cref="ResourceRef"/>. The request's <see cref="ResourcePermissions"/> (and with it the stores and a database
+/// context) is therefore resolved only when this handler has a requirement to judge: built eagerly, it was ~19 % of a
+/// single-row predict's server CPU (docs/benchmarks.md).
+/// </remarks>
+public sealed class ResourcePermissionHandler(IServiceProvider services) : AuthorizationHandler<ResourcePermissionRequirement, ResourceRef>
 {
     /// <inheritdoc />
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ResourcePermissionRequirement requirement, ResourceRef resource)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(requirement);
+        var permissions = services.GetRequiredService<ResourcePermissions>();
         if (await permissions.EffectiveAsync(context.User, resource, CancellationToken.None) >= requirement.Minimum)
         {
             context.Succeed(requirement);
