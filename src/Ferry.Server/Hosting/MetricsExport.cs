@@ -6,7 +6,8 @@ namespace Ferry.Server.Hosting;
 /// <summary>
 /// Which .NET meters <c>/metrics</c> exports. HTTP requests are counted once, by prometheus-net's middleware
 /// (<c>http_request_duration_seconds</c>, <c>http_requests_received_total</c>), so ASP.NET Core's per-request meters
-/// (hosting, routing, authentication, authorization) are not bridged a second time; nor are the EventCounters that
+/// (hosting, routing, authentication, authorization) are not bridged a second time, nor Kestrel's per-block buffer-pool
+/// counters; nor are the EventCounters that
 /// the <c>System.Runtime</c> meter already covers. Each of those costs every request a measurement; see
 /// docs/benchmarks.md (serving).
 /// </summary>
@@ -19,6 +20,10 @@ public static class MetricsExport
         "Microsoft.AspNetCore.Authentication",
         "Microsoft.AspNetCore.Authorization",
         "Microsoft.AspNetCore.RateLimiting", // refusals are counted by Ferry's rate_limited_requests_total
+        // Kestrel's buffer pool counts every block rented and returned (several per request): bridged, it was ~11 % of a
+        // no-op request's server CPU (docs/benchmarks.md). The process's memory is exported by the runtime's meter.
+        "Microsoft.AspNetCore.MemoryPool",
+        "System.Buffers.PinnedBlockMemoryPool",
     ];
 
     private static int _configured;
