@@ -37,6 +37,9 @@ public interface ITrackingStore
     /// <summary>A run with its params, tags, latest metrics and dataset inputs (deleted ones too).</summary>
     Task<Run> GetRunAsync(string runId, CancellationToken cancellationToken = default);
 
+    /// <summary>The experiment a run belongs to (deleted runs too), or null when no run has that id: one indexed read.</summary>
+    Task<long?> FindRunExperimentIdAsync(string runId, CancellationToken cancellationToken = default);
+
     /// <summary>A run's artifact URI (deleted runs too), or null when no run has that id.</summary>
     Task<string?> FindRunArtifactUriAsync(string runId, CancellationToken cancellationToken = default);
 

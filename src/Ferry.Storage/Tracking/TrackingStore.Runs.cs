@@ -54,6 +54,13 @@ public sealed partial class TrackingStore
         ?? throw RunNotFound(runId);
 
     /// <inheritdoc />
+    public Task<long?> FindRunExperimentIdAsync(string runId, CancellationToken cancellationToken = default) =>
+        db.Runs.AsNoTracking()
+            .Where(r => r.Id == runId)
+            .Select(r => (long?)r.ExperimentId)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    /// <inheritdoc />
     public Task<string?> FindRunArtifactUriAsync(string runId, CancellationToken cancellationToken = default) =>
         db.Runs.AsNoTracking()
             .Where(r => r.Id == runId)

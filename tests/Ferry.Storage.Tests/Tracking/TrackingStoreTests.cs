@@ -32,6 +32,20 @@ public abstract class TrackingStoreTests(DatabaseKind kind) : StorageTestBase(ki
     }
 
     [SkippableFact]
+    public async Task FindRunExperimentId_OfLiveDeletedAndUnknownRuns_IsTheRunsExperimentOrNull()
+    {
+        await using var scope = Scope();
+        var store = scope.ServiceProvider.GetRequiredService<ITrackingStore>();
+        await store.EnsureDefaultExperimentAsync("system");
+        var experiment = await store.CreateExperimentAsync("owned", null, [], "alice");
+        var run = await store.CreateRunAsync(new NewRun(experiment, "alice", null, null, []), "alice");
+        Assert.Equal(experiment, await store.FindRunExperimentIdAsync(run.Id));
+        await store.SetRunDeletedAsync(run.Id, deleted: true, "alice");
+        Assert.Equal(experiment, await store.FindRunExperimentIdAsync(run.Id));
+        Assert.Null(await store.FindRunExperimentIdAsync("0123456789abcdef0123456789abcdef"));
+    }
+
+    [SkippableFact]
     public async Task LogBatch_WritesOneAuditEvent_AndIsAllOrNothing()
     {
         await using var scope = Scope();
