@@ -6,10 +6,9 @@ namespace Ferry.Server.Hosting;
 /// <summary>
 /// Which .NET meters <c>/metrics</c> exports. HTTP requests are counted once, by prometheus-net's middleware
 /// (<c>http_request_duration_seconds</c>, <c>http_requests_received_total</c>), so ASP.NET Core's per-request meters
-/// (hosting, routing, authentication, authorization) are not bridged a second time, nor Kestrel's per-block buffer-pool
-/// counters; nor are the EventCounters that
-/// the <c>System.Runtime</c> meter already covers. Each of those costs every request a measurement; see
-/// docs/benchmarks.md (serving).
+/// (hosting, routing, authentication, authorization) are not bridged a second time. Nor are Kestrel's buffer-pool
+/// counters (a measurement per block rented or returned), nor the EventCounters that the <c>System.Runtime</c> meter
+/// already covers. Each of those costs every request measurements; see docs/benchmarks.md (serving).
 /// </summary>
 public static class MetricsExport
 {
