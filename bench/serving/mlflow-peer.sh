@@ -43,7 +43,8 @@ echo "# building ferry (Release, ReadyToRun), fitting the MLflow model, writing 
 Ferry__Governance__DefaultTier=Low FERRY_ADMIN_TOKEN="$TOKEN" setsid ./ferry server --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
 ferry_pid=$!
 pids+=("$ferry_pid")
-setsid "$shared/python/run-mlflow-models-serve.sh" "$work/mlflow-model" "$peer_port" "$peer_workers" >"$work/peer.log" 2>&1 &
+# MLflow's scoring server creates its default tracking store (mlflow.db) in its working directory: run it in $work.
+(cd "$work" && exec setsid "$shared/python/run-mlflow-models-serve.sh" "$work/mlflow-model" "$peer_port" "$peer_workers" >"$work/peer.log" 2>&1) &
 peer_pid=$!
 pids+=("$peer_pid")
 for _ in $(seq 1 300); do curl -sf "$url/readyz" >/dev/null && break; sleep 0.2; done
