@@ -52,6 +52,12 @@ public sealed class ResourcePermissions(IGroupStore groups, IGrantStore grants, 
     /// <summary>The claim carrying a token's primary group.</summary>
     public const string GroupClaim = "ferry:group";
 
+    /// <summary>
+    /// Whether no grant can restrict <paramref name="user"/> (an admin: <see cref="Resolve"/> gives them
+    /// <see cref="PermissionLevel.Manage"/> everywhere), so a caller may skip looking resources up for them.
+    /// </summary>
+    public static bool Unrestricted(ClaimsPrincipal user) => FerryPolicies.RoleOf(user) == Role.Admin;
+
     /// <summary>The caller's effective permission on one resource.</summary>
     public async Task<PermissionLevel> EffectiveAsync(ClaimsPrincipal user, ResourceRef resource, CancellationToken cancellationToken)
     {
