@@ -33,7 +33,8 @@ public sealed partial class RegistryWebhookSink(
             var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
             await store.AddDeliveriesAsync([.. webhooks.Select(w => new RegistryWebhookDelivery
             {
-                Id = Guid.CreateVersion7(),
+                // Delivered in id order: a strictly increasing id keeps the events of one millisecond in order.
+                Id = MonotonicGuid.Next(),
                 WebhookId = w.Id,
                 EventType = registryEvent.Type,
                 Payload = payload,
