@@ -22,15 +22,7 @@ public abstract class AuditedWriterGroupCommitTests(DatabaseKind kind) : Storage
     public async Task QueuedChanges_OneGroup_FailuresUndoneAloneOthersCommitted()
     {
         // A first change holds the writer's lock until every other change is queued behind it.
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = Write("first", async (context, _) =>
-        {
-            holding.SetResult();
-            await release.Task;
-            return Token(context, "first");
-        });
-        await holding.Task;
+        var (first, release) = await HoldTheLockAsync();
 
         var contexts = new FerryDbContext?[Queued];
         var writes = new List<Task>();
@@ -94,15 +86,7 @@ public abstract class AuditedWriterGroupCommitTests(DatabaseKind kind) : Storage
     [SkippableFact]
     public async Task QueuedChange_CallerCancels_WithdrawnAndNeverWritten()
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = Write("first", async (context, _) =>
-        {
-            holding.SetResult();
-            await release.Task;
-            return Token(context, "first");
-        });
-        await holding.Task;
+        var (first, release) = await HoldTheLockAsync();
 
         await using var scope = Scope();
         using var cancel = new CancellationTokenSource();
@@ -124,6 +108,21 @@ public abstract class AuditedWriterGroupCommitTests(DatabaseKind kind) : Storage
         var db = check.ServiceProvider.GetRequiredService<FerryDbContext>();
         Assert.Equal(["after", "first"], (await db.ApiTokens.Select(t => t.Name).ToListAsync()).Order(StringComparer.Ordinal));
         Assert.True((await check.ServiceProvider.GetRequiredService<IAuditLog>().VerifyAsync()).IsValid);
+    }
+
+    /// <summary>Starts a change (a token named "first") that holds the writer's lock until <c>Release</c> completes.</summary>
+    private async Task<(Task<int> First, TaskCompletionSource Release)> HoldTheLockAsync()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Write("first", async (context, _) =>
+        {
+            holding.SetResult();
+            await release.Task;
+            return Token(context, "first");
+        });
+        await holding.Task;
+        return (first, release);
     }
 
     private async Task<int> Write(string name, Func<FerryDbContext, CancellationToken, Task<(int, AuditRecord)>> change)
