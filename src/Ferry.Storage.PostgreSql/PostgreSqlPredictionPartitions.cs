@@ -102,9 +102,9 @@ public sealed partial class PostgreSqlPredictionPartitions(FerryDbContext db, Au
         {
             return await writer.RunAsync(actor, async (context, ct) =>
             {
-                await ExecAsync($"SET LOCAL lock_timeout = '{LockTimeout}'", ct);
+                await ExecAsync(context, $"SET LOCAL lock_timeout = '{LockTimeout}'", ct);
                 // No row of the day may change while it is judged and dropped.
-                await ExecAsync($"LOCK TABLE {Quote(partition.Name)} IN SHARE MODE", ct);
+                await ExecAsync(context, $"LOCK TABLE {Quote(partition.Name)} IN SHARE MODE", ct);
                 var endpoints = await ExpiredEndpointsAsync(context, partition, rule, ct) ?? throw new PartitionKeptException();
                 var (from, to) = (partition.FromMs, partition.ToMs);
                 var predictions = await context.Predictions.LongCountAsync(p => p.Timestamp >= from && p.Timestamp < to, ct);
@@ -120,7 +120,9 @@ public sealed partial class PostgreSqlPredictionPartitions(FerryDbContext db, Au
                 }
 
                 // Takes the log's ACCESS EXCLUSIVE lock, held only until the commit that follows.
-                await ExecAsync($"DROP TABLE {Quote(partition.Name)}", ct);
+                await ExecAsync(context, $"DROP TABLE {Quote(partition.Name)}", ct);
+                // The audited writer may commit other changes in this transaction after this one: give them the default.
+                await ExecAsync(context, "SET LOCAL lock_timeout TO DEFAULT", ct);
                 var drop = new PartitionDrop(partition, endpoints, predictions, feedback, reviews, seals);
                 return (drop, AuditRecord.Of(DropAction, $"predictions/{partition.Name}", new
                 {
@@ -221,9 +223,12 @@ public sealed partial class PostgreSqlPredictionPartitions(FerryDbContext db, Au
         return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task<int> ExecAsync(string sql, CancellationToken cancellationToken)
+    private Task<int> ExecAsync(string sql, CancellationToken cancellationToken) => ExecAsync(db, sql, cancellationToken);
+
+    // Inside an audited change, through the context the writer hands it (its transaction's connection).
+    private static async Task<int> ExecAsync(FerryDbContext context, string sql, CancellationToken cancellationToken)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
+        await using var command = context.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }

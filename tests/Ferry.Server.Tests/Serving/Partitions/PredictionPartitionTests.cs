@@ -1,8 +1,10 @@
+using Ferry.Core.Audit;
 using Ferry.Core.Oversight;
 using Ferry.Core.Serving;
 using Ferry.Server.Scheduling;
 using Ferry.Server.Serving;
 using Ferry.Server.Serving.Partitions;
+using Ferry.Storage.Audit;
 using Ferry.Storage.Serving;
 using Ferry.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -174,6 +176,39 @@ public sealed class PredictionPartitionTests(PostgresServerFixture fixture) : IC
             var all = await scope.ServiceProvider.GetRequiredService<IPredictionSealStore>().VerifyAsync(0, now.ToUnixTimeMilliseconds(), null);
             Assert.True(all.Valid, all.FirstProblem?.Reason);
         }
+    }
+
+    [SkippableFact]
+    public async Task DropIfExpired_InAGroupCommitLedByAnotherWriter_DropsThePartitionInThatTransaction()
+    {
+        // The audited writer may run the drop on another request's context (group commit): its lock, DDL and lock
+        // timeout must go through that context's transaction, not the partition store's own connection.
+        await EnsureDaysAsync(new DateTimeOffset(2019, 6, 10, 0, 0, 0, TimeSpan.Zero), 1);
+        var partition = (await ListAsync()).Single(p => p.Name == "predictions_p20190610");
+        await using var holderScope = Server.Services.CreateAsyncScope();
+        await using var leaderScope = Server.Services.CreateAsyncScope();
+        await using var dropScope = Server.Services.CreateAsyncScope();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = holderScope.ServiceProvider.GetRequiredService<AuditedWriter>().RunAsync("test", async (_, _) =>
+        {
+            holding.SetResult();
+            await release.Task;
+            return (0, new AuditRecord("test.hold", "test/hold", "{}"));
+        });
+        await holding.Task;
+
+        // Queued in this order behind the held lock: the plain change's writer takes the lock next and runs both.
+        var led = leaderScope.ServiceProvider.GetRequiredService<AuditedWriter>().RunAsync("test", (_, _) =>
+            Task.FromResult((0, new AuditRecord("test.lead", "test/lead", "{}"))));
+        var allPast = new PartitionDropRule(new Dictionary<string, long>(), OthersBefore: partition.ToMs); // no await before it queues
+        var drop = dropScope.ServiceProvider.GetRequiredService<IPredictionPartitions>().DropIfExpiredAsync(partition, allPast, "test");
+        release.SetResult();
+        await held;
+        await led;
+
+        Assert.NotNull(await drop);
+        Assert.DoesNotContain("predictions_p20190610", (await ListAsync()).Select(p => p.Name));
     }
 
     [SkippableFact]
