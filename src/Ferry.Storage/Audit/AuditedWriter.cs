@@ -116,7 +116,6 @@ public sealed class AuditedWriter(FerryDbContext db, TimeProvider clock, IAuditC
                 {
                     if (!alone)
                     {
-                        db.ChangeTracker.Clear();
                         await transaction.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
                     }
 
