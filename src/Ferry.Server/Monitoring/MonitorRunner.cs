@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ferry.Core.Errors;
 using Ferry.Core.Monitoring;
+using Ferry.Server.Serving;
 using Ferry.Statistics.Drift;
 using Ferry.Statistics.Profiles;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Ferry.Server.Monitoring;
 
 /// <summary>
-/// Runs a monitor once: writes this replica's pending profiles, merges the window's bucket profiles (every replica),
+/// Runs a monitor once: writes this replica's pending profiles, waits for its prediction log to have written what it
+/// accepted before the run, merges the window's bucket profiles (every replica),
 /// loads the scored rows when performance is checked, evaluates, stores the report, opens and resolves alerts in the
 /// same transaction, then queues the alert events for the webhooks. The window is rounded out to whole buckets.
 /// </summary>
@@ -26,6 +28,7 @@ public sealed class MonitorRunner(
     ReferenceCache references,
     IReferenceColumnStore referenceColumns,
     ProfileCollector collector,
+    PredictionLog log,
     AlertDelivery delivery,
     IOptions<ProfileOptions> profileOptions,
     IOptions<MonitoringOptions> monitoringOptions,
@@ -43,6 +46,12 @@ public sealed class MonitorRunner(
             ?? throw new NotFoundException($"No monitor is named '{monitorName}'.");
         var spec = JsonSerializer.Deserialize(monitor.SpecJson, MonitoringJsonContext.Default.MonitorSpec)!;
         await collector.FlushAsync(cancellationToken);
+        // The profiles just written count every row this replica served; the exact drift test and the performance
+        // checks read the rows themselves from the prediction log, whose writer batches for up to its flush interval.
+        // Without this a run right after traffic saw fewer logged rows than profiled ones (exact drift fell back to
+        // the profiles; CBPE and realized metrics missed the newest rows). Bounded: a database that stays down must
+        // not hold the run, which then reads what was written.
+        await log.WriteQueuedAsync(PredictionLog.LookupWait, cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var end = windowEnd ?? now;
         var start = end - (spec.WindowSeconds * 1000);

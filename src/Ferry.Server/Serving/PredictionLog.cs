@@ -160,6 +160,24 @@ public sealed class PredictionLog : IPredictionLog
     }
 
     /// <summary>
+    /// Waits until every record queued before the call is in the database, asking the writer to write what it holds
+    /// now rather than at the end of its flush interval; false when <paramref name="timeout"/> ran out first (the
+    /// database is failing). Readers of the log that must see everything served so far (monitor runs) call this first.
+    /// </summary>
+    public Task<bool> WriteQueuedAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var published = Published;
+        if (Written >= published)
+        {
+            return Task.FromResult(true);
+        }
+
+        // An empty durable entry: the writer ends its batch when it reads it, as for a durable request's rows.
+        _channel.Writer.TryWrite(new PendingRecords([], null, Durable: true));
+        return WaitUntilWrittenAsync(published, timeout, cancellationToken);
+    }
+
+    /// <summary>
     /// Runs a lookup of logged predictions by id; when it fails with <see cref="NotFoundException"/> or
     /// <see cref="ValidationException"/> while records queued before it are still unwritten, waits (up to
     /// <see cref="LookupWait"/>) for those and runs it once more. An id Ferry answered is thus never refused for being
