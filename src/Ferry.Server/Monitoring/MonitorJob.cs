@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ferry.Core.Errors;
 using Quartz;
 
@@ -18,26 +19,30 @@ public sealed partial class MonitorJob(IServiceScopeFactory scopes, MonitorSched
     {
         ArgumentNullException.ThrowIfNull(context);
         var name = context.MergedJobDataMap.GetString(MonitorKey) ?? string.Empty;
+        var fire = FireTimeOf(context.ScheduledFireTimeUtc, context.FireTimeUtc);
+        var fireText = fire.ToString("O", CultureInfo.InvariantCulture);
         await using var scope = scopes.CreateAsyncScope();
         try
         {
             var report = await scope.ServiceProvider.GetRequiredService<MonitorRunner>().RunAsync(name, null, "schedule", Actor, cancellationToken);
-            LogRan(logger, name, report.Status, report.FailedChecks);
+            LogRan(logger, name, fireText, report.Status, report.FailedChecks);
         }
         catch (FerryException exception)
         {
-            LogRefused(logger, name, exception.Message);
+            LogRefused(logger, name, fireText, exception.Message);
         }
 
         // Counted once handled (a run cancelled by shutdown is not): tests compare these with the stored reports.
-        schedules.NoteRan(FireTimeOf(context.ScheduledFireTimeUtc, context.FireTimeUtc));
+        schedules.NoteRan(fire);
     }
 
     private static DateTimeOffset FireTimeOf(DateTimeOffset? scheduled, DateTimeOffset? fired) => scheduled ?? fired ?? DateTimeOffset.MinValue;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Monitor {Monitor} ran on schedule: {Status}, {Failed} failed check(s)")]
-    private static partial void LogRan(ILogger logger, string monitor, string status, int failed);
+    // Each line names the fire it ran for (Quartz's scheduled time), so whoever reads the logs of several replicas can
+    // tell one fire run twice from two fires.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Monitor {Monitor} ran on schedule (fire {Fire}): {Status}, {Failed} failed check(s)")]
+    private static partial void LogRan(ILogger logger, string monitor, string fire, string status, int failed);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Monitor {Monitor} could not run on schedule: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string monitor, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Monitor {Monitor} could not run on schedule (fire {Fire}): {Reason}")]
+    private static partial void LogRefused(ILogger logger, string monitor, string fire, string reason);
 }
