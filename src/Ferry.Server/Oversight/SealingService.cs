@@ -41,7 +41,7 @@ public sealed partial class SealingService(
     public async Task<IReadOnlyList<PredictionSeal>> SealNowAsync(string actor, string? endpointName, CancellationToken cancellationToken = default)
     {
         var upTo = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await log.WaitUntilWrittenAsync(log.Published, PredictionLog.LookupWait, cancellationToken);
+        await log.WriteQueuedAsync(PredictionLog.LookupWait, cancellationToken);
         return await SealAsync(upTo, actor, endpointName, cancellationToken);
     }
 

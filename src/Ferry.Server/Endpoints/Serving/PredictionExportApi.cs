@@ -48,14 +48,14 @@ public static class PredictionExportApi
             throw new ValidationException("to", "must not be earlier than 'from'");
         }
 
+        // Predictions acknowledged before the export began are in the file: the log's writer writes what it holds now.
+        await log.WriteQueuedAsync(PredictionLog.LookupWait, cancellationToken);
         if (await endpoints.GetAsync(name, cancellationToken) is null
             && (await predictions.ListAsync(new PredictionQuery { EndpointName = name, Limit = 1 }, cancellationToken)).Count == 0)
         {
             throw new NotFoundException($"endpoint '{name}' does not exist and has no logged predictions");
         }
 
-        // Predictions acknowledged before the export began are in the file (the log writes them within moments).
-        await log.WaitUntilWrittenAsync(log.Published, PredictionLog.LookupWait, cancellationToken);
         var fileName = string.Create(CultureInfo.InvariantCulture, $"{name}-predictions-{fromMs}-{toMs}.parquet");
         return TypedResults.Stream(
             async body =>

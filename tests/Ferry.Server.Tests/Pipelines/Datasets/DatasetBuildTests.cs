@@ -9,6 +9,7 @@ using Ferry.Core.Pipelines;
 using Ferry.Core.Serving;
 using Ferry.Server.Pipelines;
 using Ferry.Server.Pipelines.Datasets;
+using Ferry.Server.Serving;
 using Ferry.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -74,6 +75,28 @@ public abstract class DatasetBuildTests
         var again = await BuildAsync(scientist, new { endpoint, from = t0.AddHours(-7), to = t0, holdoutFraction = 0.0 });
         Assert.Equal($"{endpoint}-{t0.UtcDateTime:yyyyMMdd-HHmm}-2", again.GetProperty("name").GetString());
         Assert.Equal(everything.GetProperty("digest").GetString(), again.GetProperty("digest").GetString());
+    }
+
+    [SkippableFact]
+    public async Task Build_RightAfterServing_HoldsTheRowsTheLogWriterStillHeld()
+    {
+        var (server, clock) = await StartAsync();
+        await using var lifetime = server;
+        var t0 = clock.GetUtcNow();
+        var endpoint = Unique("ep");
+        var rows = Enumerable.Range(0, 5).Select(i => Record(endpoint, t0.AddMinutes(i - 30), $$"""{"age":{{40 + i}}}""", 0.2 * i)).ToArray();
+        // Accepted by the log as a served request's rows are; its writer waits out a flush interval this clock never reaches.
+        var log = server.Services.GetRequiredService<PredictionLog>();
+        Assert.True(await log.TryEnqueueAsync(rows));
+        Assert.Equal(rows.Length, log.Count);
+
+        var scientist = server.CreateClient(await server.CreateTokenAsync(Role.Scientist));
+        var built = await BuildAsync(scientist, new { endpoint, from = t0.AddHours(-1), to = t0, holdoutFraction = 0.0 });
+
+        Assert.Equal(rows.Length, built.GetProperty("rows").GetInt64());
+        var file = await DatasetParquet.ReadAsync(await DownloadAsync(scientist, built.GetProperty("name").GetString()!, "train"));
+        Assert.Equal(rows.Select(r => r.Id.ToString()).Order(), file.Rows.Select(r => (string)r["prediction_id"]!).Order());
+        Assert.Equal(0, log.Count);
     }
 
     [SkippableFact]

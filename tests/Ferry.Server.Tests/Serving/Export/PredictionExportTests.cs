@@ -207,6 +207,35 @@ public abstract class PredictionExportTests<TFixture>(TFixture fixture) : IClass
     }
 
     [SkippableFact]
+    public async Task Export_RightAfterServing_HoldsTheRowsTheLogWriterStillHeld()
+    {
+        // Its own server on a TestClock: the log's writer waits out a flush interval that never elapses.
+        DatabaseRequirement.EnsureAvailable(fixture.Kind);
+        var clock = new TestClock();
+        await using var server = await FerryTestServer.StartAsync(fixture.Kind, clock: clock);
+        var endpoint = UniqueName("held");
+        var at = clock.GetUtcNow().AddMinutes(-1).ToUnixTimeMilliseconds();
+        var rows = Enumerable.Range(0, 3).Select(i => new PredictionRecord
+        {
+            Id = Guid.CreateVersion7(),
+            EndpointName = endpoint,
+            ModelName = "unregistered",
+            ModelVersion = 1,
+            Timestamp = at + i,
+            InputsJson = $$"""{"x":{{i}}.5}""",
+            OutputsJson = """{"label":"yes","score":0.25}""",
+            LatencyMicros = 100,
+        }).ToArray();
+        var log = server.Services.GetRequiredService<PredictionLog>();
+        Assert.True(await log.TryEnqueueAsync(rows));
+
+        var file = await ExportAsync(server.CreateAdminClient(), endpoint, "0", (at + 10).ToString(CultureInfo.InvariantCulture)).WaitAsync(TestClock.Bound);
+
+        Assert.Equal(rows.Select(r => r.Id.ToString()).Order(), file.Rows.Select(r => (string)r["prediction_id"]!).Order());
+        Assert.Equal(0, log.Count);
+    }
+
+    [SkippableFact]
     public async Task Export_BadInput_AnswersProblemJsonNever5xx()
     {
         var server = fixture.Server;
