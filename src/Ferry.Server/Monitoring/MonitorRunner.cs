@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ferry.Core.Errors;
 using Ferry.Core.Monitoring;
-using Ferry.Server.Serving;
+using Ferry.Core.Serving;
 using Ferry.Statistics.Drift;
 using Ferry.Statistics.Profiles;
 using Microsoft.Extensions.Options;
@@ -28,7 +28,7 @@ public sealed class MonitorRunner(
     ReferenceCache references,
     IReferenceColumnStore referenceColumns,
     ProfileCollector collector,
-    PredictionLog log,
+    IPredictionLogBarrier log,
     AlertDelivery delivery,
     IOptions<ProfileOptions> profileOptions,
     IOptions<MonitoringOptions> monitoringOptions,
@@ -51,7 +51,7 @@ public sealed class MonitorRunner(
         // Without this a run right after traffic saw fewer logged rows than profiled ones (exact drift fell back to
         // the profiles; CBPE and realized metrics missed the newest rows). Bounded: a database that stays down must
         // not hold the run, which then reads what was written.
-        await log.WriteQueuedAsync(PredictionLog.LookupWait, cancellationToken);
+        await log.WriteQueuedAsync(cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var end = windowEnd ?? now;
         var start = end - (spec.WindowSeconds * 1000);

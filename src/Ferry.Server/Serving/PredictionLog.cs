@@ -18,7 +18,7 @@ namespace Ferry.Server.Serving;
 /// answers 503 without prediction ids. A call with more records than the whole capacity is refused at once, and
 /// after shutdown began every call is refused.
 /// </remarks>
-public sealed class PredictionLog : IPredictionLog
+public sealed class PredictionLog : IPredictionLog, IPredictionLogBarrier
 {
     /// <summary>The longest <see cref="AfterQueuedWrittenAsync"/> waits for records queued before a lookup.</summary>
     public static readonly TimeSpan LookupWait = TimeSpan.FromSeconds(5);
@@ -158,6 +158,10 @@ public sealed class PredictionLog : IPredictionLog
             }
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Waits at most <see cref="LookupWait"/>.</remarks>
+    public Task<bool> WriteQueuedAsync(CancellationToken cancellationToken = default) => WriteQueuedAsync(LookupWait, cancellationToken);
 
     /// <summary>
     /// Waits until every record queued before the call is in the database, asking the writer to write what it holds

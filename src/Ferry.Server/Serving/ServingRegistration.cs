@@ -22,6 +22,7 @@ public static class ServingRegistration
         services.AddSingleton<PredictionLogMetrics>();
         services.AddSingleton<PredictionLog>();
         services.AddSingleton<IPredictionLog>(provider => provider.GetRequiredService<PredictionLog>());
+        services.AddSingleton<IPredictionLogBarrier>(provider => provider.GetRequiredService<PredictionLog>());
         services.AddSingleton<PredictionLogWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<PredictionLogWriter>());
         services.AddOptions<PredictionPartitionOptions>().BindConfiguration(PredictionPartitionOptions.Section).ValidateOnStart();
