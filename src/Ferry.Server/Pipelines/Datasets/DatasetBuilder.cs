@@ -7,8 +7,6 @@ using Ferry.Core.Monitoring;
 using Ferry.Core.Pipelines;
 using Ferry.Core.Serving;
 
-using Ferry.Server.Serving;
-
 namespace Ferry.Server.Pipelines.Datasets;
 
 /// <summary>
@@ -30,7 +28,7 @@ public sealed class DatasetBuilder(
     IReferenceProfileStore referenceProfiles,
     IReferenceColumnStore referenceColumns,
     IArtifactStore artifacts,
-    PredictionLog log,
+    IPredictionLogBarrier log,
     TimeProvider clock)
 {
     /// <summary>Rows per page read from the log.</summary>
@@ -57,7 +55,7 @@ public sealed class DatasetBuilder(
         var asOf = spec.AsOf ?? now;
         Validate(spec, asOf, now);
         // Rows this replica acknowledged before the build are in it (the log's writer holds them up to its flush interval).
-        await log.WriteQueuedAsync(PredictionLog.LookupWait, cancellationToken);
+        await log.WriteQueuedAsync(cancellationToken);
         if (await endpoints.GetAsync(spec.Endpoint, cancellationToken) is null
             && (await predictions.ListAsync(new PredictionQuery { EndpointName = spec.Endpoint, Limit = 1 }, cancellationToken)).Count == 0)
         {
