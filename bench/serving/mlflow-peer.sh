@@ -107,11 +107,16 @@ run_peer() {
       sleep 2
       split_now=$(split "$peer_port")
       wait "$second" "$first"
-      # The first half's rate over its run, added to the second's: requests as if in $secs s.
-      local extra
-      extra=$(awk -v s="$secs" '/Requests\/sec/ {printf "%d", $2 * s}' "$work/peer_try_a.txt")
-      out=$(awk -v e="$extra" '/requests in/ { $1 = $1 + e } /Requests\/sec/ { } { print }' "$work/peer_try.txt")
-      out=$(awk -v a="$(awk '/Requests\/sec/ {print $2}' "$work/peer_try_a.txt")" '/Requests\/sec/ { printf "Requests/sec: %.2f\n", $2 + a; next } { print }' <<<"$out")
+      # The first half's rate over its run, added to the second's (requests as if in $secs s), and its non-2xx answers.
+      local first_rps first_non2xx
+      first_rps=$(awk '/Requests\/sec/ {print $2}' "$work/peer_try_a.txt")
+      first_non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/peer_try_a.txt")
+      out=$(awk -v a="$first_rps" -v s="$secs" -v x="${first_non2xx:-0}" '
+        /requests in/ { $1 = $1 + int(a * s) }
+        /Requests\/sec/ { printf "Requests/sec: %.2f\n", $2 + a; next }
+        /Non-2xx/ { $NF = $NF + x; seen = 1 }
+        { print }
+        END { if (!seen && x > 0) print "  Non-2xx or 3xx responses: " x }' "$work/peer_try.txt")
     else
       TOKEN="" BODY_FILE="$body" wrk -t1 -c"$c" -d"${secs}s" --latency -s bench/serving/post.lua "$target" >"$work/peer_try.txt" &
       local wrk_pid=$!

@@ -41,7 +41,7 @@ public sealed partial class SealingService(
     public async Task<IReadOnlyList<PredictionSeal>> SealNowAsync(string actor, string? endpointName, CancellationToken cancellationToken = default)
     {
         var upTo = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await log.WriteQueuedAsync(PredictionLog.LookupWait, cancellationToken);
+        await log.WriteQueuedAsync(cancellationToken);
         return await SealAsync(upTo, actor, endpointName, cancellationToken);
     }
 

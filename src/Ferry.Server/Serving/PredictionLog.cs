@@ -160,15 +160,11 @@ public sealed class PredictionLog : IPredictionLog, IPredictionLogBarrier
     }
 
     /// <inheritdoc />
-    /// <remarks>Waits at most <see cref="LookupWait"/>.</remarks>
-    public Task<bool> WriteQueuedAsync(CancellationToken cancellationToken = default) => WriteQueuedAsync(LookupWait, cancellationToken);
-
-    /// <summary>
-    /// Waits until every record queued before the call is in the database, asking the writer to write what it holds
-    /// now rather than at the end of its flush interval; false when <paramref name="timeout"/> ran out first (the
-    /// database is failing). Readers of the log that must see everything served so far (monitor runs) call this first.
-    /// </summary>
-    public Task<bool> WriteQueuedAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Asks the writer to write what it holds now (<see cref="RequestWrite"/>), then waits at most
+    /// <see cref="LookupWait"/>.
+    /// </remarks>
+    public Task<bool> WriteQueuedAsync(CancellationToken cancellationToken = default)
     {
         var published = Published;
         if (Written >= published)
@@ -176,16 +172,15 @@ public sealed class PredictionLog : IPredictionLog, IPredictionLogBarrier
             return Task.FromResult(true);
         }
 
-        // An empty durable entry: the writer ends its batch when it reads it, as for a durable request's rows.
-        _channel.Writer.TryWrite(new PendingRecords([], null, Durable: true));
-        return WaitUntilWrittenAsync(published, timeout, cancellationToken);
+        RequestWrite();
+        return WaitUntilWrittenAsync(published, LookupWait, cancellationToken);
     }
 
     /// <summary>
     /// Runs a lookup of logged predictions by id; when it fails with <see cref="NotFoundException"/> or
-    /// <see cref="ValidationException"/> while records queued before it are still unwritten, waits (up to
-    /// <see cref="LookupWait"/>) for those and runs it once more. An id Ferry answered is thus never refused for being
-    /// too recent; an unknown one costs at most that wait.
+    /// <see cref="ValidationException"/> while records queued before it are still unwritten, has the writer write them
+    /// now, waits (up to <see cref="LookupWait"/>) for those and runs it once more. An id Ferry answered is thus never
+    /// refused for being too recent; an unknown one costs at most that wait.
     /// </summary>
     /// <remarks>
     /// Both counters are read before the lookup: whether to retry depends on what was unwritten when the lookup
@@ -203,6 +198,7 @@ public sealed class PredictionLog : IPredictionLog, IPredictionLogBarrier
         }
         catch (Exception e) when (e is NotFoundException or ValidationException && unwrittenAtStart)
         {
+            RequestWrite();
             if (!await WaitUntilWrittenAsync(queuedBefore, LookupWait, cancellationToken))
             {
                 throw;
@@ -247,6 +243,12 @@ public sealed class PredictionLog : IPredictionLog, IPredictionLogBarrier
         Interlocked.Add(ref _bytes, -bytes);
         Interlocked.Exchange(ref _roomFreed, NewSignal()).TrySetResult();
     }
+
+    /// <summary>
+    /// Has the writer end the batch it is filling and write it now, rather than at the end of its flush interval: an
+    /// empty durable entry in the queue, read as a durable request's rows are (nothing is counted or stored for it).
+    /// </summary>
+    private void RequestWrite() => _channel.Writer.TryWrite(new PendingRecords([], null, Durable: true));
 
     /// <summary>Stops accepting records (shutdown); what is queued stays readable for the drain.</summary>
     internal void Complete() => _channel.Writer.TryComplete();

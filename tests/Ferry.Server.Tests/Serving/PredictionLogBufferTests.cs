@@ -158,6 +158,27 @@ public sealed class PredictionLogBufferTests : IDisposable
     }
 
     [Fact]
+    public async Task AfterQueuedWritten_LookupMissesAnUnwrittenRow_AsksTheWriterToWriteNow()
+    {
+        // Without the request the writer would hold the rows for its whole flush interval before the retry could find them.
+        var log = CreateLog(capacity: 100, fullWait: TimeSpan.Zero);
+        var records = Records(2);
+        Assert.True(await log.TryEnqueueAsync(records));
+        Assert.True(log.Reader.TryRead(out var queued)); // the writer's read of the rows, still unwritten
+        var calls = 0;
+        var lookup = log.AfterQueuedWrittenAsync(_ => ++calls == 1
+            ? throw new Ferry.Core.Errors.NotFoundException("not logged yet")
+            : Task.FromResult(records[1].Id));
+
+        Assert.True(log.Reader.TryRead(out var request));
+        Assert.True(request.Durable);
+        Assert.Empty(request.Records);
+        log.MarkWritten(queued.Records);
+        Assert.Equal(records[1].Id, await lookup.WaitAsync(Bound));
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
     public async Task AfterQueuedWritten_NothingUnwrittenWhenTheLookupStarted_RefusesAtOnce()
     {
         var log = CreateLog(capacity: 100, fullWait: TimeSpan.Zero);

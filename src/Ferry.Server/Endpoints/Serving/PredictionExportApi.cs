@@ -49,7 +49,7 @@ public static class PredictionExportApi
         }
 
         // Predictions acknowledged before the export began are in the file: the log's writer writes what it holds now.
-        await log.WriteQueuedAsync(PredictionLog.LookupWait, cancellationToken);
+        await log.WriteQueuedAsync(cancellationToken);
         if (await endpoints.GetAsync(name, cancellationToken) is null
             && (await predictions.ListAsync(new PredictionQuery { EndpointName = name, Limit = 1 }, cancellationToken)).Count == 0)
         {

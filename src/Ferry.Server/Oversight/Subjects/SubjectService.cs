@@ -91,7 +91,7 @@ public sealed class SubjectService(ISubjectStore store, IPredictionStore predict
     }
 
     private async Task WaitForQueuedAsync(CancellationToken cancellationToken) =>
-        await log.WriteQueuedAsync(PredictionLog.LookupWait, cancellationToken);
+        await log.WriteQueuedAsync(cancellationToken);
 
     private async Task<string?> ReasonsJsonAsync(PredictionRecord prediction, CancellationToken cancellationToken)
     {
