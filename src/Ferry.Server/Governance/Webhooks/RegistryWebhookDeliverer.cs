@@ -27,6 +27,7 @@ public sealed partial class RegistryWebhookDeliverer(
 {
     private const int Batch = 32;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly SemaphoreSlim _passing = new(1, 1);
 
     /// <summary>Asks the deliverer to look for due deliveries now.</summary>
     public void Wake()
@@ -75,8 +76,26 @@ public sealed partial class RegistryWebhookDeliverer(
         await DeliverDueAsync(cancellationToken);
     }
 
-    /// <summary>Posts every due delivery; returns how long until the next one falls due (at most the poll interval).</summary>
+    /// <summary>
+    /// Posts every due delivery; returns how long until the next one falls due (at most the poll interval). One pass runs
+    /// at a time on a replica (the wake loop and the clustered sweep take turns), and one webhook's due deliveries are
+    /// posted one after another in the order their events were stored, so a receiver sees a model's alias created
+    /// before it is deleted; different webhooks are posted concurrently. A retried delivery may arrive after later events.
+    /// </summary>
     private async Task<TimeSpan> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        await _passing.WaitAsync(cancellationToken);
+        try
+        {
+            return await DeliverDueInOrderAsync(cancellationToken);
+        }
+        finally
+        {
+            _passing.Release();
+        }
+    }
+
+    private async Task<TimeSpan> DeliverDueInOrderAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -91,7 +110,14 @@ public sealed partial class RegistryWebhookDeliverer(
                 break;
             }
 
-            await Task.WhenAll(due.Select(d => AttemptAsync(d, cancellationToken)));
+            // ListDueAsync orders by due time, then by id (MonotonicGuid: creation order); GroupBy keeps that order.
+            await Task.WhenAll(due.GroupBy(d => d.WebhookId).Select(async deliveries =>
+            {
+                foreach (var delivery in deliveries)
+                {
+                    await AttemptAsync(delivery, cancellationToken);
+                }
+            }));
         }
 
         await using (var scope = scopes.CreateAsyncScope())

@@ -92,6 +92,56 @@ public abstract class RegistryWebhookDeliveryTests<TFixture>(TFixture fixture) :
 
         await SendAsync(admin, HttpMethod.Delete, $"webhooks/{webhookId}").OkAsync();
     }
+
+    [SkippableFact]
+    public async Task EventsThatFallDueTogether_ReachOneWebhook_InTheOrderTheyHappened()
+    {
+        var server = fixture.Server;
+        await using var receiver = await WebhookReceiver.StartAsync(Secret);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.HoldFirstAnswer = release.Task;
+        var admin = server.CreateAdminClient();
+        var created = await SendAsync(admin, HttpMethod.Post, "webhooks", new
+        {
+            name = $"order-{Guid.NewGuid():N}"[..30],
+            url = receiver.Url,
+            events = new[]
+            {
+                new { entity = "REGISTERED_MODEL", action = "CREATED" },
+                new { entity = "MODEL_VERSION_ALIAS", action = "CREATED" },
+                new { entity = "MODEL_VERSION_ALIAS", action = "DELETED" },
+            },
+            secret = Secret,
+        }).OkAsync();
+        var webhookId = created.GetProperty("webhook").GetProperty("webhook_id").GetString()!;
+
+        // The receiver holds its answer to the first event, so the alias events below are all due when it answers and
+        // are read in one pass of the deliverer.
+        var name = UniqueName("ordered");
+        await SendAsync(admin, HttpMethod.Post, "registered-models/create", new { name }).OkAsync();
+        var first = await receiver.NextAsync();
+        await CreateVersionAsync(admin, name, "s3://bucket/ordered");
+        var expected = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            await SendAsync(admin, HttpMethod.Post, "registered-models/alias", new { name, alias = $"a{i}", version = "1" }).OkAsync();
+            await SendAsync(admin, HttpMethod.Delete, "registered-models/alias", new { name, alias = $"a{i}" }).OkAsync();
+            expected.Add($"created a{i}");
+            expected.Add($"deleted a{i}");
+        }
+
+        release.SetResult();
+        var received = new List<string>();
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var body = JsonDocument.Parse((await receiver.NextAsync()).Body).RootElement;
+            received.Add($"{body.GetProperty("action").GetString()} {body.GetProperty("data").GetProperty("alias").GetString()}");
+        }
+
+        Assert.Contains("registered_model", first.Body, StringComparison.Ordinal);
+        Assert.Equal(expected, received);
+        await SendAsync(admin, HttpMethod.Delete, $"webhooks/{webhookId}").OkAsync();
+    }
 }
 
 public sealed class SqliteRegistryWebhookDeliveryTests(SqliteServerFixture fixture) : RegistryWebhookDeliveryTests<SqliteServerFixture>(fixture);

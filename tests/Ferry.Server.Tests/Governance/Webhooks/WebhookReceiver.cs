@@ -26,6 +26,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private readonly Channel<ReceivedWebhook> _received = Channel.CreateUnbounded<ReceivedWebhook>();
     private readonly string _secret;
     private int _failuresLeft;
+    private int _requests;
 
     private WebhookReceiver(string secret, int failures)
     {
@@ -53,6 +54,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The next request received (fails after <see cref="TestClock.Bound"/> of real time).</summary>
     public async Task<ReceivedWebhook> NextAsync() => await _received.Reader.ReadAsync().AsTask().WaitAsync(TestClock.Bound);
 
+    /// <summary>When set, the first request is received (and readable) but not answered until this task completes.</summary>
+    public Task? HoldFirstAnswer { get; set; }
+
     /// <summary>Whether a request is waiting to be read.</summary>
     public bool HasMore => _received.Reader.TryPeek(out _);
 
@@ -67,6 +71,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         var valid = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(signature));
         var status = Interlocked.Decrement(ref _failuresLeft) >= 0 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         _received.Writer.TryWrite(new ReceivedWebhook(NullIfEmpty(id), NullIfEmpty(timestamp), NullIfEmpty(signature), body, valid, status));
+        if (Interlocked.Increment(ref _requests) == 1 && HoldFirstAnswer is { } hold)
+        {
+            await hold.WaitAsync(TestClock.Bound);
+        }
+
         return Results.Text(status == StatusCodes.Status200OK ? "received" : "try later", statusCode: status);
     }
 
