@@ -10,8 +10,9 @@ using Ferry.Statistics.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML.OnnxRuntime;
 
-// Where one single-row predict's CPU time goes, stage by stage, on the real model and the real request body, one
-// thread, no HTTP (Kestrel, auth and routing are what the echo route costs too):
+// Where one predict's CPU time goes, stage by stage, on the real model and the real request body (records_1.json: a
+// single-row request; records_100.json: a 100-row one, each stage per request), one thread, no HTTP (Kestrel, auth
+// and routing are what the echo route costs too):
 //   dotnet Ferry.Bench.HotPath.dll MODEL.onnx RECORDS.json [MILLISECONDS_PER_STAGE=1500]
 // Prints, per stage, the median of 5 rounds in microseconds per call and the bytes allocated per call.
 if (args.Length is < 2 or > 3)
@@ -104,11 +105,14 @@ var stages = new (string Name, Action Body)[]
     }),
     ("Ferry's one-row binding: OnnxRowInputs.Fill", () => rowInputs.Fill(batch)),
     ("Ferry's outputs: OnnxOutputPlan.Map", () => outputPlan.Map(fixedOutputs, 1)),
-    ("prediction-log row JSON (inputs + outputs)", () =>
+    ("prediction-log row JSON (inputs + outputs), every row of the request", () =>
     {
         using var json = new RowJson();
-        _ = json.Inputs(batch, model.Features, 0);
-        _ = json.Outputs(result.Rows[0]);
+        _ = json.Inputs(batch, model.Features);
+        for (var i = 0; i < batch.RowCount; i++)
+        {
+            _ = json.Outputs(result.Rows[i]);
+        }
     }),
     ("answer JSON", () =>
     {

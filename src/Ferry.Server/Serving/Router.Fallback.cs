@@ -90,6 +90,7 @@ public sealed partial class Router
         using var json = new RowJson();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var records = new PredictionRecord[batch.RowCount];
+        var inputs = json.Inputs(batch, features);
         for (var i = 0; i < records.Length; i++)
         {
             records[i] = new PredictionRecord
@@ -99,7 +100,7 @@ public sealed partial class Router
                 ModelName = route.ModelName,
                 ModelVersion = SuspensionFallback.ModelVersion,
                 Timestamp = now,
-                InputsJson = json.Inputs(batch, features, i),
+                InputsJson = inputs[i],
                 OutputsJson = fallback,
                 SubjectHash = subjectKeys?[i] is { } key ? subjects.Hash(key) : null,
             };
