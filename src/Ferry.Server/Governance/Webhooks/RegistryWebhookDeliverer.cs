@@ -80,7 +80,10 @@ public sealed partial class RegistryWebhookDeliverer(
     /// Posts every due delivery; returns how long until the next one falls due (at most the poll interval). One pass runs
     /// at a time on a replica (the wake loop and the clustered sweep take turns), and one webhook's due deliveries are
     /// posted one after another in the order their events were stored, so a receiver sees a model's alias created
-    /// before it is deleted; different webhooks are posted concurrently. A retried delivery may arrive after later events.
+    /// before it is deleted; different webhooks are posted concurrently. A webhook whose delivery fails (or was claimed
+    /// elsewhere) gets no further post in that round, so a dead receiver costs one attempt's time-out per round, not one
+    /// per due delivery, and never holds back the other webhooks for longer. A retried delivery may arrive after later
+    /// events.
     /// </summary>
     private async Task<TimeSpan> DeliverDueAsync(CancellationToken cancellationToken)
     {
@@ -115,7 +118,10 @@ public sealed partial class RegistryWebhookDeliverer(
             {
                 foreach (var delivery in deliveries)
                 {
-                    await AttemptAsync(delivery, cancellationToken);
+                    if (!await AttemptAsync(delivery, cancellationToken))
+                    {
+                        break; // the rest stay due: the next round reads them again
+                    }
                 }
             }));
         }
@@ -134,8 +140,11 @@ public sealed partial class RegistryWebhookDeliverer(
         }
     }
 
-    /// <summary>Claims one delivery, posts it, records the attempt and the delivery's next state.</summary>
-    private async Task AttemptAsync(RegistryWebhookDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims one delivery, posts it, records the attempt and the delivery's next state. True when it was delivered;
+    /// false when another replica claimed it or the attempt failed (whether it is retried or not).
+    /// </summary>
+    private async Task<bool> AttemptAsync(RegistryWebhookDelivery delivery, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IRegistryWebhookStore>();
@@ -144,7 +153,7 @@ public sealed partial class RegistryWebhookDeliverer(
         // The lease outlasts the attempt, so a replica that dies mid-attempt leaves a delivery that is retried later.
         if (!await store.ClaimAsync(delivery.Id, delivery.NextAttemptAt ?? now, now + (long)(settings.AttemptTimeout * 2).TotalMilliseconds, cancellationToken))
         {
-            return;
+            return false;
         }
 
         WebhookPostResult result;
@@ -191,6 +200,7 @@ public sealed partial class RegistryWebhookDeliverer(
             StatusCode = delivery.ResponseStatus,
             Error = delivery.LastError,
         }, CancellationToken.None);
+        return result.Succeeded;
     }
 
     /// <summary>The wait after the <paramref name="attempts"/>-th failed try: the first delay, doubled per further try, capped.</summary>
