@@ -139,6 +139,36 @@ public abstract class PredictApiTests<TFixture>(TFixture fixture) : IClassFixtur
         var logged = await WaitForLoggedAsync(ids);
         Assert.All(logged, row => Assert.Contains("\"age\"", row.InputsJson, StringComparison.Ordinal));
         Assert.All(logged, row => Assert.Contains("\"label\"", row.OutputsJson, StringComparison.Ordinal));
+
+        // Each logged row holds its own request row's values (the rows of one request are logged together).
+        var byId = logged.ToDictionary(r => r.Id);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var inputs = JsonNode.Parse(byId[ids[i]].InputsJson)!.AsObject();
+            var compared = 0;
+            foreach (var (name, sent) in expected.Records[i])
+            {
+                if (sent is null || !inputs.TryGetPropertyValue(name, out var stored) || stored is null)
+                {
+                    continue;
+                }
+
+                switch (sent.GetValueKind())
+                {
+                    case JsonValueKind.Number:
+                        var value = sent.GetValue<double>();
+                        Assert.Equal(value, stored.GetValue<double>(), Math.Max(1e-9, Math.Abs(value) * 1e-6));
+                        compared++;
+                        break;
+                    case JsonValueKind.String:
+                        Assert.Equal(sent.GetValue<string>(), stored.GetValue<string>());
+                        compared++;
+                        break;
+                }
+            }
+
+            Assert.True(compared > 0, $"row {i}: no logged input to compare in {inputs.ToJsonString()}");
+        }
     }
 
     [SkippableFact]
