@@ -72,6 +72,20 @@ public sealed class ReplicaCoherenceTests(ITestOutputHelper output)
         }
 
         await heard.WaitAsync(Bound);
+        // The first deploy published its own policy signals (the deploy API's and DeployAsync's refresh); under load one
+        // may reach B only now, re-read before the change above committed. Wait on until B applies the change's signal.
+        var policies = pair.B.Services.GetRequiredService<PolicyCache>();
+        while (true)
+        {
+            heard = pair.HeardOnB(s => s.Topic == ClusterTopics.Policy && s.Key == endpoint);
+            if ((await policies.GetAsync(endpoint))?.Routes.Single().Version == v2)
+            {
+                break;
+            }
+
+            await heard.WaitAsync(Bound);
+        }
+
         Assert.Equal(v2, Version(await ServingTestKit.PredictAsync(onB, endpoint, records)));
         Assert.True(pair.B.Services.GetRequiredService<ModelCache>().IsLoaded(model, v2), "B loads the new version before it swaps the policy in");
     }
