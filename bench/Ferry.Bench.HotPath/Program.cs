@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
+using Ferry.Core.Serving;
 using Ferry.Runtimes.Onnx;
 using Ferry.Server.Monitoring;
 using Ferry.Server.Serving;
@@ -105,13 +106,21 @@ var stages = new (string Name, Action Body)[]
     }),
     ("Ferry's one-row binding: OnnxRowInputs.Fill", () => rowInputs.Fill(batch)),
     ("Ferry's outputs: OnnxOutputPlan.Map", () => outputPlan.Map(fixedOutputs, 1)),
-    ("prediction-log row JSON (inputs + outputs), every row of the request", () =>
+    ("prediction-log rows (inputs kept as served values, outputs JSON), every row of the request", () =>
     {
         using var json = new RowJson();
-        _ = json.Inputs(batch, model.Features);
+        _ = new ServedRows(batch, model.Features);
         for (var i = 0; i < batch.RowCount; i++)
         {
             _ = json.Outputs(result.Rows[i]);
+        }
+    }),
+    ("prediction-log inputs JSON as the router wrote it before (for comparison), every row", () =>
+    {
+        var served = new ServedRows(batch, model.Features);
+        for (var i = 0; i < batch.RowCount; i++)
+        {
+            _ = served.InputsJson(i);
         }
     }),
     ("answer JSON", () =>

@@ -16,6 +16,9 @@ using Microsoft.Extensions.DependencyInjection;
 var total = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var perRequest = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
 var rows = CreditRows();
+// As the router logs since 2026-12-07: inputs kept as the served values (typed straight into the log); BENCH_LOG_TEXT=1
+// logs them as JSON text, as the router did before.
+var served = Environment.GetEnvironmentVariable("BENCH_LOG_TEXT") == "1" ? null : ServedCredit();
 var kinds = new List<DatabaseKind> { DatabaseKind.Sqlite };
 if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TestDatabase.PostgresVariable)))
 {
@@ -48,10 +51,15 @@ foreach (var kind in kinds)
                 ModelName = "credit-gbc",
                 ModelVersion = 1,
                 Timestamp = start + ((sent + i) / 100),
-                InputsJson = inputs,
+                Served = served,
+                ServedRow = (sent + i) % rows.Count,
                 OutputsJson = outputs,
                 LatencyMicros = 900,
             };
+            if (served is null)
+            {
+                batch[i].InputsJson = inputs;
+            }
         }
 
         if (await log.EnqueueAsync(batch, completed: null, durable: false) is null)
@@ -152,4 +160,31 @@ static List<(string Inputs, string Outputs)> CreditRows()
     }
 
     return rows;
+}
+
+// test.csv's rows as the router binds them: categorical columns as text, the others as doubles (float32 values, NaN
+// for an empty cell), in the file's column order.
+static ServedRows ServedCredit()
+{
+    var lines = File.ReadAllLines(SharedCreditRows.File("test.csv")).Where(l => l.Length > 0).ToList();
+    var header = lines[0].Split(',');
+    var cells = lines.Skip(1).Select(l => l.Split(',')).ToList();
+    var columns = new Dictionary<string, Array>();
+    var features = new List<FeatureSpec>();
+    for (var j = 0; j < header.Length; j++)
+    {
+        var column = j;
+        if (SharedCreditRows.Categorical.Contains(header[j]))
+        {
+            columns[header[j]] = cells.Select(c => c[column]).ToArray();
+            features.Add(new FeatureSpec(header[j], FeatureKind.Text));
+        }
+        else
+        {
+            columns[header[j]] = cells.Select(c => c[column].Length == 0 ? double.NaN : (double)float.Parse(c[column], CultureInfo.InvariantCulture)).ToArray();
+            features.Add(new FeatureSpec(header[j], FeatureKind.Number, AllowNaN: true));
+        }
+    }
+
+    return new ServedRows(new FeatureBatch(cells.Count, columns), features);
 }

@@ -21,8 +21,24 @@ public sealed class PredictionRecord
     /// <summary>When it was served, epoch ms.</summary>
     public long Timestamp { get; set; }
 
-    /// <summary>The record's inputs, as JSON.</summary>
-    public required string InputsJson { get; set; }
+    private string? _inputsText;
+
+    /// <summary>
+    /// The record's inputs, as JSON. A record the router logs holds <see cref="Served"/> instead until this is first
+    /// read; the text is then written from the served values (what the log stores is those values, typed).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither this nor <see cref="Served"/> was set.</exception>
+    public string InputsJson
+    {
+        get => _inputsText ??= Served?.InputsJson(ServedRow) ?? throw new InvalidOperationException($"Prediction {Id} has no inputs.");
+        set => _inputsText = value;
+    }
+
+    /// <summary>The values the request was served with, when the router logged this record (not stored as such).</summary>
+    public ServedRows? Served { get; init; }
+
+    /// <summary>This record's row in <see cref="Served"/>.</summary>
+    public int ServedRow { get; init; }
 
     /// <summary>The answer, as JSON.</summary>
     public required string OutputsJson { get; set; }

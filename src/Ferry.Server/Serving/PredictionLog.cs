@@ -219,7 +219,8 @@ public sealed class PredictionLog : IPredictionLog, IPredictionLogBarrier
     internal void Release(IReadOnlyList<PredictionRecord> records) => Release(records.Count, EstimateBytes(records));
 
     /// <summary>
-    /// The memory a record holds while it waits, estimated from its strings (UTF-16, two bytes a character) plus a
+    /// The memory a record holds while it waits, estimated from its strings (UTF-16, two bytes a character; inputs kept
+    /// as served values count as <see cref="ServedRows.EstimatedChars"/>, without writing their text) plus a
     /// fixed 160 bytes for the object, its id and numbers: what bounds the buffer for wide rows, where a record count
     /// alone does not.
     /// </summary>
@@ -231,7 +232,9 @@ public sealed class PredictionLog : IPredictionLog, IPredictionLogBarrier
         for (var i = 0; i < records.Count; i++)
         {
             var r = records[i];
-            bytes += PerRecord + (2L * (r.InputsJson.Length + r.OutputsJson.Length + (r.ShadowOutputsJson?.Length ?? 0)));
+            // The same figure when the record is released as when it was counted in, whether its text was written since.
+            var inputs = r.Served is { } served ? served.EstimatedChars : r.InputsJson.Length;
+            bytes += PerRecord + (2L * (inputs + r.OutputsJson.Length + (r.ShadowOutputsJson?.Length ?? 0)));
         }
 
         return bytes;

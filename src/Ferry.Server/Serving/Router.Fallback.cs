@@ -87,10 +87,9 @@ public sealed partial class Router
 
     private PredictionRecord[] FallbackRecords(string endpoint, ResolvedRoute route, IReadOnlyList<FeatureSpec> features, FeatureBatch batch, string fallback, string?[]? subjectKeys)
     {
-        using var json = new RowJson();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var records = new PredictionRecord[batch.RowCount];
-        var inputs = json.Inputs(batch, features);
+        var served = new ServedRows(batch, features);
         for (var i = 0; i < records.Length; i++)
         {
             records[i] = new PredictionRecord
@@ -100,7 +99,8 @@ public sealed partial class Router
                 ModelName = route.ModelName,
                 ModelVersion = SuspensionFallback.ModelVersion,
                 Timestamp = now,
-                InputsJson = inputs[i],
+                Served = served,
+                ServedRow = i,
                 OutputsJson = fallback,
                 SubjectHash = subjectKeys?[i] is { } key ? subjects.Hash(key) : null,
             };

@@ -5,7 +5,7 @@ using Ferry.Core.Serving;
 
 namespace Ferry.Server.Serving;
 
-/// <summary>Writes the prediction log's per-row JSON (inputs, outputs, shadow answers) into one reused buffer.</summary>
+/// <summary>Writes the prediction log's per-row JSON (outputs, shadow answers) into one reused buffer; inputs: <see cref="ServedRows"/>.</summary>
 internal sealed class RowJson : IDisposable
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
@@ -18,45 +18,6 @@ internal sealed class RowJson : IDisposable
 
     /// <summary><c>{"error": message}</c>.</summary>
     public static string Error(string message) => $"{{\"error\":\"{JsonEncodedText.Encode(message)}\"}}";
-
-    /// <summary>
-    /// Every row's features as an object (NaN written as null), in row order. Each column is looked up by name once per
-    /// batch, not once per row (a 100-row request would otherwise hash 2,000 names).
-    /// </summary>
-    public string[] Inputs(FeatureBatch batch, IReadOnlyList<FeatureSpec> features)
-    {
-        var count = features.Count;
-        var columns = ArrayPool<Array>.Shared.Rent(count);
-        try
-        {
-            for (var f = 0; f < count; f++)
-            {
-                columns[f] = batch.Columns[features[f].Name];
-            }
-
-            var texts = new string[batch.RowCount];
-            for (var row = 0; row < texts.Length; row++)
-            {
-                Start();
-                _writer.WriteStartObject();
-                for (var f = 0; f < count; f++)
-                {
-                    _writer.WritePropertyName(features[f].Name);
-                    WriteValue(_writer, columns[f], row);
-                }
-
-                _writer.WriteEndObject();
-                texts[row] = Finish();
-            }
-
-            return texts;
-        }
-        finally
-        {
-            Array.Clear(columns, 0, count);
-            ArrayPool<Array>.Shared.Return(columns);
-        }
-    }
 
     /// <summary>One row's answer: <c>{"label", "score", "probabilities"}</c> (absent members left out).</summary>
     public string Outputs(RowPrediction prediction)
@@ -119,32 +80,10 @@ internal sealed class RowJson : IDisposable
     }
 
     /// <summary>A number, or null for NaN and infinities (JSON has neither).</summary>
-    public static void WriteNumber(Utf8JsonWriter writer, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    public static void WriteNumber(Utf8JsonWriter writer, double value) => ServedRows.WriteNumber(writer, value);
 
     /// <summary>Writes element <paramref name="index"/> of a column or tensor array.</summary>
-    public static void WriteValue(Utf8JsonWriter writer, Array column, int index)
-    {
-        switch (column)
-        {
-            case double[] d: WriteNumber(writer, d[index]); break;
-            case float[] f: WriteNumber(writer, f[index]); break;
-            case long[] l: writer.WriteNumberValue(l[index]); break;
-            case int[] i: writer.WriteNumberValue(i[index]); break;
-            case bool[] b: writer.WriteBooleanValue(b[index]); break;
-            case string[] s: writer.WriteStringValue(s[index]); break;
-            default: writer.WriteStringValue(Convert.ToString(column.GetValue(index), System.Globalization.CultureInfo.InvariantCulture)); break;
-        }
-    }
+    public static void WriteValue(Utf8JsonWriter writer, Array column, int index) => ServedRows.WriteValue(writer, column, index);
 
     private void Start()
     {

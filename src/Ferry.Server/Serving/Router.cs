@@ -265,7 +265,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
         using var json = new RowJson();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var records = new PredictionRecord[batch.RowCount];
-        var inputs = json.Inputs(batch, model.Features);
+        var served = new ServedRows(batch, model.Features);
         for (var i = 0; i < records.Length; i++)
         {
             records[i] = new PredictionRecord
@@ -275,7 +275,8 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
                 ModelName = route.ModelName,
                 ModelVersion = route.Version,
                 Timestamp = now,
-                InputsJson = inputs[i],
+                Served = served,
+                ServedRow = i,
                 OutputsJson = json.Outputs(result.Rows[i]),
                 SubjectHash = subjectKeys?[i] is { } key ? subjects.Hash(key) : null,
             };

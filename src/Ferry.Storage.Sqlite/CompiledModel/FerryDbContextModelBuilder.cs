@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("cd516e78-82da-489d-b79b-6fe7a71ed8b6"), entityTypeCount: 58)
+            : base(skipDetectChanges: false, modelId: new Guid("a0e65afd-500c-4890-8cbe-0f3603f24b12"), entityTypeCount: 58)
         {
         }
 

@@ -70,7 +70,6 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 "InputsJson",
                 typeof(string),
                 propertyInfo: typeof(PredictionRecord).GetProperty("InputsJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(PredictionRecord).GetField("<InputsJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new PayloadConverter());
             inputsJson.AddAnnotation("Relational:ColumnName", "inputs");
 

@@ -52,6 +52,9 @@ internal sealed class PredictionRecordConfiguration : IEntityTypeConfiguration<P
     {
         builder.ToTable("predictions");
         builder.HasKey(p => p.Id);
+        // What the router served a row with is encoded into the inputs blob, not stored as such.
+        builder.Ignore(p => p.Served);
+        builder.Ignore(p => p.ServedRow);
         builder.Property(p => p.Id).ValueGeneratedNever();
         builder.Property(p => p.EndpointName).HasMaxLength(128).IsRequired();
         builder.Property(p => p.ModelName).HasMaxLength(256).IsRequired();

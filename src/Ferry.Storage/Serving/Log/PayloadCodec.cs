@@ -17,7 +17,7 @@ namespace Ferry.Storage.Serving.Log;
 /// <para>Raw: UTF-8 JSON as it is (rows that have no typed form, and the rows migrated from the text columns, whose
 /// first byte is printable), or first byte 0 and then UTF-8 for a text that itself starts with byte 0 or 1.</para>
 /// </remarks>
-internal static class PayloadCodec
+internal static partial class PayloadCodec
 {
     /// <summary>First byte of a typed blob.</summary>
     public const byte Typed = 1;
@@ -151,6 +151,19 @@ internal static class PayloadCodec
             return null;
         }
 
+        var blob = Pack(schema, tags, values);
+        if (!RoundTrips(blob, scratch, schema, utf8))
+        {
+            schema = null;
+            return null; // the writer would not give back these exact bytes: keep them raw
+        }
+
+        return blob;
+    }
+
+    // The typed blob: tag byte, schema id, the 4-bit tags two to a byte, then the values.
+    private static byte[] Pack(PayloadSchema schema, List<int> tags, ArrayBufferWriter<byte> values)
+    {
         var blob = new byte[Header + ((tags.Count + 1) / 2) + values.WrittenCount];
         blob[0] = Typed;
         BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(1), schema.Id);
@@ -160,12 +173,6 @@ internal static class PayloadCodec
         }
 
         values.WrittenSpan.CopyTo(blob.AsSpan(Header + ((tags.Count + 1) / 2)));
-        if (!RoundTrips(blob, scratch, schema, utf8))
-        {
-            schema = null;
-            return null; // the writer would not give back these exact bytes: keep them raw
-        }
-
         return blob;
     }
 

@@ -38,6 +38,13 @@ public static class PayloadSchemas
         return cached;
     }
 
+    /// <summary>Caches a schema made from a known shape (not a row); null when another schema has its id.</summary>
+    internal static PayloadSchema? Remember(PayloadSchema schema)
+    {
+        var cached = ById.GetOrAdd(schema.Id, schema);
+        return string.Equals(cached.Text, schema.Text, StringComparison.Ordinal) ? cached : null;
+    }
+
     /// <summary>The schema with an id: cached, or read from a source database.</summary>
     /// <exception cref="InvalidOperationException">No known database has it.</exception>
     internal static PayloadSchema Get(uint id)

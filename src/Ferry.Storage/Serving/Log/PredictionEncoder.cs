@@ -15,7 +15,11 @@ internal static class PredictionEncoder
         for (var i = 0; i < records.Count; i++)
         {
             var r = records[i];
-            var inputs = PayloadCodec.Encode(r.InputsJson, out var inputSchema);
+            // Straight from the served values when the router logged it; from the text otherwise (or when a value
+            // has no typed form).
+            PayloadSchema? inputSchema = null;
+            var inputs = (r.Served is { } served ? PayloadCodec.EncodeServed(served, r.ServedRow, out inputSchema) : null)
+                ?? PayloadCodec.Encode(r.InputsJson, out inputSchema);
             var outputs = PayloadCodec.Encode(r.OutputsJson, out var outputSchema);
             byte[]? shadow = null;
             PayloadSchema? shadowSchema = null;
