@@ -16,8 +16,8 @@ using Microsoft.Extensions.DependencyInjection;
 var total = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var perRequest = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
 var rows = CreditRows();
-// As the router logs since 2026-12-07: inputs kept as the served values (typed straight into the log); BENCH_LOG_TEXT=1
-// logs them as JSON text, as the router did before.
+// As the router logs since 2026-12-07: inputs kept as the served values and outputs as the model's answer, both typed
+// straight into the log; BENCH_LOG_TEXT=1 logs them as JSON text, as the router did before.
 var served = Environment.GetEnvironmentVariable("BENCH_LOG_TEXT") == "1" ? null : ServedCredit();
 var kinds = new List<DatabaseKind> { DatabaseKind.Sqlite };
 if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TestDatabase.PostgresVariable)))
@@ -41,7 +41,7 @@ foreach (var kind in kinds)
         var batch = new PredictionRecord[Math.Min(perRequest, total - sent)];
         for (var i = 0; i < batch.Length; i++)
         {
-            var (inputs, outputs) = rows[(sent + i) % rows.Count];
+            var (inputs, outputs, answer) = rows[(sent + i) % rows.Count];
             // As the router makes them: the id's embedded time is the row's timestamp (lookups by id read it).
             var at = DateTimeOffset.FromUnixTimeMilliseconds(start + ((sent + i) / 100));
             batch[i] = new PredictionRecord
@@ -53,12 +53,13 @@ foreach (var kind in kinds)
                 Timestamp = start + ((sent + i) / 100),
                 Served = served,
                 ServedRow = (sent + i) % rows.Count,
-                OutputsJson = outputs,
+                Answer = served is null ? null : answer,
                 LatencyMicros = 900,
             };
             if (served is null)
             {
                 batch[i].InputsJson = inputs;
+                batch[i].OutputsJson = outputs;
             }
         }
 
@@ -137,9 +138,9 @@ static async Task<long> StoredBytesAsync(Microsoft.EntityFrameworkCore.DbContext
 
 // test.csv's rows with their inputs as the router logs them (SharedCreditRows.WithLoggedInputs); outputs a label and
 // two probabilities.
-static List<(string Inputs, string Outputs)> CreditRows()
+static List<(string Inputs, string Outputs, RowPrediction Answer)> CreditRows()
 {
-    var rows = new List<(string, string)>();
+    var rows = new List<(string, string, RowPrediction)>();
     var random = new Random(7);
     foreach (var (_, inputs) in SharedCreditRows.WithLoggedInputs())
     {
@@ -156,7 +157,8 @@ static List<(string Inputs, string Outputs)> CreditRows()
             writer.WriteEndObject();
         }
 
-        rows.Add((inputs, Encoding.UTF8.GetString(outputs.WrittenSpan)));
+        var answer = new RowPrediction(p > 0.5f ? "1" : "0", null, new Dictionary<string, double> { ["0"] = 1 - p, ["1"] = p });
+        rows.Add((inputs, Encoding.UTF8.GetString(outputs.WrittenSpan), answer));
     }
 
     return rows;

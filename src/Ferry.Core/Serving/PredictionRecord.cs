@@ -40,8 +40,21 @@ public sealed class PredictionRecord
     /// <summary>This record's row in <see cref="Served"/>.</summary>
     public int ServedRow { get; init; }
 
-    /// <summary>The answer, as JSON.</summary>
-    public required string OutputsJson { get; set; }
+    private string? _outputsText;
+
+    /// <summary>
+    /// The answer, as JSON. A record the router logs holds <see cref="Answer"/> instead until this is first read; the
+    /// text is then written from it (<see cref="ServedJson.Prediction"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither this nor <see cref="Answer"/> was set.</exception>
+    public string OutputsJson
+    {
+        get => _outputsText ??= Answer is { } answer ? ServedJson.Prediction(answer) : throw new InvalidOperationException($"Prediction {Id} has no answer.");
+        set => _outputsText = value;
+    }
+
+    /// <summary>The model's answer, when the router logged this record (not stored as such).</summary>
+    public RowPrediction? Answer { get; init; }
 
     /// <summary>Shadow answers keyed by "model:version", as JSON, when shadows ran.</summary>
     public string? ShadowOutputsJson { get; set; }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -61,42 +60,12 @@ public sealed class ServedRows
             for (var f = 0; f < Columns.Count; f++)
             {
                 writer.WritePropertyName(Features[f].Name);
-                WriteValue(writer, Columns[f], row);
+                ServedJson.WriteValue(writer, Columns[f], row);
             }
 
             writer.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    /// <summary>A number, or null for NaN and infinities (JSON has neither).</summary>
-    public static void WriteNumber(Utf8JsonWriter writer, double value)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
-
-    /// <summary>Writes element <paramref name="index"/> of a column or tensor array as the log and the answers do.</summary>
-    public static void WriteValue(Utf8JsonWriter writer, Array column, int index)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        switch (column)
-        {
-            case double[] d: WriteNumber(writer, d[index]); break;
-            case float[] f: WriteNumber(writer, f[index]); break;
-            case long[] l: writer.WriteNumberValue(l[index]); break;
-            case int[] i: writer.WriteNumberValue(i[index]); break;
-            case bool[] b: writer.WriteBooleanValue(b[index]); break;
-            case string[] s: writer.WriteStringValue(s[index]); break;
-            default: writer.WriteStringValue(Convert.ToString(column.GetValue(index), CultureInfo.InvariantCulture)); break;
-        }
     }
 }

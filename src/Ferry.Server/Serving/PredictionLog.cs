@@ -220,7 +220,8 @@ public sealed class PredictionLog : IPredictionLog, IPredictionLogBarrier
 
     /// <summary>
     /// The memory a record holds while it waits, estimated from its strings (UTF-16, two bytes a character; inputs kept
-    /// as served values count as <see cref="ServedRows.EstimatedChars"/>, without writing their text) plus a
+    /// as served values count as <see cref="ServedRows.EstimatedChars"/> and answers as <see cref="ServedJson.EstimatedChars"/>,
+    /// without writing their text) plus a
     /// fixed 160 bytes for the object, its id and numbers: what bounds the buffer for wide rows, where a record count
     /// alone does not.
     /// </summary>
@@ -234,7 +235,8 @@ public sealed class PredictionLog : IPredictionLog, IPredictionLogBarrier
             var r = records[i];
             // The same figure when the record is released as when it was counted in, whether its text was written since.
             var inputs = r.Served is { } served ? served.EstimatedChars : r.InputsJson.Length;
-            bytes += PerRecord + (2L * (inputs + r.OutputsJson.Length + (r.ShadowOutputsJson?.Length ?? 0)));
+            var outputs = r.Answer is { } answer ? ServedJson.EstimatedChars(answer) : r.OutputsJson.Length;
+            bytes += PerRecord + (2L * (inputs + outputs + (r.ShadowOutputsJson?.Length ?? 0)));
         }
 
         return bytes;

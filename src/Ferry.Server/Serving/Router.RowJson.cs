@@ -43,47 +43,13 @@ internal sealed class RowJson : IDisposable
     }
 
     /// <summary>Writes the members of a prediction (label, score, probabilities) inside an object that is open or not.</summary>
-    public static void WritePrediction(Utf8JsonWriter writer, RowPrediction prediction, bool open = true)
-    {
-        if (open)
-        {
-            writer.WriteStartObject();
-        }
-
-        if (prediction.Label is { } label)
-        {
-            writer.WriteString("label", label);
-        }
-
-        if (prediction.Score is { } score)
-        {
-            writer.WritePropertyName("score");
-            WriteNumber(writer, score);
-        }
-
-        if (prediction.Probabilities is { } probabilities)
-        {
-            writer.WriteStartObject("probabilities");
-            foreach (var (name, p) in probabilities)
-            {
-                writer.WritePropertyName(name);
-                WriteNumber(writer, p);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        if (open)
-        {
-            writer.WriteEndObject();
-        }
-    }
+    public static void WritePrediction(Utf8JsonWriter writer, RowPrediction prediction, bool open = true) => ServedJson.WritePrediction(writer, prediction, open);
 
     /// <summary>A number, or null for NaN and infinities (JSON has neither).</summary>
-    public static void WriteNumber(Utf8JsonWriter writer, double value) => ServedRows.WriteNumber(writer, value);
+    public static void WriteNumber(Utf8JsonWriter writer, double value) => ServedJson.WriteNumber(writer, value);
 
     /// <summary>Writes element <paramref name="index"/> of a column or tensor array.</summary>
-    public static void WriteValue(Utf8JsonWriter writer, Array column, int index) => ServedRows.WriteValue(writer, column, index);
+    public static void WriteValue(Utf8JsonWriter writer, Array column, int index) => ServedJson.WriteValue(writer, column, index);
 
     private void Start()
     {

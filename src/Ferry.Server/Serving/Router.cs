@@ -262,7 +262,6 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
 
     private PredictionRecord[] Records(string endpoint, ResolvedRoute route, ILoadedModel model, FeatureBatch batch, InferenceResult result, string?[]? subjectKeys)
     {
-        using var json = new RowJson();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var records = new PredictionRecord[batch.RowCount];
         var served = new ServedRows(batch, model.Features);
@@ -277,7 +276,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
                 Timestamp = now,
                 Served = served,
                 ServedRow = i,
-                OutputsJson = json.Outputs(result.Rows[i]),
+                Answer = result.Rows[i],
                 SubjectHash = subjectKeys?[i] is { } key ? subjects.Hash(key) : null,
             };
         }

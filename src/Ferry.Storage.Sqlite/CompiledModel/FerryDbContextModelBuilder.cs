@@ -11,7 +11,7 @@ namespace Ferry.Storage.Sqlite.CompiledModel
     public partial class FerryDbContextModel
     {
         private FerryDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a0e65afd-500c-4890-8cbe-0f3603f24b12"), entityTypeCount: 58)
+            : base(skipDetectChanges: false, modelId: new Guid("84ee5203-86b9-4cd3-9de6-ca2b32761ce3"), entityTypeCount: 58)
         {
         }
 

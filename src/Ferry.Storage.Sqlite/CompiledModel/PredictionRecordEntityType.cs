@@ -101,7 +101,6 @@ namespace Ferry.Storage.Sqlite.CompiledModel
                 "OutputsJson",
                 typeof(string),
                 propertyInfo: typeof(PredictionRecord).GetProperty("OutputsJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(PredictionRecord).GetField("<OutputsJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new PayloadConverter());
             outputsJson.AddAnnotation("Relational:ColumnName", "outputs");
 

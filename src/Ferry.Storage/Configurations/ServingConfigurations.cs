@@ -52,9 +52,10 @@ internal sealed class PredictionRecordConfiguration : IEntityTypeConfiguration<P
     {
         builder.ToTable("predictions");
         builder.HasKey(p => p.Id);
-        // What the router served a row with is encoded into the inputs blob, not stored as such.
+        // What the router served a row with, and the answer, are encoded into the blobs, not stored as such.
         builder.Ignore(p => p.Served);
         builder.Ignore(p => p.ServedRow);
+        builder.Ignore(p => p.Answer);
         builder.Property(p => p.Id).ValueGeneratedNever();
         builder.Property(p => p.EndpointName).HasMaxLength(128).IsRequired();
         builder.Property(p => p.ModelName).HasMaxLength(256).IsRequired();

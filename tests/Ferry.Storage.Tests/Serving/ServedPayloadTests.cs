@@ -11,7 +11,7 @@ namespace Ferry.Storage.Tests.Serving;
 /// The log's typed inputs written straight from the served columns (no JSON text on the way): every value decodes to
 /// exactly the text System.Text.Json's own writer makes of it (NaN and infinities as null), at the edges where a
 /// double's text changes form (10^15, -0, subnormals, float32 bounds), for whole-number columns at their limits, and
-/// for text that the writer escapes.
+/// for text that the writer escapes; and a model's answers of every shape the same way.
 /// </summary>
 public sealed class ServedPayloadTests
 {
@@ -114,8 +114,85 @@ public sealed class ServedPayloadTests
         }
     }
 
+    [Fact]
+    public void Answers_OfEveryShape_DecodeToTheWritersText()
+    {
+        var answers = new List<RowPrediction>();
+        foreach (var score in Doubles)
+        {
+            answers.Add(new RowPrediction("1", score, new Dictionary<string, double> { ["0"] = 1 - score, ["1"] = score }));
+        }
+
+        answers.Add(new RowPrediction(null, null, null));
+        answers.Add(new RowPrediction(null, 1e15 + 2, null));
+        answers.Add(new RowPrediction("refuse \"now\" <b>ü😀", null, null));
+        answers.Add(new RowPrediction(string.Empty, double.NaN, new Dictionary<string, double> { ["a\tb"] = double.PositiveInfinity, ["ü"] = -0.0, ["z"] = 0.25f }));
+        answers.Add(new RowPrediction("setosa", null, new Dictionary<string, double> { ["setosa"] = 0.9, ["versicolor"] = 0.07, ["virginica"] = 0.03 }));
+        answers.Add(new RowPrediction("1", 0.75, new Dictionary<string, double> { ["0"] = 0.25, ["1"] = 0.75 })); // a shape seen before, after others
+
+        foreach (var answer in answers)
+        {
+            var expected = Expected(answer);
+            var blob = PayloadCodec.EncodeAnswer(answer, out var schema);
+            Assert.NotNull(blob);
+            Assert.NotNull(schema);
+            Assert.Equal(PayloadCodec.Typed, blob[0]);
+            Assert.Equal(expected, PayloadCodec.Decode(blob));
+            Assert.Equal(expected, new PredictionRecord { EndpointName = "e", ModelName = "m", Answer = answer }.OutputsJson);
+        }
+    }
+
     private static ServedRows Served((FeatureSpec Spec, Array Column)[] columns) =>
         new(new FeatureBatch(columns[0].Column.Length, columns.ToDictionary(c => c.Spec.Name, c => c.Column)), [.. columns.Select(c => c.Spec)]);
+
+    // An answer as System.Text.Json's writer writes it: label, score, probabilities by class (absent ones left out;
+    // NaN and infinities as null).
+    private static string Expected(RowPrediction answer)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (answer.Label is not null)
+            {
+                writer.WriteString("label", answer.Label);
+            }
+
+            if (answer.Score is { } score)
+            {
+                writer.WritePropertyName("score");
+                Number(writer, score);
+            }
+
+            if (answer.Probabilities is not null)
+            {
+                writer.WriteStartObject("probabilities");
+                foreach (var (name, p) in answer.Probabilities)
+                {
+                    writer.WritePropertyName(name);
+                    Number(writer, p);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+
+        static void Number(Utf8JsonWriter writer, double value)
+        {
+            if (double.IsFinite(value))
+            {
+                writer.WriteNumberValue(value);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+    }
 
     // The row as System.Text.Json's writer writes it: numbers as doubles (NaN and infinities as null), whole numbers,
     // booleans and strings as themselves.

@@ -20,7 +20,9 @@ internal static class PredictionEncoder
             PayloadSchema? inputSchema = null;
             var inputs = (r.Served is { } served ? PayloadCodec.EncodeServed(served, r.ServedRow, out inputSchema) : null)
                 ?? PayloadCodec.Encode(r.InputsJson, out inputSchema);
-            var outputs = PayloadCodec.Encode(r.OutputsJson, out var outputSchema);
+            PayloadSchema? outputSchema = null;
+            var outputs = (r.Answer is { } answer ? PayloadCodec.EncodeAnswer(answer, out outputSchema) : null)
+                ?? PayloadCodec.Encode(r.OutputsJson, out outputSchema);
             byte[]? shadow = null;
             PayloadSchema? shadowSchema = null;
             if (r.ShadowOutputsJson is { } shadowJson)
