@@ -41,11 +41,7 @@ internal static partial class PayloadCodec
             return null;
         }
 
-        var scratch = Buffers;
-        var tags = scratch.Tags;
-        var values = scratch.Values;
-        tags.Clear();
-        values.ResetWrittenCount();
+        var (tags, values) = EmptyScratch();
         var columns = served.Columns;
         for (var f = 0; f < columns.Count; f++)
         {
@@ -84,11 +80,7 @@ internal static partial class PayloadCodec
             return null;
         }
 
-        var scratch = Buffers;
-        var tags = scratch.Tags;
-        var values = scratch.Values;
-        tags.Clear();
-        values.ResetWrittenCount();
+        var (tags, values) = EmptyScratch();
         if (answer.Label is { } label)
         {
             var tag = WriteServedText(values, label);
@@ -115,6 +107,15 @@ internal static partial class PayloadCodec
         }
 
         return tags.Count == schema.Slots ? Pack(schema, tags, values) : null;
+    }
+
+    // The thread's tag list and value buffer, emptied.
+    private static (List<int> Tags, ArrayBufferWriter<byte> Values) EmptyScratch()
+    {
+        var scratch = Buffers;
+        scratch.Tags.Clear();
+        scratch.Values.ResetWrittenCount();
+        return (scratch.Tags, scratch.Values);
     }
 
     // The schema of an answer's shape (which members it has, its classes' names in order): the thread's last one when
