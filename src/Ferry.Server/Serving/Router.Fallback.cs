@@ -94,7 +94,7 @@ public sealed partial class Router
         {
             records[i] = new PredictionRecord
             {
-                Id = Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(now)),
+                Id = PredictionIds.NewVersion7(now),
                 EndpointName = endpoint,
                 ModelName = route.ModelName,
                 ModelVersion = SuspensionFallback.ModelVersion,

@@ -269,7 +269,7 @@ public sealed partial class Router(PolicyCache policies, ModelCache models, Adap
         {
             records[i] = new PredictionRecord
             {
-                Id = Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(now)),
+                Id = PredictionIds.NewVersion7(now),
                 EndpointName = endpoint,
                 ModelName = route.ModelName,
                 ModelVersion = route.Version,
