@@ -56,6 +56,15 @@ public sealed class PredictionRecord
     /// <summary>The model's answer, when the router logged this record (not stored as such).</summary>
     public RowPrediction? Answer { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="InputsJson"/> holds a text (set, or already written from <see cref="Served"/>): the log then
+    /// stores that text, so a text set on a record that also has served values wins there too.
+    /// </summary>
+    public bool HasInputsText() => _inputsText is not null;
+
+    /// <summary>Whether <see cref="OutputsJson"/> holds a text (set, or already written from <see cref="Answer"/>).</summary>
+    public bool HasOutputsText() => _outputsText is not null;
+
     /// <summary>Shadow answers keyed by "model:version", as JSON, when shadows ran.</summary>
     public string? ShadowOutputsJson { get; set; }
 

@@ -31,7 +31,10 @@ public sealed class PredictionRecordTests
             Answer = new RowPrediction("0", 0.25, new Dictionary<string, double> { ["0"] = 0.75, ["1"] = 0.25 }),
         };
 
+        Assert.False(record.HasInputsText());
+        Assert.False(record.HasOutputsText());
         Assert.Equal("""{"purpose":"tv \u0022new\u0022","age":null,"owner":false,"dependents":0}""", record.InputsJson);
+        Assert.True(record.HasInputsText());
         Assert.Same(record.InputsJson, record.InputsJson);
         Assert.Equal("""{"label":"0","score":0.25,"probabilities":{"0":0.75,"1":0.25}}""", record.OutputsJson);
         Assert.Equal("""{"purpose":"car","age":41,"owner":true,"dependents":2}""", Served.InputsJson(0));
@@ -50,6 +53,8 @@ public sealed class PredictionRecordTests
             OutputsJson = """{"error":"x"}""",
         };
 
+        Assert.True(record.HasInputsText());
+        Assert.True(record.HasOutputsText());
         Assert.Equal("{}", record.InputsJson);
         Assert.Equal("""{"error":"x"}""", record.OutputsJson);
     }

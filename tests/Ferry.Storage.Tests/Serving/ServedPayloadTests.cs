@@ -142,6 +142,22 @@ public sealed class ServedPayloadTests
         }
     }
 
+    [Fact]
+    public void RecordWithServedValues_AndATextSetOnIt_IsStoredAsTheText()
+    {
+        var columns = new (FeatureSpec Spec, Array Column)[] { (new("age", FeatureKind.Number), new[] { 41.0 }) };
+        var answer = new RowPrediction("1", null, null);
+        var served = new PredictionRecord { EndpointName = "e", ModelName = "m", Served = Served(columns), Answer = answer };
+        var overridden = new PredictionRecord { EndpointName = "e", ModelName = "m", Served = Served(columns), Answer = answer, InputsJson = "{}", OutputsJson = """{"error":"x"}""" };
+
+        var (rows, _) = PredictionEncoder.Encode([served, overridden]);
+
+        Assert.Equal("""{"age":41}""", PayloadCodec.Decode(rows[0].Inputs));
+        Assert.Equal("""{"label":"1"}""", PayloadCodec.Decode(rows[0].Outputs));
+        Assert.Equal("{}", PayloadCodec.Decode(rows[1].Inputs));
+        Assert.Equal("""{"error":"x"}""", PayloadCodec.Decode(rows[1].Outputs));
+    }
+
     private static ServedRows Served((FeatureSpec Spec, Array Column)[] columns) =>
         new(new FeatureBatch(columns[0].Column.Length, columns.ToDictionary(c => c.Spec.Name, c => c.Column)), [.. columns.Select(c => c.Spec)]);
 

@@ -15,13 +15,13 @@ internal static class PredictionEncoder
         for (var i = 0; i < records.Count; i++)
         {
             var r = records[i];
-            // Straight from the served values when the router logged it; from the text otherwise (or when a value
-            // has no typed form).
+            // Straight from the served values when the router logged it and no text was set or written since; from
+            // the text otherwise (or when a value has no typed form).
             PayloadSchema? inputSchema = null;
-            var inputs = (r.Served is { } served ? PayloadCodec.EncodeServed(served, r.ServedRow, out inputSchema) : null)
+            var inputs = (r.Served is { } served && !r.HasInputsText() ? PayloadCodec.EncodeServed(served, r.ServedRow, out inputSchema) : null)
                 ?? PayloadCodec.Encode(r.InputsJson, out inputSchema);
             PayloadSchema? outputSchema = null;
-            var outputs = (r.Answer is { } answer ? PayloadCodec.EncodeAnswer(answer, out outputSchema) : null)
+            var outputs = (r.Answer is { } answer && !r.HasOutputsText() ? PayloadCodec.EncodeAnswer(answer, out outputSchema) : null)
                 ?? PayloadCodec.Encode(r.OutputsJson, out outputSchema);
             byte[]? shadow = null;
             PayloadSchema? shadowSchema = null;
