@@ -28,13 +28,12 @@ public static class PayloadSchemas
     /// </summary>
     internal static PayloadSchema? Remember(PayloadSchema schema, ulong shape)
     {
-        var cached = ById.GetOrAdd(schema.Id, schema);
-        if (!string.Equals(cached.Text, schema.Text, StringComparison.Ordinal))
+        var cached = Remember(schema);
+        if (cached is not null)
         {
-            return null;
+            ByShape.TryAdd(shape, cached);
         }
 
-        ByShape.TryAdd(shape, cached);
         return cached;
     }
 
