@@ -13,6 +13,15 @@ public interface IPredictionStore
     /// </summary>
     Task<int> InsertBatchAsync(IReadOnlyList<PredictionRecord> records, bool skipExisting, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts, off the caller's thread, the part of <see cref="InsertBatchAsync"/> that needs no database (encoding the
+    /// rows) for a batch the caller will insert next, so that it overlaps the database's work on the batch before it. An
+    /// <see cref="InsertBatchAsync"/> of the same list, unchanged, uses the result. A hint: a store may ignore it.
+    /// </summary>
+    void PrepareBatch(IReadOnlyList<PredictionRecord> records)
+    {
+    }
+
     /// <summary>One logged prediction of an endpoint with its feedback, or null when the endpoint has no such prediction.</summary>
     Task<PredictionWithFeedback?> FindAsync(string endpointName, Guid id, CancellationToken cancellationToken = default);
 

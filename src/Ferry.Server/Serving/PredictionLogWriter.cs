@@ -82,15 +82,32 @@ public sealed partial class PredictionLogWriter(
     {
         var reader = log.Reader;
         var batch = new List<PredictionRecord>(options.Value.BatchSize);
+        var next = new List<PredictionRecord>(options.Value.BatchSize);
         try
         {
             while (await reader.WaitToReadAsync(abort))
             {
                 await FillAsync(batch, abort);
-                if (batch.Count > 0)
+                while (batch.Count > 0)
                 {
-                    await WriteAsync(batch, abort);
+                    // While a batch is written, the next one is gathered and encoded: the database's work on one
+                    // overlaps ours on the other. Batches are still written one at a time, in order.
+                    var writing = WriteAsync(batch, abort);
+                    try
+                    {
+                        await FillAsync(next, abort);
+                        if (next.Count > 0)
+                        {
+                            await PrepareAsync(next);
+                        }
+                    }
+                    finally
+                    {
+                        await writing;
+                    }
+
                     batch.Clear();
+                    (batch, next) = (next, batch);
                 }
             }
         }
@@ -139,6 +156,12 @@ public sealed partial class PredictionLogWriter(
                 return; // the flush interval is up
             }
         }
+    }
+
+    private async Task PrepareAsync(List<PredictionRecord> batch)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<IPredictionStore>().PrepareBatch(batch);
     }
 
     private async Task WriteAsync(List<PredictionRecord> batch, CancellationToken abort)

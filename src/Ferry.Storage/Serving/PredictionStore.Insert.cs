@@ -22,7 +22,7 @@ public sealed partial class PredictionStore
 
     private async Task InsertRowsAsync(IReadOnlyList<PredictionRecord> records, CancellationToken cancellationToken)
     {
-        var (rows, schemas) = PredictionEncoder.Encode(records);
+        var (rows, schemas) = await PredictionEncoder.TakeOrEncodeAsync(records);
         var entity = db.Model.FindEntityType(typeof(PredictionRecord))!;
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);

@@ -29,6 +29,14 @@ public sealed partial class PredictionStore(FerryDbContext db, Log.IPredictionBu
     }
 
     /// <inheritdoc />
+    /// <remarks>Encodes the rows on the thread pool (<see cref="Log.PredictionEncoder.Prepare"/>).</remarks>
+    public void PrepareBatch(IReadOnlyList<PredictionRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        Log.PredictionEncoder.Prepare(records);
+    }
+
+    /// <inheritdoc />
     public Task<int> CountAsync(string? endpointName = null, CancellationToken cancellationToken = default) =>
         endpointName is null
             ? db.Predictions.CountAsync(cancellationToken)
