@@ -29,7 +29,7 @@ public sealed partial class PredictionStore
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await PredictionEncoder.RegisterAsync(connection, transaction.GetDbTransaction(), rows, schemas, cancellationToken);
+            var verified = await PredictionEncoder.RegisterAsync(connection, transaction.GetDbTransaction(), rows, schemas, cancellationToken);
             if (bulkCopy is not null)
             {
                 await bulkCopy.CopyAsync(connection, rows, cancellationToken);
@@ -40,6 +40,7 @@ public sealed partial class PredictionStore
             }
 
             await transaction.CommitAsync(cancellationToken);
+            PredictionEncoder.Committed(connection, verified);
         }
         finally
         {

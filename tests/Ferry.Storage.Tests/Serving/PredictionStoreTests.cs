@@ -2,6 +2,7 @@ using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Serving;
 using Ferry.Storage.Serving;
+using Ferry.Storage.Serving.Log;
 using Ferry.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -187,6 +188,49 @@ public abstract class PredictionStoreTests(DatabaseKind kind) : StorageTestBase(
         Assert.Null(await feedback.FindAsync(mine[0].Id));
 
         await Assert.ThrowsAsync<NotFoundException>(() => feedback.IngestAsync("nothing-served", [new(mine[0].Id, "1", null)], "test"));
+    }
+
+    [SkippableFact]
+    public async Task SchemaIdTakenByAnotherText_LeavesThoseRowsRaw_InEveryLaterBatchToo()
+    {
+        // A 32-bit collision, staged: the id of the inputs' schema already names another structure in this database.
+        const string inputs = """{"collides":41,"purpose":"car"}""";
+        PayloadCodec.Encode(inputs, out var schema);
+        Assert.NotNull(schema);
+        await using (var setup = Scope())
+        {
+            var db = setup.ServiceProvider.GetRequiredService<FerryDbContext>();
+            db.Set<PredictionSchemaRow>().Add(new PredictionSchemaRow { Id = schema.Id, Structure = "[0,0,0]" });
+            await db.SaveChangesAsync();
+        }
+
+        // Two batches: the second must not take the first's word for the schema (only verified schemas are remembered).
+        var batches = new[] { Records("collide", 3, Clock.GetUtcNow()), Records("collide", 3, Clock.GetUtcNow()) };
+        foreach (var batch in batches)
+        {
+            batch.ForEach(r => r.InputsJson = inputs);
+            await using var scope = Scope();
+            await scope.ServiceProvider.GetRequiredService<IPredictionStore>().InsertBatchAsync(batch, skipExisting: false);
+        }
+
+        await using var read = Scope();
+        var context = read.ServiceProvider.GetRequiredService<FerryDbContext>();
+        var stored = await context.Set<PredictionRecord>().AsNoTracking().Where(p => p.EndpointName == "collide").ToListAsync();
+        Assert.Equal(6, stored.Count);
+        Assert.All(stored, p => Assert.Equal(inputs, p.InputsJson));
+        var connection = context.Database.GetDbConnection();
+        await context.Database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT inputs FROM predictions WHERE endpoint_name = 'collide'";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = 0;
+        while (await reader.ReadAsync())
+        {
+            rows++;
+            Assert.Equal((byte)'{', ((byte[])reader[0])[0]); // raw text, not typed against the other structure
+        }
+
+        Assert.Equal(6, rows);
     }
 
 

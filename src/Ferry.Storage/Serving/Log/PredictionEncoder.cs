@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -44,6 +45,9 @@ internal static class PredictionEncoder
 
         return (rows, schemas);
     }
+
+    // Schemas known to be stored in a database (id and text), by DatabaseKey.
+    private static readonly ConcurrentDictionary<string, ConcurrentDictionary<uint, string>> Registered = new(StringComparer.Ordinal);
 
     // Batches being encoded ahead of their insert, by list instance; taken (and removed) by the insert.
     private static readonly ConditionalWeakTable<IReadOnlyList<PredictionRecord>, Prepared> Ahead = new();
@@ -115,21 +119,30 @@ internal static class PredictionEncoder
     /// <summary>
     /// Inserts the schemas idempotently (<c>ON CONFLICT DO NOTHING</c>: two replicas may race) in the open transaction,
     /// then checks each stored text is the one hashed (a different text under the same id is a collision); rows whose
-    /// schema collided are rewritten raw.
+    /// schema collided are rewritten raw. Skips the schemas already known to be in that database (<see cref="Committed"/>);
+    /// returns the ones it found stored with their text.
     /// </summary>
-    public static async Task RegisterAsync(DbConnection connection, DbTransaction transaction, EncodedPrediction[] rows,
+    public static async Task<IReadOnlyCollection<PayloadSchema>> RegisterAsync(DbConnection connection, DbTransaction transaction, EncodedPrediction[] rows,
         Dictionary<uint, PayloadSchema> schemas, CancellationToken cancellationToken)
     {
+        var verified = new List<PayloadSchema>();
         if (schemas.Count == 0)
         {
-            return;
+            return verified;
         }
 
         HashSet<uint>? collided = null;
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
+        var known = Registered.GetValueOrDefault(DatabaseKey(connection));
         foreach (var schema in schemas.Values)
         {
+            // Known with this very text: a schema with the same id and another text (a collision) is still checked.
+            if (known is not null && known.TryGetValue(schema.Id, out var knownText) && string.Equals(knownText, schema.Text, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var id = ((long)schema.Id).ToString(CultureInfo.InvariantCulture);
             insert.Parameters.Clear();
             var text = insert.CreateParameter();
@@ -144,11 +157,15 @@ internal static class PredictionEncoder
             {
                 (collided ??= []).Add(schema.Id);
             }
+            else
+            {
+                verified.Add(schema);
+            }
         }
 
         if (collided is null)
         {
-            return;
+            return verified;
         }
 
         for (var i = 0; i < rows.Length; i++)
@@ -159,7 +176,31 @@ internal static class PredictionEncoder
                 Uses(outputs, collided) ? PayloadCodec.EncodeRaw(record.OutputsJson) : outputs,
                 shadow is not null && Uses(shadow, collided) ? PayloadCodec.EncodeRaw(record.ShadowOutputsJson!) : shadow);
         }
+
+        return verified;
     }
+
+    /// <summary>
+    /// Remembers that schemas <see cref="RegisterAsync"/> verified are now in the connection's database (call after
+    /// its transaction committed), so later batches into it skip them: two statements a schema per batch, which the
+    /// writer waits for. A schema that collided is not among them, so it is checked again each time.
+    /// </summary>
+    public static void Committed(DbConnection connection, IReadOnlyCollection<PayloadSchema> verified)
+    {
+        if (verified.Count == 0)
+        {
+            return;
+        }
+
+        var known = Registered.GetOrAdd(DatabaseKey(connection), static _ => new ConcurrentDictionary<uint, string>());
+        foreach (var schema in verified)
+        {
+            known.TryAdd(schema.Id, schema.Text);
+        }
+    }
+
+    // The database a connection writes to: its server (or file) and database name.
+    private static string DatabaseKey(DbConnection connection) => connection.DataSource + "\n" + connection.Database;
 
     private static bool Uses(byte[] blob, HashSet<uint> schemas) =>
         blob.Length >= 5 && blob[0] == PayloadCodec.Typed && schemas.Contains(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(blob.AsSpan(1)));
