@@ -91,8 +91,9 @@ foreach (var kind in kinds)
     var store = scope.ServiceProvider.GetRequiredService<IPredictionStore>();
     var lookupMs = Median(50, () => store.FindAsync(endpoint, sample));
     var windowMs = Median(10, () => store.ListAsync(new PredictionQuery { EndpointName = endpoint, From = start + 1000, Limit = 1000 }));
+    var blocks = await BlocksAsync(db, endpoint);
     var line = string.Create(CultureInfo.InvariantCulture,
-        $"RESULT {kind} rows={written} stored={stored} refused={refused} seconds={seconds:F1} rows_per_s={written / seconds:F0} bytes_per_row={bytes / (double)stored:F1} lookup_ms={lookupMs:F2} window1000_ms={windowMs:F1}");
+        $"RESULT {kind} rows={written} stored={stored} refused={refused} seconds={seconds:F1} rows_per_s={written / seconds:F0} bytes_per_row={bytes / (double)stored:F1} lookup_ms={lookupMs:F2} window1000_ms={windowMs:F1} {blocks}");
     Console.WriteLine(line);
     summary.Add(line);
 }
@@ -112,6 +113,57 @@ static double Median<T>(int times, Func<Task<T>> action)
 
     ms.Sort();
     return ms[ms.Count / 2];
+}
+
+// The first 100,000 stored rows (their payload blobs as the log stored them) packed as the per-batch log would pack
+// them: blocks of 1,000 rows (PredictionBlock). Reports the blocks' bytes per row (the payload alone; a block's own
+// row in a table adds a few dozen bytes per block) and the time to encode and to decode them, per row.
+static async Task<string> BlocksAsync(Microsoft.EntityFrameworkCore.DbContext db, string endpoint)
+{
+    var connection = db.Database.GetDbConnection();
+    await db.Database.OpenConnectionAsync();
+    await using var command = connection.CreateCommand();
+    command.CommandText = "SELECT id, \"timestamp\", latency_micros, inputs, outputs FROM predictions WHERE endpoint_name = @endpoint ORDER BY \"timestamp\", id LIMIT 100000";
+    var name = command.CreateParameter();
+    name.ParameterName = "@endpoint";
+    name.Value = endpoint;
+    command.Parameters.Add(name);
+    var rows = new List<Ferry.Storage.Serving.Log.EncodedPrediction>();
+    await using (var reader = await command.ExecuteReaderAsync())
+    {
+        while (await reader.ReadAsync())
+        {
+            var record = new PredictionRecord
+            {
+                Id = reader.GetFieldValue<object>(0) is Guid g ? g : Guid.Parse(reader.GetString(0)),
+                EndpointName = endpoint,
+                ModelName = "credit-gbc",
+                ModelVersion = 1,
+                Timestamp = reader.GetInt64(1),
+                LatencyMicros = reader.GetInt64(2),
+            };
+            rows.Add(new Ferry.Storage.Serving.Log.EncodedPrediction(record, (byte[])reader[3], (byte[])reader[4], null));
+        }
+    }
+
+    var encoded = new List<byte[]>();
+    var watch = Stopwatch.StartNew();
+    foreach (var chunk in rows.Chunk(1000))
+    {
+        encoded.Add(Ferry.Storage.Serving.Log.PredictionBlock.Encode(chunk));
+    }
+
+    var encodeUs = watch.Elapsed.TotalMicroseconds / rows.Count;
+    watch.Restart();
+    var decoded = encoded.Sum(block => Ferry.Storage.Serving.Log.PredictionBlock.Decode(block, endpoint, "credit-gbc", 1).Length);
+    var decodeUs = watch.Elapsed.TotalMicroseconds / rows.Count;
+    if (decoded != rows.Count)
+    {
+        throw new InvalidOperationException($"{decoded} rows decoded from blocks of {rows.Count}");
+    }
+
+    return string.Create(CultureInfo.InvariantCulture,
+        $"block_bytes_per_row={encoded.Sum(b => (long)b.Length) / (double)rows.Count:F1} block_encode_us_per_row={encodeUs:F2} block_decode_us_per_row={decodeUs:F2}");
 }
 
 static async Task<long> StoredBytesAsync(Microsoft.EntityFrameworkCore.DbContext db, DatabaseKind kind)

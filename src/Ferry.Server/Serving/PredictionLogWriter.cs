@@ -87,16 +87,19 @@ public sealed partial class PredictionLogWriter(
         {
             while (await reader.WaitToReadAsync(abort))
             {
-                await FillAsync(batch, abort);
+                await FillAsync(batch, urgent: false, abort);
                 while (batch.Count > 0)
                 {
-                    // While a batch is written, the next one is gathered and encoded: the database's work on one
-                    // overlaps ours on the other. Batches are still written one at a time, in order.
+                    // While a batch is written, what is already queued is taken as the next one and, when it is
+                    // complete, encoded: the database's work on one overlaps ours on the other. Nothing waits for more
+                    // records meanwhile (the flush interval starts once the batch is written, as without overlap), and
+                    // batches are still written one at a time, in order.
                     var writing = WriteAsync(batch, abort);
+                    bool urgent;
                     try
                     {
-                        await FillAsync(next, abort);
-                        if (next.Count > 0)
+                        urgent = await TakeQueuedAsync(next, abort);
+                        if (urgent || next.Count >= options.Value.BatchSize)
                         {
                             await PrepareAsync(next);
                         }
@@ -108,6 +111,10 @@ public sealed partial class PredictionLogWriter(
 
                     batch.Clear();
                     (batch, next) = (next, batch);
+                    if (batch.Count > 0 && !urgent && batch.Count < options.Value.BatchSize)
+                    {
+                        await FillAsync(batch, urgent, abort);
+                    }
                 }
             }
         }
@@ -117,25 +124,34 @@ public sealed partial class PredictionLogWriter(
         }
     }
 
-    private async Task FillAsync(List<PredictionRecord> batch, CancellationToken abort)
+    // Takes what is queued now, up to a whole batch, without waiting; returns whether any of it is durable.
+    private async Task<bool> TakeQueuedAsync(List<PredictionRecord> batch, CancellationToken abort)
+    {
+        var reader = log.Reader;
+        var urgent = false;
+        while (batch.Count < options.Value.BatchSize && reader.TryRead(out var pending))
+        {
+            urgent |= pending.Durable;
+            if (pending.Completed is { IsCompleted: false } completing)
+            {
+                // Shadow answers still being scored: they never fail (see Router) and take microseconds to milliseconds.
+                await completing.WaitAsync(abort);
+            }
+
+            batch.AddRange(pending.Records);
+        }
+
+        return urgent;
+    }
+
+    // Fills the batch until it is whole, holds a durable record (urgent), or the flush interval is up.
+    private async Task FillAsync(List<PredictionRecord> batch, bool urgent, CancellationToken abort)
     {
         var reader = log.Reader;
         var started = clock.GetTimestamp();
-        var urgent = false;
         while (true)
         {
-            while (batch.Count < options.Value.BatchSize && reader.TryRead(out var pending))
-            {
-                urgent |= pending.Durable;
-                if (pending.Completed is { IsCompleted: false } completing)
-                {
-                    // Shadow answers still being scored: they never fail (see Router) and take microseconds to milliseconds.
-                    await completing.WaitAsync(abort);
-                }
-
-                batch.AddRange(pending.Records);
-            }
-
+            urgent |= await TakeQueuedAsync(batch, abort);
             var remaining = options.Value.FlushInterval - clock.GetElapsedTime(started);
             if (urgent || batch.Count >= options.Value.BatchSize || remaining <= TimeSpan.Zero)
             {

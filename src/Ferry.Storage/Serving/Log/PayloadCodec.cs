@@ -225,7 +225,8 @@ internal static partial class PayloadCodec
         values.Write(text);
     }
 
-    private static void WriteVarint(ArrayBufferWriter<byte> values, ulong value)
+    /// <summary>Appends <paramref name="value"/> as a varint (seven bits a byte, low first; the high bit says more follow).</summary>
+    internal static void WriteVarint(ArrayBufferWriter<byte> values, ulong value)
     {
         var span = values.GetSpan(10);
         var n = 0;

@@ -299,19 +299,7 @@ public static class PredictionBlock
         return bytes;
     }
 
-    private static void WriteVarint(ArrayBufferWriter<byte> body, ulong value)
-    {
-        var span = body.GetSpan(10);
-        var n = 0;
-        while (value >= 0x80)
-        {
-            span[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[n++] = (byte)value;
-        body.Advance(n);
-    }
+    private static void WriteVarint(ArrayBufferWriter<byte> body, ulong value) => PayloadCodec.WriteVarint(body, value);
 
     private static ulong ReadVarint(byte[] body, ref int at)
     {
