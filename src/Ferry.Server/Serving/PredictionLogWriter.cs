@@ -7,10 +7,12 @@ namespace Ferry.Server.Serving;
 /// <summary>
 /// Drains <see cref="PredictionLog"/> into the <c>predictions</c> table off the request path: a batch is up to
 /// <see cref="PredictionLogOptions.BatchSize"/> records or whatever arrived within
-/// <see cref="PredictionLogOptions.FlushInterval"/> of its first record, written with one
-/// <c>SaveChanges</c> (one transaction). A batch holding records of a durable endpoint (whose caller waits for the
-/// commit) is written as soon as it holds what is queued, without waiting for the flush interval: requests that arrive
-/// while a batch is being written share the next transaction (group commit).
+/// <see cref="PredictionLogOptions.FlushInterval"/> of its first record, written in one transaction
+/// (<see cref="IPredictionStore.InsertBatchAsync"/>). A batch holding records of a durable endpoint (whose caller waits
+/// for the commit) is written as soon as it holds what is queued, without waiting for the flush interval: requests that
+/// arrive while a batch is being written share the next transaction (group commit). While a batch is written, what is
+/// already queued is taken as the next one and, once that is whole or urgent, encoded ahead
+/// (<see cref="IPredictionStore.PrepareBatch"/>), so the database's work on one batch overlaps ours on the next.
 /// </summary>
 /// <remarks>
 /// <para>Database errors (SQLite busy, a PostgreSQL restart) are retried until they succeed, with exponential

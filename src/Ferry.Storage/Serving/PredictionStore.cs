@@ -33,7 +33,7 @@ public sealed partial class PredictionStore(FerryDbContext db, Log.IPredictionBu
     public void PrepareBatch(IReadOnlyList<PredictionRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        Log.PredictionEncoder.Prepare(records);
+        _ = Log.PredictionEncoder.Prepare(records);
     }
 
     /// <inheritdoc />

@@ -56,7 +56,7 @@ public static class PredictionBlock
 
         var body = _body ??= new ArrayBufferWriter<byte>(64 * 1024);
         body.ResetWrittenCount();
-        WriteVarint(body, (ulong)rows.Count);
+        PayloadCodec.WriteVarint(body, (ulong)rows.Count);
         var flags = body.GetSpan(rows.Count)[..rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
@@ -67,13 +67,13 @@ public static class PredictionBlock
         var previous = 0L;
         foreach (var row in rows)
         {
-            WriteVarint(body, ZigZag(row.Record.Timestamp - previous));
+            PayloadCodec.WriteVarint(body, ZigZag(row.Record.Timestamp - previous));
             previous = row.Record.Timestamp;
         }
 
         foreach (var row in rows)
         {
-            WriteVarint(body, ZigZag(row.Record.LatencyMicros));
+            PayloadCodec.WriteVarint(body, ZigZag(row.Record.LatencyMicros));
         }
 
         foreach (var row in rows)
@@ -105,7 +105,7 @@ public static class PredictionBlock
         {
             if (row.Record.ErasedAt is { } erasedAt)
             {
-                WriteVarint(body, ZigZag(erasedAt));
+                PayloadCodec.WriteVarint(body, ZigZag(erasedAt));
             }
         }
 
@@ -264,7 +264,7 @@ public static class PredictionBlock
             if (field(row.Record) is { } text)
             {
                 var length = Encoding.UTF8.GetByteCount(text);
-                WriteVarint(body, (ulong)length);
+                PayloadCodec.WriteVarint(body, (ulong)length);
                 Encoding.UTF8.GetBytes(text, body.GetSpan(length));
                 body.Advance(length);
             }
@@ -286,7 +286,7 @@ public static class PredictionBlock
 
     private static void WriteBytes(ArrayBufferWriter<byte> body, byte[] bytes)
     {
-        WriteVarint(body, (ulong)bytes.Length);
+        PayloadCodec.WriteVarint(body, (ulong)bytes.Length);
         bytes.CopyTo(body.GetSpan(bytes.Length));
         body.Advance(bytes.Length);
     }
@@ -298,8 +298,6 @@ public static class PredictionBlock
         at += length;
         return bytes;
     }
-
-    private static void WriteVarint(ArrayBufferWriter<byte> body, ulong value) => PayloadCodec.WriteVarint(body, value);
 
     private static ulong ReadVarint(byte[] body, ref int at)
     {

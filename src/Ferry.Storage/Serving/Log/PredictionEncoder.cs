@@ -9,56 +9,26 @@ namespace Ferry.Storage.Serving.Log;
 /// <summary>Encodes a batch for the log and registers the schemas its typed rows refer to.</summary>
 internal static class PredictionEncoder
 {
-    /// <summary>Rows from which a batch is encoded in parts on several threads (less is not worth a thread hop).</summary>
-    public const int ParallelFrom = 256;
-
-    /// <summary>
-    /// The batch's rows encoded (typed where they can be), and the schemas they use. A batch of at least
-    /// <see cref="ParallelFrom"/> rows is cut into one part per processor (at most four) encoded side by side: the
-    /// writer is one thread, and encoding is most of its own work.
-    /// </summary>
-    public static async Task<(EncodedPrediction[] Rows, Dictionary<uint, PayloadSchema> Schemas)> EncodeAsync(IReadOnlyList<PredictionRecord> records)
-    {
-        var rows = new EncodedPrediction[records.Count];
-        var parts = records.Count < ParallelFrom ? 1 : Math.Clamp(Environment.ProcessorCount, 1, 4);
-        if (parts == 1)
-        {
-            return (rows, EncodeRange(records, rows, 0, records.Count));
-        }
-
-        var size = (records.Count + parts - 1) / parts;
-        var others = new Task<Dictionary<uint, PayloadSchema>>[parts - 1];
-        for (var p = 1; p < parts; p++)
-        {
-            var (from, to) = (p * size, Math.Min(records.Count, (p + 1) * size));
-            others[p - 1] = Task.Run(() => EncodeRange(records, rows, from, to));
-        }
-
-        var schemas = EncodeRange(records, rows, 0, size);
-        foreach (var part in await Task.WhenAll(others))
-        {
-            foreach (var schema in part.Values)
-            {
-                schemas.TryAdd(schema.Id, schema);
-            }
-        }
-
-        return (rows, schemas);
-    }
-
     // Schemas known to be stored in a database (id and text), by DatabaseKey.
     private static readonly ConcurrentDictionary<string, ConcurrentDictionary<uint, string>> Registered = new(StringComparer.Ordinal);
 
     // Batches being encoded ahead of their insert, by list instance; taken (and removed) by the insert.
     private static readonly ConditionalWeakTable<IReadOnlyList<PredictionRecord>, Prepared> Ahead = new();
 
-    /// <summary>Starts encoding <paramref name="records"/> on the thread pool for an insert of the same list to take.</summary>
-    public static void Prepare(IReadOnlyList<PredictionRecord> records)
+    /// <summary>
+    /// Starts encoding <paramref name="records"/> on the thread pool for an insert of the same list to take; returns
+    /// that encoding (nothing to start for an empty list).
+    /// </summary>
+    public static Task Prepare(IReadOnlyList<PredictionRecord> records)
     {
-        if (records.Count > 0)
+        if (records.Count == 0)
         {
-            Ahead.AddOrUpdate(records, new Prepared(Task.Run(() => EncodeAsync(records)), records.Count, records[0], records[^1]));
+            return Task.CompletedTask;
         }
+
+        var encoding = Task.Run(() => Encode(records));
+        Ahead.AddOrUpdate(records, new Prepared(encoding, records.Count, records[0], records[^1]));
+        return encoding;
     }
 
     /// <summary>
@@ -76,20 +46,15 @@ internal static class PredictionEncoder
             }
         }
 
-        return EncodeAsync(records);
+        return Task.FromResult(Encode(records));
     }
 
-    /// <summary>The batch's rows encoded on this thread (<see cref="EncodeAsync"/> for a batch of any size).</summary>
+    /// <summary>The batch's rows encoded (typed where they can be), and the schemas they use.</summary>
     public static (EncodedPrediction[] Rows, Dictionary<uint, PayloadSchema> Schemas) Encode(IReadOnlyList<PredictionRecord> records)
     {
         var rows = new EncodedPrediction[records.Count];
-        return (rows, EncodeRange(records, rows, 0, records.Count));
-    }
-
-    private static Dictionary<uint, PayloadSchema> EncodeRange(IReadOnlyList<PredictionRecord> records, EncodedPrediction[] rows, int from, int to)
-    {
         var schemas = new Dictionary<uint, PayloadSchema>();
-        for (var i = from; i < to; i++)
+        for (var i = 0; i < records.Count; i++)
         {
             var r = records[i];
             // Straight from the served values when the router logged it and no text was set or written since; from
@@ -113,7 +78,7 @@ internal static class PredictionEncoder
             rows[i] = new EncodedPrediction(r, inputs, outputs, shadow);
         }
 
-        return schemas;
+        return (rows, schemas);
     }
 
     /// <summary>
